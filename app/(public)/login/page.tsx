@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { LoginForm } from "@/components/auth/login-form";
+import { getSessionUser } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+type Props = { searchParams: Promise<{ email?: string; next?: string; error?: string }> };
+
+export default async function LoginPage({ searchParams }: Props) {
+  const params = await searchParams;
+  const next = safeNext(params.next);
+  if (await getSessionUser()) redirect(next ?? "/");
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4 py-12">
+      <div className="w-full max-w-sm">
+        <div className="mb-8 text-center">
+          <div className="mx-auto mb-3 flex h-11 w-11 items-center justify-center rounded-xl bg-brand-600 text-lg font-bold text-white" aria-hidden="true">
+            G
+          </div>
+          <h1 className="text-2xl font-semibold tracking-tight">Sign in to Gatehouse</h1>
+          <p className="mt-1 text-sm text-slate-500">Use your work email. If your company uses SSO, we&apos;ll send you there.</p>
+        </div>
+        <div className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+          <LoginForm emailHint={params.email} next={next} initialError={params.error} />
+        </div>
+      </div>
+    </main>
+  );
+}
+
+function safeNext(next: string | undefined): string | undefined {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : undefined;
+}

@@ -1,0 +1,12 @@
+// GET /api/health — liveness plus a database round trip; 503 when the database is unreachable.
+import { checkDatabase } from "@/lib/services/health";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  const db = await checkDatabase();
+  return Response.json(
+    { status: db.ok ? "ok" : "degraded", db: db.ok ? "ok" : "unreachable" },
+    { status: db.ok ? 200 : 503, headers: { "Cache-Control": "no-store" } },
+  );
+}

@@ -1,0 +1,46 @@
+"use client";
+
+import { signOut } from "next-auth/react";
+import { useState } from "react";
+
+export function UserMenu({ email, name, role }: { email: string; name: string | null; role: string }) {
+  const [open, setOpen] = useState(false);
+  const [pending, setPending] = useState(false);
+  return (
+    <div className="relative">
+      <button
+        type="button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+        className="flex items-center gap-2 rounded-full py-1 pl-1 pr-3 text-sm text-slate-700 hover:bg-slate-100"
+      >
+        <span className="flex h-7 w-7 items-center justify-center rounded-full bg-slate-200 text-xs font-semibold uppercase text-slate-700" aria-hidden="true">
+          {(name ?? email).slice(0, 1)}
+        </span>
+        <span className="hidden max-w-[14rem] truncate sm:inline">{email}</span>
+      </button>
+      {open && (
+        <div role="menu" className="absolute right-0 mt-2 w-60 rounded-md bg-white py-1 shadow-lg ring-1 ring-slate-200">
+          <div className="border-b border-slate-100 px-3 py-2 text-xs text-slate-500">
+            Signed in as <span className="font-medium text-slate-800">{email}</span>
+            <br />
+            Role: <span className="font-medium text-slate-800">{role}</span>
+          </div>
+          <button
+            type="button"
+            role="menuitem"
+            disabled={pending}
+            onClick={async () => {
+              setPending(true);
+              await signOut({ callbackUrl: "/login" });
+            }}
+            className="block w-full px-3 py-2 text-left text-sm text-slate-700 hover:bg-slate-50"
+          >
+            {pending ? "Signing out…" : "Sign out"}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,133 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+export type DbHandle = {
+  db: Db;
+  kind: "postgres" | "pglite";
+  /** Run migrations (under an advisory lock on real Postgres). */
+  migrate: () => Promise<void>;
+  close: () => Promise<void>;
+};
+
+export const MIGRATIONS_FOLDER = path.join(/*turbopackIgnore: true*/ process.cwd(), "db", "migrations");
+const MIGRATION_LOCK_ID = 7_262_001; // arbitrary, constant: every Gatehouse instance uses the same one
+
+/** Real Postgres through postgres.js. */
+export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<DbHandle> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const client = postgres(url, { max: opts.max ?? 10, onnotice: () => {}, prepare: true });
+  const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Db;
+  return {
+    db,
+    kind: "postgres",
+    migrate: async () => {
+      const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+      // One dedicated connection so the session-level advisory lock covers the whole migration.
+      const lockClient = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await lockClient`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+        await migrate(drizzle(lockClient, { schema, casing: "snake_case" }), {
+          migrationsFolder: MIGRATIONS_FOLDER,
+        });
+        await lockClient`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
+      } finally {
+        await lockClient.end({ timeout: 5 });
+      }
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** Embedded Postgres (PGlite). `dir` undefined → in memory. One process owns a data directory. */
+export async function openPglite(dir: string | undefined): Promise<DbHandle> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  let releaseLock = () => {};
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    releaseLock = acquireDirLock(dir);
+  }
+  const client = dir ? new PGlite(dir) : new PGlite();
+  await client.waitReady;
+  const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Db;
+  return {
+    db,
+    kind: "pglite",
+    migrate: async () => {
+      const { migrate } = await import("drizzle-orm/pglite/migrator");
+      await migrate(drizzle(client, { schema, casing: "snake_case" }), { migrationsFolder: MIGRATIONS_FOLDER });
+    },
+    close: async () => {
+      await client.close();
+      releaseLock();
+    },
+  };
+}
+
+/**
+ * PGlite is single-process: refuse, with a clear message, to open a data directory that another
+ * live process holds (e.g. the CLI while `npm start` runs on the embedded database).
+ */
+function acquireDirLock(dir: string): () => void {
+  const lockFile = `${dir}.lock`;
+  if (existsSync(lockFile)) {
+    const pid = Number(readFileSync(lockFile, "utf8").trim());
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new Error(
+        `The embedded database in ${dir} is in use by another Gatehouse process (pid ${pid}). ` +
+          `Stop it first, or run both on real Postgres with DATABASE_URL.`,
+      );
+    }
+  }
+  writeFileSync(lockFile, String(process.pid));
+  return () => {
+    try {
+      if (readFileSync(lockFile, "utf8").trim() === String(process.pid)) rmSync(lockFile);
+    } catch {
+      /* already gone */
+    }
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+type Global = typeof globalThis & { __gatehouseDb?: Promise<DbHandle> };
+
+/**
+ * The process-wide database, configured from env. Kept on globalThis: Next bundles instrumentation
+ * and routes separately, and a second PGlite on the same directory would corrupt it.
+ */
+export function getDbHandle(): Promise<DbHandle> {
+  const g = globalThis as Global;
+  if (!g.__gatehouseDb) {
+    g.__gatehouseDb = (async () => {
+      const { env } = await import("@/lib/env");
+      const e = env();
+      return e.databaseUrl ? openPostgres(e.databaseUrl) : openPglite(path.join(e.dataDir, "pglite"));
+    })();
+    g.__gatehouseDb.catch(() => {
+      g.__gatehouseDb = undefined;
+    });
+  }
+  return g.__gatehouseDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDbHandle()).db;
+}
+
+export { schema };

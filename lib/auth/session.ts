@@ -1,0 +1,59 @@
+import { cookies, headers } from "next/headers";
+import { notFound, redirect } from "next/navigation";
+import { decode } from "next-auth/jwt";
+import type { Db } from "@/db";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { getReadyDb } from "@/lib/server/bootstrap";
+import { clientIp } from "@/lib/server/client-ip";
+import { getSessionUserState } from "@/lib/services/password-sign-in";
+import { getWorkspaceAccess, type WorkspaceAccess } from "@/lib/services/workspaces";
+import type { Role } from "./roles";
+import { sessionCookieName } from "./session-cookie";
+
+export type SessionUser = { id: string; email: string; name: string | null };
+
+/**
+ * The signed-in user, or null. The JWT is only a pointer: the user must still exist, be enabled
+ * and carry the same session version, checked against the database on every request.
+ */
+export async function getSessionUser(): Promise<SessionUser | null> {
+  const raw = (await cookies()).get(sessionCookieName())?.value;
+  if (!raw) return null;
+  let token: Awaited<ReturnType<typeof decode>>;
+  try {
+    token = await decode({ token: raw, secret: env().authSecret });
+  } catch {
+    return null;
+  }
+  const uid = token?.uid;
+  if (typeof uid !== "string") return null;
+  const db = await getReadyDb();
+  const state = await getSessionUserState(db, uid);
+  if (!state || state.disabled || state.sessionVersion !== token?.sv) return null;
+  return { id: state.id, email: state.email, name: state.name };
+}
+
+export async function requireUser(nextPath?: string): Promise<SessionUser> {
+  const user = await getSessionUser();
+  if (!user) redirect(nextPath ? `/login?next=${encodeURIComponent(nextPath)}` : "/login");
+  return user;
+}
+
+export type WorkspaceContext = WorkspaceAccess & { user: SessionUser; db: Db; ip: string | null };
+
+/**
+ * Pages and server actions: the signed-in member of `slug` with at least `minRole`.
+ * Not signed in → /login; not a member → 404 (never the workspace's data); role too low → FORBIDDEN.
+ */
+export async function requireWorkspaceRole(slug: string, minRole: Role): Promise<WorkspaceContext> {
+  const user = await requireUser(`/w/${slug}`);
+  const db = await getReadyDb();
+  try {
+    const access = await getWorkspaceAccess(db, user.id, slug, minRole);
+    return { ...access, user, db, ip: clientIp(await headers()) };
+  } catch (e) {
+    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
+    throw e;
+  }
+}

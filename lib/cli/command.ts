@@ -1,0 +1,40 @@
+import type { Db } from "@/db";
+
+export type FlagSpec = { type: "string" | "boolean"; required?: boolean; description: string; multiple?: boolean };
+
+export type CliContext = {
+  db: Db;
+  flags: Record<string, string | boolean | string[] | undefined>;
+  json: boolean;
+  /** Human output (suppressed with --json). */
+  print: (line: string) => void;
+  appUrl: string;
+};
+
+export type Command = {
+  name: string;
+  summary: string;
+  flags: Record<string, FlagSpec>;
+  /** Flag groups of which exactly one must be given, e.g. [["metadata-file", "metadata-url"]]. */
+  oneOf?: string[][];
+  /** The value printed as JSON with --json. */
+  run: (ctx: CliContext) => Promise<unknown>;
+};
+
+export function defineCommand(c: Command): Command {
+  return c;
+}
+
+export function str(ctx: CliContext, name: string): string {
+  const v = ctx.flags[name];
+  return typeof v === "string" ? v : "";
+}
+
+export function optStr(ctx: CliContext, name: string): string | undefined {
+  const v = ctx.flags[name];
+  return typeof v === "string" ? v : undefined;
+}
+
+export function bool(ctx: CliContext, name: string): boolean {
+  return ctx.flags[name] === true;
+}

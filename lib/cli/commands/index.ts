@@ -1,0 +1,6 @@
+import type { Command } from "../command";
+import { usersSetPassword } from "./users";
+import { workspacesCreate } from "./workspaces";
+
+/** Every CLI command. Names are an interface: never rename one. */
+export const commands: Command[] = [workspacesCreate, usersSetPassword];

@@ -1,0 +1,128 @@
+/**
+ * One error type and one catalogue of stable codes. Tests assert codes, never message text.
+ * `fixer` says who must act: the IdP admin, the workspace admin, the user, or the operator.
+ */
+
+export type Fixer = "idp_admin" | "workspace_admin" | "user" | "operator";
+
+type Entry = { status: number; message: string; hint: string; fixer: Fixer };
+
+const catalogue = {
+  // ── generic ──────────────────────────────────────────────────────────────
+  VALIDATION_FAILED: { status: 422, message: "Some fields are invalid.", hint: "Correct the fields listed in `fields` and try again.", fixer: "user" },
+  BAD_REQUEST: { status: 400, message: "The request could not be read.", hint: "Send a JSON body that matches the documented schema.", fixer: "user" },
+  UNAUTHORIZED: { status: 401, message: "Authentication is required.", hint: "Sign in, or send `Authorization: Bearer <API key>`.", fixer: "user" },
+  INVALID_API_KEY: { status: 401, message: "The API key is missing, invalid or revoked.", hint: "Create a key in Settings → API keys and send it as `Authorization: Bearer gh_live_…`.", fixer: "user" },
+  FORBIDDEN: { status: 403, message: "Your role does not allow this.", hint: "Ask a workspace owner or admin.", fixer: "workspace_admin" },
+  NOT_FOUND: { status: 404, message: "Not found.", hint: "Check the identifier; it may have been deleted.", fixer: "user" },
+  CONFLICT: { status: 409, message: "This conflicts with the current state.", hint: "Reload and try again.", fixer: "user" },
+  VERSION_CONFLICT: { status: 409, message: "Someone else changed this since you loaded it.", hint: "Reload to see the newer version, then apply your change again.", fixer: "user" },
+  SLUG_TAKEN: { status: 409, message: "That slug is already taken.", hint: "Pick another slug; slugs are unique across Gatehouse.", fixer: "user" },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, message: "This Idempotency-Key was used with a different request.", hint: "Use a new Idempotency-Key for a different request.", fixer: "user" },
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, message: "A request with this Idempotency-Key is still in progress.", hint: "Retry after the first request finishes.", fixer: "user" },
+  RATE_LIMITED: { status: 429, message: "Too many requests.", hint: "Wait for the time in Retry-After, then try again.", fixer: "user" },
+  INTERNAL: { status: 500, message: "Something went wrong on our side.", hint: "Try again; if it persists, give the operator the request ID.", fixer: "operator" },
+  DB_UNAVAILABLE: { status: 503, message: "The database is unreachable.", hint: "Check DATABASE_URL and that Postgres is running.", fixer: "operator" },
+
+  // ── sign-in and membership ───────────────────────────────────────────────
+  INVALID_CREDENTIALS: { status: 401, message: "Wrong email or password.", hint: "Check both and try again, or use “Forgot password” with your admin.", fixer: "user" },
+  TOO_MANY_ATTEMPTS: { status: 429, message: "Too many failed sign-in attempts.", hint: "Wait a few minutes before trying again.", fixer: "user" },
+  SSO_REQUIRED: { status: 403, message: "Your organization requires single sign-on.", hint: "Sign in with your company's identity provider: enter your email and choose “Continue with SSO”.", fixer: "user" },
+  LAST_OWNER: { status: 409, message: "A workspace needs at least one owner.", hint: "Make another member owner first.", fixer: "workspace_admin" },
+  INVITATION_INVALID: { status: 410, message: "This invitation is no longer valid.", hint: "Ask a workspace admin to send a new invitation.", fixer: "workspace_admin" },
+  ALREADY_MEMBER: { status: 409, message: "This person is already a member.", hint: "Change their role on the Members page instead.", fixer: "workspace_admin" },
+
+  // ── domains ──────────────────────────────────────────────────────────────
+  DOMAIN_INVALID: { status: 422, message: "That is not a valid registrable domain.", hint: "Enter a domain like example.com, without @, scheme or path.", fixer: "user" },
+  DOMAIN_TAKEN: { status: 409, message: "This domain is verified by another workspace.", hint: "Contact your Gatehouse operator if your organization owns this domain.", fixer: "operator" },
+  DOMAIN_NOT_VERIFIED: { status: 409, message: "The domain is not verified.", hint: "Create the TXT record and click Verify.", fixer: "workspace_admin" },
+  DNS_RECORD_MISSING: { status: 422, message: "No verification TXT record was found.", hint: "Create the TXT record shown, wait for DNS to propagate, then verify again.", fixer: "workspace_admin" },
+  DNS_RECORD_MISMATCH: { status: 422, message: "The TXT record has a different value.", hint: "Copy the value exactly as shown into the TXT record.", fixer: "workspace_admin" },
+  DNS_ERROR: { status: 502, message: "The DNS lookup failed.", hint: "Try again in a minute; check that the domain's name servers answer.", fixer: "workspace_admin" },
+
+  // ── SAML (browser endpoints render these as a page) ─────────────────────
+  SAML_NOT_FOUND: { status: 404, message: "No SSO connection exists at this address.", hint: "Copy the URL again from Settings → SSO; the slug may be misspelled or the connection deleted.", fixer: "workspace_admin" },
+  SAML_INACTIVE: { status: 410, message: "This SSO connection is turned off.", hint: "A workspace admin can turn it back on in Settings → SSO (the Active switch).", fixer: "workspace_admin" },
+  SAML_NOT_CONFIGURED: { status: 409, message: "This SSO connection has no identity provider configured yet.", hint: "Add the IdP metadata (URL or XML) on the connection page.", fixer: "workspace_admin" },
+  SAML_BODY_TOO_LARGE: { status: 413, message: "The SAML response is too large.", hint: "The IdP sent more than the allowed size; reduce the attributes (for example group claims) it sends.", fixer: "idp_admin" },
+  SAML_MALFORMED: { status: 400, message: "The SAML response could not be read.", hint: "Make sure the IdP posts a base64-encoded SAMLResponse with the HTTP-POST binding to the ACS URL.", fixer: "idp_admin" },
+  SAML_DOCTYPE_FORBIDDEN: { status: 400, message: "The SAML response contains a DOCTYPE or entity declaration.", hint: "SAML responses must not contain DTDs; this is refused for security.", fixer: "idp_admin" },
+  SAML_STATUS_NOT_SUCCESS: { status: 401, message: "The identity provider reported that sign-in failed.", hint: "Check the user's assignment to the app in the IdP and the IdP's logs.", fixer: "idp_admin" },
+  SAML_NO_ASSERTION: { status: 400, message: "The SAML response carries no assertion.", hint: "Configure the IdP to include a (signed) assertion.", fixer: "idp_admin" },
+  SAML_MULTIPLE_ASSERTIONS: { status: 400, message: "The SAML response carries more than one assertion.", hint: "Exactly one assertion is accepted.", fixer: "idp_admin" },
+  SAML_ENCRYPTED_UNSUPPORTED: { status: 400, message: "The assertion is encrypted, which this connection does not support.", hint: "Turn off assertion encryption for this app in the IdP.", fixer: "idp_admin" },
+  SAML_SIGNATURE_MISSING: { status: 401, message: "The SAML response is not signed.", hint: "Configure the IdP to sign the assertion (or the response).", fixer: "idp_admin" },
+  SAML_SIGNATURE_INVALID: { status: 401, message: "The signature does not verify with the IdP certificate.", hint: "The IdP certificate on the connection does not match the one that signed. Refresh the metadata, or paste the new certificate.", fixer: "workspace_admin" },
+  SAML_WEAK_ALGORITHM: { status: 401, message: "The response is signed with an algorithm that is not allowed.", hint: "Configure the IdP to sign with RSA-SHA256 and digest SHA-256.", fixer: "idp_admin" },
+  SAML_WRONG_ISSUER: { status: 401, message: "The response comes from a different identity provider than configured.", hint: "The Issuer must equal the IdP entity ID on the connection. Re-import the IdP metadata.", fixer: "workspace_admin" },
+  SAML_AUDIENCE_MISMATCH: { status: 401, message: "The assertion is meant for a different service provider.", hint: "Set the Audience URI / Entity ID in the IdP to exactly the SP Entity ID shown in Gatehouse.", fixer: "idp_admin" },
+  SAML_RECIPIENT_MISMATCH: { status: 401, message: "The assertion was sent to a different ACS URL.", hint: "Set the Single sign-on / Reply / ACS URL in the IdP to exactly the ACS URL shown in Gatehouse.", fixer: "idp_admin" },
+  SAML_DESTINATION_MISMATCH: { status: 401, message: "The response names a different destination.", hint: "Set the ACS URL in the IdP to exactly the ACS URL shown in Gatehouse.", fixer: "idp_admin" },
+  SAML_EXPIRED: { status: 401, message: "The assertion has expired.", hint: "Start the sign-in again. If it keeps happening, check the IdP server's clock.", fixer: "user" },
+  SAML_NOT_YET_VALID: { status: 401, message: "The assertion is not valid yet.", hint: "The IdP's clock is ahead of ours; check NTP on the IdP.", fixer: "idp_admin" },
+  SAML_MISSING_CONDITIONS: { status: 401, message: "The assertion lacks its validity window.", hint: "The IdP must send Conditions with NotBefore/NotOnOrAfter and a bearer SubjectConfirmation.", fixer: "idp_admin" },
+  SAML_BEARER_MISSING: { status: 401, message: "The assertion has no bearer subject confirmation.", hint: "Configure the IdP for Web Browser SSO (bearer).", fixer: "idp_admin" },
+  SAML_IN_RESPONSE_TO_INVALID: { status: 401, message: "This response does not answer a sign-in we started.", hint: "Start the sign-in again from the login page; links from old tabs expire after 10 minutes.", fixer: "user" },
+  SAML_UNSOLICITED: { status: 401, message: "IdP-initiated sign-in is turned off for this connection.", hint: "Start from the Gatehouse login page, or turn on IdP-initiated sign-in on the connection.", fixer: "workspace_admin" },
+  SAML_REPLAY: { status: 401, message: "This sign-in response was already used.", hint: "Start a fresh sign-in; the browser re-sent an old response (e.g. after pressing Back).", fixer: "user" },
+  SAML_MISSING_EMAIL: { status: 401, message: "The assertion carries no email address.", hint: "Send the email as NameID (format emailAddress) or as an `email` attribute.", fixer: "idp_admin" },
+  SAML_EMAIL_OUTSIDE_DOMAINS: { status: 403, message: "This email address is outside the workspace's verified domains.", hint: "Use an address in a verified domain, or verify this domain in Settings → Domains.", fixer: "workspace_admin" },
+  SAML_ACCOUNT_NOT_LINKABLE: { status: 403, message: "An account with this email exists and cannot be signed in by this connection.", hint: "Verify the email's domain in this workspace (and allow account linking), or sign in as before.", fixer: "workspace_admin" },
+  SAML_USER_NOT_PROVISIONED: { status: 403, message: "You do not have access to this workspace yet.", hint: "Ask the workspace admin to invite you (just-in-time provisioning is off for this connection).", fixer: "workspace_admin" },
+  SAML_USER_DISABLED: { status: 403, message: "This account is disabled.", hint: "Ask the workspace admin to re-enable your account.", fixer: "workspace_admin" },
+  SAML_METADATA_INVALID: { status: 422, message: "The IdP metadata could not be used.", hint: "Paste the full metadata XML from your IdP, or check the metadata URL.", fixer: "workspace_admin" },
+  SAML_METADATA_FETCH_FAILED: { status: 422, message: "The IdP metadata URL could not be fetched.", hint: "Check the URL is public HTTPS and reachable, then refresh.", fixer: "workspace_admin" },
+  SAML_LOGIN_TICKET_INVALID: { status: 400, message: "This sign-in link has expired or was already used.", hint: "Sign in again.", fixer: "user" },
+} satisfies Record<string, Entry>;
+
+export type ErrorCode = keyof typeof catalogue;
+
+export function describeError(code: ErrorCode): Entry {
+  return catalogue[code];
+}
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(catalogue, code);
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly hint: string;
+  readonly fixer: Fixer;
+  /** Safe, non-secret values (expected/actual, field errors). */
+  readonly detail?: Record<string, unknown>;
+  readonly headers?: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    opts: { message?: string; hint?: string; detail?: Record<string, unknown>; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    const entry = catalogue[code];
+    super(opts.message ?? entry.message, { cause: opts.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.status = entry.status;
+    this.hint = opts.hint ?? entry.hint;
+    this.fixer = entry.fixer;
+    this.detail = opts.detail;
+    this.headers = opts.headers;
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
+
+/** Unique-violation from either driver (postgres.js or PGlite). */
+export function isUniqueViolation(e: unknown, constraint?: string): boolean {
+  let cur: unknown = e;
+  for (let i = 0; i < 4 && cur; i++) {
+    const c = cur as { code?: string; constraint?: string; constraint_name?: string; cause?: unknown };
+    if (c.code === "23505") {
+      return !constraint || c.constraint === constraint || c.constraint_name === constraint;
+    }
+    cur = c.cause;
+  }
+  return false;
+}

@@ -1,0 +1,47 @@
+import { getDbHandle, type Db } from "@/db";
+import { env } from "@/lib/env";
+import { logger } from "@/lib/server/logger";
+import { DEMO_WORKSPACE, seedDemoWorkspace } from "@/lib/services/demo-seed";
+
+type Global = typeof globalThis & { __gatehouseReady?: Promise<Db> };
+
+/**
+ * Migrations (under an advisory lock on Postgres) and, outside production, the demo workspace.
+ * Runs once per process: from instrumentation at start, and awaited by every request via getReadyDb().
+ */
+export function getReadyDb(): Promise<Db> {
+  const g = globalThis as Global;
+  if (!g.__gatehouseReady) {
+    g.__gatehouseReady = bootstrap();
+    g.__gatehouseReady.catch(() => {
+      g.__gatehouseReady = undefined;
+    });
+  }
+  return g.__gatehouseReady;
+}
+
+async function bootstrap(): Promise<Db> {
+  const e = env();
+  const handle = await getDbHandle();
+  const started = Date.now();
+  await handle.migrate();
+  logger.info("database ready", { kind: handle.kind, migrateMs: Date.now() - started });
+  if (e.appEnv === "development") {
+    const seeded = await seedDemoWorkspace(handle.db, { appUrl: e.appUrl });
+    if (seeded) printDemoCredentials(e.appUrl, seeded.password);
+  }
+  return handle.db;
+}
+
+function printDemoCredentials(appUrl: string, password: string) {
+  const lines = [
+    "Gatehouse demo workspace created (shown once, development only):",
+    `  URL:      ${appUrl}/login`,
+    `  Email:    ${DEMO_WORKSPACE.ownerEmail}`,
+    `  Password: ${password}`,
+    `Lost it? npm run gatehouse -- users:set-password --email ${DEMO_WORKSPACE.ownerEmail}`,
+  ];
+  const width = Math.max(...lines.map((l) => l.length)) + 2;
+  // Printed directly (not through the logger) so it stands out; never in production.
+  console.log(["┌" + "─".repeat(width) + "┐", ...lines.map((l) => "│ " + l.padEnd(width - 1) + "│"), "└" + "─".repeat(width) + "┘"].join("\n"));
+}

@@ -1,0 +1,78 @@
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { users } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { hashPassword } from "@/lib/auth/password";
+
+export type User = typeof users.$inferSelect;
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = ${normalizeEmail(email)}`);
+  return row;
+}
+
+export async function findUserById(db: Db, id: string): Promise<User | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
+/** Create the user, or return the existing one with that email (case-insensitive, race-safe). */
+export async function findOrCreateUser(
+  db: Db,
+  input: { email: string; name?: string | null; firstName?: string | null; lastName?: string | null; passwordHash?: string | null },
+): Promise<{ user: User; created: boolean }> {
+  const email = normalizeEmail(input.email);
+  const [created] = await db
+    .insert(users)
+    .values({
+      email,
+      name: input.name ?? null,
+      firstName: input.firstName ?? null,
+      lastName: input.lastName ?? null,
+      passwordHash: input.passwordHash ?? null,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (created) return { user: created, created: true };
+  const existing = await findUserByEmail(db, email);
+  if (!existing) throw new AppError("INTERNAL", { message: "user vanished during creation" });
+  return { user: existing, created: false };
+}
+
+export async function setUserPassword(db: Db, email: string, password: string): Promise<User> {
+  const user = await findUserByEmail(db, email);
+  if (!user) throw new AppError("NOT_FOUND", { message: `No user with email ${normalizeEmail(email)}.` });
+  const [updated] = await db
+    .update(users)
+    .set({
+      passwordHash: await hashPassword(password),
+      // A new password ends every existing session.
+      sessionVersion: sql`${users.sessionVersion} + 1`,
+      updatedAt: new Date(),
+    })
+    .where(eq(users.id, user.id))
+    .returning();
+  return updated!;
+}
+
+/** Revoke every live session of the user (checked on each request). */
+export async function revokeUserSessions(db: Db, userId: string): Promise<void> {
+  await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+    .where(eq(users.id, userId));
+}
+
+export async function setUserDisabled(db: Db, userId: string, disabled: boolean): Promise<void> {
+  await db
+    .update(users)
+    .set({ disabled, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+    .where(eq(users.id, userId));
+}

@@ -1,0 +1,19 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // PGlite ships WASM and postgres.js/xml libraries are plain Node code: load them from node_modules at run time.
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "postgres",
+    "@boxyhq/saml20",
+    "@boxyhq/saml-jackson",
+    "xml-crypto",
+    "@xmldom/xmldom",
+    "node-forge",
+  ],
+  typescript: { ignoreBuildErrors: false },
+  // Security headers (CSP included) are set per request in proxy.ts so scripts can carry a nonce.
+};
+
+export default nextConfig;
