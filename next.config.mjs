@@ -12,7 +12,8 @@ const nextConfig = {
     "@xmldom/xmldom",
     "node-forge",
   ],
-  typescript: { ignoreBuildErrors: false },
+  // `npm test` type-checks the whole project (tsc --noEmit); the build skips it so `npm start` is quicker.
+  typescript: { ignoreBuildErrors: true },
   // Security headers (CSP included) are set per request in proxy.ts so scripts can carry a nonce.
 };
 

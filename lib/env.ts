@@ -60,7 +60,11 @@ export class EnvError extends Error {
 let cached: AppEnv | undefined;
 
 export function env(): AppEnv {
-  if (!cached) cached = loadEnv(process.env);
+  if (!cached) {
+    cached = loadEnv(process.env);
+    // next-auth builds its callback and sign-out URLs from NEXTAUTH_URL: keep it equal to APP_URL.
+    process.env.NEXTAUTH_URL = cached.appUrl;
+  }
   return cached;
 }
 
@@ -142,3 +146,8 @@ function devSecrets(dataDir: string): { authSecret: string; encryptionKey: strin
 
 /** Next's own build mode (dev server vs production build), inlined at build time. */
 export const isNextDevServer = process.env.NODE_ENV === "development";
+
+/** Tests only: the Postgres server tests create their databases on (TEST_DATABASE_URL, else the local server). */
+export function testDatabaseBaseUrl(): string {
+  return process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
+}

@@ -1,0 +1,46 @@
+import { expect, signInWithPassword, test } from "./support/fixtures";
+
+test.describe("foundation", () => {
+  test("the demo owner signs in, reaches the console and signs out", async ({ page, state }) => {
+    await signInWithPassword(page, state.demoOwner.email, state.demoOwner.password);
+    await expect(page).toHaveURL(/\/w\/acme\//);
+    await expect(page.getByRole("navigation", { name: "Workspace settings" })).toBeVisible();
+    await page.getByRole("link", { name: "Members" }).click();
+    await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
+    await expect(page.getByRole("cell", { name: state.demoOwner.email })).toBeVisible();
+
+    await page.getByRole("button", { name: state.demoOwner.email }).click();
+    await page.getByRole("menuitem", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login/);
+    await page.goto("/w/acme/settings/members");
+    await expect(page).toHaveURL(/\/login/);
+  });
+
+  test("a wrong password shows the error and no session", async ({ page, state }) => {
+    await signInWithPassword(page, state.demoOwner.email, "definitely-not-the-password");
+    await expect(page.getByRole("alert").filter({ hasText: "Wrong email or password" })).toBeVisible();
+    await page.goto("/w/acme/settings/members");
+    await expect(page).toHaveURL(/\/login/);
+  });
+
+  test("a non-member gets 404 on another workspace's URL", async ({ page, state }) => {
+    await signInWithPassword(page, state.demoOwner.email, state.demoOwner.password);
+    await expect(page).toHaveURL(/\/w\/acme\//);
+    // "other-co" is created by global setup through the CLI; the demo owner is not a member.
+    const res = await page.goto("/w/other-co/settings/members");
+    expect(res?.status()).toBe(404);
+    await expect(page.getByText("Page not found")).toBeVisible();
+    await expect(page.getByText("Other Co")).toHaveCount(0);
+  });
+
+  test("security headers are set and health reports the database", async ({ request }) => {
+    const res = await request.get("/login");
+    const h = res.headers();
+    expect(h["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(h["x-content-type-options"]).toBe("nosniff");
+    expect(h["referrer-policy"]).toBeTruthy();
+    const health = await request.get("/api/health");
+    expect(health.status()).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok", db: "ok" });
+  });
+});

@@ -1,0 +1,50 @@
+import { randomBytes } from "node:crypto";
+import { test as base, expect, type Page } from "@playwright/test";
+import { openPostgres, type Db, type DbHandle } from "../../db";
+import { createWorkspace } from "../../lib/services/workspaces";
+import { readState, type E2EState } from "./state";
+
+let handle: Promise<DbHandle> | undefined;
+
+type Fixtures = {
+  state: E2EState;
+  /** Direct access to the app's database (real Postgres runs only; the test is skipped otherwise). */
+  db: Db;
+  /** A workspace of this test's own with an owner who signs in by password. */
+  makeWorkspace: (opts?: { name?: string }) => Promise<{ slug: string; ownerEmail: string; ownerPassword: string; id: string }>;
+};
+
+export const test = base.extend<Fixtures>({
+  state: async ({}, use) => {
+    await use(readState());
+  },
+  baseURL: async ({ state }, use) => {
+    await use(state.baseURL);
+  },
+  db: async ({ state }, use, testInfo) => {
+    testInfo.skip(!state.databaseUrl, "needs real Postgres (the app and the test share the database)");
+    handle ??= openPostgres(state.databaseUrl!, { max: 4 });
+    await use((await handle).db);
+  },
+  makeWorkspace: async ({ db }, use) => {
+    await use(async (opts) => {
+      const id = randomBytes(4).toString("hex");
+      const slug = `e2e-${id}`;
+      const ownerEmail = `owner-${id}@e2e-${id}.test`;
+      const ownerPassword = `pw-${randomBytes(9).toString("base64url")}`;
+      const { workspace } = await createWorkspace(db, { slug, name: opts?.name ?? `E2E ${id}`, ownerEmail, ownerPassword });
+      return { slug, ownerEmail, ownerPassword, id: workspace.id };
+    });
+  },
+});
+
+export { expect };
+
+/** The email-first login page, password path. */
+export async function signInWithPassword(page: Page, email: string, password: string) {
+  await page.goto("/login");
+  await page.getByLabel("Work email").fill(email);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
