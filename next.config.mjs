@@ -1,6 +1,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
+  // Lets several builds coexist (parallel e2e runs while developing); `.next` by default.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   // PGlite ships WASM and postgres.js/xml libraries are plain Node code: load them from node_modules at run time.
   serverExternalPackages: [

@@ -13,7 +13,7 @@ export const CHROMIUM_ARGS = [
 export default defineConfig({
   testDir: "./e2e",
   testMatch: /.*\.spec\.ts/,
-  outputDir: "./test-results",
+  outputDir: process.env.E2E_OUTPUT_DIR ?? "./test-results",
   fullyParallel: true,
   workers: 2,
   retries: 0,

@@ -25,9 +25,10 @@ function sourceStamp(root) {
 }
 
 export function buildIfNeeded(root) {
-  const stampFile = path.join(root, ".next", "gatehouse-source-stamp");
+  const distDir = process.env.NEXT_DIST_DIR || ".next";
+  const stampFile = path.join(root, distDir, "gatehouse-source-stamp");
   const stamp = sourceStamp(root);
-  const built = existsSync(path.join(root, ".next", "BUILD_ID")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp;
+  const built = existsSync(path.join(root, distDir, "BUILD_ID")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp;
   if (built) return;
   console.log("Gatehouse: building the app (first start or changed sources; this takes a minute)…");
   const r = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {

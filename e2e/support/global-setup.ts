@@ -5,10 +5,11 @@ import os from "node:os";
 import path from "node:path";
 import { postgresReachable, withDatabase } from "../../lib/testing/test-db";
 import { testDatabaseBaseUrl } from "../../lib/env";
-import { STATE_FILE, type E2EState } from "./state";
+import { OUTPUT_DIR, STATE_FILE, type E2EState } from "./state";
 
-const PORT_A = 3100;
-const PORT_B = 3101;
+// E2E_PORT_BASE lets several e2e runs share a machine.
+const PORT_A = Number(process.env.E2E_PORT_BASE ?? 3100);
+const PORT_B = PORT_A + 1;
 
 /**
  * Builds the app if needed and starts it the way `npm start` does (APP_ENV=development, so the demo
@@ -42,10 +43,9 @@ export default async function globalSetup() {
     APP_ENV: "development",
     APP_URL: baseURL,
     DATA_DIR: dataDir,
-    DNS_SERVERS: process.env.E2E_DNS_SERVERS ?? "127.0.0.1:5391",
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
-  mkdirSync(path.join(root, "test-results"), { recursive: true });
+  mkdirSync(OUTPUT_DIR, { recursive: true });
   // A second workspace the demo owner is not a member of, made with the operator CLI as a user would.
   const cli = spawnSync(process.execPath, ["--import", "tsx", path.join("lib", "cli", "index.ts"), "workspaces:create", "--slug", "other-co", "--name", "Other Co", "--owner-email", "owner@other.test", "--owner-password", "other-co-password", "--json"], { cwd: root, env, encoding: "utf8" });
   if (cli.status !== 0) throw new Error(`CLI workspaces:create failed: ${cli.stdout}${cli.stderr}`);
@@ -72,7 +72,7 @@ export default async function globalSetup() {
 }
 
 async function startInstance(root: string, env: NodeJS.ProcessEnv, tag: string) {
-  const logFile = path.join(root, "test-results", `server-${tag}.log`);
+  const logFile = path.join(OUTPUT_DIR, `server-${tag}.log`);
   const out = openSync(logFile, "w");
   const child = spawn(process.execPath, ["--import", "tsx", path.join("lib", "server", "http-server.ts")], {
     cwd: root,

@@ -14,7 +14,9 @@ export type E2EState = {
   adminDatabase?: { base: string; name: string };
 };
 
-export const STATE_FILE = path.join(process.cwd(), "test-results", "e2e-state.json");
+/** Where e2e output goes; E2E_OUTPUT_DIR lets several runs share a checkout. */
+export const OUTPUT_DIR = path.join(process.cwd(), process.env.E2E_OUTPUT_DIR ?? "test-results");
+export const STATE_FILE = path.join(OUTPUT_DIR, "e2e-state.json");
 
 export function readState(): E2EState {
   if (!existsSync(STATE_FILE)) throw new Error("e2e global setup did not run");
