@@ -45,3 +45,11 @@ function printDemoCredentials(appUrl: string, password: string) {
   // Printed directly (not through the logger) so it stands out; never in production.
   console.log(["┌" + "─".repeat(width) + "┐", ...lines.map((l) => "│ " + l.padEnd(width - 1) + "│"), "└" + "─".repeat(width) + "┘"].join("\n"));
 }
+
+/**
+ * Route/handler tests: make getReadyDb() return this (already migrated) test database, so real
+ * route handlers run against the test's own database.
+ */
+export function useDbForTests(db: Db): void {
+  (globalThis as Global).__gatehouseReady = Promise.resolve(db);
+}
