@@ -6,12 +6,12 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { getReadyDb } from "@/lib/server/bootstrap";
 import { clientIp } from "@/lib/server/client-ip";
-import { getSessionUserState } from "@/lib/services/password-sign-in";
 import { getWorkspaceAccess, type WorkspaceAccess } from "@/lib/services/workspaces";
 import type { Role } from "./roles";
+import { resolveSessionUser, type SessionUser } from "./session-token";
 import { sessionCookieName } from "./session-cookie";
 
-export type SessionUser = { id: string; email: string; name: string | null };
+export type { SessionUser };
 
 /**
  * The signed-in user, or null. The JWT is only a pointer: the user must still exist, be enabled
@@ -26,12 +26,7 @@ export async function getSessionUser(): Promise<SessionUser | null> {
   } catch {
     return null;
   }
-  const uid = token?.uid;
-  if (typeof uid !== "string") return null;
-  const db = await getReadyDb();
-  const state = await getSessionUserState(db, uid);
-  if (!state || state.disabled || state.sessionVersion !== token?.sv) return null;
-  return { id: state.id, email: state.email, name: state.name };
+  return resolveSessionUser(await getReadyDb(), token);
 }
 
 export async function requireUser(nextPath?: string): Promise<SessionUser> {

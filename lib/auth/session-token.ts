@@ -1,0 +1,19 @@
+import type { Db } from "@/db";
+import { getSessionUserState } from "@/lib/services/password-sign-in";
+
+export type SessionClaims = Record<string, unknown> | null | undefined;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type SessionUser = { id: string; email: string; name: string | null };
+
+/**
+ * A decoded session JWT is only a pointer: the user must still exist, be enabled and carry the
+ * same session version. Checked against the database on every request, so revocation is immediate.
+ */
+export async function resolveSessionUser(db: Db, claims: SessionClaims): Promise<SessionUser | null> {
+  const uid = claims?.uid;
+  if (typeof uid !== "string" || !UUID.test(uid)) return null;
+  const state = await getSessionUserState(db, uid);
+  if (!state || state.disabled || state.sessionVersion !== claims?.sv) return null;
+  return { id: state.id, email: state.email, name: state.name };
+}
