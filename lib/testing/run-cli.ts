@@ -1,0 +1,40 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+
+export type CliResult = { code: number; stdout: string; stderr: string; json: unknown };
+
+/**
+ * Run `npm run gatehouse -- <args>` the way an operator does (a real process), against `databaseUrl`
+ * (or an embedded PGlite in `dataDir`).
+ */
+export function runCli(args: string[], env: { databaseUrl?: string; dataDir: string; stdin?: string }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(process.cwd(), "lib", "cli", "index.ts"), ...args], {
+      cwd: process.cwd(),
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        APP_ENV: "test",
+        APP_URL: "http://localhost:3999",
+        DATA_DIR: env.dataDir,
+        ...(env.databaseUrl ? { DATABASE_URL: env.databaseUrl } : {}),
+      },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.stdin.end(env.stdin ?? "");
+    child.on("error", reject);
+    child.on("close", (code) => {
+      let json: unknown = undefined;
+      try {
+        json = JSON.parse(stdout);
+      } catch {
+        /* not JSON */
+      }
+      resolve({ code: code ?? 1, stdout, stderr, json });
+    });
+  });
+}
