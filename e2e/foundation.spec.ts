@@ -1,3 +1,4 @@
+import { findUserByEmail, setUserDisabled } from "../lib/services/users";
 import { expect, signInWithPassword, test } from "./support/fixtures";
 
 test.describe("foundation", () => {
@@ -31,6 +32,16 @@ test.describe("foundation", () => {
     expect(res?.status()).toBe(404);
     await expect(page.getByText("Page not found")).toBeVisible();
     await expect(page.getByText("Other Co")).toHaveCount(0);
+  });
+
+  test("a disabled user loses access on the next request", async ({ page, makeWorkspace, db }) => {
+    const ws = await makeWorkspace();
+    await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
+    await expect(page).toHaveURL(new RegExp(`/w/${ws.slug}/`));
+    const user = await findUserByEmail(db, ws.ownerEmail);
+    await setUserDisabled(db, user!.id, true);
+    await page.goto(`/w/${ws.slug}/settings/members`);
+    await expect(page).toHaveURL(/\/login/);
   });
 
   test("security headers are set and health reports the database", async ({ request }) => {
