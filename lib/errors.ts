@@ -22,6 +22,7 @@ const catalogue = {
   IDEMPOTENCY_IN_PROGRESS: { status: 409, message: "A request with this Idempotency-Key is still in progress.", hint: "Retry after the first request finishes.", fixer: "user" },
   RATE_LIMITED: { status: 429, message: "Too many requests.", hint: "Wait for the time in Retry-After, then try again.", fixer: "user" },
   INTERNAL: { status: 500, message: "Something went wrong on our side.", hint: "Try again; if it persists, give the operator the request ID.", fixer: "operator" },
+  PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is too large.", hint: "Send a smaller body (the API accepts up to 1 MB).", fixer: "user" },
   DB_UNAVAILABLE: { status: 503, message: "The database is unreachable.", hint: "Check DATABASE_URL and that Postgres is running.", fixer: "operator" },
 
   // ── sign-in and membership ───────────────────────────────────────────────

@@ -1,0 +1,146 @@
+import { extendZodWithOpenApi, OpenAPIRegistry, type RouteConfig } from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
+import { describeError, type ErrorCode } from "@/lib/errors";
+
+// `.openapi(...)` on zod schemas (`.meta({ id, description, example })` works without it too).
+extendZodWithOpenApi(z);
+
+/**
+ * The one registry of the REST API. Each resource registers its paths in
+ * lib/api/openapi/paths/<resource>.ts (with registerApiPath below, using the SAME zod schemas as its
+ * route handlers) and adds an import line to lib/api/openapi/paths/index.ts.
+ */
+export const registry = new OpenAPIRegistry();
+
+export const BEARER_AUTH = "bearerAuth";
+registry.registerComponent("securitySchemes", BEARER_AUTH, {
+  type: "http",
+  scheme: "bearer",
+  bearerFormat: "gh_live_…",
+  description: "An API key from Settings → API keys (or `npm run gatehouse -- api-keys:create`). Sent as `Authorization: Bearer gh_live_…`.",
+});
+
+export const MetaSchema = registry.register(
+  "Meta",
+  z.object({
+    request_id: z.string().meta({ description: "Also sent as the X-Request-Id header.", example: "req_4f1c2a9e0b7d3c5e8a6f1b2d" }),
+    timestamp: z.string().meta({ format: "date-time" }),
+  }),
+);
+
+export const ListMetaSchema = registry.register(
+  "ListMeta",
+  z.object({
+    request_id: z.string(),
+    timestamp: z.string().meta({ format: "date-time" }),
+    next_cursor: z.string().nullable().meta({ description: "Pass as `cursor` to get the next page; null on the last page." }),
+  }),
+);
+
+export const ErrorSchema = registry.register(
+  "Error",
+  z.object({
+    error: z.object({
+      code: z.string().meta({ description: "Stable machine-readable code (assert on this, not on the message).", example: "VALIDATION_FAILED" }),
+      message: z.string(),
+      hint: z.string().meta({ description: "What to do about it." }),
+      fields: z
+        .array(z.object({ path: z.string().meta({ example: "email_domain" }), message: z.string() }))
+        .optional()
+        .meta({ description: "For VALIDATION_FAILED: each invalid field, by dotted path." }),
+      detail: z.record(z.string(), z.unknown()).optional().meta({ description: "Safe expected/actual values, when useful." }),
+    }),
+    meta: MetaSchema,
+  }),
+);
+
+const REQUEST_ID_HEADER_DOC = { "X-Request-Id": { description: "The request ID (also in meta.request_id).", schema: { type: "string" as const } } };
+
+export type ApiPathSpec = {
+  method: "get" | "post" | "put" | "patch" | "delete";
+  /** OpenAPI form, e.g. "/api/v1/connections/{id}". */
+  path: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Schema of `data` (for lists: of one item). */
+  response: z.ZodType;
+  list?: boolean;
+  /** Success status (default 200). */
+  status?: number;
+  successDescription?: string;
+  /** Accepts Idempotency-Key (POST). */
+  idempotent?: boolean;
+  /** Codes beyond the standard ones (401, 429, 500; 404 with params; 422 with body/query). */
+  errors?: ErrorCode[];
+  /** No API key needed (only the document itself). */
+  public?: boolean;
+};
+
+/** Register one REST API operation with the standard envelope, security and error responses. */
+export function registerApiPath(spec: ApiPathSpec): void {
+  const dataSchema = spec.list ? z.array(spec.response) : spec.response;
+  const envelope = z.object({ data: dataSchema, meta: spec.list ? ListMetaSchema : MetaSchema });
+
+  const codes = new Set<ErrorCode>(spec.public ? ["INTERNAL"] : ["INVALID_API_KEY", "RATE_LIMITED", "INTERNAL"]);
+  if (spec.params) codes.add("NOT_FOUND");
+  if (spec.body || spec.query) codes.add("VALIDATION_FAILED");
+  if (spec.body) codes.add("BAD_REQUEST");
+  if (spec.idempotent) {
+    codes.add("IDEMPOTENCY_KEY_REUSED");
+    codes.add("IDEMPOTENCY_IN_PROGRESS");
+  }
+  for (const c of spec.errors ?? []) codes.add(c);
+
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const c of codes) {
+    const s = describeError(c).status;
+    byStatus.set(s, [...(byStatus.get(s) ?? []), c]);
+  }
+
+  const responses: RouteConfig["responses"] = {
+    [String(spec.status ?? 200)]: {
+      description: spec.successDescription ?? "Success.",
+      headers: REQUEST_ID_HEADER_DOC,
+      content: { "application/json": { schema: envelope } },
+    },
+  };
+  for (const [status, list] of [...byStatus.entries()].sort(([a], [b]) => a - b)) {
+    const headers: Record<string, { description: string; schema: { type: "string" | "integer" } }> = { ...REQUEST_ID_HEADER_DOC };
+    if (status === 429) headers["Retry-After"] = { description: "Seconds to wait before retrying.", schema: { type: "integer" } };
+    responses[String(status)] = {
+      description: list.map((c) => `\`${c}\`: ${describeError(c).message}`).join(" "),
+      headers,
+      content: { "application/json": { schema: ErrorSchema } },
+    };
+  }
+
+  const headerParams = spec.idempotent
+    ? z.object({
+        "Idempotency-Key": z
+          .string()
+          .max(255)
+          .optional()
+          .meta({ description: "Any unique string (e.g. a UUID). A retry with the same key and body returns the first result for 24 h." }),
+      })
+    : undefined;
+
+  registry.registerPath({
+    method: spec.method,
+    path: spec.path,
+    summary: spec.summary,
+    description: spec.description,
+    tags: spec.tags,
+    security: spec.public ? [] : [{ [BEARER_AUTH]: [] }],
+    request: {
+      params: spec.params,
+      query: spec.query,
+      headers: headerParams,
+      body: spec.body ? { required: true, content: { "application/json": { schema: spec.body } } } : undefined,
+    },
+    responses,
+  });
+}
