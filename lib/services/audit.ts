@@ -1,6 +1,7 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { auditLog } from "@/db/schema";
+import { apiKeys, auditLog, users } from "@/db/schema";
+import { AppError } from "@/lib/errors";
 
 export type AuditActor = { userId?: string | null; apiKeyId?: string | null; ip?: string | null };
 
@@ -33,4 +34,73 @@ export async function listAudit(db: Db, workspaceId: string, opts: { limit?: num
     .where(and(eq(auditLog.workspaceId, workspaceId), opts.before ? lt(auditLog.createdAt, opts.before) : undefined))
     .orderBy(desc(auditLog.createdAt))
     .limit(Math.min(opts.limit ?? 100, 500));
+}
+
+export type AuditItem = {
+  id: string;
+  createdAt: Date;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  ip: string | null;
+  /** Who acted: a user, an API key, or the system (SSO sign-in, operator CLI). */
+  actor: { kind: "user"; id: string; email: string | null } | { kind: "api_key"; id: string; name: string | null } | { kind: "system" };
+};
+
+// Cursors carry the timestamp at full (microsecond) precision, so rows within one millisecond are never skipped.
+const tsText = sql<string>`to_char(${auditLog.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+function encodeCursor(ts: string, id: string): string {
+  return Buffer.from(`${ts}|${id}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { ts: string; id: string } {
+  const [ts, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  if (!ts || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(ts) || !id || !/^[0-9a-f-]{36}$/i.test(id)) {
+    throw new AppError("BAD_REQUEST", { message: "Invalid cursor." });
+  }
+  return { ts, id };
+}
+
+/** One page of the workspace's audit log, newest first; `nextCursor` fetches the following page. */
+export async function listAuditPage(
+  db: Db,
+  workspaceId: string,
+  opts: { cursor?: string | null; limit?: number } = {},
+): Promise<{ items: AuditItem[]; nextCursor: string | null }> {
+  const limit = Math.max(1, Math.min(opts.limit ?? 50, 200));
+  const c = opts.cursor ? decodeCursor(opts.cursor) : null;
+  const rows = await db
+    .select({ log: auditLog, ts: tsText, userEmail: users.email, keyName: apiKeys.name })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorUserId))
+    .leftJoin(apiKeys, and(eq(apiKeys.id, auditLog.actorApiKeyId), eq(apiKeys.workspaceId, workspaceId)))
+    .where(
+      and(
+        eq(auditLog.workspaceId, workspaceId),
+        c ? or(sql`${auditLog.createdAt} < ${c.ts}::timestamptz`, and(sql`${auditLog.createdAt} = ${c.ts}::timestamptz`, lt(auditLog.id, c.id))) : undefined,
+      ),
+    )
+    .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const items: AuditItem[] = page.map(({ log, userEmail, keyName }) => ({
+    id: log.id,
+    createdAt: log.createdAt,
+    action: log.action,
+    targetType: log.targetType,
+    targetId: log.targetId,
+    before: log.before,
+    after: log.after,
+    ip: log.ip,
+    actor: log.actorUserId
+      ? { kind: "user", id: log.actorUserId, email: userEmail }
+      : log.actorApiKeyId
+        ? { kind: "api_key", id: log.actorApiKeyId, name: keyName }
+        : { kind: "system" },
+  }));
+  const last = page[page.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.ts, last.log.id) : null };
 }

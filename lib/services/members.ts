@@ -1,25 +1,188 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { memberships, users } from "@/db/schema";
+import { connections, invitations, memberships, users, workspaces } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { hasRole, type Role } from "@/lib/auth/roles";
+import type { MemberDto } from "@/lib/schemas/members";
+import { recordAudit, type AuditActor } from "./audit";
+import { revokeUserSessions } from "./users";
 
-export async function listMembers(db: Db, workspaceId: string) {
+/** Who performs a member change, with the role they act with (API keys act as admin; the CLI as owner). */
+export type MemberActor = AuditActor & { role: Role };
+
+export type MemberRow = {
+  id: string;
+  userId: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  status: "invited" | "active";
+  source: "password" | "sso" | "scim";
+  connectionId: string | null;
+  connectionName: string | null;
+  lastLoginAt: Date | null;
+  breakGlass: boolean;
+  disabled: boolean;
+  createdAt: Date;
+};
+
+const memberColumns = {
+  id: memberships.id,
+  userId: users.id,
+  email: users.email,
+  name: users.name,
+  role: memberships.role,
+  status: memberships.status,
+  source: memberships.source,
+  connectionId: memberships.connectionId,
+  connectionName: connections.name,
+  lastLoginAt: memberships.lastLoginAt,
+  breakGlass: memberships.breakGlass,
+  disabled: memberships.disabled,
+  createdAt: memberships.createdAt,
+};
+
+function memberQuery(db: Db) {
   return db
-    .select({
-      id: memberships.id,
-      userId: users.id,
-      email: users.email,
-      name: users.name,
-      role: memberships.role,
-      status: memberships.status,
-      source: memberships.source,
-      connectionId: memberships.connectionId,
-      lastLoginAt: memberships.lastLoginAt,
-      breakGlass: memberships.breakGlass,
-      disabled: memberships.disabled,
-      createdAt: memberships.createdAt,
-    })
+    .select(memberColumns)
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.workspaceId, workspaceId))
-    .orderBy(asc(users.email));
+    .leftJoin(connections, and(eq(connections.id, memberships.connectionId), eq(connections.workspaceId, memberships.workspaceId)));
+}
+
+export async function listMembers(db: Db, workspaceId: string): Promise<MemberRow[]> {
+  return memberQuery(db).where(eq(memberships.workspaceId, workspaceId)).orderBy(asc(users.email));
+}
+
+export async function getMemberOrThrow(db: Db, workspaceId: string, membershipId: string): Promise<MemberRow> {
+  if (!/^[0-9a-f-]{36}$/i.test(membershipId)) throw new AppError("NOT_FOUND");
+  const [row] = await memberQuery(db).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.id, membershipId)));
+  if (!row) throw new AppError("NOT_FOUND");
+  return row;
+}
+
+export function toMemberDto(m: MemberRow): MemberDto {
+  return {
+    id: m.id,
+    user_id: m.userId,
+    email: m.email,
+    name: m.name,
+    role: m.role,
+    status: m.status,
+    disabled: m.disabled,
+    source: m.source,
+    connection: m.connectionId ? { id: m.connectionId, name: m.connectionName } : null,
+    break_glass: m.breakGlass,
+    last_sign_in_at: m.lastLoginAt ? m.lastLoginAt.toISOString() : null,
+    created_at: m.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Admins manage editors and viewers; only owners grant or touch admin and owner. Throws FORBIDDEN.
+ */
+export function assertCanManageMember(actorRole: Role, targetRole: Role | null, newRole?: Role): void {
+  if (!hasRole(actorRole, "admin")) throw new AppError("FORBIDDEN");
+  const privileged = (r: Role | null | undefined) => r === "owner" || r === "admin";
+  if ((privileged(targetRole) || privileged(newRole)) && actorRole !== "owner") {
+    throw new AppError("FORBIDDEN", { hint: "Only an owner can grant, change or remove the admin and owner roles." });
+  }
+}
+
+/** Serialise member changes of one workspace (so two owners cannot demote each other at once). */
+export async function lockWorkspaceMembers(db: Db, workspaceId: string): Promise<void> {
+  await db.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, workspaceId)).for("update");
+}
+
+/** Throws LAST_OWNER when no other active, enabled owner would remain. Call under lockWorkspaceMembers. */
+async function assertAnotherOwner(db: Db, workspaceId: string, exceptMembershipId: string): Promise<void> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(memberships)
+    .where(
+      and(
+        eq(memberships.workspaceId, workspaceId),
+        eq(memberships.role, "owner"),
+        eq(memberships.status, "active"),
+        eq(memberships.disabled, false),
+        ne(memberships.id, exceptMembershipId),
+      ),
+    );
+  if (!row || Number(row.n) < 1) throw new AppError("LAST_OWNER");
+}
+
+export async function changeMemberRole(db: Db, workspaceId: string, membershipId: string, role: Role, actor: MemberActor): Promise<MemberRow> {
+  return db.transaction(async (tx) => {
+    await lockWorkspaceMembers(tx, workspaceId);
+    const target = await getMemberOrThrow(tx, workspaceId, membershipId);
+    assertCanManageMember(actor.role, target.role, role);
+    if (target.role === role) return target;
+    if (target.role === "owner") await assertAnotherOwner(tx, workspaceId, target.id);
+    await tx.update(memberships).set({ role, updatedAt: new Date() }).where(eq(memberships.id, target.id));
+    if (target.status === "invited") {
+      // The invitation carries the role the person gets when they accept.
+      await tx
+        .update(invitations)
+        .set({ role })
+        .where(and(eq(invitations.workspaceId, workspaceId), sql`lower(${invitations.email}) = lower(${target.email})`, isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+    }
+    await recordAudit(tx, workspaceId, actor, {
+      action: "member.role_changed",
+      targetType: "membership",
+      targetId: target.id,
+      before: { role: target.role, email: target.email },
+      after: { role, email: target.email },
+    });
+    return { ...target, role };
+  });
+}
+
+/**
+ * Remove a member. Access ends on their very next request: tenancy checks the membership on every
+ * request. Their sessions are revoked (session_version bumped) only when no workspace membership is
+ * left, so one workspace's admin never signs a person out of another workspace.
+ */
+export async function removeMember(db: Db, workspaceId: string, membershipId: string, actor: MemberActor): Promise<{ sessionsRevoked: boolean }> {
+  return db.transaction(async (tx) => {
+    await lockWorkspaceMembers(tx, workspaceId);
+    const target = await getMemberOrThrow(tx, workspaceId, membershipId);
+    assertCanManageMember(actor.role, target.role);
+    if (target.role === "owner") await assertAnotherOwner(tx, workspaceId, target.id);
+    await tx.delete(memberships).where(eq(memberships.id, target.id));
+    await tx
+      .update(invitations)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(invitations.workspaceId, workspaceId), sql`lower(${invitations.email}) = lower(${target.email})`, isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+    const [other] = await tx.select({ id: memberships.id }).from(memberships).where(eq(memberships.userId, target.userId)).limit(1);
+    const sessionsRevoked = !other;
+    if (sessionsRevoked) await revokeUserSessions(tx, target.userId);
+    await recordAudit(tx, workspaceId, actor, {
+      action: "member.removed",
+      targetType: "membership",
+      targetId: target.id,
+      before: { role: target.role, status: target.status, email: target.email, source: target.source },
+      after: { sessionsRevoked },
+    });
+    return { sessionsRevoked };
+  });
+}
+
+/** Disable (or re-enable) a membership: a disabled member is refused on every request and at SSO. */
+export async function setMemberDisabled(db: Db, workspaceId: string, membershipId: string, disabled: boolean, actor: MemberActor): Promise<MemberRow> {
+  return db.transaction(async (tx) => {
+    await lockWorkspaceMembers(tx, workspaceId);
+    const target = await getMemberOrThrow(tx, workspaceId, membershipId);
+    assertCanManageMember(actor.role, target.role);
+    if (target.disabled === disabled) return target;
+    if (disabled && target.role === "owner") await assertAnotherOwner(tx, workspaceId, target.id);
+    await tx.update(memberships).set({ disabled, updatedAt: new Date() }).where(eq(memberships.id, target.id));
+    await recordAudit(tx, workspaceId, actor, {
+      action: disabled ? "member.disabled" : "member.enabled",
+      targetType: "membership",
+      targetId: target.id,
+      before: { disabled: target.disabled, email: target.email },
+      after: { disabled, email: target.email },
+    });
+    return { ...target, disabled };
+  });
 }

@@ -1,87 +1,190 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { linkedIdentities, memberships, users, type connections, type workspaces } from "@/db/schema";
-import { AppError } from "@/lib/errors";
+import { invitations, linkedIdentities, memberships, users } from "@/db/schema";
+import { AppError, type ErrorCode } from "@/lib/errors";
 import type { Role } from "@/lib/auth/roles";
-import { findOrCreateUser, findUserByEmail, type User } from "./users";
+import { recordAudit } from "./audit";
+import type { MatchedRule, RoleResolution } from "./role-mapping";
+import { planProvisioning, refusalMessage, type Membership, type ProvisionInput, type ProvisionPlan, type RoleSource } from "./sso-provisioning-plan";
+import { findOrCreateUser, type User } from "./users";
 
-export type SsoIdentity = {
-  nameId: string;
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-  /** Every attribute of the (signed) assertion, multi-valued. */
-  attributes: Record<string, string[]>;
-};
-
-export type ProvisionInput = {
-  workspace: typeof workspaces.$inferSelect;
-  connection: typeof connections.$inferSelect;
-  identity: SsoIdentity;
-  now: Date;
-};
+export type { ProvisionInput, SsoIdentity } from "./sso-provisioning-plan";
+export { extractNames } from "./sso-provisioning-plan";
 
 export type ProvisionResult = {
   user: User;
-  membership: typeof memberships.$inferSelect;
+  membership: Membership;
   userCreated: boolean;
+  /** An existing account was linked to this connection on this sign-in. */
+  accountLinked: boolean;
+  invitationConsumed: boolean;
   role: Role;
-  /** The role-mapping rule that decided the role, if any. */
-  matchedRule: { id?: string; attribute: string; value: string; role: Role } | null;
+  roleSource: RoleSource;
+  /** The role-mapping rule that decided the role, if any (null when the role did not come from mapping). */
+  matchedRule: MatchedRule | null;
+  /** What the rules say for this assertion, whether or not it was applied. */
+  mapping: RoleResolution;
+};
+
+export type ProvisionPreview = {
+  /** What the sign-in would do. */
+  outcome: "sign_in" | "create_user" | "link_account" | "refuse";
+  membership: ProvisionPlan["membershipAction"] | null;
+  userExists: boolean;
+  invitation: { role: Role; expiresAt: string } | null;
+  role: Role | null;
+  roleSource: RoleSource | null;
+  matchedRule: MatchedRule | null;
+  mapping: RoleResolution;
+  error: { code: ErrorCode; message: string; hint: string } | null;
 };
 
 /**
- * Decide who this SSO sign-in is and make their account and membership exist.
- * FIRST VERSION (SAML core rules only): linked accounts and brand-new accounts; JIT at the default role.
- * Invitations, role mapping, JIT-off and verified-domain linking extend this.
+ * Decide who this SSO sign-in is and make their account and membership exist, in one transaction.
+ * Linked identity → that user; else an existing account only when linkable (verified domain +
+ * allowAccountLinking, or a password-less placeholder owned by this workspace, e.g. from an
+ * invitation); a pending invitation is consumed with its role; else JIT at the mapped/default role.
+ * Concurrent first sign-ins of the same email are serialised by a transaction-scoped advisory lock,
+ * so exactly one account, link and membership result.
  */
 export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<ProvisionResult> {
   const { workspace, connection, identity, now } = input;
+  const actor = { userId: null, ip: input.ip ?? null };
   return db.transaction(async (tx) => {
-    const [link] = await tx
-      .select()
-      .from(linkedIdentities)
-      .where(and(eq(linkedIdentities.connectionId, connection.id), eq(linkedIdentities.nameId, identity.nameId)));
-    let user: User | undefined;
-    let userCreated = false;
-    if (link) {
-      [user] = await tx.select().from(users).where(eq(users.id, link.userId));
-    } else {
-      const existing = await findUserByEmail(tx, identity.email);
-      if (existing) throw new AppError("SAML_ACCOUNT_NOT_LINKABLE", { detail: { email: identity.email } });
-      const r = await findOrCreateUser(tx, {
-        email: identity.email,
-        firstName: identity.firstName,
-        lastName: identity.lastName,
-        name: [identity.firstName, identity.lastName].filter(Boolean).join(" ") || null,
-      });
-      if (!r.created) throw new AppError("SAML_ACCOUNT_NOT_LINKABLE", { detail: { email: identity.email } });
-      user = r.user;
-      userCreated = true;
-      await tx.insert(linkedIdentities).values({ connectionId: connection.id, nameId: identity.nameId, userId: user.id });
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sso-provision:${identity.email.trim().toLowerCase()}`}))`);
+    const plan = await planProvisioning(tx, input);
+    if (plan.refusal) {
+      const r = refusalMessage(plan.refusal);
+      throw new AppError(r.code, { hint: r.hint, detail: plan.refusal.detail });
     }
-    if (!user) throw new AppError("SAML_ACCOUNT_NOT_LINKABLE");
-    if (user.disabled) throw new AppError("SAML_USER_DISABLED");
 
-    let [membership] = await tx
-      .select()
-      .from(memberships)
-      .where(and(eq(memberships.workspaceId, workspace.id), eq(memberships.userId, user.id)));
-    if (!membership) {
-      if (!connection.jitProvisioning) throw new AppError("SAML_USER_NOT_PROVISIONED");
-      [membership] = await tx
-        .insert(memberships)
-        .values({ workspaceId: workspace.id, userId: user.id, role: connection.defaultRole, status: "active", source: "sso", connectionId: connection.id, lastLoginAt: now })
-        .returning();
+    let user = plan.user;
+    let userCreated = false;
+    if (!user) {
+      const created = await findOrCreateUser(tx, {
+        email: plan.email,
+        firstName: plan.names.firstName,
+        lastName: plan.names.lastName,
+        name: joinName(plan.names.firstName, plan.names.lastName),
+      });
+      // Under the lock the email was free a moment ago; anything else is an account made outside SSO.
+      if (!created.created) throw new AppError("SAML_ACCOUNT_NOT_LINKABLE", { detail: { email: plan.email } });
+      user = created.user;
+      userCreated = true;
     } else {
-      if (membership.disabled) throw new AppError("SAML_USER_DISABLED");
-      [membership] = await tx
-        .update(memberships)
-        .set({ lastLoginAt: now, status: "active", updatedAt: now })
-        .where(eq(memberships.id, membership.id))
-        .returning();
+      user = await updateProfile(tx, user, plan, connection.syncProfileEveryLogin, now);
     }
-    await tx.update(linkedIdentities).set({ lastLoginAt: now }).where(and(eq(linkedIdentities.connectionId, connection.id), eq(linkedIdentities.nameId, identity.nameId)));
-    return { user, membership: membership!, userCreated, role: membership!.role, matchedRule: null };
+    const accountLinked = plan.account === "link_existing";
+    if (plan.account !== "linked") {
+      await tx.insert(linkedIdentities).values({ connectionId: connection.id, nameId: identity.nameId, userId: user.id, lastLoginAt: now }).onConflictDoNothing();
+    } else {
+      await tx
+        .update(linkedIdentities)
+        .set({ lastLoginAt: now })
+        .where(and(eq(linkedIdentities.connectionId, connection.id), eq(linkedIdentities.nameId, identity.nameId)));
+    }
+
+    let membership: Membership;
+    let invitationConsumed = false;
+    const before = plan.membership;
+    if (plan.membershipAction === "keep" && before) {
+      [membership] = (await tx
+        .update(memberships)
+        .set({ role: plan.role, lastLoginAt: now, ...(plan.role !== before.role ? { updatedAt: now } : {}) })
+        .where(eq(memberships.id, before.id))
+        .returning()) as [Membership];
+      if (plan.role !== before.role) {
+        await recordAudit(tx, workspace.id, actor, {
+          action: "member.role_mapped",
+          targetType: "membership",
+          targetId: before.id,
+          before: { role: before.role, email: user.email },
+          after: { role: plan.role, email: user.email, connectionId: connection.id, matchedRule: plan.matchedRule },
+        });
+      }
+    } else {
+      if (plan.membershipAction === "consume_invitation" && plan.invitation) {
+        const [consumed] = await tx
+          .update(invitations)
+          .set({ acceptedAt: now })
+          .where(and(eq(invitations.id, plan.invitation.id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+          .returning({ id: invitations.id });
+        invitationConsumed = !!consumed;
+      }
+      const values = { role: plan.role, status: "active" as const, source: "sso" as const, connectionId: connection.id, lastLoginAt: now, updatedAt: now };
+      if (before) {
+        [membership] = (await tx.update(memberships).set(values).where(eq(memberships.id, before.id)).returning()) as [Membership];
+      } else {
+        [membership] = (await tx
+          .insert(memberships)
+          .values({ workspaceId: workspace.id, userId: user.id, invitedBy: plan.invitation?.invitedBy ?? null, ...values })
+          .returning()) as [Membership];
+      }
+      await recordAudit(tx, workspace.id, actor, {
+        action: invitationConsumed ? "invitation.accepted" : "member.provisioned",
+        targetType: "membership",
+        targetId: membership.id,
+        before: before ? { role: before.role, status: before.status } : null,
+        after: { role: plan.role, status: "active", source: "sso", email: user.email, connectionId: connection.id, matchedRule: plan.matchedRule },
+      });
+    }
+    return {
+      user,
+      membership,
+      userCreated,
+      accountLinked,
+      invitationConsumed,
+      role: membership.role,
+      roleSource: plan.roleSource,
+      matchedRule: plan.matchedRule,
+      mapping: plan.mapping,
+    };
   });
+}
+
+/** Test sign-in: what would happen, with no writes. */
+export async function previewSsoProvisioning(db: Db, input: ProvisionInput): Promise<ProvisionPreview> {
+  const plan = await planProvisioning(db, input);
+  const invitation = plan.invitation ? { role: plan.invitation.role, expiresAt: plan.invitation.expiresAt.toISOString() } : null;
+  if (plan.refusal) {
+    return {
+      outcome: "refuse",
+      membership: null,
+      userExists: !!plan.user,
+      invitation,
+      role: null,
+      roleSource: null,
+      matchedRule: null,
+      mapping: plan.mapping,
+      error: refusalMessage(plan.refusal),
+    };
+  }
+  return {
+    outcome: plan.account === "create" ? "create_user" : plan.account === "link_existing" ? "link_account" : "sign_in",
+    membership: plan.membershipAction,
+    userExists: !!plan.user,
+    invitation,
+    role: plan.role,
+    roleSource: plan.roleSource,
+    matchedRule: plan.matchedRule,
+    mapping: plan.mapping,
+    error: null,
+  };
+}
+
+function joinName(first: string | null, last: string | null): string | null {
+  return [first, last].filter(Boolean).join(" ") || null;
+}
+
+/** Blank names are always filled from the assertion; set names are overwritten only with profile sync on. */
+async function updateProfile(db: Db, user: User, plan: ProvisionPlan, sync: boolean, now: Date): Promise<User> {
+  const { firstName, lastName } = plan.names;
+  const next = {
+    firstName: firstName && (sync || !user.firstName) ? firstName : user.firstName,
+    lastName: lastName && (sync || !user.lastName) ? lastName : user.lastName,
+  };
+  const name = (sync || !user.name) && (firstName || lastName) ? joinName(next.firstName, next.lastName) : user.name;
+  if (next.firstName === user.firstName && next.lastName === user.lastName && name === user.name) return user;
+  const [updated] = await db.update(users).set({ ...next, name, updatedAt: now }).where(eq(users.id, user.id)).returning();
+  return updated ?? user;
 }

@@ -1,0 +1,210 @@
+import { and, asc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { invitations, linkedIdentities, memberships, users, type connections, type workspaces } from "@/db/schema";
+import { describeError, type ErrorCode } from "@/lib/errors";
+import type { Role } from "@/lib/auth/roles";
+import { getSsoDomainPolicy, type SsoDomainPolicy } from "./domain-policy";
+import { loadRulesForConnection, resolveRole, type MatchedRule, type RoleResolution } from "./role-mapping";
+import { findUserByEmail, normalizeEmail, type User } from "./users";
+
+export type SsoIdentity = {
+  nameId: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  /** Every attribute of the (signed) assertion, multi-valued. */
+  attributes: Record<string, string[]>;
+};
+
+export type ProvisionInput = {
+  workspace: typeof workspaces.$inferSelect;
+  connection: typeof connections.$inferSelect;
+  identity: SsoIdentity;
+  now: Date;
+  /** Client IP, recorded in the audit log of changes the sign-in makes. */
+  ip?: string | null;
+};
+
+export type Membership = typeof memberships.$inferSelect;
+export type Invitation = typeof invitations.$inferSelect;
+
+/** Where the member's role comes from on this sign-in. */
+export type RoleSource = "mapping" | "default" | "invitation" | "existing" | "owner";
+
+export type Refusal = { code: ErrorCode; hint?: string; detail?: Record<string, unknown> };
+
+export type ProvisionPlan = {
+  email: string;
+  names: { firstName: string | null; lastName: string | null };
+  mapping: RoleResolution;
+  domainPolicy: SsoDomainPolicy;
+  refusal: Refusal | null;
+  /** The account: found through the linked identity, an existing account to link, or a new one. */
+  account: "linked" | "link_existing" | "create";
+  user: User | null;
+  membership: Membership | null;
+  /** What happens to the membership. */
+  membershipAction: "create" | "consume_invitation" | "activate" | "keep";
+  invitation: Invitation | null;
+  role: Role;
+  roleSource: RoleSource;
+  /** The rule that decided the role (null when the role did not come from mapping). */
+  matchedRule: MatchedRule | null;
+};
+
+const GIVEN_NAME_ATTRS = ["firstName", "givenName", "given_name", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname", "urn:oid:2.5.4.42"];
+const SURNAME_ATTRS = ["lastName", "surname", "sn", "family_name", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname", "urn:oid:2.5.4.4"];
+
+function firstAttr(attributes: Record<string, string[]>, names: string[]): string | null {
+  const lower = new Map(Object.entries(attributes).map(([k, v]) => [k.toLowerCase(), v]));
+  for (const n of names) {
+    const v = lower.get(n.toLowerCase())?.find((x) => x.trim());
+    if (v) return v.trim();
+  }
+  return null;
+}
+
+/** First/last name from the validator's fields, else firstName/givenName/surname or the Entra claim URIs. */
+export function extractNames(identity: SsoIdentity): { firstName: string | null; lastName: string | null } {
+  return {
+    firstName: identity.firstName?.trim() || firstAttr(identity.attributes, GIVEN_NAME_ATTRS),
+    lastName: identity.lastName?.trim() || firstAttr(identity.attributes, SURNAME_ATTRS),
+  };
+}
+
+/** A password-less, never-linked account with no membership outside this workspace (e.g. made by an invitation). */
+async function isClaimableAccount(db: Db, user: User, workspaceId: string): Promise<boolean> {
+  if (user.passwordHash) return false;
+  const [link] = await db.select({ id: linkedIdentities.id }).from(linkedIdentities).where(eq(linkedIdentities.userId, user.id)).limit(1);
+  if (link) return false;
+  const [elsewhere] = await db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.userId, user.id), ne(memberships.workspaceId, workspaceId)))
+    .limit(1);
+  return !elsewhere;
+}
+
+export async function findPendingInvitation(db: Db, workspaceId: string, email: string, now: Date): Promise<Invitation | undefined> {
+  const [row] = await db
+    .select()
+    .from(invitations)
+    .where(
+      and(
+        eq(invitations.workspaceId, workspaceId),
+        sql`lower(${invitations.email}) = ${normalizeEmail(email)}`,
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, now),
+      ),
+    )
+    .orderBy(asc(invitations.createdAt))
+    .limit(1);
+  return row;
+}
+
+/** "Ask Jane Doe (jane@acme.com), an owner of Acme, …": names who can let the person in. */
+async function notProvisionedHint(db: Db, workspace: ProvisionInput["workspace"]): Promise<string> {
+  const [owner] = await db
+    .select({ email: users.email, name: users.name })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.workspaceId, workspace.id), eq(memberships.role, "owner"), eq(memberships.status, "active"), eq(memberships.disabled, false)))
+    .orderBy(asc(memberships.createdAt))
+    .limit(1);
+  const who = owner ? `${owner.name ? `${owner.name} (${owner.email})` : owner.email}, an owner of ${workspace.name}` : `an admin of ${workspace.name}`;
+  return `Ask ${who}, to invite you: just-in-time provisioning is off for this connection, so only invited members can sign in.`;
+}
+
+/**
+ * Decide what an SSO sign-in would do, reading only. `provisionSsoUser` applies the plan inside its
+ * transaction; `previewSsoProvisioning` (test mode) just reports it.
+ */
+export async function planProvisioning(db: Db, input: ProvisionInput): Promise<ProvisionPlan> {
+  const { workspace, connection, identity, now } = input;
+  const email = normalizeEmail(identity.email);
+  const names = extractNames(identity);
+  const rules = await loadRulesForConnection(db, connection.id);
+  const mapping = resolveRole(rules, identity.attributes, connection.defaultRole);
+  const domainPolicy = await getSsoDomainPolicy(db, workspace.id, email);
+  const plan: ProvisionPlan = {
+    email,
+    names,
+    mapping,
+    domainPolicy,
+    refusal: null,
+    account: "create",
+    user: null,
+    membership: null,
+    membershipAction: "create",
+    invitation: null,
+    role: mapping.role,
+    roleSource: mapping.matchedRule ? "mapping" : "default",
+    matchedRule: mapping.matchedRule,
+  };
+  const refuse = (code: ErrorCode, extra: Omit<Refusal, "code"> = {}): ProvisionPlan => ({ ...plan, refusal: { code, ...extra } });
+
+  const requireVerified = connection.requireVerifiedDomains ?? domainPolicy.workspaceHasVerifiedDomains;
+  if (requireVerified && !domainPolicy.emailDomainVerified) {
+    return refuse("SAML_EMAIL_OUTSIDE_DOMAINS", { detail: { email, domain: email.split("@")[1] ?? null } });
+  }
+
+  plan.invitation = (await findPendingInvitation(db, workspace.id, email, now)) ?? null;
+
+  const [link] = await db
+    .select({ user: users })
+    .from(linkedIdentities)
+    .innerJoin(users, eq(users.id, linkedIdentities.userId))
+    .where(and(eq(linkedIdentities.connectionId, connection.id), eq(linkedIdentities.nameId, identity.nameId)));
+  if (link) {
+    plan.account = "linked";
+    plan.user = link.user;
+  } else {
+    const existing = await findUserByEmail(db, email);
+    if (existing) {
+      const linkable =
+        (domainPolicy.emailDomainVerified && connection.allowAccountLinking) || (await isClaimableAccount(db, existing, workspace.id));
+      if (!linkable) {
+        return refuse("SAML_ACCOUNT_NOT_LINKABLE", {
+          detail: { email, emailDomainVerified: domainPolicy.emailDomainVerified, allowAccountLinking: connection.allowAccountLinking },
+        });
+      }
+      plan.account = "link_existing";
+      plan.user = existing;
+    } else if (!plan.invitation && !connection.jitProvisioning) {
+      return refuse("SAML_USER_NOT_PROVISIONED", { hint: await notProvisionedHint(db, workspace), detail: { email, jitProvisioning: false } });
+    }
+  }
+  if (plan.user?.disabled) return refuse("SAML_USER_DISABLED", { detail: { email } });
+
+  if (plan.user) {
+    const [m] = await db.select().from(memberships).where(and(eq(memberships.workspaceId, workspace.id), eq(memberships.userId, plan.user.id)));
+    plan.membership = m ?? null;
+  }
+  const m = plan.membership;
+  if (m?.disabled) return refuse("SAML_USER_DISABLED", { detail: { email, membershipDisabled: true } });
+
+  const mapped = (current: Role, source: RoleSource) => {
+    if (current === "owner") return { role: current, roleSource: "owner" as const, matchedRule: null };
+    if (connection.applyMappingEveryLogin) return { role: mapping.role, roleSource: plan.roleSource, matchedRule: mapping.matchedRule };
+    return { role: current, roleSource: source, matchedRule: null };
+  };
+
+  if (m && m.status === "active") {
+    return { ...plan, membershipAction: "keep", ...mapped(m.role, "existing") };
+  }
+  if (plan.invitation) {
+    // The invited role is kept; mapping replaces it only when it applies on every sign-in.
+    return { ...plan, membershipAction: "consume_invitation", ...mapped(plan.invitation.role, "invitation") };
+  }
+  if (!connection.jitProvisioning) {
+    return refuse("SAML_USER_NOT_PROVISIONED", { hint: await notProvisionedHint(db, workspace), detail: { email, jitProvisioning: false } });
+  }
+  // New membership (or an invited one whose invitation expired): JIT at the mapped or default role.
+  return { ...plan, membershipAction: m ? "activate" : "create" };
+}
+
+export function refusalMessage(r: Refusal): { code: ErrorCode; message: string; hint: string } {
+  const e = describeError(r.code);
+  return { code: r.code, message: e.message, hint: r.hint ?? e.hint };
+}
