@@ -1,6 +1,7 @@
 import type { Command } from "../command";
+import { apiKeysCreate, apiKeysList, apiKeysRevoke } from "./api-keys";
 import { usersSetPassword } from "./users";
 import { workspacesCreate } from "./workspaces";
 
 /** Every CLI command. Names are an interface: never rename one. */
-export const commands: Command[] = [workspacesCreate, usersSetPassword];
+export const commands: Command[] = [workspacesCreate, usersSetPassword, apiKeysCreate, apiKeysList, apiKeysRevoke];
