@@ -1,0 +1,83 @@
+/**
+ * lib/dev-idp: a small signing SAML IdP for tests, e2e and dev mode (/dev/idp routes are thin wrappers).
+ * Real keys, real xml-crypto signatures; every field of the response can be bent for attack tests.
+ */
+import { generateSpKeyPair } from "@/lib/saml/certificates";
+import { NAMEID_FORMAT } from "@/lib/saml/constants";
+import type { DigestAlgName, SigAlgName } from "@/lib/saml/algorithms";
+import { buildIdpMetadataXml } from "./metadata";
+import { buildResponseXml, type Omittable } from "./response-xml";
+import { signResponseXml, type SignMode } from "./sign";
+import { parseAuthnRequest, type ParseAuthnRequestInput, type ParsedAuthnRequest } from "./authn-request";
+
+export type CreateResponseOptions = {
+  acsUrl: string;
+  audience: string | string[];
+  inResponseTo?: string | null;
+  /** InResponseTo on the Response element (default: same as inResponseTo). */
+  responseInResponseTo?: string | null;
+  nameId: string;
+  nameIdFormat?: string;
+  attributes?: Record<string, string | string[]>;
+  sign?: SignMode;
+  sigAlg?: SigAlgName | string;
+  digestAlg?: DigestAlgName | string;
+  issuer?: string;
+  responseIssuer?: string;
+  destination?: string;
+  recipient?: string;
+  notBefore?: Date;
+  notOnOrAfter?: Date;
+  subjectNotOnOrAfter?: Date;
+  assertionId?: string;
+  responseId?: string;
+  sessionIndex?: string;
+  statusCode?: string;
+  subjectConfirmationMethod?: string;
+  omit?: Omittable[];
+  now?: Date;
+  /** Sign with another key (e.g. an attacker's) while keeping this IdP's identity. */
+  signingKey?: { privateKeyPem: string; certificatePem: string };
+};
+
+export type DevIdp = {
+  entityId: string;
+  certificatePem: string;
+  privateKeyPem: string;
+  metadataXml(ssoUrl: string, sloUrl?: string): string;
+  parseAuthnRequest(input: ParseAuthnRequestInput): ParsedAuthnRequest;
+  /** Signed SAML Response XML (not encoded). */
+  createResponseXml(opts: CreateResponseOptions): string;
+  /** base64 SAMLResponse value for the HTTP-POST binding. */
+  createResponse(opts: CreateResponseOptions): string;
+};
+
+export function createDevIdp({ entityId, privateKeyPem, certificatePem }: { entityId: string; privateKeyPem?: string; certificatePem?: string }): DevIdp {
+  if (!!privateKeyPem !== !!certificatePem) throw new Error("createDevIdp: give both privateKeyPem and certificatePem, or neither");
+  const keys = privateKeyPem && certificatePem ? { privateKeyPem, certificatePem } : generateSpKeyPair({ commonName: "Gatehouse Dev IdP" });
+
+  const createResponseXml = (opts: CreateResponseOptions): string => {
+    const xml = buildResponseXml({
+      ...opts,
+      issuer: opts.issuer ?? entityId,
+      nameIdFormat: opts.nameIdFormat ?? NAMEID_FORMAT.emailAddress,
+      now: opts.now ?? new Date(),
+    });
+    const mode = opts.sign ?? "assertion";
+    if (mode === "none") return xml;
+    const signer = opts.signingKey ?? keys;
+    return signResponseXml(xml, { mode, privateKeyPem: signer.privateKeyPem, certificatePem: signer.certificatePem, sigAlg: opts.sigAlg, digestAlg: opts.digestAlg });
+  };
+
+  return {
+    entityId,
+    certificatePem: keys.certificatePem,
+    privateKeyPem: keys.privateKeyPem,
+    metadataXml: (ssoUrl, sloUrl) => buildIdpMetadataXml({ entityId, certificatePem: keys.certificatePem, ssoUrl, sloUrl }),
+    parseAuthnRequest,
+    createResponseXml,
+    createResponse: (opts) => Buffer.from(createResponseXml(opts), "utf8").toString("base64"),
+  };
+}
+
+export { parseAuthnRequest, signResponseXml, type ParseAuthnRequestInput, type ParsedAuthnRequest, type SignMode, type Omittable };

@@ -1,0 +1,26 @@
+/** SP metadata for one connection: entity ID, ACS (HTTP-POST), and every signing certificate given. */
+import { BINDING, NAMEID_FORMAT, NS } from "./constants";
+import { certificateBody } from "./certificates";
+import { escapeXml } from "./xml";
+
+export type SpMetadataInput = { entityId: string; acsUrl: string; signingCertificatesPem: string[] };
+
+export function buildSpMetadata({ entityId, acsUrl, signingCertificatesPem }: SpMetadataInput): string {
+  const keys = signingCertificatesPem
+    .map(
+      (pem) =>
+        `    <md:KeyDescriptor use="signing">\n      <ds:KeyInfo xmlns:ds="${NS.dsig}">\n        <ds:X509Data>\n` +
+        `          <ds:X509Certificate>${certificateBody(pem)}</ds:X509Certificate>\n        </ds:X509Data>\n      </ds:KeyInfo>\n    </md:KeyDescriptor>\n`,
+    )
+    .join("");
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<md:EntityDescriptor xmlns:md="${NS.metadata}" entityID="${escapeXml(entityId)}">\n` +
+    `  <md:SPSSODescriptor AuthnRequestsSigned="true" WantAssertionsSigned="true" protocolSupportEnumeration="${NS.protocol}">\n` +
+    keys +
+    `    <md:NameIDFormat>${NAMEID_FORMAT.emailAddress}</md:NameIDFormat>\n` +
+    `    <md:AssertionConsumerService Binding="${BINDING.post}" Location="${escapeXml(acsUrl)}" index="0" isDefault="true"/>\n` +
+    `  </md:SPSSODescriptor>\n` +
+    `</md:EntityDescriptor>\n`
+  );
+}
