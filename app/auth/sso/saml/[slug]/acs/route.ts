@@ -1,0 +1,36 @@
+// POST /auth/sso/saml/{slug}/acs — the IdP's HTTP-POST of a SAMLResponse: validate, provision, hand off by login ticket.
+import { env } from "@/lib/env";
+import { AppError, isAppError } from "@/lib/errors";
+import { getReadyDb } from "@/lib/server/bootstrap";
+import { clientIp } from "@/lib/server/client-ip";
+import { logger } from "@/lib/server/logger";
+import { readFormBody } from "@/lib/server/read-form";
+import { samlErrorResponse } from "@/lib/server/saml-pages";
+import { consumeSamlResponse, recordAcsRejection } from "@/lib/services/saml-acs";
+
+export const dynamic = "force-dynamic";
+
+export async function POST(req: Request, ctx: { params: Promise<{ slug: string }> }) {
+  const { slug } = await ctx.params;
+  const ip = clientIp(req.headers);
+  const db = await getReadyDb();
+  let form: URLSearchParams;
+  try {
+    form = await readFormBody(req);
+  } catch (e) {
+    const error = isAppError(e) ? e : new AppError("SAML_MALFORMED");
+    const eventId = await recordAcsRejection(db, { slug, error, ip });
+    return samlErrorResponse(error, { eventId });
+  }
+  try {
+    const result = await consumeSamlResponse(db, { slug, samlResponse: form.get("SAMLResponse"), relayState: form.get("RelayState"), ip, appUrl: env().appUrl });
+    if (result.ok || result.location) {
+      const location = result.ok ? result.location : result.location!;
+      return new Response(null, { status: 303, headers: { Location: location, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" } });
+    }
+    return samlErrorResponse(result.error, { eventId: result.eventId });
+  } catch (e) {
+    logger.error("ACS failed", { err: e, slug });
+    return samlErrorResponse(new AppError("INTERNAL"));
+  }
+}

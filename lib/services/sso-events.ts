@@ -1,0 +1,102 @@
+import { and, desc, eq, gte, lt, or, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { ssoEvents } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+
+export type SsoEvent = typeof ssoEvents.$inferSelect;
+
+export type SsoEventInput = {
+  workspaceId: string | null;
+  connectionId: string | null;
+  outcome: "success" | "failure";
+  errorCode?: string | null;
+  email?: string | null;
+  flow?: "sp" | "idp" | null;
+  testMode?: boolean;
+  userId?: string | null;
+  ip?: string | null;
+  /** Safe expected/actual values only: never keys, tokens or whole assertions. */
+  detail?: Record<string, unknown>;
+  now?: Date;
+};
+
+/** One row per sign-in attempt (success or failure, SP or IdP initiated, test or not). */
+export async function recordSsoEvent(db: Db, input: SsoEventInput): Promise<SsoEvent> {
+  const [row] = await db
+    .insert(ssoEvents)
+    .values({
+      workspaceId: input.workspaceId,
+      connectionId: input.connectionId,
+      outcome: input.outcome,
+      errorCode: input.errorCode ?? null,
+      email: input.email ? input.email.slice(0, 320) : null,
+      flow: input.flow ?? null,
+      testMode: input.testMode ?? false,
+      userId: input.userId ?? null,
+      ip: input.ip ?? null,
+      detail: input.detail ?? {},
+      ...(input.now ? { createdAt: input.now } : {}),
+    })
+    .returning();
+  return row!;
+}
+
+export type SsoEventFilter = {
+  connectionId?: string;
+  outcome?: "success" | "failure";
+  email?: string;
+  since?: Date;
+  until?: Date;
+  cursor?: string;
+  limit?: number;
+};
+
+/** Newest first; the cursor is opaque ("<created_at ISO>|<id>"). */
+export async function listSsoEvents(db: Db, workspaceId: string, f: SsoEventFilter = {}): Promise<{ items: SsoEvent[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
+  const cursor = f.cursor ? decodeCursor(f.cursor) : null;
+  const rows = await db
+    .select()
+    .from(ssoEvents)
+    .where(
+      and(
+        eq(ssoEvents.workspaceId, workspaceId),
+        f.connectionId ? eq(ssoEvents.connectionId, f.connectionId) : undefined,
+        f.outcome ? eq(ssoEvents.outcome, f.outcome) : undefined,
+        f.email ? sql`lower(${ssoEvents.email}) = ${f.email.trim().toLowerCase()}` : undefined,
+        f.since ? gte(ssoEvents.createdAt, f.since) : undefined,
+        f.until ? lt(ssoEvents.createdAt, f.until) : undefined,
+        cursor
+          ? or(lt(ssoEvents.createdAt, cursor.at), and(eq(ssoEvents.createdAt, cursor.at), lt(ssoEvents.id, cursor.id)))
+          : undefined,
+      ),
+    )
+    .orderBy(desc(ssoEvents.createdAt), desc(ssoEvents.id))
+    .limit(limit + 1);
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+export async function getSsoEventOrThrow(db: Db, workspaceId: string, id: string): Promise<SsoEvent> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError("NOT_FOUND");
+  const [row] = await db
+    .select()
+    .from(ssoEvents)
+    .where(and(eq(ssoEvents.id, id), eq(ssoEvents.workspaceId, workspaceId)));
+  if (!row) throw new AppError("NOT_FOUND");
+  return row;
+}
+
+function encodeCursor(e: SsoEvent): string {
+  return Buffer.from(`${e.createdAt.toISOString()}|${e.id}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const date = new Date(at ?? "");
+  if (!id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(date.getTime())) {
+    throw new AppError("VALIDATION_FAILED", { detail: { fields: [{ path: "cursor", message: "Invalid cursor" }] } });
+  }
+  return { at: date, id };
+}
