@@ -40,6 +40,7 @@ const catalogue = {
   DNS_RECORD_MISSING: { status: 422, message: "No verification TXT record was found.", hint: "Create the TXT record shown, wait for DNS to propagate, then verify again.", fixer: "workspace_admin" },
   DNS_RECORD_MISMATCH: { status: 422, message: "The TXT record has a different value.", hint: "Copy the value exactly as shown into the TXT record.", fixer: "workspace_admin" },
   DNS_ERROR: { status: 502, message: "The DNS lookup failed.", hint: "Try again in a minute; check that the domain's name servers answer.", fixer: "workspace_admin" },
+  ENFORCEMENT_CONFIRMATION_REQUIRED: { status: 409, message: "Enforcing SSO now could lock people out.", hint: "Review the warnings in `detail.warnings`, then confirm (console) or resend with `\"confirm\": true`.", fixer: "workspace_admin" },
 
   // ── SAML (browser endpoints render these as a page) ─────────────────────
   SAML_NOT_FOUND: { status: 404, message: "No SSO connection exists at this address.", hint: "Copy the URL again from Settings → SSO; the slug may be misspelled or the connection deleted.", fixer: "workspace_admin" },
