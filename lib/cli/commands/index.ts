@@ -1,7 +1,8 @@
 import type { Command } from "../command";
 import { apiKeysCreate, apiKeysList, apiKeysRevoke } from "./api-keys";
+import { connectionsMapRole, membersInvite, membersList } from "./members";
 import { usersSetPassword } from "./users";
 import { workspacesCreate } from "./workspaces";
 
 /** Every CLI command. Names are an interface: never rename one. */
-export const commands: Command[] = [workspacesCreate, usersSetPassword, apiKeysCreate, apiKeysList, apiKeysRevoke];
+export const commands: Command[] = [workspacesCreate, usersSetPassword, apiKeysCreate, apiKeysList, apiKeysRevoke, membersInvite, membersList, connectionsMapRole];
