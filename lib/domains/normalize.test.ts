@@ -1,3 +1,4 @@
+import { domainToASCII } from "node:url";
 import { describe, expect, it } from "vitest";
 import { challengeRecordName, challengeRecordValue, checkDomain, emailDomain, normalizeDomain } from "./normalize";
 
@@ -79,5 +80,11 @@ describe("helpers", () => {
   it("builds the TXT record", () => {
     expect(challengeRecordName("acme.com")).toBe("_gatehouse-challenge.acme.com");
     expect(challengeRecordValue("tok")).toBe("gatehouse-verification=tok");
+  });
+});
+
+describe("browser-safe IDN conversion", () => {
+  it.each(["bücher.de", "münchen．de", "例え.テスト", "ÄÖÜ.example", "straße.de", "xn--bcher-kva.de"])("matches node:url domainToASCII for %j", (input) => {
+    expect(normalizeDomain(input)).toBe(domainToASCII(input.toLowerCase()));
   });
 });

@@ -1,8 +1,5 @@
-import { isIP } from "node:net";
-import { domainToASCII } from "node:url";
-
 /**
- * Pure: turn what an admin typed ("@Acme.COM", "https://acme.com/x", "bücher.de.") into the stored
+ * Pure and browser-safe (the console form validates with it too): turn what an admin typed ("@Acme.COM", "https://acme.com/x", "bücher.de.") into the stored
  * form (lowercase ASCII/punycode, no trailing dot), and decide whether it is a registrable hostname.
  */
 
@@ -67,9 +64,20 @@ export function normalizeDomain(input: string): string {
   s = s.replace(/\.+$/, ""); // trailing dot(s)
   s = s.replace(/^\.+/, "");
   if (!s) return "";
-  // WHATWG domain-to-ASCII: IDN → punycode, full-width dots mapped; "" when the input is not a valid domain.
-  const ascii = domainToASCII(s);
-  return (ascii || s).replace(/\.+$/, "");
+  return (domainToAscii(s) || s).replace(/\.+$/, "");
+}
+
+/**
+ * WHATWG "domain to ASCII" (the algorithm behind node:url domainToASCII, and available in browsers
+ * through URL): IDN → punycode, full-width dots mapped, IPv4 shorthands canonicalised. "" when the
+ * input is not a valid host.
+ */
+function domainToAscii(host: string): string {
+  try {
+    return new URL(`http://${host}/`).hostname;
+  } catch {
+    return "";
+  }
 }
 
 /** Normalise and validate as a registrable hostname (not an IP, not single-label, not reserved). */
@@ -78,7 +86,7 @@ export function checkDomain(input: string): DomainCheck {
   const fail = (reason: DomainInvalidReason): DomainCheck => ({ ok: false, reason, domain });
   if (!domain) return fail("empty");
   const bare = domain.replace(/^\[|\]$/g, "");
-  if (isIP(bare) || /^\d+(\.\d+)*$/.test(domain) || /^0x[0-9a-f]+$/i.test(domain)) return fail("ip_address");
+  if (bare.includes(":") || /^\d{1,3}(\.\d{1,3}){3}$/.test(bare) || /^\d+(\.\d+)*$/.test(domain) || /^0x[0-9a-f]+$/i.test(domain)) return fail("ip_address");
   if (domain.length > 253) return fail("too_long");
   if (!/^[a-z0-9.-]+$/.test(domain)) return fail("invalid_characters");
   const labels = domain.split(".");

@@ -3,6 +3,7 @@ import type { Db } from "@/db";
 import { connections, domains, workspaces } from "@/db/schema";
 import { emailDomain } from "@/lib/domains/normalize";
 import { AppError } from "@/lib/errors";
+import { safeRelativePath } from "@/lib/schemas/connections";
 import { hitRateLimit, type RateLimitRule } from "./rate-limit";
 import { spValues } from "./sp-values";
 
@@ -58,7 +59,7 @@ export async function discoverSso(
     .limit(1);
   if (!row) return { found: false };
 
-  const returnTo = safeReturnTo(input.returnTo);
+  const returnTo = safeRelativePath(input.returnTo);
   const login = spValues(input.appUrl, row.slug).loginUrl;
   return {
     found: true,
@@ -66,12 +67,4 @@ export async function discoverSso(
     name: row.name,
     enforced: row.enforcement === "verified_domains",
   };
-}
-
-/** Only same-site relative paths survive ("/x", never "//evil" or "/\\evil"). */
-export function safeReturnTo(value: string | null | undefined): string | null {
-  if (!value || value.length > 2000) return null;
-  if (!value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return null;
-  if (/[\u0000-\u001f]/.test(value)) return null;
-  return value;
 }

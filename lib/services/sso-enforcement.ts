@@ -3,6 +3,7 @@ import type { Db } from "@/db";
 import { connections, domains, linkedIdentities, memberships, users, workspaces } from "@/db/schema";
 import { emailDomain } from "@/lib/domains/normalize";
 import { AppError } from "@/lib/errors";
+import { ENFORCEMENT_MODES, type EnforcementMode } from "@/lib/schemas/domains";
 import { recordAudit, type AuditActor } from "./audit";
 import type { User } from "./users";
 
@@ -16,8 +17,7 @@ import type { User } from "./users";
  * Break-glass members are exempt from their workspace's enforcement.
  */
 
-export const ENFORCEMENT_MODES = ["off", "sso_provisioned_users", "verified_domains"] as const;
-export type EnforcementMode = (typeof ENFORCEMENT_MODES)[number];
+export { ENFORCEMENT_MODES, type EnforcementMode };
 
 export type EnforcementWarning = {
   code: "NO_ACTIVE_CONNECTION" | "LOCKS_YOU_OUT" | "LOCKS_OUT_OWNERS" | "UNROUTED_DOMAINS" | "NO_VERIFIED_DOMAINS";
