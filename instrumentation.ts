@@ -9,4 +9,7 @@ export async function register() {
     // Keep serving: /api/health reports 503 and every request retries until the database is back.
     logger.error("database not ready at start; will retry on the next request", { err });
   }
+  // Periodic jobs (verified-domain re-check).
+  const { startScheduler } = await import("@/lib/server/scheduler");
+  startScheduler();
 }
