@@ -1,0 +1,36 @@
+"use server";
+
+import { z } from "zod";
+import { requireWorkspaceRole } from "@/lib/auth/session";
+import { MAPPABLE_ROLES } from "@/lib/auth/roles";
+import { IDP_TYPES, connectionSlugSchema } from "@/lib/schemas/connections";
+import { createConnection, isSlugAvailable } from "@/lib/services/connections";
+import { runAction, type ActionResult } from "./_lib/result";
+
+/** Live slug check for the new-connection form (admins only). */
+export async function checkSlugAction(workspace: string, slug: string): Promise<ActionResult<{ available: boolean; reason: string | null }>> {
+  return runAction(async () => {
+    const { db } = await requireWorkspaceRole(workspace, "admin");
+    const parsed = connectionSlugSchema.safeParse(slug);
+    if (!parsed.success) return { available: false, reason: parsed.error.issues[0]?.message ?? "Invalid slug" };
+    const available = await isSlugAvailable(db, parsed.data);
+    return { available, reason: available ? null : "Already taken: slugs are unique across Gatehouse. Try another." };
+  });
+}
+
+const createInput = z.object({
+  name: z.string().trim().min(1, "Required").max(100),
+  slug: connectionSlugSchema,
+  idpType: z.enum(IDP_TYPES),
+  defaultRole: z.enum(MAPPABLE_ROLES),
+});
+
+/** Step 1: create the connection (this also generates its SP signing key). */
+export async function createConnectionAction(workspace: string, input: z.input<typeof createInput>): Promise<ActionResult<{ id: string }>> {
+  return runAction(async () => {
+    const { db, workspace: ws, user, ip } = await requireWorkspaceRole(workspace, "admin");
+    const data = createInput.parse(input);
+    const created = await createConnection(db, ws.id, data, { userId: user.id, ip });
+    return { id: created.id };
+  });
+}

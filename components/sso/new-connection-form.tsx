@@ -1,0 +1,166 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect, useState, useTransition } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import { z } from "zod";
+import { checkSlugAction, createConnectionAction } from "@/app/(console)/w/[workspace]/settings/sso/actions";
+import { Button } from "@/components/ui/button";
+import { Card, CardHeader } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
+import { Field, Input, Select } from "@/components/ui/input";
+import { toast } from "@/components/ui/toast";
+import { getIdp, listIdps, suggestSlug, type IdpType } from "@/lib/idp-catalogue";
+import { IdpLogo } from "./idp-logo";
+import { SetupStepper } from "./setup-stepper";
+
+const schema = z.object({
+  name: z.string().trim().min(1, "Give the connection a name, e.g. “Okta”").max(100, "At most 100 characters"),
+  slug: z
+    .string()
+    .trim()
+    .min(2, "At least 2 characters")
+    .max(63, "At most 63 characters")
+    .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "Lowercase letters, digits and dashes; start and end with a letter or digit"),
+  defaultRole: z.enum(["admin", "editor", "viewer"]),
+});
+type Values = z.infer<typeof schema>;
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+function IdpPicker({ value, onChange, includeDev }: { value: IdpType | null; onChange: (t: IdpType) => void; includeDev: boolean }) {
+  return (
+    <fieldset>
+      <legend className="mb-3 text-sm font-medium text-slate-800">Which identity provider do your people sign in with?</legend>
+      <div className="grid gap-3 sm:grid-cols-2 xl:grid-cols-3">
+        {listIdps({ includeDev }).map((idp) => (
+          <label
+            key={idp.type}
+            className={cn(
+              "flex cursor-pointer items-start gap-3 rounded-lg border bg-white p-3 focus-within:ring-2 focus-within:ring-brand-500",
+              value === idp.type ? "border-brand-500 ring-1 ring-brand-500" : "border-slate-200 hover:border-slate-300",
+            )}
+          >
+            <input type="radio" name="idp" value={idp.type} checked={value === idp.type} onChange={() => onChange(idp.type)} className="sr-only" />
+            <IdpLogo type={idp.type} />
+            <span className="min-w-0">
+              <span className="block text-sm font-semibold text-slate-900">{idp.displayName}</span>
+              <span className="block text-xs text-slate-500">{idp.tagline}</span>
+            </span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+export function NewConnectionForm({ workspace, workspaceName, includeDev, initialIdp }: { workspace: string; workspaceName: string; includeDev: boolean; initialIdp: IdpType | null }) {
+  const router = useRouter();
+  const [idpType, setIdpType] = useState<IdpType | null>(initialIdp);
+  const [slugEdited, setSlugEdited] = useState(false);
+  const [pending, startTransition] = useTransition();
+  const form = useForm<Values>({ resolver: zodResolver(schema), defaultValues: { name: "", slug: "", defaultRole: "viewer" }, mode: "onTouched" });
+  const { register, handleSubmit, control, setValue, setError, formState } = form;
+  const name = useWatch({ control, name: "name" });
+  const slug = useWatch({ control, name: "slug" });
+
+  useEffect(() => {
+    if (idpType && !name) setValue("name", getIdp(idpType).displayName);
+  }, [idpType, name, setValue]);
+  useEffect(() => {
+    if (!slugEdited) setValue("slug", suggestSlug(`${workspace} ${name}`), { shouldValidate: Boolean(name) });
+  }, [name, slugEdited, setValue, workspace]);
+
+  const debouncedSlug = useDebounced(slug, 300);
+  const slugValid = schema.shape.slug.safeParse(debouncedSlug).success;
+  const availability = useQuery({
+    queryKey: ["slug-available", workspace, debouncedSlug],
+    queryFn: async () => checkSlugAction(workspace, debouncedSlug),
+    enabled: slugValid,
+    staleTime: 10_000,
+  });
+  const slugTaken = availability.data?.ok && !availability.data.available;
+
+  const onSubmit = handleSubmit((values) => {
+    if (!idpType) return;
+    startTransition(async () => {
+      const r = await createConnectionAction(workspace, { ...values, idpType });
+      if (!r.ok) {
+        if (r.code === "SLUG_TAKEN") setError("slug", { message: "Already taken: slugs are unique across Gatehouse. Try another." });
+        for (const [k, msg] of Object.entries(r.fields ?? {})) if (k in values && msg) setError(k as keyof Values, { message: msg });
+        toast.error(r.message, r.hint);
+        return;
+      }
+      toast.success("Connection created", "Its SP signing key was generated. Now register Gatehouse in your IdP.");
+      router.push(`/w/${workspace}/settings/sso/${r.id}/setup?step=2`);
+    });
+  });
+
+  const slugStatus = !slugValid ? null : availability.isFetching ? (
+    <span className="text-slate-500">Checking availability…</span>
+  ) : slugTaken ? null : availability.data?.ok ? (
+    <span className="text-emerald-700">✓ Available</span>
+  ) : null;
+
+  return (
+    <>
+      <SetupStepper current={1} />
+      <Card className="p-5">
+        <IdpPicker value={idpType} onChange={setIdpType} includeDev={includeDev} />
+      </Card>
+      {idpType && (
+        <Card className="mt-6">
+          <CardHeader title={`Step 1 · Name your ${getIdp(idpType).displayName} connection`} description={`Members of ${workspaceName} will sign in through it.`} />
+          <form onSubmit={onSubmit} noValidate className="space-y-5 px-5 py-5">
+            <Field id="conn-name" label="Connection name" hint="Shown to admins only, e.g. “Okta (production)”." error={formState.errors.name?.message}>
+              <Input id="conn-name" {...register("name")} invalid={Boolean(formState.errors.name)} aria-describedby={formState.errors.name ? "conn-name-error" : "conn-name-hint"} />
+            </Field>
+            <Field
+              id="conn-slug"
+              label="Slug"
+              error={formState.errors.slug?.message ?? (slugTaken ? (availability.data as { reason: string }).reason : undefined)}
+              hint={
+                <>
+                  Part of every URL you register in the IdP (…/auth/sso/saml/<span className="font-mono">{slug || "slug"}</span>/acs); it cannot be changed later.{" "}
+                  <span aria-live="polite">{slugStatus}</span>
+                </>
+              }
+            >
+              <Input
+                id="conn-slug"
+                {...register("slug", { onChange: () => setSlugEdited(true) })}
+                invalid={Boolean(formState.errors.slug) || Boolean(slugTaken)}
+                autoComplete="off"
+                spellCheck={false}
+                aria-describedby={formState.errors.slug || slugTaken ? "conn-slug-error" : "conn-slug-hint"}
+                className="font-mono"
+              />
+            </Field>
+            <Field id="conn-role" label="Default role" hint="Given to people on their first SSO sign-in when no role-mapping rule matches. You can map IdP groups to roles later.">
+              <Select id="conn-role" {...register("defaultRole")} aria-describedby="conn-role-hint" className="max-w-xs">
+                <option value="viewer">Viewer</option>
+                <option value="editor">Editor</option>
+                <option value="admin">Admin</option>
+              </Select>
+            </Field>
+            <div className="flex items-center gap-3 border-t border-slate-100 pt-4">
+              <Button type="submit" pending={pending} disabled={Boolean(slugTaken)}>
+                {pending ? "Creating…" : "Create and continue"}
+              </Button>
+              <span className="text-xs text-slate-500">Creates the connection and its SP signing key. Nothing changes for your users yet.</span>
+            </div>
+          </form>
+        </Card>
+      )}
+    </>
+  );
+}

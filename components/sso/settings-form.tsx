@@ -1,0 +1,102 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { Controller, useForm, useWatch } from "react-hook-form";
+import { z } from "zod";
+import { Button } from "@/components/ui/button";
+import { Field, Input, Select } from "@/components/ui/input";
+import { ConflictNotice } from "./conflict-notice";
+import { Switch } from "./switch";
+import { useConnectionSave } from "./use-connection-save";
+
+const schema = z.object({
+  name: z.string().trim().min(1, "Required").max(100, "At most 100 characters"),
+  defaultRole: z.enum(["admin", "editor", "viewer"]),
+  allowIdpInitiated: z.boolean(),
+  defaultRedirect: z
+    .string()
+    .trim()
+    .regex(/^\/(?![/\\])[^\s\\]*$/, "A path on this site starting with /, e.g. /dashboard"),
+  jitProvisioning: z.boolean(),
+  applyMappingEveryLogin: z.boolean(),
+  syncProfileEveryLogin: z.boolean(),
+  allowAccountLinking: z.boolean(),
+  requireVerifiedDomains: z.enum(["auto", "on", "off"]),
+});
+type Values = z.infer<typeof schema>;
+export type SettingsValues = Omit<Values, "requireVerifiedDomains"> & { requireVerifiedDomains: boolean | null };
+
+/** Sign-in and provisioning settings, saved together with the loaded version. */
+export function SettingsForm({ workspace, connectionId, version, initial }: { workspace: string; connectionId: string; version: number; initial: SettingsValues }) {
+  const { conflict, pending, save } = useConnectionSave(workspace, connectionId, version);
+  const defaults: Values = { ...initial, requireVerifiedDomains: initial.requireVerifiedDomains === null ? "auto" : initial.requireVerifiedDomains ? "on" : "off" };
+  const { register, control, handleSubmit, formState, setError, reset } = useForm<Values>({ resolver: zodResolver(schema), defaultValues: defaults });
+  const idpInitiated = useWatch({ control, name: "allowIdpInitiated" });
+
+  const onSubmit = handleSubmit((v) => {
+    save(
+      { ...v, requireVerifiedDomains: v.requireVerifiedDomains === "auto" ? null : v.requireVerifiedDomains === "on" },
+      {
+        success: "Settings saved",
+        onSaved: () => reset(v),
+        onError: (e) => {
+          for (const [k, msg] of Object.entries(e.fields ?? {})) if (msg && k in v) setError(k as keyof Values, { message: msg });
+        },
+      },
+    );
+  });
+  const toggle = (name: keyof Values, label: string, description: string) => (
+    <Controller
+      control={control}
+      name={name}
+      render={({ field }) => <Switch id={`set-${name}`} label={label} description={description} checked={Boolean(field.value)} onChange={field.onChange} />}
+    />
+  );
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-6">
+      <div className="grid gap-5 md:grid-cols-2">
+        <Field id="set-name" label="Connection name" error={formState.errors.name?.message}>
+          <Input id="set-name" {...register("name")} invalid={Boolean(formState.errors.name)} />
+        </Field>
+        <Field id="set-role" label="Default role" hint="For new SSO users when no role-mapping rule matches.">
+          <Select id="set-role" {...register("defaultRole")} aria-describedby="set-role-hint">
+            <option value="viewer">Viewer</option>
+            <option value="editor">Editor</option>
+            <option value="admin">Admin</option>
+          </Select>
+        </Field>
+      </div>
+      <fieldset className="space-y-4">
+        <legend className="mb-2 text-sm font-semibold text-slate-900">IdP-initiated sign-in</legend>
+        {toggle("allowIdpInitiated", "Allow sign-in from the IdP's app tile", "Accept unsolicited responses (Okta dashboard, My Apps, Google app launcher). Each is still checked and used once.")}
+        {idpInitiated && (
+          <Field id="set-redirect" label="Default redirect after IdP-initiated sign-in" error={formState.errors.defaultRedirect?.message} hint="Where people land, e.g. /dashboard.">
+            <Input id="set-redirect" {...register("defaultRedirect")} invalid={Boolean(formState.errors.defaultRedirect)} className="max-w-md font-mono" />
+          </Field>
+        )}
+      </fieldset>
+      <fieldset className="space-y-4">
+        <legend className="mb-2 text-sm font-semibold text-slate-900">Provisioning</legend>
+        {toggle("jitProvisioning", "Just-in-time provisioning", "Create the account and membership at the first SSO sign-in. Off: only invited or existing members get in.")}
+        {toggle("applyMappingEveryLogin", "Apply role mapping at every sign-in", "Roles follow IdP groups: someone removed from a group loses the role at their next sign-in. Off: mapping applies at first sign-in only.")}
+        {toggle("syncProfileEveryLogin", "Sync name at every sign-in", "Update first and last name from the IdP each time. Off: only at first sign-in.")}
+        {toggle("allowAccountLinking", "Link existing accounts", "Let SSO sign in an existing password account whose email is in a domain this workspace verified.")}
+        <Field id="set-verified" label="Require emails in verified domains" hint="Automatic: required as soon as this workspace has a verified domain.">
+          <Select id="set-verified" {...register("requireVerifiedDomains")} aria-describedby="set-verified-hint" className="max-w-xs">
+            <option value="auto">Automatic</option>
+            <option value="on">Always</option>
+            <option value="off">Never</option>
+          </Select>
+        </Field>
+      </fieldset>
+      {conflict && <ConflictNotice />}
+      <div className="flex items-center gap-3 border-t border-slate-100 pt-4">
+        <Button type="submit" pending={pending}>
+          {pending ? "Saving…" : "Save settings"}
+        </Button>
+        {formState.isDirty && !pending && <span className="text-xs text-slate-500">Unsaved changes</span>}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,35 @@
+import type { ErrorCode } from "@/lib/errors";
+
+/** What every SSO server action returns (never throws to the client). */
+export type ActionError = {
+  ok: false;
+  code: ErrorCode;
+  message: string;
+  hint: string;
+  fields?: Record<string, string>;
+  /** Safe expected/actual values from AppError.detail (never secrets). */
+  detail?: Record<string, string>;
+};
+export type ActionResult<T extends object = object> = ({ ok: true } & T) | ActionError;
+
+export type SpValuesProps = { entityId: string; acsUrl: string; metadataUrl: string; loginUrl: string; certificateUrl: string | null };
+
+/** A parsed IdP metadata preview, as shown in step 3. */
+export type MetadataPreview = {
+  entityId: string;
+  ssoUrlRedirect: string | null;
+  ssoUrlPost: string | null;
+  certificates: { subject: string; notBefore: string; notAfter: string; fingerprintSha256: string; daysLeft: number }[];
+};
+
+/** A sign-in attempt for the event log / result pages. */
+export type SsoEventView = {
+  id: string;
+  outcome: "success" | "failure";
+  errorCode: string | null;
+  email: string | null;
+  flow: "sp" | "idp" | null;
+  testMode: boolean;
+  createdAt: string;
+  detail: Record<string, unknown>;
+};

@@ -1,0 +1,42 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { updateConnectionAction } from "@/app/(console)/w/[workspace]/settings/sso/[connectionId]/actions";
+import { toast } from "@/components/ui/toast";
+import type { ConnectionUpdateInput } from "@/lib/schemas/connections";
+import type { ActionError } from "./types";
+
+/**
+ * Conflict-safe saves: every patch carries the version this page loaded. A stale version
+ * (someone else saved first) sets `conflict` instead of overwriting their change.
+ */
+export function useConnectionSave(workspace: string, connectionId: string, loadedVersion: number) {
+  const router = useRouter();
+  // The newest version we know: the page's (after a refresh) or the one our own save returned.
+  const [savedVersion, setVersion] = useState(0);
+  const version = Math.max(loadedVersion, savedVersion);
+  const [conflict, setConflict] = useState(false);
+  const [pending, startTransition] = useTransition();
+
+  function save(patch: Omit<ConnectionUpdateInput, "version">, opts: { success: string; onError?: (e: ActionError) => void; onSaved?: () => void }) {
+    startTransition(async () => {
+      const r = await updateConnectionAction(workspace, connectionId, { ...patch, version });
+      if (!r.ok) {
+        if (r.code === "VERSION_CONFLICT") {
+          setConflict(true);
+          toast.error("Someone else changed this connection", "Reload to see their change, then apply yours again.");
+        } else {
+          toast.error(r.message, r.hint);
+        }
+        opts.onError?.(r);
+        return;
+      }
+      setVersion(r.version);
+      toast.success(opts.success);
+      opts.onSaved?.();
+      router.refresh();
+    });
+  }
+  return { version, conflict, pending, save };
+}

@@ -1,0 +1,82 @@
+"use client";
+
+import { useEffect, useSyncExternalStore } from "react";
+import { cn } from "./cn";
+
+/**
+ * Tiny toast system: call `toast.success(...)` / `toast.error(...)` anywhere in client code and mount
+ * `<Toaster />` once per page tree. Toasts are announced to screen readers (polite for success,
+ * assertive for errors), stack bottom-right (no layout shift) and can be dismissed.
+ */
+
+type Tone = "success" | "error" | "info";
+export type Toast = { id: number; tone: Tone; title: string; description?: string };
+
+let items: Toast[] = [];
+let nextId = 1;
+const listeners = new Set<() => void>();
+const emit = () => listeners.forEach((l) => l());
+
+function push(tone: Tone, title: string, description?: string): number {
+  const id = nextId++;
+  items = [...items.slice(-3), { id, tone, title, description }];
+  emit();
+  return id;
+}
+
+export function dismissToast(id: number) {
+  items = items.filter((t) => t.id !== id);
+  emit();
+}
+
+export const toast = {
+  success: (title: string, description?: string) => push("success", title, description),
+  error: (title: string, description?: string) => push("error", title, description),
+  info: (title: string, description?: string) => push("info", title, description),
+};
+
+function subscribe(l: () => void) {
+  listeners.add(l);
+  return () => listeners.delete(l);
+}
+const EMPTY: Toast[] = [];
+
+const tones: Record<Tone, string> = {
+  success: "border-emerald-200 bg-white text-slate-900 [--dot:theme(colors.emerald.500)]",
+  error: "border-red-200 bg-white text-slate-900 [--dot:theme(colors.red.500)]",
+  info: "border-slate-200 bg-white text-slate-900 [--dot:theme(colors.brand.500)]",
+};
+
+function ToastItem({ t }: { t: Toast }) {
+  useEffect(() => {
+    const timer = setTimeout(() => dismissToast(t.id), t.tone === "error" ? 9000 : 5000);
+    return () => clearTimeout(timer);
+  }, [t.id, t.tone]);
+  return (
+    <li
+      role={t.tone === "error" ? "alert" : "status"}
+      className={cn("pointer-events-auto flex w-80 items-start gap-3 rounded-lg border p-3 shadow-lg", tones[t.tone])}
+      data-testid="toast"
+    >
+      <span className="mt-1.5 h-2 w-2 shrink-0 rounded-full bg-[var(--dot)]" aria-hidden="true" />
+      <div className="min-w-0 flex-1">
+        <p className="text-sm font-medium">{t.title}</p>
+        {t.description && <p className="mt-0.5 break-words text-xs text-slate-600">{t.description}</p>}
+      </div>
+      <button type="button" onClick={() => dismissToast(t.id)} className="rounded px-1 text-slate-400 hover:text-slate-700" aria-label="Dismiss notification">
+        ×
+      </button>
+    </li>
+  );
+}
+
+export function Toaster() {
+  const list = useSyncExternalStore(subscribe, () => items, () => EMPTY);
+  return (
+    <ol aria-label="Notifications" className="pointer-events-none fixed bottom-4 right-4 z-50 flex flex-col gap-2">
+      {list.map((t) => (
+        <ToastItem key={t.id} t={t} />
+      ))}
+    </ol>
+  );
+}
