@@ -49,3 +49,26 @@ export const invitationDtoSchema = z.object({
   created_at: z.string(),
 });
 export type InvitationDto = z.infer<typeof invitationDtoSchema>;
+
+// ── REST API (/api/v1/members) ──────────────────────────────────────────────
+export const memberListQuerySchema = z.object({
+  cursor: z.string().max(500).optional().meta({ description: "`meta.next_cursor` of the previous page." }),
+  limit: z.coerce.number().int().min(1).max(200).optional().meta({ description: "Page size (default 100, at most 200)." }),
+});
+
+export const memberUpdateSchema = z
+  .object({
+    role: roleSchema.optional().meta({ description: "New role. Only owners grant or change admin/owner; API keys act as admin (editor/viewer only)." }),
+    disabled: z.boolean().optional().meta({ description: "Disable (true) or re-enable (false) the membership." }),
+  })
+  .refine((v) => v.role !== undefined || v.disabled !== undefined, { message: "Give role and/or disabled", path: ["role"] })
+  .meta({ id: "MemberUpdate" });
+
+export const memberInviteResultSchema = z
+  .object({
+    member: memberDtoSchema,
+    invitation: invitationDtoSchema.extend({
+      invite_url: z.string().meta({ description: "The one-time link to send to the person (shown once; no email is sent)." }),
+    }),
+  })
+  .meta({ id: "MemberInvitation" });

@@ -54,6 +54,33 @@ export async function listMembers(db: Db, workspaceId: string): Promise<MemberRo
   return memberQuery(db).where(eq(memberships.workspaceId, workspaceId)).orderBy(asc(users.email));
 }
 
+/** One page of members ordered by email (cursor = the last row's email and id). */
+export async function listMembersPage(
+  db: Db,
+  workspaceId: string,
+  opts: { cursor?: string | null; limit?: number } = {},
+): Promise<{ items: MemberRow[]; nextCursor: string | null }> {
+  const limit = Math.max(1, Math.min(opts.limit ?? 100, 200));
+  let after: { email: string; id: string } | null = null;
+  if (opts.cursor) {
+    const [email, id] = Buffer.from(opts.cursor, "base64url").toString("utf8").split("\n");
+    if (!email || !id || !/^[0-9a-f-]{36}$/i.test(id)) throw new AppError("VALIDATION_FAILED", { message: "Invalid cursor.", detail: { fields: [{ path: "cursor", message: "Invalid cursor" }] } });
+    after = { email, id };
+  }
+  const rows = await memberQuery(db)
+    .where(
+      and(
+        eq(memberships.workspaceId, workspaceId),
+        after ? sql`(lower(${users.email}), ${memberships.id}) > (${after.email}, ${after.id}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(sql`lower(${users.email})`, asc(memberships.id))
+    .limit(limit + 1);
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? Buffer.from(`${last.email.toLowerCase()}\n${last.id}`).toString("base64url") : null };
+}
+
 export async function getMemberOrThrow(db: Db, workspaceId: string, membershipId: string): Promise<MemberRow> {
   if (!/^[0-9a-f-]{36}$/i.test(membershipId)) throw new AppError("NOT_FOUND");
   const [row] = await memberQuery(db).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.id, membershipId)));

@@ -1,5 +1,8 @@
 /**
  * Every REST API resource registers its operations in its own file here; add one import line per
- * resource. (The route ↔ document test fails when a route under app/api/v1 is missing.)
+ * resource. (lib/api/openapi/document.test.ts fails when a route under app/api/v1 is undocumented.)
  */
 import "./openapi";
+import "./connections";
+import "./sso-events";
+import "./tenant";

@@ -1,0 +1,65 @@
+import { deletedSchema, idParamsSchema } from "@/lib/api/schemas/common";
+import { memberDtoSchema, memberInviteResultSchema, memberInviteSchema, memberListQuerySchema, memberUpdateSchema } from "@/lib/schemas/members";
+import { registerApiPath } from "../registry";
+
+const tags = ["Members"];
+const member = memberDtoSchema.meta({ id: "Member" });
+const inviteBody = memberInviteSchema.meta({ id: "MemberInvite" });
+
+registerApiPath({
+  method: "get",
+  path: "/api/v1/members",
+  summary: "List members",
+  description: "Members and invited people of the key's workspace, ordered by email, with role, status, source (password / SSO connection / SCIM), last sign-in and break-glass flag.",
+  tags,
+  query: memberListQuerySchema,
+  response: member,
+  list: true,
+});
+
+registerApiPath({
+  method: "post",
+  path: "/api/v1/members",
+  summary: "Invite a member",
+  description:
+    "Invite by email with a role: the person becomes an `invited` member and the response carries the one-time `invite_url` (no email is sent). " +
+    "When they first sign in by SSO with that email the invited role is kept. API keys act as admin: they invite editors and viewers only.",
+  tags,
+  body: inviteBody,
+  response: memberInviteResultSchema,
+  status: 201,
+  idempotent: true,
+  errors: ["ALREADY_MEMBER", "FORBIDDEN"],
+});
+
+registerApiPath({
+  method: "get",
+  path: "/api/v1/members/{id}",
+  summary: "Get a member",
+  tags,
+  params: idParamsSchema,
+  response: member,
+});
+
+registerApiPath({
+  method: "patch",
+  path: "/api/v1/members/{id}",
+  summary: "Change a member's role or disable them",
+  description: "Admins (and API keys) manage editors and viewers; only owners grant or change admin/owner. The last owner cannot be demoted or disabled (409 LAST_OWNER).",
+  tags,
+  params: idParamsSchema,
+  body: memberUpdateSchema,
+  response: member,
+  errors: ["FORBIDDEN", "LAST_OWNER"],
+});
+
+registerApiPath({
+  method: "delete",
+  path: "/api/v1/members/{id}",
+  summary: "Remove a member",
+  description: "The person loses access to this workspace on their very next request. The last owner cannot be removed (409 LAST_OWNER).",
+  tags,
+  params: idParamsSchema,
+  response: deletedSchema,
+  errors: ["FORBIDDEN", "LAST_OWNER"],
+});
