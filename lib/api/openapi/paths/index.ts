@@ -6,3 +6,4 @@ import "./openapi";
 import "./connections";
 import "./sso-events";
 import "./tenant";
+import "./members";
