@@ -1,8 +1,9 @@
 import type { Command } from "../command";
+import { domainsAdd, domainsRoute, domainsVerify, workspacesEnforce } from "./domains";
 import { apiKeysCreate, apiKeysList, apiKeysRevoke } from "./api-keys";
 import { connectionsMapRole, membersInvite, membersList } from "./members";
 import { usersSetPassword } from "./users";
 import { workspacesCreate } from "./workspaces";
 
 /** Every CLI command. Names are an interface: never rename one. */
-export const commands: Command[] = [workspacesCreate, usersSetPassword, apiKeysCreate, apiKeysList, apiKeysRevoke, membersInvite, membersList, connectionsMapRole];
+export const commands: Command[] = [workspacesCreate, usersSetPassword, apiKeysCreate, apiKeysList, apiKeysRevoke, membersInvite, membersList, connectionsMapRole, domainsAdd, domainsVerify, domainsRoute, workspacesEnforce];
