@@ -1,0 +1,17 @@
+// GET /api/v1/connections (list) and POST /api/v1/connections (create).
+import { apiRoute } from "@/lib/api/handler";
+import { withApiFieldNames } from "@/lib/api/field-errors";
+import { apiConnectionCreateSchema, connectionFieldPath, toConnectionCreateInput } from "@/lib/api/schemas/connections";
+import { env } from "@/lib/env";
+import { toConnectionDto } from "@/lib/services/connection-dto";
+import { createConnection, listConnections } from "@/lib/services/connections";
+
+export const GET = apiRoute({}, async (ctx) => {
+  const rows = await listConnections(ctx.db, ctx.workspace.id);
+  return { data: rows.map((c) => toConnectionDto(c, env().appUrl)), nextCursor: null };
+});
+
+export const POST = apiRoute({ body: apiConnectionCreateSchema, idempotent: true }, async (ctx) => {
+  const c = await withApiFieldNames(connectionFieldPath, () => createConnection(ctx.db, ctx.workspace.id, toConnectionCreateInput(ctx.body), ctx.actor));
+  return { data: toConnectionDto(c, env().appUrl), status: 201 };
+});
