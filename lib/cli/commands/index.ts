@@ -1,9 +1,10 @@
 import type { Command } from "../command";
 import { domainsAdd, domainsRoute, domainsVerify, workspacesEnforce } from "./domains";
+import { connectionsCreate, connectionsList, connectionsRotateKey } from "./connections";
 import { apiKeysCreate, apiKeysList, apiKeysRevoke } from "./api-keys";
 import { connectionsMapRole, membersInvite, membersList } from "./members";
 import { usersSetPassword } from "./users";
 import { workspacesCreate } from "./workspaces";
 
 /** Every CLI command. Names are an interface: never rename one. */
-export const commands: Command[] = [workspacesCreate, usersSetPassword, apiKeysCreate, apiKeysList, apiKeysRevoke, membersInvite, membersList, connectionsMapRole, domainsAdd, domainsVerify, domainsRoute, workspacesEnforce];
+export const commands: Command[] = [workspacesCreate, usersSetPassword, apiKeysCreate, apiKeysList, apiKeysRevoke, membersInvite, membersList, connectionsMapRole, domainsAdd, domainsVerify, domainsRoute, workspacesEnforce, connectionsCreate, connectionsList, connectionsRotateKey];

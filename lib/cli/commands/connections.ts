@@ -1,0 +1,93 @@
+import { readFileSync } from "node:fs";
+import { AppError } from "@/lib/errors";
+import { toConnectionDto, toSpKeyDto } from "@/lib/services/connection-dto";
+import { createConnection, findConnectionBySlug, listConnections } from "@/lib/services/connections";
+import { rotateSpKey } from "@/lib/services/sp-keys";
+import { findWorkspaceBySlug } from "@/lib/services/workspaces";
+import { bool, defineCommand, optStr, str, type CliContext } from "../command";
+
+async function workspaceOrThrow(ctx: CliContext) {
+  const ws = await findWorkspaceBySlug(ctx.db, str(ctx, "workspace"));
+  if (!ws) throw new AppError("NOT_FOUND", { message: `No workspace with slug "${str(ctx, "workspace")}".`, hint: "List workspace slugs in the console URL (/w/<slug>)." });
+  return ws;
+}
+
+export const connectionsCreate = defineCommand({
+  name: "connections:create",
+  summary: "Create a SAML connection from IdP metadata (file or URL) and print its SP values.",
+  flags: {
+    workspace: { type: "string", required: true, description: "Workspace slug" },
+    name: { type: "string", required: true, description: "Display name, e.g. Okta" },
+    slug: { type: "string", required: true, description: "Connection slug (globally unique, part of every SP URL; cannot change later)" },
+    "metadata-file": { type: "string", description: "Path to the IdP metadata XML" },
+    "metadata-url": { type: "string", description: "IdP metadata URL (https)" },
+    "allow-idp-initiated": { type: "boolean", description: "Accept IdP-initiated (unsolicited) sign-ins" },
+    "default-role": { type: "string", description: "Role for new members: admin | editor | viewer (default viewer)" },
+  },
+  oneOf: [["metadata-file", "metadata-url"]],
+  async run(ctx) {
+    const ws = await workspaceOrThrow(ctx);
+    const file = optStr(ctx, "metadata-file");
+    let metadataXml: string | undefined;
+    if (file) {
+      try {
+        metadataXml = readFileSync(file, "utf8");
+      } catch (e) {
+        throw new AppError("VALIDATION_FAILED", { message: `Cannot read ${file}: ${(e as Error).message}`, detail: { fields: [{ path: "metadata-file", message: "Cannot read the file" }] } });
+      }
+    }
+    const c = await createConnection(
+      ctx.db,
+      ws.id,
+      {
+        name: str(ctx, "name"),
+        slug: str(ctx, "slug"),
+        ...(metadataXml !== undefined ? { metadataXml } : { metadataUrl: optStr(ctx, "metadata-url") }),
+        allowIdpInitiated: bool(ctx, "allow-idp-initiated"),
+        ...(optStr(ctx, "default-role") ? { defaultRole: optStr(ctx, "default-role") as "viewer" } : {}),
+      },
+      { userId: null },
+    );
+    const dto = toConnectionDto(c, ctx.appUrl);
+    ctx.print(`Created connection ${c.name} (${c.slug}) in ${ws.slug}. Register these in your IdP:`);
+    ctx.print(`  SP entity ID:  ${dto.sp.entity_id}`);
+    ctx.print(`  ACS URL:       ${dto.sp.acs_url}`);
+    ctx.print(`  SP metadata:   ${dto.sp.metadata_url}`);
+    ctx.print(`  Login URL:     ${dto.sp.login_url}`);
+    return { connection: dto };
+  },
+});
+
+export const connectionsList = defineCommand({
+  name: "connections:list",
+  summary: "List a workspace's SAML connections with their SP values.",
+  flags: { workspace: { type: "string", required: true, description: "Workspace slug" } },
+  async run(ctx) {
+    const ws = await workspaceOrThrow(ctx);
+    const list = (await listConnections(ctx.db, ws.id)).map((c) => toConnectionDto(c, ctx.appUrl));
+    if (!list.length) ctx.print(`No connections in ${ws.slug}. Create one with connections:create.`);
+    for (const c of list) ctx.print(`${c.slug.padEnd(24)} ${c.active ? "active  " : "inactive"} ${c.configured ? "" : "(needs metadata) "}${c.name}  ${c.sp.login_url}`);
+    return { connections: list };
+  },
+});
+
+export const connectionsRotateKey = defineCommand({
+  name: "connections:rotate-key",
+  summary: "Rotate a connection's SP signing key: --stage a next key, --activate it, then --retire the old one.",
+  flags: {
+    slug: { type: "string", required: true, description: "Connection slug" },
+    stage: { type: "boolean", description: "Create a next key, published in the SP metadata beside the active one" },
+    activate: { type: "boolean", description: "Sign AuthnRequests with the next key (the old one stays published for a grace period)" },
+    retire: { type: "boolean", description: "Remove the previous key from the SP metadata" },
+  },
+  oneOf: [["stage", "activate", "retire"]],
+  async run(ctx) {
+    const found = await findConnectionBySlug(ctx.db, str(ctx, "slug"));
+    if (!found) throw new AppError("SAML_NOT_FOUND", { detail: { slug: str(ctx, "slug") } });
+    const action = bool(ctx, "stage") ? "stage" : bool(ctx, "activate") ? "activate" : "retire";
+    const keys = (await rotateSpKey(ctx.db, found.workspace.id, found.connection.id, action, { userId: null })).map(toSpKeyDto);
+    ctx.print(`${action}: done for ${found.connection.slug}.`);
+    for (const k of keys) ctx.print(`  ${k.state.padEnd(8)} ${k.id}  created ${k.created_at}${k.retired_at ? `  removed from metadata ${k.retired_at}` : ""}`);
+    return { connection: { id: found.connection.id, slug: found.connection.slug }, action, sp_keys: keys };
+  },
+});

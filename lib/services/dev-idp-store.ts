@@ -1,0 +1,128 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db";
+import { connections, workspaces } from "@/db/schema";
+import { createDevIdp, type DevIdp } from "@/lib/dev-idp";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { generateSpKeyPair } from "@/lib/saml";
+import { safeRelativePath } from "@/lib/schemas/connections";
+import { findConnectionBySlug } from "./connections";
+import { listPublishedSpCertificates } from "./sp-keys";
+import { spValues } from "./sp-values";
+
+/**
+ * The built-in IdP served at /dev/idp outside production. Its key pair lives in DATA_DIR/dev-idp.json
+ * so connections to it (the demo "Demo IdP") keep working across restarts and across instances
+ * sharing a data directory.
+ */
+type Keys = { privateKeyPem: string; certificatePem: string };
+type Global = typeof globalThis & { __gatehouseDevIdp?: { key: string; idp: DevIdp } };
+
+export function devIdpEnabled(): boolean {
+  return env().appEnv !== "production";
+}
+
+export function devIdpUrls(appUrl: string) {
+  const base = `${appUrl.replace(/\/+$/, "")}/dev/idp`;
+  return { entityId: base, ssoUrl: `${base}/sso`, metadataUrl: `${base}/metadata`, launcherUrl: base };
+}
+
+function loadKeys(dataDir: string): Keys {
+  const file = path.join(dataDir, "dev-idp.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as Keys;
+  mkdirSync(dataDir, { recursive: true });
+  const pair = generateSpKeyPair({ commonName: "Gatehouse Dev IdP" });
+  const keys = { privateKeyPem: pair.privateKeyPem, certificatePem: pair.certificatePem };
+  try {
+    writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600, flag: "wx" });
+    return keys;
+  } catch {
+    return JSON.parse(readFileSync(file, "utf8")) as Keys; // another process wrote it first
+  }
+}
+
+export function getDevIdp(appUrl = env().appUrl): DevIdp {
+  if (!devIdpEnabled()) throw new AppError("NOT_FOUND");
+  const g = globalThis as Global;
+  const key = `${env().dataDir}|${appUrl}`;
+  if (g.__gatehouseDevIdp?.key !== key) {
+    g.__gatehouseDevIdp = { key, idp: createDevIdp({ entityId: devIdpUrls(appUrl).entityId, ...loadKeys(env().dataDir) }) };
+  }
+  return g.__gatehouseDevIdp.idp;
+}
+
+export function getDevIdpMetadataXml(appUrl = env().appUrl): string {
+  return getDevIdp(appUrl).metadataXml(devIdpUrls(appUrl).ssoUrl);
+}
+
+export type DevIdpRequest = { requestId: string; slug: string; relayState: string | null; connectionName: string; workspaceName: string };
+
+/** Read an incoming AuthnRequest (either binding) and verify its signature against the SP metadata certs. */
+export async function readDevIdpAuthnRequest(
+  db: Db,
+  input: { binding: "redirect"; query: string } | { binding: "post"; samlRequest: string; relayState: string | null },
+  appUrl = env().appUrl,
+): Promise<DevIdpRequest> {
+  const idp = getDevIdp(appUrl);
+  const first = idp.parseAuthnRequest(input);
+  const prefix = `${appUrl}/auth/sso/saml/`;
+  const slug = first.issuer?.startsWith(prefix) ? first.issuer.slice(prefix.length) : null;
+  const found = slug ? await findConnectionBySlug(db, slug) : undefined;
+  if (!found) throw new AppError("SAML_NOT_FOUND", { message: "The AuthnRequest comes from a service provider this IdP does not know.", detail: { issuer: first.issuer } });
+  const certs = await listPublishedSpCertificates(db, found.connection.id);
+  const verified = idp.parseAuthnRequest({ ...input, spCertificatesPem: certs });
+  if (!verified.signatureVerified) throw new AppError("SAML_SIGNATURE_INVALID", { detail: { reason: "AuthnRequest signature not verified" } });
+  const sp = spValues(appUrl, found.connection.slug);
+  if (verified.acsUrl && verified.acsUrl !== sp.acsUrl) throw new AppError("SAML_RECIPIENT_MISMATCH", { detail: { expected: sp.acsUrl, actual: verified.acsUrl } });
+  return { requestId: verified.id, slug: found.connection.slug, relayState: verified.relayState, connectionName: found.connection.name, workspaceName: found.workspace.name };
+}
+
+/** Connections (any workspace) whose IdP is this built-in IdP: the launcher's choices. */
+export async function listDevIdpConnections(db: Db, appUrl = env().appUrl) {
+  const entityId = devIdpUrls(appUrl).entityId;
+  return db
+    .select({ slug: connections.slug, name: connections.name, workspaceName: workspaces.name, allowIdpInitiated: connections.allowIdpInitiated, active: connections.active })
+    .from(connections)
+    .innerJoin(workspaces, eq(workspaces.id, connections.workspaceId))
+    .where(eq(connections.idpEntityId, entityId))
+    .orderBy(workspaces.name, connections.name);
+}
+
+export type DevIdpUser = { email: string; firstName: string; lastName: string; groups: string[] };
+
+export function parseDevIdpUser(form: { get(name: string): unknown }): DevIdpUser {
+  const text = (k: string, max = 200) => String(form.get(k) ?? "").trim().slice(0, max);
+  const email = text("email", 320).toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new AppError("VALIDATION_FAILED", { message: "Enter a valid email address.", detail: { fields: [{ path: "email", message: "Enter a valid email address" }] } });
+  const groups = text("groups", 2000).split(",").map((g) => g.trim()).filter(Boolean).slice(0, 50);
+  return { email, firstName: text("first_name"), lastName: text("last_name"), groups };
+}
+
+/** A signed response for `slug` (SP-initiated when requestId is given, else unsolicited). */
+export async function buildDevIdpResponse(
+  db: Db,
+  input: { slug: string; requestId: string | null; relayState: string | null; user: DevIdpUser; now?: Date },
+  appUrl = env().appUrl,
+): Promise<{ acsUrl: string; fields: { SAMLResponse: string; RelayState?: string } }> {
+  const idp = getDevIdp(appUrl);
+  const found = await findConnectionBySlug(db, input.slug);
+  if (!found) throw new AppError("SAML_NOT_FOUND");
+  const sp = spValues(appUrl, found.connection.slug);
+  const attributes: Record<string, string | string[]> = { email: input.user.email };
+  if (input.user.firstName) attributes.firstName = input.user.firstName;
+  if (input.user.lastName) attributes.lastName = input.user.lastName;
+  if (input.user.groups.length) attributes.groups = input.user.groups;
+  const samlResponse = idp.createResponse({
+    acsUrl: sp.acsUrl,
+    audience: sp.entityId,
+    inResponseTo: input.requestId,
+    nameId: input.user.email,
+    attributes,
+    sign: "both",
+    now: input.now,
+  });
+  const relayState = input.requestId ? input.relayState : safeRelativePath(input.relayState);
+  return { acsUrl: sp.acsUrl, fields: { SAMLResponse: samlResponse, ...(relayState ? { RelayState: relayState } : {}) } };
+}
