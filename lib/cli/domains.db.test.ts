@@ -26,7 +26,7 @@ afterAll(async () => {
 function cli(args: string[]): Promise<{ code: number; json: Record<string, unknown> & { error?: { code: string } }; stdout: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(process.cwd(), "lib", "cli", "index.ts"), ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, APP_ENV: "test", APP_URL: "http://localhost:3999", DATA_DIR: dataDir, DATABASE_URL: t.url, DNS_SERVERS: dns.address },
+      env: { NODE_ENV: "test", PATH: process.env.PATH, HOME: process.env.HOME, APP_ENV: "test", APP_URL: "http://localhost:3999", DATA_DIR: dataDir, DATABASE_URL: t.url ?? "", DNS_SERVERS: dns.address },
     });
     let stdout = "";
     child.stdout.on("data", (d) => (stdout += d));

@@ -64,15 +64,20 @@ export function parseDomainOrThrow(input: string): string {
 
 /** Claim a domain for the workspace (pending). Adding the same domain again returns the existing claim. */
 export async function addDomain(db: Db, workspaceId: string, input: string, actor: AuditActor): Promise<DomainView> {
+  return (await claimDomain(db, workspaceId, input, actor)).domain;
+}
+
+/** addDomain, also telling whether the claim is new. */
+export async function claimDomain(db: Db, workspaceId: string, input: string, actor: AuditActor): Promise<{ domain: DomainView; created: boolean }> {
   const domain = parseDomainOrThrow(input);
   const [created] = await db
     .insert(domains)
     .values({ workspaceId, domain, verificationToken: randomBytes(24).toString("base64url"), status: "pending" })
     .onConflictDoNothing({ target: [domains.workspaceId, domains.domain] })
     .returning();
-  if (!created) return toDomainView(await getRowByNameOrThrow(db, workspaceId, domain));
+  if (!created) return { domain: toDomainView(await getRowByNameOrThrow(db, workspaceId, domain)), created: false };
   await recordAudit(db, workspaceId, actor, { action: "domain.added", targetType: "domain", targetId: created.id, after: snapshot(created) });
-  return toDomainView(created);
+  return { domain: toDomainView(created), created: true };
 }
 
 export async function listDomains(db: Db, workspaceId: string): Promise<DomainView[]> {

@@ -7,3 +7,4 @@ import "./connections";
 import "./sso-events";
 import "./tenant";
 import "./members";
+import "./domains";

@@ -1,0 +1,14 @@
+// GET, PUT { mode, confirm? } /api/v1/workspace/enforcement — the workspace's SSO enforcement.
+import { apiRoute } from "@/lib/api/handler";
+import { enforcementUpdateSchema, toEnforcementDto } from "@/lib/schemas/domains";
+import { getEnforcement, setEnforcement } from "@/lib/services/sso-enforcement";
+
+export const GET = apiRoute({}, async (ctx) => {
+  return { data: toEnforcementDto(await getEnforcement(ctx.db, ctx.workspace.id)) };
+});
+
+// A script is explicit: lock-out warnings are returned, not blocking, unless it sends confirm: false.
+export const PUT = apiRoute({ body: enforcementUpdateSchema }, async (ctx) => {
+  const r = await setEnforcement(ctx.db, ctx.workspace.id, ctx.body.mode, ctx.actor, { confirm: ctx.body.confirm ?? true });
+  return { data: toEnforcementDto(r) };
+});
