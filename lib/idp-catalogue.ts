@@ -516,7 +516,7 @@ export function formatSpValue(value: string, field?: SpFieldLabel): string {
   return value;
 }
 
-/** Suggested slug from a connection name: lowercase, ASCII, dash-separated, 3..48 characters. */
+/** Suggested slug from a connection name: lowercase, ASCII, dash-separated, 2..63 characters (lib/schemas/connections.ts). */
 export function suggestSlug(name: string): string {
   const base = name
     .normalize("NFKD")
@@ -524,7 +524,7 @@ export function suggestSlug(name: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
-    .slice(0, 48)
+    .slice(0, 63)
     .replace(/-+$/g, "");
-  return base.length >= 3 ? base : base ? `${base}-sso` : "";
+  return base.length >= 2 ? base : base ? `${base}-sso` : "";
 }

@@ -98,18 +98,20 @@ export function MetadataForm({
         : manual.entityId.trim() && /^https?:\/\/\S+$/i.test(manual.ssoUrl.trim()) && manual.certificatePem.trim()
           ? { manual: { entityId: manual.entityId.trim(), ssoUrl: manual.ssoUrl.trim(), certificatePem: manual.certificatePem.trim() } }
           : null;
-  const debounced = useDebounced(input, 500);
-  const key = JSON.stringify(debounced);
+  // Debounce the serialised input (a string: stable identity, no render loop).
+  const inputKey = input ? JSON.stringify(input) : "";
+  const debouncedKey = useDebounced(inputKey, 500);
   const preview = useQuery({
-    queryKey: ["metadata-preview", workspace, key],
-    queryFn: () => previewMetadataAction(workspace, debounced!),
-    enabled: debounced !== null,
+    queryKey: ["metadata-preview", workspace, debouncedKey],
+    queryFn: () => previewMetadataAction(workspace, JSON.parse(debouncedKey) as MetadataInput),
+    enabled: debouncedKey !== "",
     staleTime: 60_000,
     retry: false,
     refetchOnWindowFocus: false,
   });
-  const result = debounced && key === JSON.stringify(input) ? preview.data : undefined;
-  const checking = input !== null && (key !== JSON.stringify(input) || preview.isFetching);
+  const settled = inputKey !== "" && debouncedKey === inputKey;
+  const result = settled ? preview.data : undefined;
+  const checking = inputKey !== "" && (!settled || preview.isFetching);
 
   async function onFile(file: File | undefined) {
     if (file) setXml(await file.text());

@@ -1,7 +1,7 @@
-import { CopyField } from "@/components/ui/copy-field";
 import { SP_VALUE_NAMES, formatSpValue, getIdp, type SetupStep, type SpValueKey } from "@/lib/idp-catalogue";
 import { CopyButton } from "./copy-button";
 import { MenuPath } from "./menu-path";
+import { ValueField } from "./value-field";
 import type { SpValuesProps } from "./types";
 
 function StepBlock({ n, step, children }: { n: number; step: SetupStep; children?: React.ReactNode }) {
@@ -31,7 +31,7 @@ function StepBlock({ n, step, children }: { n: number; step: SetupStep; children
 function CertificateRow({ label, note, url, caption }: { label: string; note?: string; url: string | null; caption: string }) {
   return (
     <div className="space-y-1">
-      <p className="block text-xs font-medium uppercase tracking-wide text-slate-500">{label}</p>
+      <p className="block text-sm font-semibold text-slate-800">{label}</p>
       {url ? (
         <a href={url} download className="inline-flex items-center gap-2 rounded-md bg-white px-3 py-1.5 text-xs font-semibold text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50">
           Download certificate (.pem)
@@ -63,13 +63,13 @@ export function SpValuesPanel({ idpType, values, compact = false }: { idpType: s
         f.key === "certificate" ? (
           <CertificateRow key={i} label={f.label} note={f.note} url={values.certificateUrl} caption={`Gatehouse: ${SP_VALUE_NAMES.certificate}.`} />
         ) : (
-          <div key={i} className="space-y-1">
-            <CopyField id={`sp-${idp.type}-${i}`} label={f.label} value={formatSpValue(value(f.key), f)} />
-            <p className="text-xs text-slate-500">
-              Gatehouse: {SP_VALUE_NAMES[f.key]}
-              {f.transform === "regex" ? " (as a regular expression)" : ""}.{f.note ? ` ${f.note}` : ""}
-            </p>
-          </div>
+          <ValueField
+            key={i}
+            id={`sp-${idp.type}-${i}`}
+            label={f.label}
+            value={formatSpValue(value(f.key), f)}
+            caption={`Gatehouse: ${SP_VALUE_NAMES[f.key]}${f.transform === "regex" ? " (as a regular expression)" : ""}.${f.note ? ` ${f.note}` : ""}`}
+          />
         ),
       )}
     </div>
@@ -82,7 +82,7 @@ export function SpValuesPanel({ idpType, values, compact = false }: { idpType: s
           k === "certificate" ? (
             <CertificateRow key={k} label={SP_VALUE_NAMES.certificate} url={values.certificateUrl} caption="Signs our AuthnRequests; only IdPs that verify signed requests need it." />
           ) : (
-            <CopyField key={k} id={`sp-other-${k}`} label={SP_VALUE_NAMES[k]} value={value(k)} />
+            <ValueField key={k} id={`sp-other-${k}`} label={SP_VALUE_NAMES[k]} value={value(k)} />
           ),
         )}
       </div>
