@@ -33,7 +33,7 @@ export function EmptyState({ title, description, action }: { title: string; desc
   return (
     <div className="flex flex-col items-center justify-center px-6 py-12 text-center">
       <div className="mb-3 flex h-10 w-10 items-center justify-center rounded-full bg-brand-50 text-brand-600" aria-hidden="true">
-        ＋
+        +
       </div>
       <h3 className="text-sm font-semibold text-slate-900">{title}</h3>
       <p className="mt-1 max-w-md text-sm text-slate-500">{description}</p>
