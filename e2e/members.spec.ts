@@ -143,7 +143,7 @@ test.describe("members, role mapping and removal", () => {
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Role", { exact: true }).selectOption("editor");
     await page.getByRole("button", { name: "Invite", exact: true }).click();
-    const link = await page.getByLabel("Invitation link").inputValue();
+    const link = await page.getByRole("textbox", { name: "Invitation link" }).inputValue();
     expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
     await expect(page.getByTestId(`member-${email}`)).toContainText("invited");
 
