@@ -1,0 +1,37 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connections } from "@/db/schema";
+import { env } from "@/lib/env";
+import { createTestDb, type TestDb } from "@/lib/testing/test-db";
+import { findConnectionBySlug } from "./connections";
+import { DEMO_CONNECTION, DEMO_WORKSPACE, seedDemoWorkspace } from "./demo-seed";
+import { buildDevIdpResponse, devIdpUrls, getDevIdp } from "./dev-idp-store";
+import { consumeSamlResponse } from "./saml-acs";
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("demo seed", () => {
+  it("creates the Demo IdP connection to the built-in IdP; a sign-in through it works at once", async () => {
+    const appUrl = env().appUrl;
+    expect(await seedDemoWorkspace(t.db, { appUrl })).toMatchObject({ password: expect.any(String) });
+    const found = await findConnectionBySlug(t.db, DEMO_CONNECTION.slug);
+    expect(found?.workspace.slug).toBe(DEMO_WORKSPACE.slug);
+    expect(found?.connection).toMatchObject({ name: "Demo IdP", idpEntityId: devIdpUrls(appUrl).entityId, allowIdpInitiated: true, jitProvisioning: true, active: true });
+    const { fields } = await buildDevIdpResponse(t.db, { slug: DEMO_CONNECTION.slug, requestId: null, relayState: null, user: { email: "newcomer@acme.test", firstName: "New", lastName: "Comer", groups: [] } });
+    const r = await consumeSamlResponse(t.db, { slug: DEMO_CONNECTION.slug, samlResponse: fields.SAMLResponse, relayState: null, appUrl });
+    expect(r.ok ? "OK" : r.error.code).toBe("OK");
+  });
+
+  it("re-seeding is a no-op, and repairs the connection when the IdP's certificate changed", async () => {
+    await t.db.update(connections).set({ idpCertificates: [] }).where(eq(connections.slug, DEMO_CONNECTION.slug));
+    expect(await seedDemoWorkspace(t.db, { appUrl: env().appUrl })).toBeNull();
+    const found = await findConnectionBySlug(t.db, DEMO_CONNECTION.slug);
+    expect(found!.connection.idpCertificates[0]!.pem.replace(/\s/g, "")).toBe(getDevIdp().certificatePem.replace(/\s/g, ""));
+  });
+});
