@@ -1,0 +1,75 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as listRoute from "@/app/api/v1/connections/route";
+import * as itemRoute from "@/app/api/v1/connections/[id]/route";
+import * as spKeysRoute from "@/app/api/v1/connections/[id]/sp-keys/route";
+import * as mappingsRoute from "@/app/api/v1/connections/[id]/role-mappings/route";
+import * as eventsRoute from "@/app/api/v1/sso-events/route";
+import * as tenantRoute from "@/app/api/v1/tenant/saml/route";
+import * as openapiRoute from "@/app/api/v1/openapi.json/route";
+import { apiKeys, spKeys } from "@/db/schema";
+import { openSecret } from "@/lib/crypto/secret-box";
+import { createDevIdp } from "@/lib/dev-idp";
+import { useDbForTests } from "@/lib/server/bootstrap";
+import { recordSsoEvent } from "@/lib/services/sso-events";
+import { createTestDb, type TestDb } from "@/lib/testing/test-db";
+import { callRoute, createApiTestWorkspace, type ApiTestWorkspace, type CallResult } from "../test-helpers";
+
+let t: TestDb;
+let a: ApiTestWorkspace;
+const idp = createDevIdp({ entityId: "https://idp.secrets.test" });
+
+beforeAll(async () => {
+  t = await createTestDb();
+  useDbForTests(t.db);
+  a = await createApiTestWorkspace(t.db, "secrets-a");
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe("no secret is ever serialised by the REST API", () => {
+  it("responses never contain SP private keys (PEM or sealed), API keys or their hashes", async () => {
+    const responses: CallResult[] = [];
+    const created = await callRoute(listRoute.POST, "POST", "/api/v1/connections", a.key, {
+      body: { name: "Secrets", slug: "secrets-a-conn", manual: { entity_id: idp.entityId, sso_url: "https://idp.secrets.test/sso", certificate_pem: idp.certificatePem } },
+    });
+    responses.push(created);
+    const id = created.json.data.id as string;
+    const p = { params: { id } };
+    responses.push(await callRoute(spKeysRoute.POST, "POST", "/x", a.key, { ...p, body: { action: "stage" } }));
+    responses.push(await callRoute(mappingsRoute.PUT, "PUT", "/x", a.key, { ...p, body: { rules: [{ attribute: "groups", value: "a", role: "admin" }] } }));
+    await recordSsoEvent(t.db, { workspaceId: a.id, connectionId: id, outcome: "failure", errorCode: "SAML_SIGNATURE_INVALID", detail: { expected: "x", actual: "y" } });
+    responses.push(await callRoute(listRoute.GET, "GET", "/x", a.key));
+    responses.push(await callRoute(itemRoute.GET, "GET", "/x", a.key, p));
+    responses.push(await callRoute(itemRoute.PATCH, "PATCH", "/x", a.key, { ...p, body: { version: created.json.data.version, name: "Renamed" } }));
+    responses.push(await callRoute(spKeysRoute.GET, "GET", "/x", a.key, p));
+    responses.push(await callRoute(mappingsRoute.GET, "GET", "/x", a.key, p));
+    responses.push(await callRoute(eventsRoute.GET, "GET", "/x", a.key));
+    responses.push(
+      await callRoute(tenantRoute.PUT, "PUT", "/x", a.key, {
+        body: { enabled: true, entity_id: idp.entityId, sso_url: "https://idp.secrets.test/sso", certificate: idp.certificatePem, email_domain: "secrets.example" },
+      }),
+    );
+    responses.push(await callRoute(openapiRoute.GET, "GET", "/api/v1/openapi.json", null));
+    for (const r of responses) expect(r.status, r.text.slice(0, 200)).toBeLessThan(300);
+
+    const sealed = await t.db.select({ v: spKeys.privateKeyEncrypted }).from(spKeys);
+    expect(sealed.length).toBeGreaterThanOrEqual(3);
+    const [keyRow] = await t.db.select({ hash: apiKeys.keyHash }).from(apiKeys).where(eq(apiKeys.id, a.keyId));
+    const forbidden = [
+      "PRIVATE KEY",
+      a.key,
+      keyRow!.hash,
+      ...sealed.map((s) => s.v),
+      ...sealed.map((s) => openSecret(s.v).replace(/-----[^-]+-----/g, "").replace(/\s+/g, "").slice(0, 64)),
+    ];
+    for (const r of responses) {
+      const flat = r.text.replace(/\\n/g, "").replace(/\s+/g, "");
+      for (const f of forbidden) {
+        expect(r.text.includes(f), `response leaks ${f.slice(0, 24)}…`).toBe(false);
+        expect(flat.includes(f.replace(/\s+/g, "")), `response leaks ${f.slice(0, 24)}…`).toBe(false);
+      }
+    }
+  });
+});
