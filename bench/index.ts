@@ -1,0 +1,141 @@
+/**
+ * npm run bench — the real ACS use-case (consumeSamlResponse: validation, replay store, provisioning,
+ * login ticket, SSO event) in-process on valid signed responses, on embedded PGlite and on Postgres
+ * when reachable; and, in the same run, signature verification alone on the same responses.
+ * Not a test: it prints numbers.
+ */
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+
+process.env.APP_ENV ??= "test";
+process.env.APP_URL ??= "http://localhost:3999";
+process.env.DATA_DIR ??= path.join(os.tmpdir(), "gatehouse-bench");
+process.env.LOG_LEVEL ??= "error";
+
+const N = Number(process.env.BENCH_N ?? 300);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const USERS = 50;
+
+type Stats = { n: number; perSecond: number; p50: number; p99: number; mean: number };
+
+function stats(samples: number[], wallMs: number): Stats {
+  const s = [...samples].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+  return { n: s.length, perSecond: (s.length / wallMs) * 1000, p50: q(0.5), p99: q(0.99), mean: s.reduce((a, b) => a + b, 0) / s.length };
+}
+
+const fmt = (s: Stats) => `${s.perSecond.toFixed(0).padStart(6)} /s   p50 ${s.p50.toFixed(2).padStart(7)} ms   p99 ${s.p99.toFixed(2).padStart(7)} ms   (n=${s.n})`;
+
+async function runBackend(label: string, handle: import("@/db").DbHandle) {
+  const { createDevIdp } = await import("@/lib/dev-idp");
+  const { verifyResponseSignatureOnly } = await import("@/lib/saml");
+  const { createWorkspace } = await import("@/lib/services/workspaces");
+  const { createConnection } = await import("@/lib/services/connections");
+  const { consumeSamlResponse } = await import("@/lib/services/saml-acs");
+  const { spValues } = await import("@/lib/services/sp-values");
+  const appUrl = process.env.APP_URL!;
+  const db = handle.db;
+  await handle.migrate();
+
+  const id = randomBytes(3).toString("hex");
+  const { workspace } = await createWorkspace(db, { slug: `bench-${id}`, name: "Bench", ownerEmail: `owner@bench-${id}.test` });
+  const idp = createDevIdp({ entityId: `https://idp.bench-${id}.test` });
+  const connection = await createConnection(db, workspace.id, { name: "Bench IdP", slug: `bench-${id}`, metadataXml: idp.metadataXml("https://idp.bench.test/sso"), allowIdpInitiated: true }, {});
+  const sp = spValues(appUrl, connection.slug);
+  const make = (i: number) =>
+    idp.createResponse({ acsUrl: sp.acsUrl, audience: sp.entityId, nameId: `user${i % USERS}@bench-${id}.test`, attributes: { firstName: "Bench", lastName: `User ${i % USERS}`, groups: ["engineering", "staff"] } });
+
+  // Warm-up: JIT-creates the user pool, so the measured runs are the steady state (returning users).
+  for (let i = 0; i < USERS; i++) await consumeSamlResponse(db, { slug: connection.slug, samlResponse: make(i), relayState: null, appUrl });
+  const responses = Array.from({ length: N }, (_, i) => make(i));
+  const certs = connection.idpCertificates.map((c) => c.pem);
+
+  // 1. Signature verification alone, on the same responses.
+  for (const r of responses.slice(0, 20)) verifyResponseSignatureOnly(r, certs);
+  const verifySamples: number[] = [];
+  let t0 = performance.now();
+  for (const r of responses) {
+    const s = performance.now();
+    const v = verifyResponseSignatureOnly(r, certs);
+    verifySamples.push(performance.now() - s);
+    if (!v.ok) throw new Error(`verify failed: ${v.code}`);
+  }
+  const verify = stats(verifySamples, performance.now() - t0);
+
+  // 2. The full ACS use-case, sequential.
+  const acsSamples: number[] = [];
+  t0 = performance.now();
+  for (const r of responses) {
+    const s = performance.now();
+    const res = await consumeSamlResponse(db, { slug: connection.slug, samlResponse: r, relayState: null, appUrl });
+    acsSamples.push(performance.now() - s);
+    if (!res.ok) throw new Error(`ACS failed: ${res.error.code}`);
+  }
+  const acs = stats(acsSamples, performance.now() - t0);
+
+  // 3. The ACS use-case with concurrent sign-ins (fresh responses: the first run consumed the others).
+  const fresh = Array.from({ length: N }, (_, i) => make(i));
+  const concSamples: number[] = [];
+  let next = 0;
+  t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < fresh.length) {
+        const r = fresh[next++]!;
+        const s = performance.now();
+        const res = await consumeSamlResponse(db, { slug: connection.slug, samlResponse: r, relayState: null, appUrl });
+        concSamples.push(performance.now() - s);
+        if (!res.ok) throw new Error(`ACS failed: ${res.error.code}`);
+      }
+    }),
+  );
+  const conc = stats(concSamples, performance.now() - t0);
+
+  console.log(`\n${label}`);
+  console.log(`  signature verification only         ${fmt(verify)}`);
+  console.log(`  ACS use-case, sequential            ${fmt(acs)}`);
+  console.log(`  ACS use-case, ${String(CONCURRENCY).padEnd(2)} concurrent       ${fmt(conc)}`);
+  console.log(`  overhead: ACS p50 / verify p50 = ${(acs.p50 / verify.p50).toFixed(1)}x   (mean ${(acs.mean / verify.mean).toFixed(1)}x; ACS p50 minus verify p50 = ${(acs.p50 - verify.p50).toFixed(2)} ms)`);
+}
+
+async function main() {
+  const { openPglite, openPostgres } = await import("@/db");
+  const { postgresReachable, withDatabase } = await import("@/lib/testing/test-db");
+  const { testDatabaseBaseUrl } = await import("@/lib/env");
+  console.log(`Gatehouse ACS benchmark — ${N} valid signed responses (RSA-SHA256, assertion signed by the dev IdP; ${USERS} returning users), node ${process.version}, ${os.cpus().length} CPUs`);
+
+  const pglite = await openPglite(undefined);
+  try {
+    await runBackend("Embedded PGlite (in memory)", pglite);
+  } finally {
+    await pglite.close();
+  }
+
+  if (await postgresReachable()) {
+    const { default: postgres } = await import("postgres");
+    const base = testDatabaseBaseUrl();
+    const name = `gh_bench_${randomBytes(4).toString("hex")}`;
+    const admin = postgres(base, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    const pg = await openPostgres(withDatabase(base, name), { max: 10 });
+    try {
+      await runBackend(`Postgres (${new URL(base).host})`, pg);
+    } finally {
+      await pg.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
+      await admin.end();
+    }
+  } else {
+    console.log("\nPostgres: not reachable (set TEST_DATABASE_URL or run one on 127.0.0.1:5432) — skipped.");
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
