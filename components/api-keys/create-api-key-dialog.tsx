@@ -2,7 +2,7 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useRef, useState, useTransition } from "react";
+import { useId, useRef, useState, useTransition } from "react";
 import { useForm } from "react-hook-form";
 import { createApiKeyAction } from "@/app/(console)/w/[workspace]/settings/api-keys/actions";
 import { Button } from "@/components/ui/button";
@@ -16,6 +16,9 @@ import { apiKeyCreateSchema, type ApiKeyCreateInput } from "@/lib/schemas/api-ke
  */
 export function CreateApiKeyDialog({ workspace }: { workspace: string }) {
   const dialogRef = useRef<HTMLDialogElement>(null);
+  const uid = useId();
+  const titleId = `${uid}-title`;
+  const nameId = `${uid}-name`;
   const router = useRouter();
   const [created, setCreated] = useState<{ secret: string; name: string } | null>(null);
   const [serverError, setServerError] = useState<{ message: string; hint: string } | null>(null);
@@ -55,12 +58,12 @@ export function CreateApiKeyDialog({ workspace }: { workspace: string }) {
       </Button>
       <dialog
         ref={dialogRef}
-        aria-labelledby="create-api-key-title"
+        aria-labelledby={titleId}
         onClose={() => setCreated(null)}
         className="w-full max-w-lg rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
       >
         <div className="space-y-5 p-6">
-          <h2 id="create-api-key-title" className="text-lg font-semibold text-slate-900">
+          <h2 id={titleId} className="text-lg font-semibold text-slate-900">
             {created ? "Copy your new API key" : "Create API key"}
           </h2>
           {created ? (
@@ -69,7 +72,7 @@ export function CreateApiKeyDialog({ workspace }: { workspace: string }) {
                 <strong>Copy this key now.</strong> It is shown only once: Gatehouse stores only a hash and cannot show it again.
                 If you lose it, revoke it and create a new one.
               </div>
-              <CopyField label={`API key “${created.name}”`} value={created.secret} id="new-api-key" />
+              <CopyField label={`API key “${created.name}”`} value={created.secret} id={`${uid}-key`} />
               <p className="text-xs text-slate-500">
                 Send it as <code className="rounded bg-slate-100 px-1">Authorization: Bearer {created.secret.slice(0, 14)}…</code>. It can do
                 everything an admin can do in this workspace through the REST API.
@@ -82,12 +85,12 @@ export function CreateApiKeyDialog({ workspace }: { workspace: string }) {
             </div>
           ) : (
             <form onSubmit={onSubmit} noValidate className="space-y-4">
-              <Field id="api-key-name" label="Name" hint="What uses the key, e.g. “Terraform” or “provisioning script”." error={nameError}>
+              <Field id={nameId} label="Name" hint="What uses the key, e.g. “Terraform” or “provisioning script”." error={nameError}>
                 <Input
-                  id="api-key-name"
+                  id={nameId}
                   autoComplete="off"
                   invalid={!!nameError}
-                  aria-describedby={nameError ? "api-key-name-error" : "api-key-name-hint"}
+                  aria-describedby={nameError ? `${nameId}-error` : `${nameId}-hint`}
                   {...form.register("name")}
                 />
               </Field>

@@ -7,14 +7,17 @@ import { buildOpenApiDocument } from "./document";
 const API_ROOT = path.resolve(import.meta.dirname, "../../../app/api/v1");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
-/** Every app/api/v1/**\/route.ts as "METHOD /api/v1/path/{param}", from the exported handler names. */
+/**
+ * Every app/api/v1/**\/route.ts as "METHOD /api/v1/path/{param}", from the exported handler names.
+ * The catch-all (app/api/v1/[...path]: JSON 404 for unknown paths) is not an operation.
+ */
 function implementedOperations(): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
       const full = path.join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
-      else if (name === "route.ts") {
+      else if (name === "route.ts" && !dir.includes("[...")) {
         const rel = path.relative(API_ROOT, path.dirname(full)).split(path.sep).filter(Boolean);
         const apiPath = "/api/v1" + rel.map((s) => "/" + s.replace(/^\[(.+)\]$/, "{$1}")).join("");
         const src = readFileSync(full, "utf8");

@@ -14,3 +14,13 @@ describe("GET /api/v1/openapi.json", () => {
     expect(r.json.components.securitySchemes.bearerAuth.scheme).toBe("bearer");
   });
 });
+
+describe("unknown /api/v1 paths", () => {
+  it("answer a JSON 404 with X-Request-Id", async () => {
+    const fallback = await import("@/app/api/v1/[...path]/route");
+    const r = await callRoute(fallback.POST, "POST", "/api/v1/nope", null, { params: { path: "nope" } });
+    expect(r.status).toBe(404);
+    expect(r.json.error.code).toBe("NOT_FOUND");
+    expect(r.headers.get("x-request-id")).toBe(r.json.meta.request_id);
+  });
+});

@@ -22,6 +22,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ worksp
   const canManage = hasRole(membership.role, "admin");
   const appUrl = env().appUrl;
   const referenceHref = `/w/${workspace.slug}/settings/api-keys/reference`;
+  const keys = canManage ? await listApiKeys(db, workspace.id) : [];
 
   const intro = (
     <PageHeader
@@ -32,7 +33,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ worksp
           <Link href={referenceHref} className="text-sm font-medium text-brand-700 hover:underline">
             API reference
           </Link>
-          {canManage && <CreateApiKeyDialog workspace={workspace.slug} />}
+          {canManage && keys.length > 0 && <CreateApiKeyDialog workspace={workspace.slug} />}
         </>
       }
     />
@@ -56,7 +57,6 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ worksp
     );
   }
 
-  const keys = await listApiKeys(db, workspace.id);
   const live = keys.filter((k) => !k.revokedAt);
   const revoked = keys.filter((k) => k.revokedAt);
 
