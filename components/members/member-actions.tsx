@@ -34,11 +34,9 @@ export function MemberActions({ workspace, member, roles }: { workspace: string;
 
   return (
     <div className="flex flex-wrap items-center justify-end gap-2">
-      <label htmlFor={`role-${member.id}`} className="sr-only">
-        Role of {label}
-      </label>
       <Select
         id={`role-${member.id}`}
+        aria-label={`Role of ${label}`}
         className="w-32 py-1.5 text-xs"
         value={member.role}
         disabled={pending}

@@ -41,7 +41,8 @@ export default async function MembersPage({ params }: { params: Promise<{ worksp
     breakGlass: m.breakGlass,
     isSelf: m.userId === user.id,
   }));
-  const manageable = (m: MemberView) => canManage && (membership.role === "owner" || (m.role !== "owner" && m.role !== "admin"));
+  // Your own row has no actions (no accidental self-lockout); another owner or admin changes it.
+  const manageable = (m: MemberView) => canManage && !m.isSelf && (membership.role === "owner" || (m.role !== "owner" && m.role !== "admin"));
 
   return (
     <>
@@ -97,7 +98,7 @@ export default async function MembersPage({ params }: { params: Promise<{ worksp
         )}
 
         <Card>
-          <CardHeader title="Members" description={`${members.length} ${members.length === 1 ? "person" : "people"}`} />
+          <CardHeader title="Who has access" description={`${members.length} ${members.length === 1 ? "person" : "people"}`} />
           {views.length === 0 ? (
             <EmptyState title="No members yet" description="Invite someone above, or connect your IdP in Settings → SSO to provision people when they first sign in." />
           ) : (
