@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { Button } from "@/components/ui/button";
@@ -16,67 +16,110 @@ const MESSAGES: Record<string, string> = {
   TOO_MANY_ATTEMPTS: "Too many failed attempts. Wait a few minutes and try again.",
   SSO_REQUIRED: "Your organization requires single sign-on. Continue with SSO instead.",
   SAML_LOGIN_TICKET_INVALID: "That sign-in link expired. Please sign in again.",
+  RATE_LIMITED: "Too many attempts from your network. Wait a minute and try again.",
   INTERNAL: "Something went wrong on our side. Please try again.",
 };
 
 const emailStep = z.object({ email: z.string().trim().pipe(z.email("Enter a valid email address")) });
 const passwordStep = z.object({ password: z.string().min(1, "Enter your password") });
 
-type Sso = { redirect: string; name?: string };
+type Sso = { redirect: string; name?: string; enforced?: boolean };
+type Step = "email" | "password" | "sso";
 
-export function LoginForm({ emailHint, next, initialError }: { emailHint?: string; next?: string; initialError?: string }) {
+/**
+ * Email first. Discovery decides the next step: a verified, routed domain → "Continue with <IdP>";
+ * anything else → the password step. `passwordOnly` (?password=1) skips discovery: break-glass
+ * members of an enforcing workspace sign in with their password there.
+ */
+export function LoginForm({ emailHint, next, initialError, passwordOnly }: { emailHint?: string; next?: string; initialError?: string; passwordOnly?: boolean }) {
   const router = useRouter();
-  const [step, setStep] = useState<"email" | "password" | "sso">("email");
+  const [step, setStep] = useState<Step>("email");
   const [email, setEmail] = useState("");
   const [sso, setSso] = useState<Sso | null>(null);
+  const [redirecting, setRedirecting] = useState(false);
   const [error, setError] = useState<string | null>(initialError ? (MESSAGES[initialError] ?? null) : null);
+  const autoSubmitted = useRef(false);
 
   const emailForm = useForm<z.infer<typeof emailStep>>({ resolver: zodResolver(emailStep), defaultValues: { email: emailHint ?? "" } });
   const pwForm = useForm<z.infer<typeof passwordStep>>({ resolver: zodResolver(passwordStep), defaultValues: { password: "" } });
+
+  /** POST /auth/sso/discover; null when the email has no SSO (or discovery is unavailable). */
+  const discover = useCallback(
+    async (address: string): Promise<Sso | null> => {
+      if (passwordOnly) return null;
+      try {
+        const res = await fetch("/auth/sso/discover", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ email: address, return_to: next }),
+        });
+        if (res.ok) return (await res.json()) as Sso;
+        if (res.status === 429) setError(MESSAGES.RATE_LIMITED!);
+      } catch {
+        /* discovery unavailable: fall back to password */
+      }
+      return null;
+    },
+    [next, passwordOnly],
+  );
+
+  const onEmail = useCallback(
+    async ({ email }: z.infer<typeof emailStep>) => {
+      setError(null);
+      const normalized = email.trim().toLowerCase();
+      setEmail(normalized);
+      window.localStorage.setItem(LAST_EMAIL_KEY, normalized);
+      const found = await discover(normalized);
+      setSso(found);
+      setStep(found ? "sso" : "password");
+    },
+    [discover],
+  );
 
   useEffect(() => {
     if (!emailHint) {
       const last = window.localStorage.getItem(LAST_EMAIL_KEY);
       if (last) emailForm.setValue("email", last);
+      return;
     }
-  }, [emailHint, emailForm]);
-
-  async function onEmail({ email }: z.infer<typeof emailStep>) {
-    setError(null);
-    const normalized = email.trim().toLowerCase();
-    setEmail(normalized);
-    window.localStorage.setItem(LAST_EMAIL_KEY, normalized);
-    try {
-      const res = await fetch("/auth/sso/discover", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ email: normalized, return_to: next }),
-      });
-      if (res.ok) {
-        const body = (await res.json()) as Sso;
-        setSso(body);
-        setStep("sso");
-        return;
-      }
-    } catch {
-      /* discovery unavailable: fall back to password */
+    // A valid ?email= hint goes straight to the next step (SSO or password).
+    if (!autoSubmitted.current && emailStep.safeParse({ email: emailHint }).success) {
+      autoSubmitted.current = true;
+      void emailForm.handleSubmit(onEmail)();
     }
-    setStep("password");
-  }
+  }, [emailHint, emailForm, onEmail]);
 
   async function onPassword({ password }: z.infer<typeof passwordStep>) {
     setError(null);
-    const res = await signIn("password", { email, password, redirect: false });
+    const res = await signIn("password", { email, password, redirect: false }).catch(() => null);
     if (!res || res.error || !res.ok) {
       const code = res?.error ?? "INTERNAL";
       if (code === "SSO_REQUIRED") {
-        await onEmail({ email });
+        // The account must use SSO: offer the SSO path instead of the password form.
+        const found = await discover(email);
+        pwForm.reset({ password: "" });
+        if (found) {
+          setSso({ ...found, enforced: true });
+          setStep("sso");
+        }
       }
       setError(MESSAGES[code] ?? MESSAGES.INVALID_CREDENTIALS!);
       return;
     }
     router.replace(next ?? "/");
     router.refresh();
+  }
+
+  function goToSso() {
+    if (!sso) return;
+    setRedirecting(true);
+    window.location.assign(sso.redirect);
+  }
+
+  function changeEmail() {
+    setError(null);
+    setSso(null);
+    setStep("email");
   }
 
   return (
@@ -95,31 +138,35 @@ export function LoginForm({ emailHint, next, initialError }: { emailHint?: strin
           <Button type="submit" className="w-full" pending={emailForm.formState.isSubmitting}>
             Continue
           </Button>
+          {passwordOnly && <p className="text-center text-xs text-slate-500">Password sign-in (break-glass access).</p>}
         </form>
       )}
 
       {step === "sso" && sso && (
         <div className="space-y-4">
-          <p className="text-sm text-slate-600">
-            <span className="font-medium text-slate-900">{email}</span> signs in with single sign-on.
-          </p>
-          <Button type="button" className="w-full" onClick={() => window.location.assign(sso.redirect)}>
+          <EmailChip email={email} onChange={changeEmail} />
+          <p className="text-sm text-slate-600">Your organization signs you in with single sign-on.</p>
+          <Button type="button" className="w-full" autoFocus onClick={goToSso} pending={redirecting}>
             Continue with {sso.name ?? "SSO"}
           </Button>
-          <button type="button" onClick={() => setStep("email")} className="w-full text-center text-sm text-slate-500 hover:text-slate-700">
-            Use a different email
-          </button>
+          {!sso.enforced && (
+            <button
+              type="button"
+              onClick={() => {
+                setError(null);
+                setStep("password");
+              }}
+              className="w-full text-center text-sm text-slate-500 underline-offset-2 hover:text-slate-700 hover:underline"
+            >
+              Use a password instead
+            </button>
+          )}
         </div>
       )}
 
       {step === "password" && (
         <form onSubmit={pwForm.handleSubmit(onPassword)} noValidate className="space-y-4">
-          <div className="flex items-center justify-between rounded-md bg-slate-50 px-3 py-2 text-sm">
-            <span className="truncate text-slate-700">{email}</span>
-            <button type="button" onClick={() => setStep("email")} className="ml-2 shrink-0 font-medium text-brand-600 hover:text-brand-700">
-              Change
-            </button>
-          </div>
+          <EmailChip email={email} onChange={changeEmail} />
           <Field id="password" label="Password" error={pwForm.formState.errors.password?.message}>
             <Input id="password" type="password" autoComplete="current-password" autoFocus invalid={!!pwForm.formState.errors.password} {...pwForm.register("password")} />
           </Field>
@@ -128,6 +175,17 @@ export function LoginForm({ emailHint, next, initialError }: { emailHint?: strin
           </Button>
         </form>
       )}
+    </div>
+  );
+}
+
+function EmailChip({ email, onChange }: { email: string; onChange: () => void }) {
+  return (
+    <div className="flex items-center justify-between rounded-md bg-slate-50 px-3 py-2 text-sm">
+      <span className="truncate text-slate-700">{email}</span>
+      <button type="button" onClick={onChange} className="ml-2 shrink-0 font-medium text-brand-600 hover:text-brand-700">
+        Change
+      </button>
     </div>
   );
 }

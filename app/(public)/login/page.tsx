@@ -5,7 +5,7 @@ import { getSessionUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-type Props = { searchParams: Promise<{ email?: string; next?: string; error?: string }> };
+type Props = { searchParams: Promise<{ email?: string; next?: string; error?: string; password?: string }> };
 
 export default async function LoginPage({ searchParams }: Props) {
   const params = await searchParams;
@@ -22,7 +22,7 @@ export default async function LoginPage({ searchParams }: Props) {
           <p className="mt-1 text-sm text-slate-500">Use your work email. If your company uses SSO, we&apos;ll send you there.</p>
         </div>
         <div className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-          <LoginForm emailHint={params.email} next={next} initialError={params.error} />
+          <LoginForm emailHint={params.email} next={next} initialError={params.error} passwordOnly={params.password === "1"} />
         </div>
       </div>
     </main>

@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { domains, rateLimits } from "@/db/schema";
 import { useDbForTests } from "@/lib/server/bootstrap";
 import { REMOTE_ADDR_HEADER } from "@/lib/server/client-ip";
-import { DISCOVERY_RATE_LIMIT, discoveryRateLimitKey } from "@/lib/services/discovery";
-import { addDomain, routeDomain } from "@/lib/services/domains";
+import { DISCOVERY_RATE_LIMIT, discoveryRateLimitKey } from "./discovery";
+import { addDomain, routeDomain } from "./domains";
 import { insertConnection, makeWorkspace, uniqueSuffix } from "@/lib/testing/domain-fixtures";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { POST } from "./route";
+import { POST } from "@/app/auth/sso/discover/route";
 
 let t: TestDb;
 beforeAll(async () => {

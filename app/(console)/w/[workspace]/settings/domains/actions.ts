@@ -1,0 +1,128 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { unstable_rethrow } from "next/navigation";
+import { ZodError, z } from "zod";
+import type { ActionError, ActionResult, DomainItem, EnforcementState } from "@/components/domains/types";
+import { requireWorkspaceRole } from "@/lib/auth/session";
+import type { Role } from "@/lib/auth/roles";
+import { describeError, isAppError } from "@/lib/errors";
+import { domainCreateSchema, enforcementModeSchema, type DomainCreateInput, type EnforcementMode } from "@/lib/schemas/domains";
+import { logger } from "@/lib/server/logger";
+import { addDomain, listDomains, removeDomain, routeDomain, verifyDomain, type DomainView } from "@/lib/services/domains";
+import { setBreakGlass, setEnforcement, type EnforcementWarning } from "@/lib/services/sso-enforcement";
+
+const idSchema = z.uuid();
+
+function toItem(d: DomainView): DomainItem {
+  return {
+    id: d.id,
+    domain: d.domain,
+    status: d.status,
+    recordName: d.record.name,
+    recordValue: d.record.value,
+    verifiedAt: d.verifiedAt?.toISOString() ?? null,
+    lastCheckedAt: d.lastCheckedAt?.toISOString() ?? null,
+    lastCheckError: d.lastCheckError,
+    connectionId: d.connectionId,
+  };
+}
+
+/** Every action re-checks the caller's role in this workspace. */
+async function caller(workspace: string, role: Role) {
+  const ctx = await requireWorkspaceRole(workspace, role);
+  return { ...ctx, actor: { userId: ctx.user.id, ip: ctx.ip }, done: () => revalidatePath(`/w/${ctx.workspace.slug}/settings/domains`) };
+}
+
+/** Polled by the domains list (live status). */
+export async function listDomainsAction(workspace: string): Promise<DomainItem[]> {
+  const { db, workspace: ws } = await requireWorkspaceRole(workspace, "viewer");
+  return (await listDomains(db, ws.id)).map(toItem);
+}
+
+export async function addDomainAction(workspace: string, input: DomainCreateInput): Promise<ActionResult<{ domain: DomainItem }>> {
+  return run(async () => {
+    const { db, workspace: ws, actor, done } = await caller(workspace, "admin");
+    const d = await addDomain(db, ws.id, domainCreateSchema.parse(input).domain, actor);
+    done();
+    return { domain: toItem(d) };
+  });
+}
+
+export async function verifyDomainAction(workspace: string, id: string): Promise<ActionResult<{ domain: DomainItem }>> {
+  return run(async () => {
+    const { db, workspace: ws, actor, done } = await caller(workspace, "admin");
+    try {
+      return { domain: toItem(await verifyDomain(db, ws.id, idSchema.parse(id), actor)) };
+    } finally {
+      done();
+    }
+  });
+}
+
+export async function routeDomainAction(workspace: string, id: string, connectionId: string | null): Promise<ActionResult<{ domain: DomainItem }>> {
+  return run(async () => {
+    const { db, workspace: ws, actor, done } = await caller(workspace, "admin");
+    const d = await routeDomain(db, ws.id, idSchema.parse(id), connectionId === null ? null : idSchema.parse(connectionId), actor);
+    done();
+    return { domain: toItem(d) };
+  });
+}
+
+export async function removeDomainAction(workspace: string, id: string): Promise<ActionResult> {
+  return run(async () => {
+    const { db, workspace: ws, actor, done } = await caller(workspace, "admin");
+    await removeDomain(db, ws.id, idSchema.parse(id), actor);
+    done();
+    return {};
+  });
+}
+
+/** Owners only. Without `confirm`, lock-out warnings come back as ENFORCEMENT_CONFIRMATION_REQUIRED. */
+export async function setEnforcementAction(workspace: string, mode: EnforcementMode, confirm: boolean): Promise<ActionResult<EnforcementState>> {
+  return run(async () => {
+    const { db, workspace: ws, actor, done } = await caller(workspace, "owner");
+    const r = await setEnforcement(db, ws.id, enforcementModeSchema.parse(mode), actor, { confirm });
+    done();
+    return { mode: r.mode, warnings: r.warnings.map(toWarning) };
+  });
+}
+
+export async function setBreakGlassAction(workspace: string, membershipId: string, breakGlass: boolean): Promise<ActionResult<{ breakGlass: boolean }>> {
+  return run(async () => {
+    const { db, workspace: ws, actor, done } = await caller(workspace, "owner");
+    const r = await setBreakGlass(db, ws.id, idSchema.parse(membershipId), z.boolean().parse(breakGlass), actor);
+    done();
+    return { breakGlass: r.breakGlass };
+  });
+}
+
+function toWarning(w: EnforcementWarning) {
+  return { code: w.code, severity: w.severity, message: w.message };
+}
+
+async function run<T extends object>(fn: () => Promise<T>): Promise<ActionResult<T>> {
+  try {
+    return { ok: true, ...(await fn()) };
+  } catch (e) {
+    return toActionError(e);
+  }
+}
+
+function toActionError(e: unknown): ActionError {
+  unstable_rethrow(e); // redirects (not signed in) and notFound (not a member) keep their meaning
+  if (isAppError(e)) {
+    const detail = (e.detail ?? {}) as { fields?: { path: string; message: string }[]; warnings?: EnforcementWarning[] };
+    const fields = detail.fields ? Object.fromEntries(detail.fields.map((f) => [f.path, f.message])) : undefined;
+    return { ok: false, code: e.code, message: e.message, hint: e.hint, ...(fields ? { fields } : {}), ...(detail.warnings ? { warnings: detail.warnings.map(toWarning) } : {}) };
+  }
+  if (e instanceof ZodError) {
+    const fields: Record<string, string> = {};
+    for (const issue of e.issues) fields[issue.path.join(".") || "_"] ??= issue.message;
+    const d = describeError("VALIDATION_FAILED");
+    return { ok: false, code: "VALIDATION_FAILED", message: d.message, hint: d.hint, fields };
+  }
+  logger.error("domains action failed", { err: e });
+  const d = describeError("INTERNAL");
+  return { ok: false, code: "INTERNAL", message: d.message, hint: d.hint };
+}

@@ -1,0 +1,10 @@
+import { Toaster } from "@/components/ui/toast";
+
+export default function DomainsLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <>
+      {children}
+      <Toaster />
+    </>
+  );
+}

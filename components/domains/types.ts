@@ -1,0 +1,42 @@
+import type { EnforcementMode } from "@/lib/schemas/domains";
+
+/** Typed result of the domains/enforcement server actions. */
+export type ActionError = {
+  ok: false;
+  code: string;
+  message: string;
+  hint: string;
+  fields?: Record<string, string>;
+  /** ENFORCEMENT_CONFIRMATION_REQUIRED: what would go wrong. */
+  warnings?: WarningItem[];
+};
+export type ActionResult<T extends object = object> = ({ ok: true } & T) | ActionError;
+
+/** A domain as the console shows it (dates as ISO strings). */
+export type DomainItem = {
+  id: string;
+  domain: string;
+  status: "pending" | "verified" | "failing";
+  recordName: string;
+  recordValue: string;
+  verifiedAt: string | null;
+  lastCheckedAt: string | null;
+  lastCheckError: string | null;
+  connectionId: string | null;
+};
+
+export type ConnectionOption = { id: string; name: string; slug: string; active: boolean };
+
+export type WarningItem = { code: string; severity: "danger" | "info"; message: string };
+
+export type EnforcementMember = {
+  id: string;
+  email: string;
+  name: string | null;
+  role: string;
+  source: string;
+  breakGlass: boolean;
+  isSelf: boolean;
+};
+
+export type EnforcementState = { mode: EnforcementMode; warnings: WarningItem[] };
