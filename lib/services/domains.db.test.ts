@@ -143,7 +143,7 @@ describe("ownership", () => {
     const name = newDomain();
     const da = await addDomain(t.db, a.workspace.id, name, actor);
     const db2 = await addDomain(t.db, b.workspace.id, name, actor);
-    const dc = await addDomain(t.db, c.workspace.id, name, actor);
+    await addDomain(t.db, c.workspace.id, name, actor);
     dns.setTxt(da.record.name, [db2.record.value, da.record.value]);
     await expect(verifyDomain(t.db, b.workspace.id, db2.id, actor, { servers })).resolves.toMatchObject({ status: "verified" });
     const err = await verifyDomain(t.db, a.workspace.id, da.id, actor, { servers }).catch((e) => e);
