@@ -9,7 +9,7 @@ const noDbInApp = {
 };
 
 const config = [
-  { ignores: [".next/**", "node_modules/**", ".data/**", "db/migrations/**", "test-results/**", "playwright-report/**", "e2e/artifacts/**", "next-env.d.ts"] },
+  { ignores: [".next/**", ".next-*/**", "test-results*/**", "node_modules/**", ".data/**", "db/migrations/**", "test-results/**", "playwright-report/**", "e2e/artifacts/**", "next-env.d.ts"] },
   ...nextVitals,
   ...nextTs,
   {
