@@ -8,7 +8,6 @@ import { MAPPABLE_ROLES } from "@/lib/auth/roles";
 export function safeRelativePath(value: unknown): string | null {
   if (typeof value !== "string" || value.length === 0 || value.length > 2048) return null;
   if (!value.startsWith("/") || value.startsWith("//")) return null;
-  // eslint-disable-next-line no-control-regex
   if (/[\\\u0000-\u001f\u007f]/.test(value)) return null;
   try {
     const u = new URL(value, "http://gatehouse.invalid");

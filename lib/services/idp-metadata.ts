@@ -125,15 +125,18 @@ export function maybeRefreshStaleMetadata(
   const ttl = opts.ttlSeconds ?? env().metadataTtlSeconds;
   const cutoff = new Date(now.getTime() - ttl * 1000);
   if (c.metadataFetchedAt && c.metadataFetchedAt >= cutoff) return null;
+  // Never rejects: callers fire and forget it.
   return (async () => {
-    const claimed = await db
-      .update(connections)
-      .set({ metadataFetchedAt: now })
-      .where(and(eq(connections.id, c.id), or(isNull(connections.metadataFetchedAt), lt(connections.metadataFetchedAt, cutoff))))
-      .returning({ id: connections.id, metadataUrl: connections.metadataUrl });
-    if (!claimed[0]) return;
-    await fetchAndStoreMetadata(db, claimed[0], now, opts.policy ?? envFetchPolicy()).catch((e: unknown) => {
+    try {
+      const claimed = await db
+        .update(connections)
+        .set({ metadataFetchedAt: now })
+        .where(and(eq(connections.id, c.id), or(isNull(connections.metadataFetchedAt), lt(connections.metadataFetchedAt, cutoff))))
+        .returning({ id: connections.id, metadataUrl: connections.metadataUrl });
+      if (!claimed[0]) return;
+      await fetchAndStoreMetadata(db, claimed[0], now, opts.policy ?? envFetchPolicy());
+    } catch (e) {
       logger.warn("background metadata refresh failed; keeping the last good metadata", { connectionId: c.id, code: isAppError(e) ? e.code : "INTERNAL" });
-    });
+    }
   })();
 }
