@@ -73,7 +73,7 @@ export function resetEnvForTests(): void {
   cached = undefined;
 }
 
-export function loadEnv(source: NodeJS.ProcessEnv): AppEnv {
+export function loadEnv(source: Record<string, string | undefined>): AppEnv {
   const raw = Object.fromEntries(
     Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
   );
