@@ -14,6 +14,7 @@ export function runCli(args: string[], env: { databaseUrl?: string; dataDir: str
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
+        NODE_ENV: "test",
         APP_ENV: "test",
         APP_URL: "http://localhost:3999",
         DATA_DIR: env.dataDir,
