@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { postgresReachable, withDatabase } from "../../lib/testing/test-db";
 import { testDatabaseBaseUrl } from "../../lib/env";
+import { startE2eDns } from "./dns";
 import { OUTPUT_DIR, STATE_FILE, type E2EState } from "./state";
 
 // E2E_PORT_BASE lets several e2e runs share a machine.
@@ -36,6 +37,8 @@ export default async function globalSetup() {
   }
 
   const baseURL = `http://localhost:${PORT_A}`;
+  // A real DNS server on loopback for domain verification; tests set records through e2e/support/dns.ts.
+  const dns = await startE2eDns();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production" as const,
@@ -43,6 +46,7 @@ export default async function globalSetup() {
     APP_ENV: "development",
     APP_URL: baseURL,
     DATA_DIR: dataDir,
+    DNS_SERVERS: dns.address,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
   mkdirSync(OUTPUT_DIR, { recursive: true });

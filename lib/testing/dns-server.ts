@@ -31,6 +31,8 @@ export type TestDnsServer = {
   /** How many queries were answered, per lower-cased name. */
   queries: Map<string, number>;
   close: () => Promise<void>;
+  /** Let the process exit while the server still listens (long-lived helpers, e.g. e2e setup). */
+  unref: () => void;
 };
 
 const { Packet } = dns2;
@@ -119,6 +121,9 @@ export async function startTestDnsServer(opts: { lookup?: DnsLookup; host?: stri
     queries,
     close: async () => {
       await server.close();
+    },
+    unref: () => {
+      (server as unknown as { servers: { udp?: { unref: () => void } } }).servers.udp?.unref();
     },
   };
 }
