@@ -109,6 +109,7 @@ async function main() {
   const pglite = await openPglite(undefined);
   try {
     await runBackend("Embedded PGlite (in memory)", pglite);
+    await (await import("./discovery")).benchDiscovery("Embedded PGlite (in memory)", pglite);
   } finally {
     await pglite.close();
   }
@@ -122,6 +123,7 @@ async function main() {
     const pg = await openPostgres(withDatabase(base, name), { max: 10 });
     try {
       await runBackend(`Postgres (${new URL(base).host})`, pg);
+      await (await import("./discovery")).benchDiscovery(`Postgres (${new URL(base).host})`, pg);
     } finally {
       await pg.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
