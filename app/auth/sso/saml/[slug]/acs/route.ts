@@ -34,3 +34,8 @@ export async function POST(req: Request, ctx: { params: Promise<{ slug: string }
     return samlErrorResponse(new AppError("INTERNAL"));
   }
 }
+
+/** A browser that lands here by GET (bookmark, back button) gets a readable page, not a bare 405. */
+export async function GET() {
+  return samlErrorResponse(new AppError("SAML_MALFORMED", { hint: "The ACS URL only accepts the identity provider's HTTP-POST. Start the sign-in again from the login page." }), { retryUrl: "/login" });
+}
