@@ -28,7 +28,8 @@ export async function POST(req: Request, ctx: { params: Promise<{ slug: string }
       const location = result.ok ? result.location : result.location!;
       return new Response(null, { status: 303, headers: { Location: location, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" } });
     }
-    return samlErrorResponse(result.error, { eventId: result.eventId });
+    const retry = ["SAML_NOT_FOUND", "SAML_INACTIVE", "SAML_NOT_CONFIGURED"].includes(result.error.code) ? null : `/auth/sso/saml/${encodeURIComponent(slug)}/login`;
+    return samlErrorResponse(result.error, { eventId: result.eventId, retryUrl: retry });
   } catch (e) {
     logger.error("ACS failed", { err: e, slug });
     return samlErrorResponse(new AppError("INTERNAL"));
@@ -37,5 +38,5 @@ export async function POST(req: Request, ctx: { params: Promise<{ slug: string }
 
 /** A browser that lands here by GET (bookmark, back button) gets a readable page, not a bare 405. */
 export async function GET() {
-  return samlErrorResponse(new AppError("SAML_MALFORMED", { hint: "The ACS URL only accepts the identity provider's HTTP-POST. Start the sign-in again from the login page." }), { retryUrl: "/login" });
+  return samlErrorResponse(new AppError("SAML_MALFORMED", { hint: "The ACS URL only accepts the identity provider's HTTP-POST. Start the sign-in again from the login page." }));
 }
