@@ -155,7 +155,7 @@ export function ApiReference({ doc }: { doc: OpenApiDoc }) {
                   .filter((o) => o.tag === tag)
                   .map((o) => (
                     <li key={`${o.method} ${o.path}`}>
-                      <a href={`#${anchor(o.method, o.path)}`} className="block truncate rounded px-1 py-0.5 font-mono text-xs text-slate-700 hover:bg-slate-100">
+                      <a href={`#${anchor(o.method, o.path)}`} title={`${o.method.toUpperCase()} ${o.path}`} className="block truncate rounded px-1 py-0.5 font-mono text-xs text-slate-700 hover:bg-slate-100">
                         <span className="uppercase text-slate-500">{o.method}</span> {o.path.replace("/api/v1", "")}
                       </a>
                     </li>

@@ -46,8 +46,8 @@ export function CreateApiKeyDialog({ workspace }: { workspace: string }) {
         else setServerError({ message: result.message, hint: result.hint });
         return;
       }
+      // The list refreshes when the dialog closes, so nothing re-renders the key away meanwhile.
       setCreated({ secret: result.secret, name: result.name });
-      router.refresh();
     });
   });
 
@@ -59,7 +59,10 @@ export function CreateApiKeyDialog({ workspace }: { workspace: string }) {
       <dialog
         ref={dialogRef}
         aria-labelledby={titleId}
-        onClose={() => setCreated(null)}
+        onClose={() => {
+          if (created) router.refresh();
+          setCreated(null);
+        }}
         className="w-full max-w-lg rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40"
       >
         <div className="space-y-5 p-6">

@@ -6,7 +6,7 @@ registerApiPath({
   path: "/api/v1/tenant/saml",
   summary: "Set up SAML for an email domain in one call",
   description: [
-    "Creates or updates the connection for `email_domain` and adds the domain (pending until its DNS TXT record is verified, see `domain.verification_record`). Answers 201 when it created the connection, 200 when it updated it; the same body twice changes nothing.",
+    "Creates or updates the connection for `email_domain` and adds the domain (pending until its DNS TXT record is verified, see `domain.verification_record`). Answers 201 when it created the connection, 200 when it updated it; sending the same body again leaves the same configuration.",
     "",
     "**Which connection.** The one the domain is routed to; else the one whose slug is derived from the domain: lowercase, every run of other characters replaced by `-` (`company.com` → `company-com`); when another workspace holds that slug, `company-com-<workspace slug>`. A new connection is named `SSO for company.com`.",
     "",

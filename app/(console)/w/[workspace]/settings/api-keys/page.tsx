@@ -33,7 +33,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ worksp
           <Link href={referenceHref} className="text-sm font-medium text-brand-700 hover:underline">
             API reference
           </Link>
-          {canManage && keys.length > 0 && <CreateApiKeyDialog workspace={workspace.slug} />}
+          {canManage && <CreateApiKeyDialog workspace={workspace.slug} />}
         </>
       }
     />
@@ -67,8 +67,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ worksp
         {keys.length === 0 ? (
           <EmptyState
             title="No API keys yet"
-            description="Create a key to call the REST API from a script or CI. It is shown once when created; only its hash is stored."
-            action={<CreateApiKeyDialog workspace={workspace.slug} />}
+            description="Use “Create API key” above to call the REST API from a script or CI. A key is shown once when created; only its hash is stored."
           />
         ) : (
           <div className="overflow-x-auto">
