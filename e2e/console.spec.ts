@@ -5,9 +5,7 @@ import { eq } from "drizzle-orm";
 import { users } from "../db/schema";
 import { hashPassword } from "../lib/auth/password";
 import { createDevIdp } from "../lib/dev-idp";
-import { addDomain, routeDomain, verifyDomain } from "../lib/services/domains";
-import { setEnforcement } from "../lib/services/sso-enforcement";
-import { startTestDnsServer } from "../lib/testing/dns-server";
+import { setTxtRecord } from "./support/dns";
 import { expect, signInWithPassword, test } from "./support/fixtures";
 
 /** Full-page screenshot into the test's output folder (a CI artifact); numbered in journey order. */
@@ -159,111 +157,113 @@ test.describe("SSO console", () => {
     const ws = await makeWorkspace({ name: "Journey Co" });
     const corpDomain = `corp-${ws.slug}.test`;
     const jane = `jane@${corpDomain}`;
-    const dns = await startTestDnsServer();
-    try {
-      // 1. The owner signs in.
-      await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
-      await page.waitForURL(/\/w\//);
+    // 1. The owner signs in.
+    await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
+    await page.waitForURL(/\/w\//);
 
-      // 2. Add the company domain and verify its TXT record against a loopback DNS server.
-      //    (Through H3's domain service with DNS_SERVERS pointed at the test's DNS server: the app
-      //    instance started by global setup has no test DNS server configured.)
-      const owner = { userId: null };
-      const domain = await addDomain(db, ws.id, corpDomain, owner);
-      dns.setTxt(domain.record.name, [domain.record.value]);
-      const verified = await verifyDomain(db, ws.id, domain.id, owner, { servers: [dns.address] });
-      expect(verified.status).toBe("verified");
+    // 2. Add the company domain, publish its TXT record on the loopback DNS server, verify.
+    await page.goto(`/w/${ws.slug}/settings/domains`);
+    await page.getByLabel("Domain", { exact: true }).fill(corpDomain);
+    await page.getByRole("button", { name: "Add domain" }).click();
+    const row = page.getByRole("listitem", { name: corpDomain });
+    const recordName = await row.getByRole("textbox", { name: "TXT record name" }).inputValue();
+    const recordValue = await row.getByRole("textbox", { name: "TXT record value" }).inputValue();
+    await setTxtRecord(recordName, [recordValue]);
+    await row.getByRole("button", { name: `Verify ${corpDomain}` }).click();
+    await expect(row.getByText("Verified", { exact: true })).toBeVisible();
+    await shot(page, testInfo, "j00-domain-verified");
 
-      // 3. Create a connection for the built-in IdP from its metadata URL, with the guided setup.
-      await page.goto(`/w/${ws.slug}/settings/sso`);
-      await page.getByRole("link", { name: "Add connection" }).click();
-      await page.locator("label", { hasText: "Built-in test IdP" }).click();
-      await page.getByLabel("Connection name").fill("Company IdP");
-      await expect(page.getByLabel("Slug")).toHaveValue(`${ws.slug}-company-idp`);
-      await expect(page.getByText("✓ Available")).toBeVisible();
-      await page.getByLabel("Default role").selectOption("viewer");
-      await shot(page, testInfo, "j01-new-connection");
-      await page.getByRole("button", { name: "Create and continue" }).click();
-      await page.waitForURL(/\/setup\?step=2/);
-      const connectionUrl = page.url().replace(/\/setup\?step=2$/, "");
-      const connectionId = connectionUrl.split("/").pop()!;
-      await shot(page, testInfo, "j02-register-values");
-      await page.getByRole("link", { name: /Next: add/ }).click();
-      await page.getByRole("textbox", { name: /Metadata URL/ }).fill(`${state.baseURL}/dev/idp/metadata`);
-      await expect(page.getByText("Metadata read. Gatehouse will trust:")).toBeVisible({ timeout: 15_000 });
-      await shot(page, testInfo, "j03-metadata-url-preview");
-      await page.getByRole("button", { name: "Save and continue" }).click();
-      await page.waitForURL(/\/setup\?step=4/);
+    // 3. Create a connection for the built-in IdP from its metadata URL, with the guided setup.
+    await page.goto(`/w/${ws.slug}/settings/sso`);
+    await page.getByRole("link", { name: "Add connection" }).click();
+    await page.locator("label", { hasText: "Built-in test IdP" }).click();
+    await page.getByLabel("Connection name").fill("Company IdP");
+    await expect(page.getByLabel("Slug")).toHaveValue(`${ws.slug}-company-idp`);
+    await expect(page.getByText("✓ Available")).toBeVisible();
+    await page.getByLabel("Default role").selectOption("viewer");
+    await shot(page, testInfo, "j01-new-connection");
+    await page.getByRole("button", { name: "Create and continue" }).click();
+    await page.waitForURL(/\/setup\?step=2/);
+    const connectionUrl = page.url().replace(/\/setup\?step=2$/, "");
+    await shot(page, testInfo, "j02-register-values");
+    await page.getByRole("link", { name: /Next: add/ }).click();
+    await page.getByRole("textbox", { name: /Metadata URL/ }).fill(`${state.baseURL}/dev/idp/metadata`);
+    await expect(page.getByText("Metadata read. Gatehouse will trust:")).toBeVisible({ timeout: 15_000 });
+    await shot(page, testInfo, "j03-metadata-url-preview");
+    await page.getByRole("button", { name: "Save and continue" }).click();
+    await page.waitForURL(/\/setup\?step=4/);
 
-      // 4. Test sign-in: the built-in IdP asserts Jane with her groups; the result lists the attributes.
-      const popupPromise = page.context().waitForEvent("page");
-      await page.getByRole("link", { name: /Run test sign-in/ }).click();
-      const popup = await popupPromise;
-      await popup.getByLabel("Email").fill(jane);
-      await popup.getByLabel("Groups").fill("everyone, gatehouse-admins");
-      await shot(popup, testInfo, "j04-dev-idp");
-      await popup.getByRole("button", { name: "Sign in" }).click();
-      await popup.waitForURL(/\/test\/[0-9a-f-]{36}$/);
-      await expect(popup.getByRole("heading", { name: "Test sign-in succeeded" })).toBeVisible();
-      await expect(popup.getByRole("cell", { name: "groups", exact: true })).toBeVisible();
-      await expect(popup.getByText("gatehouse-admins", { exact: true })).toBeVisible();
-      await shot(popup, testInfo, "j05-test-result");
-      await popup.close();
-      await expect(page.getByText("Result:")).toBeVisible();
+    // 4. Test sign-in: the built-in IdP asserts Jane with her groups; the result lists the attributes.
+    const popupPromise = page.context().waitForEvent("page");
+    await page.getByRole("link", { name: /Run test sign-in/ }).click();
+    const popup = await popupPromise;
+    await popup.getByLabel("Email").fill(jane);
+    await popup.getByLabel("Groups").fill("everyone, gatehouse-admins");
+    await shot(popup, testInfo, "j04-dev-idp");
+    await popup.getByRole("button", { name: "Sign in" }).click();
+    await popup.waitForURL(/\/test\/[0-9a-f-]{36}$/);
+    await expect(popup.getByRole("heading", { name: "Test sign-in succeeded" })).toBeVisible();
+    await expect(popup.getByRole("cell", { name: "groups", exact: true })).toBeVisible();
+    await expect(popup.getByText("gatehouse-admins", { exact: true })).toBeVisible();
+    await shot(popup, testInfo, "j05-test-result");
+    await popup.close();
+    await expect(page.getByText("Result:")).toBeVisible();
 
-      // 5. Map the IdP group to admin.
-      await page.goto(connectionUrl);
-      await page.getByRole("button", { name: "Add rule" }).click();
-      await page.getByLabel("has value").fill("gatehouse-admins");
-      await page.getByLabel("gives role").selectOption("admin");
-      await page.getByRole("button", { name: "Save role mapping" }).click();
-      await expect(page.getByTestId("toast").filter({ hasText: "Role mapping saved" })).toBeVisible();
+    // 5. Map the IdP group to admin.
+    await page.goto(connectionUrl);
+    await page.getByRole("button", { name: "Add rule" }).click();
+    await page.getByLabel("has value").fill("gatehouse-admins");
+    await page.getByLabel("gives role").selectOption("admin");
+    await page.getByRole("button", { name: "Save role mapping" }).click();
+    await expect(page.getByTestId("toast").filter({ hasText: "Role mapping saved" })).toBeVisible();
 
-      // 6. Route the domain to the connection and enforce SSO for verified domains (H3's services).
-      await routeDomain(db, ws.id, domain.id, connectionId, owner);
-      await setEnforcement(db, ws.id, "verified_domains", owner, { confirm: true });
-      await page.goto(`/w/${ws.slug}/settings/sso`);
-      await expect(page.getByRole("cell", { name: corpDomain })).toBeVisible();
-      await shot(page, testInfo, "j06-connections-list");
-      await page.goto(connectionUrl);
-      await shot(page, testInfo, "j07-connection-page");
+    // 6. Route the domain to the connection and enforce SSO for everyone in verified domains.
+    await page.goto(`/w/${ws.slug}/settings/domains`);
+    await row.getByLabel("Sign in with").selectOption({ label: "Company IdP" });
+    await expect(row.getByText(`People with @${corpDomain} addresses are sent to Company IdP.`)).toBeVisible();
+    await page.getByRole("radio", { name: /Everyone in verified domains/ }).check();
+    await page.getByRole("button", { name: "Save enforcement" }).click();
+    await expect(page.getByText("SSO enforcement saved")).toBeVisible();
+    await shot(page, testInfo, "j06-domains-routed-enforced");
+    await page.goto(`/w/${ws.slug}/settings/sso`);
+    await expect(page.getByRole("cell", { name: corpDomain })).toBeVisible();
+    await shot(page, testInfo, "j06b-connections-list");
+    await page.goto(connectionUrl);
+    await shot(page, testInfo, "j07-connection-page");
 
-      // 7. The owner signs out.
-      await page.getByRole("button", { name: ws.ownerEmail }).click();
-      await page.getByRole("menuitem", { name: "Sign out" }).click();
-      await page.waitForURL(/\/login/);
+    // 7. The owner signs out.
+    await page.getByRole("button", { name: ws.ownerEmail }).click();
+    await page.getByRole("menuitem", { name: "Sign out" }).click();
+    await page.waitForURL(/\/login/);
 
-      // 8. A new user signs in through discovery and lands in the console as admin.
-      const context = await browser.newContext({ baseURL: state.baseURL });
-      const janePage = await context.newPage();
-      await janePage.goto("/login");
-      await janePage.getByLabel("Work email").fill(jane);
-      await janePage.getByRole("button", { name: "Continue", exact: true }).click();
-      await janePage.getByRole("button", { name: /^Continue with/ }).click();
-      await janePage.getByLabel("Email").fill(jane);
-      await janePage.getByLabel("Groups").fill("everyone, gatehouse-admins");
-      await janePage.getByRole("button", { name: "Sign in" }).click();
-      await janePage.waitForURL(new RegExp(`/w/${ws.slug}(/|$)`));
-      await janePage.getByRole("button", { name: jane }).click();
-      await expect(janePage.getByRole("menu")).toContainText("Role: admin");
-      await shot(janePage, testInfo, "j08-new-user-console");
-      await janePage.getByRole("menuitem", { name: "Sign out" }).click();
-      await janePage.waitForURL(/\/login/);
+    // 8. A new user signs in through discovery and lands in the console as admin.
+    const context = await browser.newContext({ baseURL: state.baseURL });
+    const janePage = await context.newPage();
+    await janePage.goto("/login");
+    await janePage.getByLabel("Work email").fill(jane);
+    await janePage.getByRole("button", { name: "Continue", exact: true }).click();
+    await janePage.getByRole("button", { name: /^Continue with/ }).click();
+    await janePage.getByLabel("Email").fill(jane);
+    await janePage.getByLabel("Groups").fill("everyone, gatehouse-admins");
+    await janePage.getByRole("button", { name: "Sign in" }).click();
+    await janePage.waitForURL(new RegExp(`/w/${ws.slug}(/|$)`));
+    await janePage.getByRole("button", { name: jane }).click();
+    await expect(janePage.getByRole("menu")).toContainText("Role: admin");
+    await shot(janePage, testInfo, "j08-new-user-console");
+    await janePage.getByRole("menuitem", { name: "Sign out" }).click();
+    await janePage.waitForURL(/\/login/);
 
-      // 9. Password sign-in for that email is refused, even with the right password.
-      await db.update(users).set({ passwordHash: await hashPassword("jane-correct-password") }).where(eq(users.email, jane));
-      await janePage.goto("/login?password=1");
-      await janePage.getByLabel("Work email").fill(jane);
-      await janePage.getByRole("button", { name: "Continue", exact: true }).click();
-      await janePage.getByLabel("Password").fill("jane-correct-password");
-      await janePage.getByRole("button", { name: "Sign in" }).click();
-      await expect(janePage.getByRole("alert").filter({ hasText: "requires single sign-on" })).toBeVisible();
-      await shot(janePage, testInfo, "j09-password-refused");
-      await janePage.goto(`/w/${ws.slug}/settings/sso`);
-      await expect(janePage).toHaveURL(/\/login/);
-      await context.close();
-    } finally {
-      await dns.close();
-    }
+    // 9. Password sign-in for that email is refused, even with the right password.
+    await db.update(users).set({ passwordHash: await hashPassword("jane-correct-password") }).where(eq(users.email, jane));
+    await janePage.goto("/login?password=1");
+    await janePage.getByLabel("Work email").fill(jane);
+    await janePage.getByRole("button", { name: "Continue", exact: true }).click();
+    await janePage.getByLabel("Password").fill("jane-correct-password");
+    await janePage.getByRole("button", { name: "Sign in" }).click();
+    await expect(janePage.getByRole("alert").filter({ hasText: "requires single sign-on" })).toBeVisible();
+    await shot(janePage, testInfo, "j09-password-refused");
+    await janePage.goto(`/w/${ws.slug}/settings/sso`);
+    await expect(janePage).toHaveURL(/\/login/);
+    await context.close();
   });
 });
