@@ -146,23 +146,24 @@ export function DomainRow({ slug, domain: d, connections, canManage, onChanged }
           <label htmlFor={`route-${d.id}`} className="text-sm font-medium text-slate-800">
             Sign in with
           </label>
-          <Select
-            id={`route-${d.id}`}
-            className="w-auto min-w-56"
-            value={d.connectionId ?? ""}
-            disabled={!canManage || routing}
-            onChange={(e) => void route(e.target.value)}
-            aria-describedby={`route-${d.id}-hint`}
-          >
-            <option value="">Not routed (password sign-in)</option>
-            {activeConnections.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-                {c.active ? "" : " (inactive)"}
-              </option>
-            ))}
-          </Select>
-          <span id={`route-${d.id}-hint`} className="text-xs text-slate-500">
+          <div className="w-full max-w-xs">
+            <Select
+              id={`route-${d.id}`}
+              value={d.connectionId ?? ""}
+              disabled={!canManage || routing}
+              onChange={(e) => void route(e.target.value)}
+              aria-describedby={`route-${d.id}-hint`}
+            >
+              <option value="">Not routed (password sign-in)</option>
+              {activeConnections.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                  {c.active ? "" : " (inactive)"}
+                </option>
+              ))}
+            </Select>
+          </div>
+          <span id={`route-${d.id}-hint`} className="basis-full text-xs text-slate-500">
             {routedTo
               ? routedTo.active
                 ? `People with @${d.domain} addresses are sent to ${routedTo.name}.`
