@@ -112,22 +112,27 @@ export async function consumeSamlResponse(db: Db, input: AcsInput): Promise<AcsR
 
   // One-time use and InResponseTo, decided by the database (correct across instances).
   let request: AuthnRequestRow | null = null;
-  try {
-    request = await db.transaction(async (tx) => {
-      const inserted = await tx
-        .insert(consumedAssertions)
-        .values({ connectionId: connection.id, assertionId: a.id, expiresAt: new Date(a.notOnOrAfter.getTime() + (clockSkewSeconds + 60) * 1000), createdAt: now })
-        .onConflictDoNothing()
-        .returning({ assertionId: consumedAssertions.assertionId });
-      if (!inserted.length) throw new AppError("SAML_REPLAY", { detail: { assertionId: a.id } });
-      if (!a.inResponseTo) return null;
-      const req = await consumeAuthnRequest(tx, { id: a.inResponseTo, connectionId: connection.id, now });
-      if (!req) {
-        const reason = await explainAuthnRequest(tx, { id: a.inResponseTo, connectionId: connection.id, now });
-        throw new AppError("SAML_IN_RESPONSE_TO_INVALID", { detail: { inResponseTo: a.inResponseTo, reason } });
-      }
-      return req;
+  const recordAssertion = async (q: Db) => {
+    const inserted = await q
+      .insert(consumedAssertions)
+      .values({ connectionId: connection.id, assertionId: a.id, expiresAt: new Date(a.notOnOrAfter.getTime() + (clockSkewSeconds + 60) * 1000), createdAt: now })
+      .onConflictDoNothing()
+      .returning({ assertionId: consumedAssertions.assertionId });
+    if (!inserted.length) throw new AppError("SAML_REPLAY", { detail: { assertionId: a.id } });
+  };
+  // Unsolicited: one atomic INSERT decides. SP-initiated: the INSERT and the request's consumption commit together.
+  const consumeOnce = async (inResponseTo: string | null): Promise<AuthnRequestRow | null> => {
+    if (!inResponseTo) return recordAssertion(db).then(() => null);
+    return db.transaction(async (tx) => {
+      await recordAssertion(tx);
+      const req = await consumeAuthnRequest(tx, { id: inResponseTo, connectionId: connection.id, now });
+      if (req) return req;
+      const reason = await explainAuthnRequest(tx, { id: inResponseTo, connectionId: connection.id, now });
+      throw new AppError("SAML_IN_RESPONSE_TO_INVALID", { detail: { inResponseTo, reason } });
     });
+  };
+  try {
+    request = await consumeOnce(a.inResponseTo);
   } catch (e) {
     if (isAppError(e)) return failWith(e);
     throw e;
