@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { isNextDevServer } from "@/lib/env";
+import { REQUEST_ID_HEADER, resolveRequestId } from "@/lib/api/request-id";
 
 /**
  * Security headers for every response; a per-request nonce CSP for pages. Route handlers that
@@ -23,12 +24,16 @@ export function proxy(request: NextRequest) {
   ].join("; ");
 
   const requestHeaders = new Headers(request.headers);
+  // REST API: one request ID for every answer, including Next's own 404/405 (route handlers reuse it).
+  const requestId = pathname.startsWith("/api/v1/") ? resolveRequestId(request.headers) : null;
+  if (requestId) requestHeaders.set(REQUEST_ID_HEADER, requestId);
   if (!ownCsp) {
     requestHeaders.set("x-nonce", nonce);
     requestHeaders.set("content-security-policy", csp);
   }
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   if (!ownCsp) response.headers.set("Content-Security-Policy", csp);
+  if (requestId) response.headers.set(REQUEST_ID_HEADER, requestId);
   response.headers.set("X-Content-Type-Options", "nosniff");
   response.headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
   response.headers.set("X-Frame-Options", "DENY");

@@ -81,3 +81,20 @@ test.describe("Settings → API keys", () => {
     expect((await doc.json()).openapi).toBe("3.1.0");
   });
 });
+
+test("every /api/v1 answer carries one X-Request-Id, including 404 and 405 from the framework", async ({ request }) => {
+  const cases = [
+    request.get("/api/v1/connections"),
+    request.get("/api/v1/no-such-endpoint"),
+    request.post("/api/v1/sso-events", { data: {} }),
+    request.get("/api/v1/openapi.json", { headers: { "x-request-id": "trace-e2e-12345" } }),
+  ];
+  const [unauth, unknown, notAllowed, traced] = await Promise.all(cases);
+  expect(unauth.status()).toBe(401);
+  expect(unknown.status()).toBe(404);
+  expect((await unknown.json()).error.code).toBe("NOT_FOUND");
+  expect(notAllowed.status()).toBe(405);
+  for (const r of [unauth, unknown, notAllowed]) expect(r.headers()["x-request-id"]).toMatch(/^req_[0-9a-f]{24}$/);
+  expect((await unauth.json()).meta.request_id).toBe(unauth.headers()["x-request-id"]);
+  expect(traced.headers()["x-request-id"]).toBe("trace-e2e-12345");
+});

@@ -1,5 +1,3 @@
-import { randomBytes } from "node:crypto";
-
 export const REQUEST_ID_HEADER = "X-Request-Id";
 
 /** An incoming X-Request-Id is kept when it is short and plain (no spaces, quotes or control characters). */
@@ -13,5 +11,7 @@ export function resolveRequestId(headers: Headers): string {
 }
 
 export function newRequestId(): string {
-  return `req_${randomBytes(12).toString("hex")}`;
+  // Web Crypto: this module also runs in proxy.ts.
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `req_${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
