@@ -36,6 +36,16 @@ describe("happy path per sign mode", () => {
     expect(r.ok && r.assertion.inResponseTo).toBe(null);
   });
 
+  test("InResponseTo only on a signed Response is taken from the signed Response", () => {
+    for (const sign of ["response", "both"] as const) {
+      const r = validateSamlResponse({ samlResponse: s.response({ sign, inResponseTo: null, responseInResponseTo: "_req-9" }), expected: s.expected, now: NOW });
+      expect(r.ok && r.assertion.inResponseTo).toBe("_req-9");
+    }
+    // Only the assertion signed: the Response's value is not covered, so it is refused.
+    const r = validateSamlResponse({ samlResponse: s.response({ sign: "assertion", inResponseTo: null, responseInResponseTo: "_req-9" }), expected: s.expected, now: NOW });
+    expect(r.ok ? "ok" : r.code).toBe("SAML_IN_RESPONSE_TO_INVALID");
+  });
+
   test("notOnOrAfter is the earlier of Conditions and SubjectConfirmationData", () => {
     const subjectNotOnOrAfter = new Date(NOW.getTime() + 60_000);
     const r = validateSamlResponse({ samlResponse: s.response({ subjectNotOnOrAfter }), expected: s.expected, now: NOW });

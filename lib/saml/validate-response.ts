@@ -113,13 +113,18 @@ function validate(input: ValidateInput): ValidateResult {
   }
   const conditions = checkConditions(signed.assertion, expected, now);
   if (!conditions.ok) return conditions;
+  // InResponseTo: the signed SubjectConfirmationData's. An IdP that puts it only on the Response is
+  // accepted when the Response itself is signed (then the value is covered by a signature too).
   const responseInResponseTo = attr(response, "InResponseTo") || null;
-  if (responseInResponseTo !== conditions.inResponseTo && responseInResponseTo !== null) {
+  let inResponseTo = conditions.inResponseTo;
+  if (responseInResponseTo !== null && inResponseTo === null && signed.responseSigned) {
+    inResponseTo = responseInResponseTo;
+  } else if (responseInResponseTo !== null && responseInResponseTo !== inResponseTo) {
     return fail("SAML_IN_RESPONSE_TO_INVALID", { reason: "Response and SubjectConfirmationData disagree", response: responseInResponseTo, assertion: conditions.inResponseTo });
   }
   if (!identity.email) return fail("SAML_MISSING_EMAIL", { nameIdFormat: identity.nameIdFormat, attributeNames: Object.keys(identity.attributes).slice(0, 20) });
   const { ok: _ok, ...rest } = identity;
-  return { ok: true, assertion: { ...rest, inResponseTo: conditions.inResponseTo, notOnOrAfter: conditions.notOnOrAfter } };
+  return { ok: true, assertion: { ...rest, inResponseTo, notOnOrAfter: conditions.notOnOrAfter } };
 }
 
 export function validateSamlResponse(input: ValidateInput): ValidateResult {
