@@ -47,6 +47,8 @@ export function authOptions(): NextAuthOptions {
         if (user) {
           token.uid = user.id;
           token.sv = (user as { sv?: number }).sv;
+          token.amr = "pwd"; // how the session was made: enforcement ends password sessions
+
         }
         return token;
       },

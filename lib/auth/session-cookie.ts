@@ -15,7 +15,7 @@ export type SessionToken = { uid: string; sv: number; email: string; name?: stri
  */
 export async function mintSessionCookie(user: { id: string; email: string; name: string | null; sessionVersion: number }) {
   const value = await encode({
-    token: { sub: user.id, uid: user.id, sv: user.sessionVersion, email: user.email, name: user.name },
+    token: { sub: user.id, uid: user.id, sv: user.sessionVersion, amr: "sso", email: user.email, name: user.name },
     secret: env().authSecret,
     maxAge: SESSION_MAX_AGE_SECONDS,
   });

@@ -1,5 +1,6 @@
 import type { Db } from "@/db";
 import { getSessionUserState } from "@/lib/services/password-sign-in";
+import { findEnforcingWorkspaces } from "@/lib/services/sso-enforcement";
 
 export type SessionClaims = Record<string, unknown> | null | undefined;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -9,11 +10,14 @@ export type SessionUser = { id: string; email: string; name: string | null };
 /**
  * A decoded session JWT is only a pointer: the user must still exist, be enabled and carry the
  * same session version. Checked against the database on every request, so revocation is immediate.
+ * A password session (amr "pwd") also ends once SSO enforcement covers the user, so turning
+ * enforcement on does not leave password sessions running.
  */
 export async function resolveSessionUser(db: Db, claims: SessionClaims): Promise<SessionUser | null> {
   const uid = claims?.uid;
   if (typeof uid !== "string" || !UUID.test(uid)) return null;
   const state = await getSessionUserState(db, uid);
   if (!state || state.disabled || state.sessionVersion !== claims?.sv) return null;
+  if (claims?.amr !== "sso" && (await findEnforcingWorkspaces(db, state)).length > 0) return null;
   return { id: state.id, email: state.email, name: state.name };
 }

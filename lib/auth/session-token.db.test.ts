@@ -1,0 +1,33 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TestDb } from "@/lib/testing/test-db";
+import { makeWorkspace } from "@/lib/testing/domain-fixtures";
+import { memberships, workspaces } from "@/db/schema";
+import { resolveSessionUser } from "./session-token";
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe("sessions under SSO enforcement", () => {
+  it("turning enforcement on ends live password sessions but not SSO sessions; break-glass keeps them", async () => {
+    const { workspace, owner } = await makeWorkspace(t.db);
+    const pwd = { uid: owner.id, sv: owner.sessionVersion, amr: "pwd" };
+    const sso = { uid: owner.id, sv: owner.sessionVersion, amr: "sso" };
+    expect(await resolveSessionUser(t.db, pwd)).not.toBeNull();
+
+    // The owner's membership counts as SSO-provisioned and the workspace enforces for those.
+    await t.db.update(memberships).set({ source: "sso" }).where(eq(memberships.userId, owner.id));
+    await t.db.update(workspaces).set({ ssoEnforcement: "sso_provisioned_users" }).where(eq(workspaces.id, workspace.id));
+    expect(await resolveSessionUser(t.db, pwd)).toBeNull();
+    expect(await resolveSessionUser(t.db, { uid: owner.id, sv: owner.sessionVersion })).toBeNull(); // no amr: treated as password
+    expect(await resolveSessionUser(t.db, sso)).toMatchObject({ id: owner.id });
+
+    await t.db.update(memberships).set({ breakGlass: true }).where(eq(memberships.userId, owner.id));
+    expect(await resolveSessionUser(t.db, pwd)).toMatchObject({ id: owner.id });
+  });
+});
