@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { roleMappingsReplaceSchema } from "@/lib/schemas/role-mappings";
+import { getIdp, IDP_TYPES } from "@/lib/idp-catalogue";
 import { defaultGroupsAttribute, resolveRole, type RoleRule } from "./role-mapping";
 
 const ENTRA = "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups";
@@ -62,6 +63,12 @@ describe("defaultGroupsAttribute", () => {
     expect(defaultGroupsAttribute("entra")).toBe(ENTRA);
     expect(defaultGroupsAttribute("okta")).toBe("groups");
     expect(defaultGroupsAttribute(null)).toBe("groups");
+  });
+  it("agrees with the IdP catalogue for every IdP type", () => {
+    for (const type of IDP_TYPES) expect(defaultGroupsAttribute(type)).toBe(getIdp(type).defaultGroupsAttribute);
+    expect(defaultGroupsAttribute("jumpcloud")).toBe("memberOf");
+    expect(defaultGroupsAttribute("auth0")).toBe("http://schemas.xmlsoap.org/claims/Group");
+    expect(defaultGroupsAttribute("azuread")).toBe(ENTRA);
   });
 });
 

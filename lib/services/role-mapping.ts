@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections, roleMappings } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { getIdp } from "@/lib/idp-catalogue";
 import { MAPPABLE_ROLES, roleRank, type MappableRole, type Role } from "@/lib/auth/roles";
 import { roleMappingRuleSchema, roleMappingsReplaceSchema, type RoleMappingDto, type RoleMappingRuleInput } from "@/lib/schemas/role-mappings";
 import { recordAudit, type AuditActor } from "./audit";
@@ -10,18 +11,13 @@ export type RoleRule = { id?: string; attribute: string; value: string; role: Ro
 export type MatchedRule = { id?: string; attribute: string; value: string; role: MappableRole };
 export type RoleResolution = { role: MappableRole; matchedRule: MatchedRule | null };
 
-const ENTRA_GROUPS = "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups";
-
-/** The attribute that carries group membership by default for an IdP type (prefilled in the rule editor). */
+/**
+ * The attribute that carries group membership by default for an IdP type (prefilled in the rule
+ * editor). The IdP catalogue is the one source: the console's setup instructions name the same attribute.
+ */
 export function defaultGroupsAttribute(idpType: string | null | undefined): string {
-  switch ((idpType ?? "").toLowerCase()) {
-    case "entra":
-    case "azure":
-    case "azuread":
-      return ENTRA_GROUPS;
-    default:
-      return "groups";
-  }
+  const type = (idpType ?? "").toLowerCase();
+  return getIdp(type === "azure" || type === "azuread" ? "entra" : type).defaultGroupsAttribute;
 }
 
 function isMappable(role: Role): role is MappableRole {
