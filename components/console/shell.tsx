@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { Toaster } from "@/components/ui/toast";
 import { NavLinks } from "./nav-links";
 import { UserMenu } from "./user-menu";
 import { WorkspaceSwitcher } from "./workspace-switcher";
@@ -41,6 +42,7 @@ export function ConsoleShell({ workspace, workspaces, user, role, children }: Pr
           {children}
         </main>
       </div>
+      <Toaster />
     </div>
   );
 }
