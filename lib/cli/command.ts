@@ -1,11 +1,24 @@
 import type { Db } from "@/db";
 
-export type FlagSpec = { type: "string" | "boolean"; required?: boolean; description: string; multiple?: boolean };
+export type FlagSpec = {
+  type: "string" | "boolean";
+  required?: boolean;
+  description: string;
+  multiple?: boolean;
+  /** The value is a path read by the CLI process (relative to the operator's cwd); commands get the content through ctx.readFile. */
+  file?: boolean;
+  /** When the flag is not given, ask for it (hidden) on a terminal, in the CLI process, unless --json. An empty answer leaves it unset. */
+  prompt?: string;
+};
+
+export type FlagValues = Record<string, string | boolean | string[] | undefined>;
 
 export type CliContext = {
   db: Db;
-  flags: Record<string, string | boolean | string[] | undefined>;
+  flags: FlagValues;
   json: boolean;
+  /** The content of a `file: true` flag, read by the CLI process (throws VALIDATION_FAILED when it could not be read). */
+  readFile: (flag: string) => string;
   /** Human output (suppressed with --json). */
   print: (line: string) => void;
   appUrl: string;

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { AppError } from "@/lib/errors";
 import { toConnectionDto, toSpKeyDto } from "@/lib/services/connection-dto";
 import { createConnection, findConnectionBySlug, listConnections } from "@/lib/services/connections";
@@ -19,7 +18,7 @@ export const connectionsCreate = defineCommand({
     workspace: { type: "string", required: true, description: "Workspace slug" },
     name: { type: "string", required: true, description: "Display name, e.g. Okta" },
     slug: { type: "string", required: true, description: "Connection slug (globally unique, part of every SP URL; cannot change later)" },
-    "metadata-file": { type: "string", description: "Path to the IdP metadata XML" },
+    "metadata-file": { type: "string", file: true, description: "Path to the IdP metadata XML" },
     "metadata-url": { type: "string", description: "IdP metadata URL (https)" },
     "allow-idp-initiated": { type: "boolean", description: "Accept IdP-initiated (unsolicited) sign-ins" },
     "default-role": { type: "string", description: "Role for new members: admin | editor | viewer (default viewer)" },
@@ -27,15 +26,7 @@ export const connectionsCreate = defineCommand({
   oneOf: [["metadata-file", "metadata-url"]],
   async run(ctx) {
     const ws = await workspaceOrThrow(ctx);
-    const file = optStr(ctx, "metadata-file");
-    let metadataXml: string | undefined;
-    if (file) {
-      try {
-        metadataXml = readFileSync(file, "utf8");
-      } catch (e) {
-        throw new AppError("VALIDATION_FAILED", { message: `Cannot read ${file}: ${(e as Error).message}`, detail: { fields: [{ path: "metadata-file", message: "Cannot read the file" }] } });
-      }
-    }
+    const metadataXml = optStr(ctx, "metadata-file") !== undefined ? ctx.readFile("metadata-file") : undefined;
     const c = await createConnection(
       ctx.db,
       ws.id,

@@ -2,21 +2,17 @@ import { generatePassword } from "@/lib/auth/password";
 import { passwordSchema } from "@/lib/schemas/workspaces";
 import { setUserPassword } from "@/lib/services/users";
 import { defineCommand, optStr, str } from "../command";
-import { promptHidden } from "../prompt";
 
 export const usersSetPassword = defineCommand({
   name: "users:set-password",
   summary: "Set a user's password (prompted on a terminal, generated and printed otherwise). Ends their sessions.",
   flags: {
     email: { type: "string", required: true, description: "The user's email" },
-    password: { type: "string", description: "The new password (avoid: it lands in shell history)" },
+    password: { type: "string", prompt: "New password (empty to generate one): ", description: "The new password (avoid: it lands in shell history; asked for on a terminal when omitted)" },
   },
   async run(ctx) {
     let password = optStr(ctx, "password");
     let generated = false;
-    if (!password && process.stdin.isTTY && !ctx.json) {
-      password = await promptHidden("New password (empty to generate one): ");
-    }
     if (!password) {
       password = generatePassword();
       generated = true;
