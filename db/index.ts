@@ -78,7 +78,7 @@ export async function openPglite(dir: string | undefined): Promise<DbHandle> {
 function acquireDirLock(dir: string): () => void {
   const lockFile = `${dir}.lock`;
   if (existsSync(lockFile)) {
-    const pid = Number(readFileSync(lockFile, "utf8").trim());
+    const pid = readDirLockPid(dir);
     if (pid && pid !== process.pid && isAlive(pid)) {
       throw new Error(
         `The embedded database in ${dir} is in use by another Gatehouse process (pid ${pid}). ` +
@@ -96,7 +96,17 @@ function acquireDirLock(dir: string): () => void {
   };
 }
 
-function isAlive(pid: number): boolean {
+/** The pid named in a PGlite data directory's lock file, or null (no lock file / unreadable). */
+export function readDirLockPid(dir: string): number | null {
+  try {
+    const pid = Number(readFileSync(`${dir}.lock`, "utf8").trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -24,6 +24,7 @@ const catalogue = {
   INTERNAL: { status: 500, message: "Something went wrong on our side.", hint: "Try again; if it persists, give the operator the request ID.", fixer: "operator" },
   PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is too large.", hint: "Send a smaller body (the API accepts up to 1 MB).", fixer: "user" },
   DB_UNAVAILABLE: { status: 503, message: "The database is unreachable.", hint: "Check DATABASE_URL and that Postgres is running.", fixer: "operator" },
+  CLI_SERVER_UNREACHABLE: { status: 503, message: "The server that owns the embedded database did not take the CLI command.", hint: "Stop the server and run the command again, or run the server and the CLI on real Postgres with DATABASE_URL.", fixer: "operator" },
 
   // ── sign-in and membership ───────────────────────────────────────────────
   INVALID_CREDENTIALS: { status: 401, message: "Wrong email or password.", hint: "Check both and try again, or use “Forgot password” with your admin.", fixer: "user" },

@@ -3,9 +3,11 @@
  * socket's address can be recorded for throttling without trusting client-sent X-Forwarded-For.
  */
 import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import next from "next";
 import { EnvError, env } from "@/lib/env";
 import { REMOTE_ADDR_HEADER } from "./client-ip";
+import { removeServerInfo, writeServerInfo } from "./server-info";
 
 async function main() {
   let e;
@@ -26,6 +28,12 @@ async function main() {
     void handle(req, res);
   });
   server.listen(e.port, () => {
+    if (!e.databaseUrl) {
+      // Embedded database: this process owns PGlite, so the operator CLI hands its commands to us
+      // (POST /api/internal/cli over loopback with this token; see lib/server/cli-bridge.ts).
+      const info = writeServerInfo(e.dataDir, (server.address() as AddressInfo).port);
+      process.on("exit", () => removeServerInfo(e.dataDir, info));
+    }
     console.log(`Gatehouse listening on ${e.appUrl} (port ${e.port}, ${e.databaseUrl ? "Postgres" : "embedded PGlite in " + e.dataDir})`);
   });
   const stop = () => {
