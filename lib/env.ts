@@ -144,6 +144,14 @@ function devSecrets(dataDir: string): { authSecret: string; encryptionKey: strin
   return secrets;
 }
 
+/**
+ * The directory the operator ran the CLI from: `npm run` changes into the package root and keeps the
+ * original directory in INIT_CWD, so `--metadata-file idp.xml` means the operator's idp.xml.
+ */
+export function operatorCwd(): string {
+  return process.env.INIT_CWD || process.cwd();
+}
+
 /** Next's own build mode (dev server vs production build), inlined at build time. */
 export const isNextDevServer = process.env.NODE_ENV === "development";
 

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { env } from "@/lib/env";
+import { env, operatorCwd } from "@/lib/env";
 import { openPglite, openPostgres } from "@/db";
 import { findRunningServer, forwardCommand } from "./forward";
 import { promptHidden } from "./prompt";
@@ -18,7 +18,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { command, json } = parsed;
   const e = env();
-  const { values, files } = await collectLocalInputs(command, parsed.values, json, { interactive: process.stdin.isTTY === true, promptHidden });
+  const { values, files } = await collectLocalInputs(command, parsed.values, json, { cwd: operatorCwd(), interactive: process.stdin.isTTY === true, promptHidden });
 
   let output: CliOutput;
   const server = e.databaseUrl ? null : findRunningServer(e.dataDir);

@@ -84,7 +84,7 @@ describe("parseCommandLine", () => {
 describe("collectLocalInputs", () => {
   const create = commands.find((c) => c.name === "connections:create")!;
   const setPassword = commands.find((c) => c.name === "users:set-password")!;
-  const noPrompt = { interactive: false, promptHidden: async () => "never" };
+  const noPrompt = { cwd: process.cwd(), interactive: false, promptHidden: async () => "never" };
 
   it("reads file flags in the CLI process, or records why it could not", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "gh-cli-run-"));
@@ -93,17 +93,19 @@ describe("collectLocalInputs", () => {
     expect(okIn.files).toEqual({ "metadata-file": { content: "<xml/>" } });
     const bad = await collectLocalInputs(create, { "metadata-file": path.join(dir, "missing.xml") }, true, noPrompt);
     expect(bad.files["metadata-file"]).toMatchObject({ error: expect.stringContaining("ENOENT") });
+    const relative = await collectLocalInputs(create, { "metadata-file": "idp.xml" }, true, { ...noPrompt, cwd: dir });
+    expect(relative.files).toEqual({ "metadata-file": { content: "<xml/>" } });
   });
 
   it("prompts for a prompt flag only on a terminal, without --json, when the flag is absent", async () => {
     const asked: string[] = [];
-    const tty = { interactive: true, promptHidden: async (q: string) => (asked.push(q), "typed-secret-1") };
+    const tty = { cwd: process.cwd(), interactive: true, promptHidden: async (q: string) => (asked.push(q), "typed-secret-1") };
     expect((await collectLocalInputs(setPassword, { email: "a@b.test" }, false, tty)).values.password).toBe("typed-secret-1");
     expect(asked).toHaveLength(1);
     expect((await collectLocalInputs(setPassword, { email: "a@b.test" }, true, tty)).values.password).toBeUndefined();
     expect((await collectLocalInputs(setPassword, { email: "a@b.test", password: "given" }, false, tty)).values.password).toBe("given");
     expect((await collectLocalInputs(setPassword, { email: "a@b.test" }, false, noPrompt)).values.password).toBeUndefined();
-    const empty = { interactive: true, promptHidden: async () => "" };
+    const empty = { cwd: process.cwd(), interactive: true, promptHidden: async () => "" };
     expect((await collectLocalInputs(setPassword, { email: "a@b.test" }, false, empty)).values.password).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { ZodError } from "zod";
 import type { Db } from "@/db";
@@ -75,14 +76,14 @@ export function toArgv(command: Command, values: FlagValues, json: boolean): str
 }
 
 /**
- * In the CLI process only: read `file: true` flags (relative to the operator's cwd) and ask for
+ * In the CLI process only: read `file: true` flags (relative to io.cwd, the operator's directory) and ask for
  * `prompt` flags on a terminal. The server never reads a path or prompts.
  */
 export async function collectLocalInputs(
   command: Command,
   values: FlagValues,
   json: boolean,
-  io: { interactive: boolean; promptHidden: (question: string) => Promise<string> },
+  io: { cwd: string; interactive: boolean; promptHidden: (question: string) => Promise<string> },
 ): Promise<{ values: FlagValues; files: FileInputs }> {
   const out: FlagValues = { ...values };
   const files: FileInputs = {};
@@ -90,7 +91,7 @@ export async function collectLocalInputs(
     const v = out[k];
     if (f.file && typeof v === "string") {
       try {
-        files[k] = { content: readFileSync(v, "utf8") };
+        files[k] = { content: readFileSync(path.resolve(io.cwd, v), "utf8") };
       } catch (e) {
         files[k] = { error: (e as Error).message };
       }

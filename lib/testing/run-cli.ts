@@ -7,7 +7,10 @@ export type CliResult = { code: number; stdout: string; stderr: string; json: un
  * Run `npm run gatehouse -- <args>` the way an operator does (a real process), against `databaseUrl`
  * (or an embedded PGlite in `dataDir`).
  */
-export function runCli(args: string[], env: { databaseUrl?: string; dataDir: string; stdin?: string }): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: { databaseUrl?: string; dataDir: string; stdin?: string; /** e.g. APP_URL, INIT_CWD (the directory `npm run` was started from) */ extraEnv?: Record<string, string> },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(process.cwd(), "lib", "cli", "index.ts"), ...args], {
       cwd: process.cwd(),
@@ -19,6 +22,7 @@ export function runCli(args: string[], env: { databaseUrl?: string; dataDir: str
         APP_URL: "http://localhost:3999",
         DATA_DIR: env.dataDir,
         ...(env.databaseUrl ? { DATABASE_URL: env.databaseUrl } : {}),
+        ...env.extraEnv,
       },
       stdio: ["pipe", "pipe", "pipe"],
     });
