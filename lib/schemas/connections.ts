@@ -12,6 +12,8 @@ export function safeRelativePath(value: unknown): string | null {
   try {
     const u = new URL(value, "http://gatehouse.invalid");
     if (u.origin !== "http://gatehouse.invalid") return null;
+    // Dot segments are resolved here ("/.//evil.test" → "//evil.test"): the result must still be a path.
+    if (u.pathname.startsWith("//")) return null;
     return u.pathname + u.search + u.hash;
   } catch {
     return null;

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/auth/login-form";
 import { getSessionUser } from "@/lib/auth/session";
+import { safeRelativePath } from "@/lib/schemas/connections";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -29,6 +30,7 @@ export default async function LoginPage({ searchParams }: Props) {
   );
 }
 
+/** Only a same-origin path ("/\t/evil.test" or "/.//evil.test" would leave the site once a browser resolves it). */
 function safeNext(next: string | undefined): string | undefined {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : undefined;
+  return safeRelativePath(next) ?? undefined;
 }
