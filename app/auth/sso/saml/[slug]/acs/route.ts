@@ -4,7 +4,7 @@ import { AppError, isAppError } from "@/lib/errors";
 import { getReadyDb } from "@/lib/server/bootstrap";
 import { clientIp } from "@/lib/server/client-ip";
 import { logger } from "@/lib/server/logger";
-import { readFormBody } from "@/lib/server/read-form";
+import { readSamlPostForm } from "@/lib/server/read-form";
 import { samlErrorResponse } from "@/lib/server/saml-pages";
 import { consumeSamlResponse, recordAcsRejection } from "@/lib/services/saml-acs";
 
@@ -14,16 +14,16 @@ export async function POST(req: Request, ctx: { params: Promise<{ slug: string }
   const { slug } = await ctx.params;
   const ip = clientIp(req.headers);
   const db = await getReadyDb();
-  let form: URLSearchParams;
+  let form: Awaited<ReturnType<typeof readSamlPostForm>>;
   try {
-    form = await readFormBody(req);
+    form = await readSamlPostForm(req);
   } catch (e) {
     const error = isAppError(e) ? e : new AppError("SAML_MALFORMED");
     const eventId = await recordAcsRejection(db, { slug, error, ip });
     return samlErrorResponse(error, { eventId });
   }
   try {
-    const result = await consumeSamlResponse(db, { slug, samlResponse: form.get("SAMLResponse"), relayState: form.get("RelayState"), ip, appUrl: env().appUrl });
+    const result = await consumeSamlResponse(db, { slug, samlResponse: form.samlResponse, relayState: form.relayState, ip, appUrl: env().appUrl });
     if (result.ok || result.location) {
       const location = result.ok ? result.location : result.location!;
       return new Response(null, { status: 303, headers: { Location: location, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" } });
