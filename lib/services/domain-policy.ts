@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, ne } from "drizzle-orm";
 import type { Db } from "@/db";
 import { domains } from "@/db/schema";
 import { emailDomain } from "@/lib/domains/normalize";
@@ -24,4 +24,20 @@ export async function getSsoDomainPolicy(db: Db, workspaceId: string, email: str
     emailDomainVerified: !!domain && rows.some((r) => r.domain === domain && r.status === "verified"),
     workspaceHasVerifiedDomains: rows.length > 0,
   };
+}
+
+/**
+ * The email's domain is verified (or verified and now failing) by ANOTHER workspace. A verified domain
+ * belongs to one workspace: no other workspace's IdP may sign in, create or link an account of that
+ * domain — otherwise an account it made or linked would reach the owner's workspace.
+ */
+export async function isEmailDomainOwnedElsewhere(db: Db, workspaceId: string, email: string): Promise<boolean> {
+  const domain = emailDomain(email);
+  if (!domain) return false;
+  const [row] = await db
+    .select({ id: domains.id })
+    .from(domains)
+    .where(and(eq(domains.domain, domain), ne(domains.workspaceId, workspaceId), inArray(domains.status, ["verified", "failing"])))
+    .limit(1);
+  return !!row;
 }

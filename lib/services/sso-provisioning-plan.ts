@@ -3,7 +3,7 @@ import type { Db } from "@/db";
 import { invitations, linkedIdentities, memberships, users, type connections, type workspaces } from "@/db/schema";
 import { describeError, type ErrorCode } from "@/lib/errors";
 import type { Role } from "@/lib/auth/roles";
-import { getSsoDomainPolicy, type SsoDomainPolicy } from "./domain-policy";
+import { getSsoDomainPolicy, isEmailDomainOwnedElsewhere, type SsoDomainPolicy } from "./domain-policy";
 import { loadRulesForConnection, resolveRole, type MatchedRule, type RoleResolution } from "./role-mapping";
 import { findUserByEmail, normalizeEmail, type User } from "./users";
 
@@ -146,6 +146,10 @@ export async function planProvisioning(db: Db, input: ProvisionInput): Promise<P
 
   const requireVerified = connection.requireVerifiedDomains ?? domainPolicy.workspaceHasVerifiedDomains;
   if (requireVerified && !domainPolicy.emailDomainVerified) {
+    return refuse("SAML_EMAIL_OUTSIDE_DOMAINS", { detail: { email, domain: email.split("@")[1] ?? null } });
+  }
+  // Another workspace owns this domain: its accounts are signed in only through that workspace's IdPs.
+  if (!domainPolicy.emailDomainVerified && (await isEmailDomainOwnedElsewhere(db, workspace.id, email))) {
     return refuse("SAML_EMAIL_OUTSIDE_DOMAINS", { detail: { email, domain: email.split("@")[1] ?? null } });
   }
 

@@ -75,6 +75,15 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<P
       user = await updateProfile(tx, user, plan, connection.syncProfileEveryLogin, now);
     }
     const accountLinked = plan.account === "link_existing";
+    if (accountLinked) {
+      // The account now answers to this IdP: sessions made before the link (by whoever held the
+      // account until now, e.g. through another workspace's IdP or a password) end here.
+      [user] = (await tx
+        .update(users)
+        .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: now })
+        .where(eq(users.id, user.id))
+        .returning()) as [User];
+    }
     if (plan.account !== "linked") {
       await tx.insert(linkedIdentities).values({ connectionId: connection.id, nameId: identity.nameId, userId: user.id, lastLoginAt: now }).onConflictDoNothing();
     } else {
