@@ -26,6 +26,8 @@ export const TRANSFORM = {
   enveloped: "http://www.w3.org/2000/09/xmldsig#enveloped-signature",
   excC14n: "http://www.w3.org/2001/10/xml-exc-c14n#",
   excC14nWithComments: "http://www.w3.org/2001/10/xml-exc-c14n#WithComments",
+  /** Inclusive C14N 1.0: a standard XML-DSig choice some IdP implementations make (interop). */
+  c14n: "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
 } as const;
 
 export type SigAlgName = keyof typeof SIG_ALG;
@@ -33,8 +35,8 @@ export type DigestAlgName = keyof typeof DIGEST_ALG;
 
 const STRONG_SIG = new Set<string>([SIG_ALG.rsaSha256, SIG_ALG.rsaSha384, SIG_ALG.rsaSha512, SIG_ALG.ecdsaSha256, SIG_ALG.ecdsaSha384, SIG_ALG.ecdsaSha512]);
 const STRONG_DIGEST = new Set<string>([DIGEST_ALG.sha256, DIGEST_ALG.sha384, DIGEST_ALG.sha512]);
-export const ALLOWED_C14N = new Set<string>([TRANSFORM.excC14n, TRANSFORM.excC14nWithComments]);
-export const ALLOWED_TRANSFORMS = new Set<string>([TRANSFORM.enveloped, TRANSFORM.excC14n, TRANSFORM.excC14nWithComments]);
+export const ALLOWED_C14N = new Set<string>([TRANSFORM.excC14n, TRANSFORM.excC14nWithComments, TRANSFORM.c14n]);
+export const ALLOWED_TRANSFORMS = new Set<string>([TRANSFORM.enveloped, TRANSFORM.excC14n, TRANSFORM.excC14nWithComments, TRANSFORM.c14n]);
 
 export function isAllowedSignatureAlgorithm(uri: string, allowSha1: boolean): boolean {
   return STRONG_SIG.has(uri) || (allowSha1 && uri === SIG_ALG.rsaSha1);
