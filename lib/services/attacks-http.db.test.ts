@@ -135,6 +135,15 @@ const acsRows: Row[] = [
     status: 400,
     code: "SAML_DOCTYPE_FORBIDDEN",
   },
+  {
+    name: "deeply nested elements (25k levels, under the cap)",
+    run: () => {
+      const xml = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r" Version="2.0"><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>${"<a>".repeat(25_000)}${"</a>".repeat(25_000)}</samlp:Response>`;
+      return postAcs(a.connection.slug, { SAMLResponse: Buffer.from(xml).toString("base64") });
+    },
+    status: 400,
+    code: "SAML_MALFORMED",
+  },
   { name: "XSW: forged assertion before the signed one", run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.wrapWithForgedAssertion(a.respond(), "before") }), status: 400, code: "SAML_MULTIPLE_ASSERTIONS" },
   { name: "XSW: forged assertion after the signed one", run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.wrapWithForgedAssertion(a.respond(), "after") }), status: 400, code: "SAML_MULTIPLE_ASSERTIONS" },
   { name: "XSW: forged assertion around the signed one", run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.wrapWithForgedAssertion(a.respond(), "around") }), status: 400, code: "SAML_MULTIPLE_ASSERTIONS" },
