@@ -5,7 +5,7 @@ import { cn } from "./cn";
 
 /**
  * Tiny toast system: call `toast.success(...)` / `toast.error(...)` anywhere in client code and mount
- * `<Toaster />` once per page tree. Toasts are announced to screen readers (polite for success,
+ * `<Toaster />` once (the console shell does). Toasts are announced to screen readers (polite for success,
  * assertive for errors), stack bottom-right (no layout shift) and can be dismissed.
  */
 
@@ -53,30 +53,37 @@ function ToastItem({ t }: { t: Toast }) {
     return () => clearTimeout(timer);
   }, [t.id, t.tone]);
   return (
-    <li
-      role={t.tone === "error" ? "alert" : "status"}
-      className={cn("pointer-events-auto flex w-80 items-start gap-3 rounded-lg border p-3 shadow-lg", tones[t.tone])}
-      data-testid="toast"
-    >
+    <div className={cn("pointer-events-auto flex w-80 items-start gap-3 rounded-lg border p-3 shadow-lg", tones[t.tone])} data-testid="toast">
       <span className="mt-1.5 h-2 w-2 shrink-0 rounded-full bg-[var(--dot)]" aria-hidden="true" />
       <div className="min-w-0 flex-1">
         <p className="text-sm font-medium">{t.title}</p>
         {t.description && <p className="mt-0.5 break-words text-xs text-slate-600">{t.description}</p>}
       </div>
-      <button type="button" onClick={() => dismissToast(t.id)} className="rounded px-1 text-slate-400 hover:text-slate-700" aria-label="Dismiss notification">
+      <button type="button" onClick={() => dismissToast(t.id)} className="rounded px-1 text-slate-500 hover:text-slate-800" aria-label="Dismiss notification">
         ×
       </button>
-    </li>
+    </div>
   );
 }
 
+/**
+ * Mounted once (the console shell). The two live regions exist before any toast does, so screen
+ * readers announce what is added to them: errors assertively, everything else politely.
+ */
 export function Toaster() {
   const list = useSyncExternalStore(subscribe, () => items, () => EMPTY);
   return (
-    <ol aria-label="Notifications" className="pointer-events-none fixed bottom-4 right-4 z-50 flex flex-col gap-2">
-      {list.map((t) => (
-        <ToastItem key={t.id} t={t} />
-      ))}
-    </ol>
+    <div className="pointer-events-none fixed bottom-4 right-4 z-50 flex flex-col gap-2">
+      <div role="status" aria-live="polite" className="flex flex-col gap-2">
+        {list.filter((t) => t.tone !== "error").map((t) => (
+          <ToastItem key={t.id} t={t} />
+        ))}
+      </div>
+      <div role="alert" aria-live="assertive" className="flex flex-col gap-2">
+        {list.filter((t) => t.tone === "error").map((t) => (
+          <ToastItem key={t.id} t={t} />
+        ))}
+      </div>
+    </div>
   );
 }
