@@ -34,7 +34,7 @@ export type SetupStep = { title: string; menuPath: string[]; instructions: strin
 export type IdpEntry = {
   type: IdpType;
   displayName: string;
-  /** Two-letter monogram and brand colour for the logo tile. */
+  /** Two-letter monogram and brand colour for the logo tile (dark enough for white text: contrast ≥ 4.5:1). */
   monogram: string;
   color: string;
   /** One sentence under the tile in the picker. */
@@ -65,7 +65,7 @@ const okta: IdpEntry = {
   type: "okta",
   displayName: "Okta",
   monogram: "Ok",
-  color: "#007dc1",
+  color: "#00629b",
   tagline: "Okta Workforce Identity: a custom SAML 2.0 app integration.",
   createApp: {
     title: "Create the app integration",
@@ -119,7 +119,7 @@ const entra: IdpEntry = {
   type: "entra",
   displayName: "Microsoft Entra ID",
   monogram: "En",
-  color: "#0078d4",
+  color: "#0067b8",
   tagline: "Formerly Azure AD: a non-gallery enterprise application.",
   createApp: {
     title: "Create the enterprise application",
@@ -173,7 +173,7 @@ const google: IdpEntry = {
   type: "google",
   displayName: "Google Workspace",
   monogram: "G",
-  color: "#ea4335",
+  color: "#c5221f",
   tagline: "A custom SAML app in the Google Admin console.",
   createApp: {
     title: "Add a custom SAML app",
@@ -274,7 +274,7 @@ const jumpcloud: IdpEntry = {
   type: "jumpcloud",
   displayName: "JumpCloud",
   monogram: "JC",
-  color: "#1f8a4c",
+  color: "#17703d",
   tagline: "A custom SAML application in JumpCloud SSO.",
   createApp: {
     title: "Add a custom application",
@@ -375,7 +375,7 @@ const auth0: IdpEntry = {
   type: "auth0",
   displayName: "Auth0",
   monogram: "A0",
-  color: "#eb5424",
+  color: "#b8410f",
   tagline: "The SAML2 Web App addon on an Auth0 application.",
   createApp: {
     title: "Create an application",

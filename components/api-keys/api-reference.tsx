@@ -1,3 +1,4 @@
+import { ScrollArea } from "@/components/ui/scroll-area";
 import { Fragment, type ReactNode } from "react";
 import { Card } from "@/components/ui/card";
 import { flattenSchema, type FieldRow, type JsonSchema } from "./schema-fields";
@@ -57,7 +58,7 @@ function anchor(method: string, path: string): string {
 function FieldTable({ rows, caption }: { rows: FieldRow[]; caption: string }) {
   if (rows.length === 0) return null;
   return (
-    <div className="overflow-x-auto">
+    <ScrollArea label={caption}>
       <table className="min-w-full divide-y divide-slate-200 text-xs">
         <caption className="py-1 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">{caption}</caption>
         <thead>
@@ -80,7 +81,7 @@ function FieldTable({ rows, caption }: { rows: FieldRow[]; caption: string }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollArea>
   );
 }
 

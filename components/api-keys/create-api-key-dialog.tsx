@@ -77,7 +77,7 @@ export function CreateApiKeyDialog({ workspace }: { workspace: string }) {
               </div>
               <CopyField label={`API key “${created.name}”`} value={created.secret} id={`${uid}-key`} />
               <p className="text-xs text-slate-500">
-                Send it as <code className="rounded bg-slate-100 px-1">Authorization: Bearer {created.secret.slice(0, 14)}…</code>. It can do
+                Send it as <code className="rounded bg-slate-100 px-1 text-slate-800">Authorization: Bearer {created.secret.slice(0, 14)}…</code>. It can do
                 everything an admin can do in this workspace through the REST API.
               </p>
               <div className="flex justify-end">

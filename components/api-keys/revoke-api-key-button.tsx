@@ -37,7 +37,7 @@ export function RevokeApiKeyButton({ workspace, id, name, prefix }: { workspace:
             Revoke “{name}”?
           </h2>
           <p className="text-sm text-slate-600">
-            Requests with <code className="rounded bg-slate-100 px-1">{prefix}…</code> will fail with 401 immediately. This cannot be undone.
+            Requests with <code className="rounded bg-slate-100 px-1 text-slate-800">{prefix}…</code> will fail with 401 immediately. This cannot be undone.
           </p>
           {error && (
             <p role="alert" className="text-sm text-red-600">

@@ -35,7 +35,7 @@ export function ConsoleShell({ workspace, workspaces, user, role, children }: Pr
         <UserMenu email={user.email} name={user.name} role={role} />
       </header>
       <div className="mx-auto flex max-w-7xl gap-8 px-4 py-6 lg:px-6">
-        <nav aria-label="Workspace settings" className="w-48 shrink-0">
+        <nav aria-label="Workspace settings" className="w-40 shrink-0 xl:w-48">
           <NavLinks slug={workspace.slug} />
         </nav>
         <main id="main" className="min-w-0 flex-1">

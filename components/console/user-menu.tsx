@@ -1,14 +1,38 @@
 "use client";
 
 import { signOut } from "next-auth/react";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
+/** The signed-in person, their role here, and sign out. Escape or a click elsewhere closes it. */
 export function UserMenu({ email, name, role }: { email: string; name: string | null; role: string }) {
   const [open, setOpen] = useState(false);
   const [pending, setPending] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+  const trigger = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") {
+        setOpen(false);
+        trigger.current?.focus();
+      }
+    };
+    const onDown = (e: MouseEvent) => {
+      if (!root.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener("keydown", onKey);
+    document.addEventListener("mousedown", onDown);
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      document.removeEventListener("mousedown", onDown);
+    };
+  }, [open]);
+
   return (
-    <div className="relative">
+    <div className="relative" ref={root}>
       <button
+        ref={trigger}
         type="button"
         aria-haspopup="menu"
         aria-expanded={open}
@@ -21,9 +45,9 @@ export function UserMenu({ email, name, role }: { email: string; name: string | 
         <span className="hidden max-w-[14rem] truncate sm:inline">{email}</span>
       </button>
       {open && (
-        <div role="menu" className="absolute right-0 mt-2 w-60 rounded-md bg-white py-1 shadow-lg ring-1 ring-slate-200">
-          <div className="border-b border-slate-100 px-3 py-2 text-xs text-slate-500">
-            Signed in as <span className="font-medium text-slate-800">{email}</span>
+        <div role="menu" aria-label="Account" className="absolute right-0 z-40 mt-2 w-64 rounded-md bg-white py-1 shadow-lg ring-1 ring-slate-200">
+          <div className="border-b border-slate-100 px-3 py-2 text-xs text-slate-500" role="none">
+            Signed in as <span className="break-all font-medium text-slate-800">{email}</span>
             <br />
             Role: <span className="font-medium text-slate-800">{role}</span>
           </div>

@@ -132,8 +132,8 @@ export function DomainRow({ slug, domain: d, connections, canManage, onChanged }
       )}
 
       {showRecord && (
-        <div className="grid gap-3 rounded-md bg-slate-50/60 p-3 ring-1 ring-inset ring-slate-200 md:grid-cols-2">
-          <p className="text-xs text-slate-600 md:col-span-2">
+        <div className="grid gap-3 rounded-md bg-slate-50/60 p-3 ring-1 ring-inset ring-slate-200">
+          <p className="text-xs text-slate-600">
             Create this <strong>TXT</strong> record at your DNS provider. It can stay in place: Gatehouse re-checks verified domains regularly.
           </p>
           <CopyField label="TXT record name" id={`txt-name-${d.id}`} value={d.recordName} />

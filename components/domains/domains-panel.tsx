@@ -26,7 +26,7 @@ export function DomainsPanel({ slug, initial, connections, canManage }: { slug: 
       <CardHeader
         title="Email domains"
         description="Verify each domain with a DNS TXT record, then choose which SSO connection its people sign in with."
-        actions={query.isFetching ? <span className="text-xs text-slate-400" aria-live="polite">Refreshing…</span> : null}
+        actions={query.isFetching ? <span className="text-xs text-slate-500" aria-live="polite">Refreshing…</span> : null}
       />
       {canManage && (
         <div className="border-b border-slate-100 px-5 py-4">

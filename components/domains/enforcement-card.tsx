@@ -50,7 +50,7 @@ export function EnforcementCard({ slug, initial, members }: { slug: string; init
           <legend className="sr-only">Enforcement mode</legend>
           <div className="space-y-2">
             {MODES.map((m) => (
-              <label key={m.value} className="flex cursor-pointer items-start gap-3 rounded-md p-2 ring-1 ring-inset ring-slate-200 has-[:checked]:bg-brand-50 has-[:checked]:ring-brand-300">
+              <label key={m.value} className="flex cursor-pointer items-start gap-3 rounded-md p-2 ring-1 ring-inset ring-slate-200 has-[:checked]:bg-brand-50 has-[:checked]:ring-brand-500">
                 <input
                   type="radio"
                   name="enforcement-mode"
@@ -64,7 +64,7 @@ export function EnforcementCard({ slug, initial, members }: { slug: string; init
                 />
                 <span>
                   <span className="block text-sm font-medium text-slate-900">{m.label}</span>
-                  <span className="block text-xs text-slate-500">{m.description}</span>
+                  <span className="block text-xs text-slate-600">{m.description}</span>
                 </span>
               </label>
             ))}

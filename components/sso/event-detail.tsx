@@ -1,5 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import { describeError, isErrorCode } from "@/lib/errors";
+import { CopyButton } from "./copy-button";
 import { FIXER_LABEL, formatDateTime } from "./format";
 import type { SsoEventView } from "./types";
 
@@ -14,7 +15,19 @@ const OUTCOME_TEXT: Record<string, string> = {
 function show(v: unknown): string {
   if (v === null || v === undefined) return "(none)";
   if (typeof v === "string") return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === "string" || typeof x === "number")) return v.length ? v.join(", ") : "(none)";
   return JSON.stringify(v);
+}
+
+/** Diagnostic keys in reading order: what Gatehouse expected, then what it received, then the rest. */
+function diagRank(key: string): number {
+  return /^expected/i.test(key) ? 0 : /^(actual|received)/i.test(key) ? 1 : 2;
+}
+
+function diagLabel(key: string): string {
+  if (key === "expected") return "Expected by Gatehouse";
+  if (key === "actual") return "Received from the IdP";
+  return key;
 }
 
 function Row({ k, v }: { k: string; v: React.ReactNode }) {
@@ -34,7 +47,9 @@ export function EventDetail({ event }: { event: SsoEventView }) {
   const attributes = (d.attributes ?? null) as Record<string, string[]> | null;
   const matchedRule = d.matchedRule as Rule;
   const role = typeof d.role === "string" ? d.role : null;
-  const diag = Object.entries(d).filter(([k]) => !IDENTITY_KEYS.has(k));
+  const diag = Object.entries(d)
+    .filter(([k]) => !IDENTITY_KEYS.has(k))
+    .sort(([a], [b]) => diagRank(a) - diagRank(b));
   const ok = event.outcome === "success";
 
   return (
@@ -147,7 +162,16 @@ export function EventDetail({ event }: { event: SsoEventView }) {
           </h2>
           <dl className="divide-y divide-slate-100">
             {diag.map(([k, v]) => (
-              <Row key={k} k={k} v={<code className="font-mono text-xs">{show(v)}</code>} />
+              <Row
+                key={k}
+                k={diagLabel(k)}
+                v={
+                  <span className="flex items-start gap-2">
+                    <code className="min-w-0 flex-1 break-all font-mono text-xs">{show(v)}</code>
+                    {diagRank(k) === 0 && typeof v === "string" && <CopyButton value={v} label={`Copy the expected value ${v}`} className="shrink-0" />}
+                  </span>
+                }
+              />
             ))}
           </dl>
         </section>

@@ -1,3 +1,4 @@
+import { ScrollArea } from "@/components/ui/scroll-area";
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { formatDateTime } from "./format";
@@ -27,7 +28,7 @@ export function EventLog({ events, base, outcome }: { events: SsoEventView[]; ba
       {events.length === 0 ? (
         <p className="px-5 py-6 text-sm text-slate-600">No sign-in attempts yet. Run a test sign-in above; every attempt (test or real) shows up here.</p>
       ) : (
-        <div className="overflow-x-auto">
+        <ScrollArea label="Recent sign-in attempts">
           <table className="mt-3 min-w-full divide-y divide-slate-200 text-sm">
             <caption className="sr-only">Recent sign-in attempts</caption>
             <thead>
@@ -63,7 +64,7 @@ export function EventLog({ events, base, outcome }: { events: SsoEventView[]; ba
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollArea>
       )}
     </div>
   );

@@ -1,3 +1,4 @@
+import { ScrollArea } from "@/components/ui/scroll-area";
 import { SP_VALUE_NAMES, formatSpValue, getIdp, type SetupStep, type SpValueKey } from "@/lib/idp-catalogue";
 import { CopyButton } from "./copy-button";
 import { MenuPath } from "./menu-path";
@@ -110,7 +111,7 @@ export function SpValuesPanel({ idpType, values, compact = false }: { idpType: s
         <p className="text-sm text-slate-700">
           <span className="font-medium">Name ID:</span> {idp.nameId}
         </p>
-        <div className="overflow-x-auto rounded-md ring-1 ring-slate-200">
+        <ScrollArea label={`Attribute statements to add in ${idp.displayName}`} className="rounded-md ring-1 ring-slate-200">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
             <caption className="sr-only">Attribute statements to add in {idp.displayName}</caption>
             <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
@@ -137,7 +138,7 @@ export function SpValuesPanel({ idpType, values, compact = false }: { idpType: s
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollArea>
       </StepBlock>
       <StepBlock n={4} step={idp.assignUsers} />
     </ol>

@@ -80,7 +80,7 @@ export function TestSignInPanel({
                   → role <span className="font-semibold capitalize">{result.detail.role}</span>
                 </span>
               )}
-              <span className="text-slate-500">{formatDateTime(result.createdAt)}</span>
+              <span className="text-slate-600">{formatDateTime(result.createdAt)}</span>
             </div>
             <Link href={`${base}/test/${result.id}`} className="mt-2 inline-block font-medium text-brand-700 underline">
               See the full result

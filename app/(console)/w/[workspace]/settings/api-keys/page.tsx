@@ -1,3 +1,4 @@
+import { ScrollArea } from "@/components/ui/scroll-area";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CreateApiKeyDialog } from "@/components/api-keys/create-api-key-dialog";
@@ -70,7 +71,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ worksp
             description="Use “Create API key” above to call the REST API from a script or CI. A key is shown once when created; only its hash is stored."
           />
         ) : (
-          <div className="overflow-x-auto">
+          <ScrollArea label="API keys">
             <table className="min-w-full divide-y divide-slate-200 text-sm">
               <caption className="sr-only">API keys of {workspace.name}</caption>
               <thead>
@@ -87,7 +88,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ worksp
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {[...live, ...revoked].map((k) => (
-                  <tr key={k.id} className={k.revokedAt ? "text-slate-400" : undefined}>
+                  <tr key={k.id} className={k.revokedAt ? "text-slate-500" : undefined}>
                     <td className="px-5 py-3 font-medium text-slate-900">{k.name}</td>
                     <td className="px-5 py-3 font-mono text-xs">{k.prefix}…</td>
                     <td className="px-5 py-3">{k.createdBy?.email ?? "CLI (operator)"}</td>
@@ -104,7 +105,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ worksp
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollArea>
         )}
       </Card>
 

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
+import { ScrollArea } from "@/components/ui/scroll-area";
 import { requireWorkspaceRole } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
 import { listAuditPage, type AuditItem } from "@/lib/services/audit";
@@ -15,17 +16,57 @@ function actorLabel(a: AuditItem["actor"]): string {
   return "System (SSO sign-in or operator CLI)";
 }
 
-function changeSummary(item: AuditItem): string {
-  const parts: string[] = [];
+type ChangeLine = { key: string; before: string | null; after: string };
+
+const MAX_VALUE = 90;
+
+/** A value as one short line: certificate lists are counted, long values cut (the full text is in the title). */
+function formatValue(key: string, v: unknown): string {
+  if (v === undefined || v === null || v === "") return "—";
+  if (Array.isArray(v) && /cert/i.test(key)) return v.length === 0 ? "none" : `${v.length} certificate${v.length === 1 ? "" : "s"}`;
+  if (Array.isArray(v) && v.length === 0) return "none";
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+function changeLines(item: AuditItem): ChangeLine[] {
+  const lines: ChangeLine[] = [];
   const keys = new Set([...Object.keys(item.before ?? {}), ...Object.keys(item.after ?? {})]);
   for (const k of keys) {
     const b = item.before?.[k];
     const a = item.after?.[k];
     if (JSON.stringify(b) === JSON.stringify(a)) continue;
-    const fmt = (v: unknown) => (v === undefined || v === null ? "—" : typeof v === "string" ? v : JSON.stringify(v));
-    parts.push(item.before && k in item.before ? `${k}: ${fmt(b)} → ${fmt(a)}` : `${k}: ${fmt(a)}`);
+    lines.push({ key: k, before: item.before && k in item.before ? formatValue(k, b) : null, after: formatValue(k, a) });
   }
-  return parts.join("; ");
+  return lines;
+}
+
+function Value({ text }: { text: string }) {
+  const short = text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}…` : text;
+  return (
+    <span className="font-mono text-slate-800" title={short === text ? undefined : text}>
+      {short}
+    </span>
+  );
+}
+
+function ChangeList({ item }: { item: AuditItem }) {
+  const lines = changeLines(item);
+  if (lines.length === 0) return <span className="text-slate-500">—</span>;
+  return (
+    <ul className="space-y-0.5">
+      {lines.map((l) => (
+        <li key={l.key}>
+          <span className="text-slate-500">{l.key}: </span>
+          {l.before !== null && (
+            <>
+              <Value text={l.before} /> <span aria-label="changed to">→</span>{" "}
+            </>
+          )}
+          <Value text={l.after} />
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 export default async function AuditPage({ params, searchParams }: { params: Promise<{ workspace: string }>; searchParams: Promise<{ cursor?: string }> }) {
@@ -60,36 +101,46 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
             action={cursor ? <Link className="text-sm font-medium text-brand-600" href={`/w/${workspace.slug}/settings/audit`}>Back to newest</Link> : undefined}
           />
         ) : (
-          <div className="overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <ScrollArea label="Audit log entries">
+            <table className="min-w-full table-fixed divide-y divide-slate-200 text-sm">
+              <caption className="sr-only">Audit log, newest first</caption>
+              <colgroup>
+                <col className="w-40" />
+                <col className="w-44" />
+                <col className="w-48" />
+                <col />
+              </colgroup>
               <thead>
                 <tr className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-                  <th scope="col" className="px-5 py-3">Time (UTC)</th>
+                  <th scope="col" className="px-5 py-3">Time (UTC) · IP</th>
                   <th scope="col" className="px-5 py-3">Actor</th>
                   <th scope="col" className="px-5 py-3">Action</th>
                   <th scope="col" className="px-5 py-3">Change</th>
-                  <th scope="col" className="px-5 py-3">IP</th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
                 {page.items.map((i) => (
                   <tr key={i.id} className="align-top">
-                    <td className="whitespace-nowrap px-5 py-3 text-slate-500">{i.createdAt.toISOString().slice(0, 19).replace("T", " ")}</td>
-                    <td className="px-5 py-3">{actorLabel(i.actor)}</td>
-                    <td className="px-5 py-3">
-                      <code className="rounded bg-slate-100 px-1 text-xs">{i.action}</code>
+                    <td className="px-5 py-3 text-slate-600">
+                      <div className="whitespace-nowrap">{i.createdAt.toISOString().slice(0, 19).replace("T", " ")}</div>
+                      <div className="text-xs text-slate-500">{i.ip ? `from ${i.ip}` : "no IP (CLI or background job)"}</div>
+                    </td>
+                    <td className="px-5 py-3 text-slate-800 [overflow-wrap:anywhere]">{actorLabel(i.actor)}</td>
+                    <td className="px-5 py-3 [overflow-wrap:anywhere]">
+                      <code className="rounded bg-slate-100 px-1 text-xs text-slate-800">{i.action}</code>
                       <div className="text-xs text-slate-500">
                         {i.targetType}
                         {i.targetId ? ` ${i.targetId.slice(0, 8)}` : ""}
                       </div>
                     </td>
-                    <td className="max-w-md break-words px-5 py-3 text-xs text-slate-700">{changeSummary(i)}</td>
-                    <td className="px-5 py-3 text-slate-500">{i.ip ?? "—"}</td>
+                    <td className="px-5 py-3 text-xs [overflow-wrap:anywhere]">
+                      <ChangeList item={i} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollArea>
         )}
         {(page.nextCursor || cursor) && (
           <nav aria-label="Audit log pages" className="flex justify-between border-t border-slate-100 px-5 py-3 text-sm">

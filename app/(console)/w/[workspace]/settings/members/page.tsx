@@ -1,3 +1,4 @@
+import { ScrollArea } from "@/components/ui/scroll-area";
 import type { Metadata } from "next";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader, EmptyState, PageHeader } from "@/components/ui/card";
@@ -36,7 +37,7 @@ export default async function MembersPage({ params }: { params: Promise<{ worksp
     role: m.role,
     status: m.status,
     disabled: m.disabled,
-    source: sourceLabel(m),
+    source: m.status === "invited" && !m.lastLoginAt ? "Invitation" : sourceLabel(m),
     lastSignIn: formatTime(m.lastLoginAt),
     breakGlass: m.breakGlass,
     isSelf: m.userId === user.id,
@@ -102,7 +103,7 @@ export default async function MembersPage({ params }: { params: Promise<{ worksp
           {views.length === 0 ? (
             <EmptyState title="No members yet" description="Invite someone above, or connect your IdP in Settings → SSO to provision people when they first sign in." />
           ) : (
-            <div className="overflow-x-auto">
+            <ScrollArea label="Members">
               <table className="min-w-full divide-y divide-slate-200 text-sm">
                 <thead>
                   <tr className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
@@ -142,7 +143,7 @@ export default async function MembersPage({ params }: { params: Promise<{ worksp
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollArea>
           )}
         </Card>
       </div>

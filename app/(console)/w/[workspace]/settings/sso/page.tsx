@@ -4,6 +4,7 @@ import { ConnectionStatusBadge } from "@/components/sso/status-badge";
 import { formatDate, formatDateTime } from "@/components/sso/format";
 import { IdpLogo } from "@/components/sso/idp-logo";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
+import { ScrollArea } from "@/components/ui/scroll-area";
 import { hasRole } from "@/lib/auth/roles";
 import { requireWorkspaceRole } from "@/lib/auth/session";
 import { getIdp } from "@/lib/idp-catalogue";
@@ -53,17 +54,22 @@ export default async function SsoPage({ params }: { params: Promise<{ workspace:
         </Card>
       ) : (
         <>
-          <Card className="overflow-x-auto">
+          <Card>
+            <ScrollArea label="SSO connections">
             <table className="min-w-full divide-y divide-slate-200 text-sm">
               <caption className="sr-only">SSO connections</caption>
               <thead>
                 <tr className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-                  <th scope="col" className="px-5 py-3">Connection</th>
-                  <th scope="col" className="px-5 py-3">Status</th>
-                  <th scope="col" className="px-5 py-3">Routed domains</th>
-                  <th scope="col" className="px-5 py-3">Last successful sign-in</th>
-                  <th scope="col" className="px-5 py-3 text-right">Failures (24 h)</th>
-                  <th scope="col" className="px-5 py-3">IdP certificate expiry</th>
+                  <th scope="col" className="px-4 py-3">Connection</th>
+                  <th scope="col" className="px-4 py-3">Status</th>
+                  <th scope="col" className="px-4 py-3">Routed domains</th>
+                  <th scope="col" className="px-4 py-3">
+                    Last successful <span className="whitespace-nowrap">sign-in</span>
+                  </th>
+                  <th scope="col" className="px-4 py-3 text-right">
+                    Failures <span className="whitespace-nowrap">(24 h)</span>
+                  </th>
+                  <th scope="col" className="px-4 py-3">IdP certificate expiry</th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -72,26 +78,27 @@ export default async function SsoPage({ params }: { params: Promise<{ workspace:
                   const idp = getIdp(c.idpType);
                   return (
                     <tr key={c.id} className="hover:bg-slate-50">
-                      <td className="px-5 py-3">
+                      <td className="min-w-[15rem] px-4 py-3">
                         <div className="flex items-center gap-3">
                           <IdpLogo type={c.idpType} />
                           <div className="min-w-0">
                             <Link href={`${base}/${c.id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">
                               {c.name}
                             </Link>
-                            <div className="text-xs text-slate-500">
-                              {idp.displayName} · <span className="font-mono">{c.slug}</span>
+                            {c.name !== idp.displayName && <div className="text-xs text-slate-500">{idp.displayName}</div>}
+                            <div className="max-w-[16rem] truncate font-mono text-xs text-slate-500" title={c.slug}>
+                              {c.slug}
                             </div>
                           </div>
                         </div>
                       </td>
-                      <td className="px-5 py-3">{h && <ConnectionStatusBadge status={h.status} />}</td>
-                      <td className="px-5 py-3 text-slate-700">
-                        {h?.routedDomains.length ? h.routedDomains.join(", ") : <span className="text-slate-400">None</span>}
+                      <td className="px-4 py-3">{h && <ConnectionStatusBadge status={h.status} />}</td>
+                      <td className="px-4 py-3 text-slate-700 [overflow-wrap:anywhere]">
+                        {h?.routedDomains.length ? h.routedDomains.join(", ") : <span className="text-slate-500">None</span>}
                       </td>
-                      <td className="px-5 py-3 text-slate-600">{h?.lastSuccessAt ? formatDateTime(h.lastSuccessAt) : "Never"}</td>
-                      <td className={`px-5 py-3 text-right tabular-nums ${h?.failures24h ? "font-semibold text-red-700" : "text-slate-600"}`}>{h?.failures24h ?? 0}</td>
-                      <td className="px-5 py-3">
+                      <td className="px-4 py-3 text-slate-600">{h?.lastSuccessAt ? formatDateTime(h.lastSuccessAt) : "Never"}</td>
+                      <td className={`px-4 py-3 text-right tabular-nums ${h?.failures24h ? "font-semibold text-red-700" : "text-slate-600"}`}>{h?.failures24h ?? 0}</td>
+                      <td className="whitespace-nowrap px-4 py-3">
                         {h?.certExpiresAt ? (
                           <span className={h.certExpiringSoon ? "font-medium text-amber-800" : "text-slate-600"}>
                             {formatDate(h.certExpiresAt)}
@@ -100,7 +107,7 @@ export default async function SsoPage({ params }: { params: Promise<{ workspace:
                             )}
                           </span>
                         ) : (
-                          <span className="text-slate-400">No certificate</span>
+                          <span className="text-slate-500">No certificate</span>
                         )}
                       </td>
                     </tr>
@@ -108,6 +115,7 @@ export default async function SsoPage({ params }: { params: Promise<{ workspace:
                 })}
               </tbody>
             </table>
+            </ScrollArea>
           </Card>
           {!anyRouted && (
             <p className="mt-4 text-sm text-slate-600">
