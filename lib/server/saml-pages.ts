@@ -12,17 +12,25 @@ export function escapeHtml(value: unknown): string {
 const FIXER_LABEL: Record<Fixer, string> = {
   idp_admin: "The administrator of your identity provider (Okta, Entra ID, Google, …)",
   workspace_admin: "An administrator of this Gatehouse workspace",
-  user: "You",
+  user: "You: no administrator is needed (see above)",
   operator: "The operator running Gatehouse",
 };
 
+/** For end users who are not the one who can fix it: what to pass on. */
+const FIXER_ADVICE = "If that is not you, send them this page: the code, the details and the reference below tell them what to change.";
+const DETAIL_LABEL: Record<string, string> = { expected: "Expected", actual: "Received" };
+
 const STYLE = `
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 ui-sans-serif,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f8fafc;color:#0f172a}
-main{max-width:40rem;margin:4rem auto;padding:0 1rem}.card{background:#fff;border:1px solid #e2e8f0;border-radius:.75rem;padding:1.75rem;box-shadow:0 1px 2px rgba(0,0,0,.04)}
+main{max-width:40rem;margin:3rem auto;padding:0 1rem}.brand{display:flex;align-items:center;gap:.5rem;margin:0 0 1rem;font-weight:600;color:#0f172a}
+.mark{display:inline-flex;align-items:center;justify-content:center;width:1.75rem;height:1.75rem;border-radius:.375rem;background:#2855e0;color:#fff;font-size:.85rem;font-weight:700}
+.card{background:#fff;border:1px solid #e2e8f0;border-radius:.75rem;padding:1.75rem;box-shadow:0 1px 2px rgba(0,0,0,.04)}
 .code{display:inline-block;font:600 12px ui-monospace,SFMono-Regular,Menlo,monospace;background:#fef2f2;color:#b91c1c;border-radius:.375rem;padding:.15rem .5rem}
-h1{font-size:1.35rem;margin:.75rem 0 .5rem}p{margin:.5rem 0;color:#334155}dl{margin:1rem 0 0;display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem;font-size:13px}
-dt{color:#64748b}dd{margin:0;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}h2{font-size:.8rem;text-transform:uppercase;letter-spacing:.05em;color:#64748b;margin:1.5rem 0 .25rem}
-a{color:#4f46e5}.foot{margin-top:1.5rem}.muted{color:#64748b;font-size:13px}button{font:inherit;background:#4f46e5;color:#fff;border:0;border-radius:.375rem;padding:.55rem 1rem;cursor:pointer}`;
+h1{font-size:1.35rem;line-height:1.3;margin:.75rem 0 .5rem}p{margin:.5rem 0;color:#334155}dl{margin:.25rem 0 0;display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.35rem 1rem;font-size:13px}
+dt{color:#475569}dd{margin:0;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;overflow-wrap:anywhere}h2{font-size:.8rem;text-transform:uppercase;letter-spacing:.05em;color:#475569;margin:1.5rem 0 .25rem}
+.fixer{background:#f8fafc;border:1px solid #e2e8f0;border-radius:.5rem;padding:.75rem 1rem;margin-top:1.25rem}.fixer h2{margin-top:0}
+a{color:#1f44b8}.foot{margin-top:1.5rem}.muted{color:#475569;font-size:13px}code{overflow-wrap:anywhere}
+button{font:inherit;background:#2855e0;color:#fff;border:0;border-radius:.375rem;padding:.55rem 1rem;cursor:pointer}button:hover{background:#1f44b8}`;
 
 function csp(nonce: string): string {
   return [
@@ -75,12 +83,12 @@ export function samlErrorResponse(error: AppError, opts: { eventId?: string | nu
   const nonce = randomBytes(16).toString("base64");
   const entry = describeError(error.code);
   const rows = safeDetailRows(error.detail);
-  const body = `<main><div class="card" role="alert">
+  const body = `<main><p class="brand"><span class="mark" aria-hidden="true">G</span>Gatehouse · Sign-in failed</p><div class="card" role="alert">
 <span class="code">${escapeHtml(error.code)}</span>
 <h1>${escapeHtml(error.message)}</h1>
 <p>${escapeHtml(error.hint)}</p>
-<h2>Who can fix this</h2><p>${escapeHtml(FIXER_LABEL[entry.fixer])}</p>
-${rows.length ? `<h2>Details</h2><dl>${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")}</dl>` : ""}
+<div class="fixer"><h2>Who can fix this</h2><p>${escapeHtml(FIXER_LABEL[entry.fixer])}</p>${entry.fixer === "user" ? "" : `<p class="muted">${escapeHtml(FIXER_ADVICE)}</p>`}</div>
+${rows.length ? `<h2>Details</h2><dl>${rows.map(([k, v]) => `<dt>${escapeHtml(DETAIL_LABEL[k] ?? k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")}</dl>` : ""}
 <p class="muted foot">${opts.eventId ? `Reference: <code>${escapeHtml(opts.eventId)}</code> · ` : ""}${opts.retryUrl ? `<a href="${escapeHtml(opts.retryUrl)}">Try signing in again</a> · ` : ""}<a href="/login">Back to sign-in</a></p>
 </div></main>`;
   return htmlResponse(page(`Sign-in failed: ${error.code}`, body, nonce), error.status, nonce, error.headers ?? {});

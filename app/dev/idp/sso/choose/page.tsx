@@ -26,13 +26,14 @@ export default async function DevIdpChoosePage({ searchParams }: { searchParams:
       }
     >
       <form method="post" action="/dev/idp/respond" className="space-y-6">
-        <input type="hidden" name="slug" value={found.connection.slug} />
-        <input type="hidden" name="request_id" value={one("request_id")} />
-        <input type="hidden" name="relay_state" value={one("relay_state")} />
         <DevIdpUserFields />
         <Button type="submit" className="w-full">
           Sign in
         </Button>
+        {/* Last, so the form's vertical spacing starts at the first visible field. */}
+        <input type="hidden" name="slug" value={found.connection.slug} />
+        <input type="hidden" name="request_id" value={one("request_id")} />
+        <input type="hidden" name="relay_state" value={one("relay_state")} />
       </form>
     </DevIdpFrame>
   );
