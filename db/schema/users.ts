@@ -10,6 +10,12 @@ export const users = pgTable(
     firstName: text(),
     lastName: text(),
     passwordHash: text(),
+    /**
+     * The password was set by someone who has not proven control of the email (an invitation link,
+     * which an admin may open themselves). Dropped when the account is linked through the domain
+     * owner's IdP, so a pre-set password cannot outlive the real owner's claim.
+     */
+    passwordUnverified: boolean().notNull().default(false),
     disabled: boolean().notNull().default(false),
     /** Bumped to revoke every session of the user at once. */
     sessionVersion: integer().notNull().default(1),

@@ -232,7 +232,7 @@ export async function acceptInvitation(
       const lastName = data.lastName || null;
       [user] = (await tx
         .update(users)
-        .set({ passwordHash: await hashPassword(data.password), firstName, lastName, name: [firstName, lastName].filter(Boolean).join(" ") || null, updatedAt: now })
+        .set({ passwordHash: await hashPassword(data.password), passwordUnverified: true, firstName, lastName, name: [firstName, lastName].filter(Boolean).join(" ") || null, updatedAt: now })
         .where(and(eq(users.id, invited.id), isNull(users.passwordHash)))
         .returning()) as [User];
       if (!user) throw new AppError("INVITATION_INVALID");

@@ -80,7 +80,14 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<P
       // account until now, e.g. through another workspace's IdP or a password) end here.
       [user] = (await tx
         .update(users)
-        .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: now })
+        .set({
+          sessionVersion: sql`${users.sessionVersion} + 1`,
+          // A password nobody proved the email for (set through an invitation link) does not survive
+          // the link: otherwise whoever pre-registered the address keeps a way in.
+          passwordHash: sql`case when ${users.passwordUnverified} then null else ${users.passwordHash} end`,
+          passwordUnverified: false,
+          updatedAt: now,
+        })
         .where(eq(users.id, user.id))
         .returning()) as [User];
     }

@@ -53,6 +53,7 @@ export async function setUserPassword(db: Db, email: string, password: string): 
     .update(users)
     .set({
       passwordHash: await hashPassword(password),
+      passwordUnverified: false, // set by the operator
       // A new password ends every existing session.
       sessionVersion: sql`${users.sessionVersion} + 1`,
       updatedAt: new Date(),

@@ -1,0 +1,1 @@
+ALTER TABLE "users" ADD COLUMN "password_unverified" boolean DEFAULT false NOT NULL;
