@@ -3,13 +3,19 @@ import { isNextDevServer } from "@/lib/env";
 import { REQUEST_ID_HEADER, resolveRequestId } from "@/lib/api/request-id";
 
 /**
+ * The built-in IdP's route handlers that render their own HTML (auto-POST form, SAML error page)
+ * with their own CSP. Its React pages (/dev/idp, /dev/idp/sso/choose) get the normal nonce CSP.
+ */
+const OWN_CSP_DEV_IDP = new Set(["/dev/idp/sso", "/dev/idp/respond"]);
+
+/**
  * Security headers for every response; a per-request nonce CSP for pages. Route handlers that
  * render HTML (the SAML endpoints) set their own CSP.
  */
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const { pathname } = request.nextUrl;
-  const ownCsp = pathname.startsWith("/api/") || pathname.startsWith("/auth/sso/saml/") || pathname.startsWith("/dev/idp");
+  const ownCsp = pathname.startsWith("/api/") || pathname.startsWith("/auth/sso/saml/") || OWN_CSP_DEV_IDP.has(pathname.replace(/\/+$/, ""));
   const csp = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${isNextDevServer ? " 'unsafe-eval'" : ""}`,
