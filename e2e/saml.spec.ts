@@ -50,6 +50,8 @@ test.describe("SAML round trips through the built-in IdP", () => {
     const samlResponse = /name="SAMLResponse" value="([^"]*)"/.exec(html)![1]!;
     const acs = /action="([^"]*)"/.exec(html)![1]!;
     const post = async () => {
+      // From a blank page: writing over the console while it still hydrates would let React re-render it.
+      await page.goto("about:blank");
       await page.setContent(`<form method="post" action="${acs}"><input type="hidden" name="SAMLResponse" value="${samlResponse}"><button>Post</button></form>`);
       await page.getByRole("button", { name: "Post" }).click();
     };
