@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { isNextDevServer } from "@/lib/env";
+import { env, isNextDevServer } from "@/lib/env";
 import { REQUEST_ID_HEADER, resolveRequestId } from "@/lib/api/request-id";
 
 /**
@@ -44,7 +44,9 @@ export function proxy(request: NextRequest) {
   response.headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
   response.headers.set("X-Frame-Options", "DENY");
   response.headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-  if (request.nextUrl.protocol === "https:") {
+  // HSTS whenever the public URL is https (TLS usually ends at the load balancer, so the request
+  // Next sees may be plain http).
+  if (request.nextUrl.protocol === "https:" || env().secureCookies) {
     response.headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   }
   return response;
