@@ -82,8 +82,8 @@ export function DomainRow({ slug, domain: d, connections, canManage, onChanged }
     <li className="space-y-3 px-5 py-4" aria-label={d.domain} data-testid="domain-row">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="min-w-0">
-          <div className="flex items-center gap-2">
-            <span className="truncate font-mono text-sm font-semibold text-slate-900">{d.domain}</span>
+          <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+            <span className="min-w-0 font-mono text-sm font-semibold text-slate-900 [overflow-wrap:anywhere]">{d.domain}</span>
             <Badge tone={status.tone}>{status.label}</Badge>
           </div>
           <p className="mt-0.5 text-xs text-slate-500">

@@ -33,11 +33,11 @@ export function MemberActions({ workspace, member, roles }: { workspace: string;
   }
 
   return (
-    <div className="flex flex-wrap items-center justify-end gap-2">
+    <div className="flex min-w-[16.5rem] flex-wrap items-center justify-end gap-2">
       <Select
         id={`role-${member.id}`}
         aria-label={`Role of ${label}`}
-        className="w-32 py-1.5 text-xs"
+        className="w-28 py-1.5 text-xs"
         value={member.role}
         disabled={pending}
         aria-busy={busy === "role" || undefined}

@@ -3,7 +3,7 @@ import { Card, EmptyState } from "@/components/ui/card";
 export function AdminOnly({ what }: { what: string }) {
   return (
     <Card>
-      <EmptyState title="Admins only" description={`Only workspace owners and admins can ${what}. Ask one of them for access.`} />
+      <EmptyState icon="!" title="Admins only" description={`Only workspace owners and admins can ${what}. Ask one of them for access.`} />
     </Card>
   );
 }

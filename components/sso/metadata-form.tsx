@@ -17,6 +17,11 @@ import type { MetadataPreview } from "./types";
 import { useConnectionSave } from "./use-connection-save";
 
 type Mode = "url" | "xml" | "manual";
+const MODES: readonly (readonly [Mode, string])[] = [
+  ["url", "Metadata URL"],
+  ["xml", "Metadata XML"],
+  ["manual", "Enter by hand"],
+];
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -128,21 +133,36 @@ export function MetadataForm({
     });
   }
 
+  function onTabKey(e: React.KeyboardEvent<HTMLDivElement>) {
+    const i = MODES.findIndex(([m]) => m === mode);
+    const next = e.key === "ArrowRight" ? (i + 1) % MODES.length : e.key === "ArrowLeft" ? (i + MODES.length - 1) % MODES.length : e.key === "Home" ? 0 : e.key === "End" ? MODES.length - 1 : null;
+    if (next === null) return;
+    e.preventDefault();
+    const m = MODES[next]![0];
+    setMode(m);
+    document.getElementById(`md-tab-${m}`)?.focus();
+  }
+
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-5">
       <div className="space-y-1 text-sm text-slate-700">
         <p>{idp.metadata.hint}</p>
         <MenuPath path={idp.metadata.where} />
       </div>
-      <div role="tablist" aria-label="How to give the IdP details" className="inline-flex gap-1 rounded-lg bg-slate-100 p-1">
-        {(
-          [
-            ["url", "Metadata URL"],
-            ["xml", "Metadata XML"],
-            ["manual", "Enter by hand"],
-          ] as const
-        ).map(([m, label]) => (
-          <button key={m} type="button" role="tab" aria-selected={mode === m} aria-controls={`md-panel-${m}`} id={`md-tab-${m}`} className={tabClass(mode === m)} onClick={() => setMode(m)}>
+      {/* ARIA tabs: one tab stop; arrow keys (and Home/End) move between the tabs. */}
+      <div role="tablist" aria-label="How to give the IdP details" className="inline-flex gap-1 rounded-lg bg-slate-100 p-1" onKeyDown={onTabKey}>
+        {MODES.map(([m, label]) => (
+          <button
+            key={m}
+            type="button"
+            role="tab"
+            aria-selected={mode === m}
+            aria-controls={mode === m ? `md-panel-${m}` : undefined}
+            tabIndex={mode === m ? 0 : -1}
+            id={`md-tab-${m}`}
+            className={tabClass(mode === m)}
+            onClick={() => setMode(m)}
+          >
             {label}
           </button>
         ))}

@@ -10,6 +10,7 @@ export default function WorkspaceNotFound() {
   return (
     <Card>
       <EmptyState
+        icon="?"
         title="This page does not exist in this workspace"
         description="It may have been deleted (a removed connection or sign-in event), or the link is mistyped. Pick a section on the left, or go back to the SSO connections."
         action={

@@ -14,7 +14,7 @@ import { listApiKeys } from "@/lib/services/api-keys";
 export const metadata: Metadata = { title: "API keys" };
 
 function formatTime(d: Date | null): string {
-  return d ? d.toISOString().slice(0, 16).replace("T", " ") + " UTC" : "Never";
+  return d ? d.toISOString().slice(0, 16).replace("T", " ") : "Never";
 }
 
 export default async function ApiKeysPage({ params }: { params: Promise<{ workspace: string }> }) {
@@ -46,6 +46,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ worksp
         {intro}
         <Card>
           <EmptyState
+            icon="!"
             title="Only owners and admins manage API keys"
             description={
               <>
@@ -78,9 +79,9 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ worksp
                 <tr className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
                   <th scope="col" className="px-5 py-3">Name</th>
                   <th scope="col" className="px-5 py-3">Key</th>
-                  <th scope="col" className="px-5 py-3">Created by</th>
-                  <th scope="col" className="px-5 py-3">Created</th>
-                  <th scope="col" className="px-5 py-3">Last used</th>
+                  <th scope="col" className="px-4 py-3">Created by</th>
+                  <th scope="col" className="px-4 py-3">Created (UTC)</th>
+                  <th scope="col" className="px-4 py-3">Last used (UTC)</th>
                   <th scope="col" className="px-5 py-3">
                     <span className="sr-only">Actions</span>
                   </th>
@@ -91,9 +92,9 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ worksp
                   <tr key={k.id} className={k.revokedAt ? "text-slate-500" : undefined}>
                     <td className="px-5 py-3 font-medium text-slate-900">{k.name}</td>
                     <td className="px-5 py-3 font-mono text-xs">{k.prefix}…</td>
-                    <td className="px-5 py-3">{k.createdBy?.email ?? "CLI (operator)"}</td>
-                    <td className="px-5 py-3 text-slate-500">{formatTime(k.createdAt)}</td>
-                    <td className="px-5 py-3 text-slate-500">{formatTime(k.lastUsedAt)}</td>
+                    <td className="px-4 py-3 [overflow-wrap:anywhere]">{k.createdBy?.email ?? "CLI (operator)"}</td>
+                    <td className="whitespace-nowrap px-4 py-3 text-slate-500">{formatTime(k.createdAt)}</td>
+                    <td className="whitespace-nowrap px-4 py-3 text-slate-500">{formatTime(k.lastUsedAt)}</td>
                     <td className="px-5 py-3 text-right">
                       {k.revokedAt ? (
                         <Badge tone="red">Revoked {formatTime(k.revokedAt)}</Badge>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Fragment } from "react";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { ScrollArea } from "@/components/ui/scroll-area";
 import { requireWorkspaceRole } from "@/lib/auth/session";
@@ -35,9 +36,23 @@ function changeLines(item: AuditItem): ChangeLine[] {
     const b = item.before?.[k];
     const a = item.after?.[k];
     if (JSON.stringify(b) === JSON.stringify(a)) continue;
-    lines.push({ key: k, before: item.before && k in item.before ? formatValue(k, b) : null, after: formatValue(k, a) });
+    const before = item.before && k in item.before ? formatValue(k, b) : null;
+    const after = formatValue(k, a);
+    // A creation lists what was set; unset fields are noise.
+    if (before === null && (after === "—" || after === "none")) continue;
+    lines.push({ key: k, before, after });
   }
   return lines;
+}
+
+/** Line breaks only after "." and "_" (domain.verification_failed), never inside a word. */
+function breakable(action: string) {
+  return action.split(/(?<=[._])/).map((part, i) => (
+    <Fragment key={i}>
+      {i > 0 && <wbr />}
+      {part}
+    </Fragment>
+  ));
 }
 
 function Value({ text }: { text: string }) {
@@ -78,7 +93,7 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
       <>
         <PageHeader title="Audit log" description="Every change to members, connections, domains and keys." />
         <Card>
-          <EmptyState title="Only owners can read the audit log" description="Ask an owner of this workspace if you need to know who changed what." />
+          <EmptyState icon="!" title="Only owners can read the audit log" description="Ask an owner of this workspace if you need to know who changed what." />
         </Card>
       </>
     );
@@ -106,8 +121,8 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
               <caption className="sr-only">Audit log, newest first</caption>
               <colgroup>
                 <col className="w-40" />
-                <col className="w-44" />
-                <col className="w-48" />
+                <col className="w-40 xl:w-48" />
+                <col className="w-44 xl:w-52" />
                 <col />
               </colgroup>
               <thead>
@@ -127,7 +142,7 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
                     </td>
                     <td className="px-5 py-3 text-slate-800 [overflow-wrap:anywhere]">{actorLabel(i.actor)}</td>
                     <td className="px-5 py-3 [overflow-wrap:anywhere]">
-                      <code className="rounded bg-slate-100 px-1 text-xs text-slate-800">{i.action}</code>
+                      <code className="rounded bg-slate-100 px-1 text-xs text-slate-800">{breakable(i.action)}</code>
                       <div className="text-xs text-slate-500">
                         {i.targetType}
                         {i.targetId ? ` ${i.targetId.slice(0, 8)}` : ""}

@@ -14,7 +14,7 @@ import { listMembers, type MemberRow } from "@/lib/services/members";
 export const metadata: Metadata = { title: "Members" };
 
 function formatTime(d: Date | null): string {
-  return d ? d.toISOString().slice(0, 16).replace("T", " ") + " UTC" : "Never";
+  return d ? d.toISOString().slice(0, 16).replace("T", " ") : "Never";
 }
 
 function sourceLabel(m: MemberRow): string {
@@ -71,7 +71,7 @@ export default async function MembersPage({ params }: { params: Promise<{ worksp
                 <tr className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
                   <th scope="col" className="px-5 py-3">Email</th>
                   <th scope="col" className="px-5 py-3">Role</th>
-                  <th scope="col" className="px-5 py-3">Expires</th>
+                  <th scope="col" className="px-5 py-3">Expires (UTC)</th>
                   <th scope="col" className="px-5 py-3"><span className="sr-only">Actions</span></th>
                 </tr>
               </thead>
@@ -107,35 +107,34 @@ export default async function MembersPage({ params }: { params: Promise<{ worksp
               <table className="min-w-full divide-y divide-slate-200 text-sm">
                 <thead>
                   <tr className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-                    <th scope="col" className="px-5 py-3">Member</th>
-                    <th scope="col" className="px-5 py-3">Role</th>
-                    <th scope="col" className="px-5 py-3">Status</th>
-                    <th scope="col" className="px-5 py-3">Source</th>
-                    <th scope="col" className="px-5 py-3">Last sign-in</th>
+                    <th scope="col" className="px-5 py-3">Member · source</th>
+                    <th scope="col" className="px-4 py-3">Role</th>
+                    <th scope="col" className="px-4 py-3">Status</th>
+                    <th scope="col" className="px-4 py-3">Last sign-in (UTC)</th>
                     {canManage && <th scope="col" className="px-5 py-3"><span className="sr-only">Actions</span></th>}
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
                   {views.map((m) => (
                     <tr key={m.id} data-testid={`member-${m.email}`}>
-                      <td className="px-5 py-3">
+                      <td className="px-5 py-3 [overflow-wrap:anywhere]">
                         <div className="font-medium text-slate-900">
                           {m.name ?? m.email}
                           {m.isSelf && <span className="ml-2 text-xs font-normal text-slate-500">(you)</span>}
                         </div>
                         {m.name && <div className="text-xs text-slate-500">{m.email}</div>}
+                        <div className="text-xs text-slate-500">{m.source}</div>
                       </td>
-                      <td className="px-5 py-3 capitalize" data-testid="member-role">{m.role}</td>
-                      <td className="px-5 py-3">
+                      <td className="px-4 py-3 capitalize" data-testid="member-role">{m.role}</td>
+                      <td className="px-4 py-3">
                         <div className="flex flex-wrap gap-1">
                           {m.disabled ? <Badge tone="red">disabled</Badge> : <Badge tone={m.status === "active" ? "green" : "yellow"}>{m.status}</Badge>}
                           {m.breakGlass && <Badge tone="blue">break-glass</Badge>}
                         </div>
                       </td>
-                      <td className="px-5 py-3">{m.source}</td>
-                      <td className="px-5 py-3 text-slate-500">{m.lastSignIn}</td>
+                      <td className="whitespace-nowrap px-4 py-3 text-slate-500">{m.lastSignIn}</td>
                       {canManage && (
-                        <td className="px-5 py-3">
+                        <td className="whitespace-nowrap px-5 py-3">
                           {manageable(m) && <MemberActions workspace={workspace.slug} member={m} roles={grantable} />}
                         </td>
                       )}
