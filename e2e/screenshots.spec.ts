@@ -1,0 +1,392 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import AxeBuilder from "@axe-core/playwright";
+import type { Page, TestInfo } from "@playwright/test";
+import { createDevIdp } from "../lib/dev-idp";
+import { setTxtRecord } from "./support/dns";
+import { expect, signInWithPassword, test } from "./support/fixtures";
+
+/**
+ * Every page of the product in a realistic state, as full-page screenshots (CI artifacts, one folder
+ * per test) at two laptop sizes, each page checked with axe: no serious or critical violations.
+ */
+
+const VIEWPORTS = [
+  { name: "1280x800", width: 1280, height: 800 },
+  { name: "1024x768", width: 1024, height: 768 },
+] as const;
+
+/** Screenshot + accessibility check of the page as it is now. */
+async function capture(page: Page, testInfo: TestInfo, name: string) {
+  // Toasts were seen when they appeared; out of the way here, so they hide nothing in the full-page shot.
+  for (const dismiss of await page.getByRole("button", { name: "Dismiss notification" }).all()) await dismiss.click({ timeout: 1_000 }).catch(() => {});
+  // From the top, so the sticky header is where a person sees it.
+  await page.evaluate(async () => {
+    window.scrollTo(0, 0);
+    await document.fonts.ready;
+  });
+  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({ rule: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
+  expect.soft(serious, `axe: serious/critical violations on ${name} (${page.url()})`).toEqual([]);
+}
+
+/**
+ * A corporate IdP stand-in on loopback with real signatures (lib/dev-idp). `mode` decides the answer:
+ * a good response, or one for the wrong audience (to show a failed test sign-in).
+ */
+async function startLoopbackIdp() {
+  // A long, realistic entity ID (Okta's look like this) to catch layouts that do not wrap.
+  const idp = createDevIdp({ entityId: "http://www.okta.com/exk1a2b3c4d5e6f7g8h9i0j1k2l3m4n5o6p7q8r9s0t1u2v3w4x5y6z7/loopback" });
+  const state = { mode: "ok" as "ok" | "wrong-audience", email: "ada.lovelace@example.test", groups: ["Everyone", "Engineering", "gatehouse-admins"] };
+  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (url.pathname === "/metadata") {
+      res.writeHead(200, { "content-type": "application/samlmetadata+xml" }).end(idp.metadataXml(ssoUrl));
+      return;
+    }
+    if (url.pathname === "/sso") {
+      const request = idp.parseAuthnRequest({ binding: "redirect", query: url.search });
+      const samlResponse = idp.createResponse({
+        acsUrl: request.acsUrl!,
+        audience: state.mode === "ok" ? request.issuer! : "https://some-other-app.example/saml/metadata",
+        inResponseTo: request.id,
+        nameId: state.email,
+        attributes: { email: state.email, firstName: "Ada", lastName: "Lovelace", groups: state.groups },
+      });
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(
+        `<!doctype html><html lang="en"><title>Loopback IdP</title><h1>Loopback IdP</h1><p>Signing in ${esc(state.email)}</p>` +
+          `<form method="post" action="${esc(request.acsUrl!)}"><input type="hidden" name="SAMLResponse" value="${esc(samlResponse)}">` +
+          `<input type="hidden" name="RelayState" value="${esc(request.relayState ?? "")}"><button type="submit">Continue</button></form>`,
+      );
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  const ssoUrl = `http://127.0.0.1:${port}/sso`;
+  return { state, metadataXml: idp.metadataXml(ssoUrl), close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+for (const vp of VIEWPORTS) {
+  test.describe(`screenshots at ${vp.name}`, () => {
+    test.use({ viewport: { width: vp.width, height: vp.height } });
+
+    test("public pages: login steps, 404, SAML error pages, built-in IdP", async ({ page, state }, testInfo) => {
+      test.setTimeout(240_000);
+      await page.goto("/login");
+      await expect(page.getByLabel("Work email")).toBeFocused();
+      await capture(page, testInfo, "p01-login-email");
+
+      // Inline validation.
+      await page.getByLabel("Work email").fill("not-an-email");
+      await page.getByRole("button", { name: "Continue" }).click();
+      await expect(page.getByText("Enter a valid email address")).toBeVisible();
+      await capture(page, testInfo, "p02-login-email-invalid");
+
+      // Password step, then a wrong password.
+      await page.getByLabel("Work email").fill("nobody@unknown-company.test");
+      await page.getByRole("button", { name: "Continue" }).click();
+      await expect(page.getByLabel("Password")).toBeFocused();
+      await capture(page, testInfo, "p03-login-password");
+      await page.getByLabel("Password").fill("wrong password");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page.getByRole("alert").filter({ hasText: "Wrong email or password." })).toBeVisible();
+      await capture(page, testInfo, "p04-login-error");
+
+      // Keyboard order on the password step: Change → Password → Sign in.
+      await page.getByRole("button", { name: "Change" }).focus();
+      await page.keyboard.press("Tab");
+      await expect(page.getByLabel("Password")).toBeFocused();
+      await page.keyboard.press("Tab");
+      await expect(page.getByRole("button", { name: "Sign in" })).toBeFocused();
+
+      await page.goto("/login?error=SAML_LOGIN_TICKET_INVALID");
+      await expect(page.getByText("That sign-in link expired.")).toBeVisible();
+      await capture(page, testInfo, "p05-login-ticket-expired");
+
+      const missing = await page.goto("/this-page-does-not-exist");
+      expect(missing?.status()).toBe(404);
+      await capture(page, testInfo, "p06-not-found");
+
+      // The ticket hand-off with a bad ticket.
+      await page.goto("/auth/sso/complete?ticket=not-a-real-ticket");
+      await expect(page.getByText("Who can fix this")).toBeVisible();
+      await capture(page, testInfo, "p07-sso-complete-failed");
+
+      // The built-in IdP: launcher (IdP-initiated) and the chooser (SP-initiated). Its React pages run
+      // under the app's nonce CSP, and nothing on them is refused by it.
+      const cspErrors: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error" && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+      });
+      const launcher = await page.goto("/dev/idp");
+      expect(launcher?.headers()["content-security-policy"]).toContain("'nonce-");
+      await expect(page.getByRole("heading", { name: "Built-in IdP" })).toBeVisible();
+      await capture(page, testInfo, "p08-dev-idp-launcher");
+      await page.goto("/auth/sso/saml/demo-idp/login");
+      await expect(page.getByRole("heading", { name: "Sign in as…" })).toBeVisible();
+      await capture(page, testInfo, "p09-dev-idp-chooser");
+      expect(cspErrors).toEqual([]);
+
+      // A replayed SAML response: the SAML error page.
+      const res = await page.request.post("/dev/idp/respond", {
+        form: { slug: "demo-idp", email: `replay-${vp.name}-${Date.now()}@acme.test`, first_name: "Re", last_name: "Play", groups: "" },
+      });
+      const html = await res.text();
+      const samlResponse = /name="SAMLResponse" value="([^"]*)"/.exec(html)![1]!;
+      const acs = /action="([^"]*)"/.exec(html)![1]!;
+      const context = await page.context().browser()!.newContext({ baseURL: state.baseURL, viewport: { width: vp.width, height: vp.height } });
+      const fresh = await context.newPage();
+      for (let i = 0; i < 2; i++) {
+        await fresh.goto("about:blank");
+        await fresh.setContent(`<form method="post" action="${acs}"><input type="hidden" name="SAMLResponse" value="${samlResponse}"><button>Post</button></form>`);
+        await fresh.getByRole("button", { name: "Post" }).click();
+        await fresh.waitForLoadState();
+      }
+      await expect(fresh.getByText("SAML_REPLAY")).toBeVisible();
+      await capture(fresh, testInfo, "p10-saml-replay");
+      await context.close();
+    });
+
+    test("SSO console: empty state, guided setup for Okta, Entra and Google, test results, connection page, event detail", async ({ page, makeWorkspace, state }, testInfo) => {
+      test.setTimeout(420_000);
+      const ws = await makeWorkspace({ name: "Screenshot Industries International" });
+      const idp = await startLoopbackIdp();
+      try {
+        await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
+        await page.waitForURL(/\/w\//);
+        await page.goto(`/w/${ws.slug}/settings/sso`);
+        await expect(page.getByRole("heading", { name: "Add a connection for your identity provider" })).toBeVisible();
+        await capture(page, testInfo, "s01-sso-empty");
+        await page.getByRole("button", { name: ws.ownerEmail }).click();
+        await expect(page.getByRole("menu")).toBeVisible();
+        await capture(page, testInfo, "s02-shell-user-menu");
+        await page.keyboard.press("Escape");
+
+        // ── Okta: the whole guided setup, by metadata URL.
+        await page.goto(`/w/${ws.slug}/settings/sso/new`);
+        await capture(page, testInfo, "s03-new-pick-idp");
+        await page.locator("label", { hasText: "Okta Workforce Identity" }).click();
+        await expect(page.getByText("✓ Available")).toBeVisible();
+        await capture(page, testInfo, "s04-okta-step1");
+        // Inline validation of the slug.
+        await page.getByLabel("Slug").fill("Not A Slug!");
+        await page.getByLabel("Default role").focus();
+        await expect(page.getByText(/Lowercase letters, digits and dashes/)).toBeVisible();
+        await capture(page, testInfo, "s05-okta-step1-invalid");
+        await page.getByLabel("Slug").fill(`${ws.slug}-okta`);
+        await expect(page.getByText("✓ Available")).toBeVisible();
+        // Keyboard order in step 1: name → slug → default role → submit.
+        await page.getByLabel("Connection name").focus();
+        await page.keyboard.press("Tab");
+        await expect(page.getByLabel("Slug")).toBeFocused();
+        await page.keyboard.press("Tab");
+        await expect(page.getByLabel("Default role")).toBeFocused();
+        await page.keyboard.press("Tab");
+        await expect(page.getByRole("button", { name: "Create and continue" })).toBeFocused();
+        await page.getByRole("button", { name: "Create and continue" }).click();
+        await page.waitForURL(/\/setup\?step=2/);
+        const oktaUrl = page.url().replace(/\/setup\?step=2$/, "");
+        await capture(page, testInfo, "s06-okta-step2-register");
+        await page.getByRole("link", { name: /Next: add/ }).click();
+        await page.waitForURL(/\/setup\?step=3/);
+        await capture(page, testInfo, "s07-okta-step3-empty");
+        // The source tabs work from the keyboard: one tab stop, arrow keys switch.
+        await page.getByRole("tab", { name: "Metadata URL" }).focus();
+        await page.keyboard.press("ArrowRight");
+        await expect(page.getByRole("tab", { name: "Metadata XML" })).toBeFocused();
+        await expect(page.getByRole("tab", { name: "Metadata XML" })).toHaveAttribute("aria-selected", "true");
+        await page.getByRole("tab", { name: "Metadata XML" }).click();
+        await page.getByLabel("IdP metadata XML").fill("<EntityDescriptor>not really</EntityDescriptor>");
+        await expect(page.getByRole("alert").filter({ hasText: "SAML_METADATA_INVALID" })).toBeVisible();
+        await capture(page, testInfo, "s08-okta-step3-invalid");
+        await page.getByLabel("IdP metadata XML").fill(idp.metadataXml);
+        await expect(page.getByText("Metadata read. Gatehouse will trust:")).toBeVisible();
+        await capture(page, testInfo, "s09-okta-step3-preview");
+        await page.getByRole("button", { name: "Save and continue" }).click();
+        await page.waitForURL(/\/setup\?step=4/);
+        await capture(page, testInfo, "s10-okta-step4");
+
+        // Test sign-in: success, in the popup the panel opens.
+        const popupPromise = page.context().waitForEvent("page");
+        await page.getByRole("link", { name: /Run test sign-in/ }).click();
+        const popup = await popupPromise;
+        await popup.setViewportSize({ width: vp.width, height: vp.height });
+        await popup.getByRole("button", { name: "Continue" }).click();
+        await popup.waitForURL(/\/test\/[0-9a-f-]{36}$/);
+        await expect(popup.getByRole("heading", { name: "Test sign-in succeeded" })).toBeVisible();
+        await capture(popup, testInfo, "s11-test-success");
+        await popup.close();
+        await expect(page.getByText("Result:")).toBeVisible();
+        await capture(page, testInfo, "s12-okta-step4-result");
+
+        // Test sign-in: failure (the IdP answers for another audience).
+        idp.state.mode = "wrong-audience";
+        await page.goto(`/auth/sso/saml/${ws.slug}-okta/login?test=1`);
+        await page.getByRole("button", { name: "Continue" }).click();
+        await page.waitForURL(/\/test\/[0-9a-f-]{36}$/);
+        await expect(page.getByRole("heading", { name: "Test sign-in failed" })).toBeVisible();
+        await capture(page, testInfo, "s13-test-failure");
+        idp.state.mode = "ok";
+
+        // ── The Okta connection page with everything in use: mapping rules, a staged key, events.
+        await page.goto(oktaUrl);
+        await page.getByRole("button", { name: "Add rule" }).click();
+        await page.getByLabel("has value").fill("gatehouse-admins");
+        await page.getByLabel("gives role").selectOption("admin");
+        await page.getByLabel("Sample values (comma-separated)").fill("Everyone, gatehouse-admins");
+        await page.getByRole("button", { name: "Preview role" }).click();
+        await page.getByRole("button", { name: "Save role mapping" }).click();
+        await expect(page.getByTestId("toast").filter({ hasText: "Role mapping saved" })).toBeVisible();
+        await page.getByRole("button", { name: "Stage new key" }).click();
+        await expect(page.getByText("Staged: published")).toBeVisible();
+        await page.reload();
+        await capture(page, testInfo, "s17-connection-page");
+
+        await page.goto(`/w/${ws.slug}/settings/sso`);
+        await capture(page, testInfo, "s18-sso-list");
+
+        // A real (not test) sign-in that fails: the SAML error page, then its event in the log.
+        idp.state.mode = "wrong-audience";
+        const stranger = await page.context().browser()!.newContext({ baseURL: state.baseURL, viewport: { width: vp.width, height: vp.height } });
+        const strangerPage = await stranger.newPage();
+        await strangerPage.goto(`/auth/sso/saml/${ws.slug}-okta/login`);
+        await strangerPage.getByRole("button", { name: "Continue" }).click();
+        await expect(strangerPage.getByText("SAML_AUDIENCE_MISMATCH")).toBeVisible();
+        await capture(strangerPage, testInfo, "s19-saml-error-audience");
+        await stranger.close();
+        idp.state.mode = "ok";
+        await page.goto(`${oktaUrl}?events=failure`);
+        await page.locator('a[href*="/events/"]').first().click();
+        await page.waitForURL(/\/events\//);
+        await capture(page, testInfo, "s20-event-detail");
+
+        // Console 404 (another id).
+        await page.goto(`/w/${ws.slug}/settings/sso/00000000-0000-4000-8000-000000000000`);
+        await capture(page, testInfo, "s21-console-not-found");
+      } finally {
+        await idp.close();
+      }
+    });
+
+    test("guided setup for Entra and Google: step 1, the values in their own words, metadata step", async ({ page, makeWorkspace }, testInfo) => {
+      test.setTimeout(300_000);
+      const ws = await makeWorkspace({ name: "Setup Co" });
+      await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
+      await page.waitForURL(/\/w\//);
+      // ── Entra and Google: step 1 and the "register these" step in their own words.
+      for (const [label, short] of [
+        ["Microsoft Entra ID", "entra"],
+        ["Google Workspace", "google"],
+      ] as const) {
+        await page.goto(`/w/${ws.slug}/settings/sso/new`);
+        await page.locator("label", { hasText: label }).first().click();
+        await expect(page.getByText("✓ Available")).toBeVisible();
+        await capture(page, testInfo, `s14-${short}-step1`);
+        await page.getByRole("button", { name: "Create and continue" }).click();
+        await page.waitForURL(/\/setup\?step=2/);
+        await capture(page, testInfo, `s15-${short}-step2-register`);
+        await page.getByRole("link", { name: /Next: add/ }).click();
+        await page.waitForURL(/\/setup\?step=3/);
+        await capture(page, testInfo, `s16-${short}-step3`);
+      }
+    });
+
+    test("domains, members and invitations, API keys, API reference, audit log", async ({ page, browser, makeWorkspace, state }, testInfo) => {
+      test.setTimeout(420_000);
+      const ws = await makeWorkspace({ name: "Domain Holdings" });
+      const corp = `corp-${ws.slug}-${vp.width}.test`;
+      const pending = `subsidiary-with-a-rather-long-name-${ws.slug}-${vp.width}.test`;
+      await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
+      await page.waitForURL(/\/w\//);
+
+      // Domains: empty, pending with its TXT record, a failed verification, verified + routed.
+      await page.goto(`/w/${ws.slug}/settings/domains`);
+      await capture(page, testInfo, "d01-domains-empty");
+      for (const d of [corp, pending]) {
+        await page.getByLabel("Domain", { exact: true }).fill(d);
+        await page.getByRole("button", { name: "Add domain" }).click();
+        await expect(page.getByRole("listitem", { name: d })).toBeVisible();
+      }
+      await capture(page, testInfo, "d02-domains-pending");
+      const row = page.getByRole("listitem", { name: corp });
+      await row.getByRole("button", { name: `Verify ${corp}` }).click();
+      await expect(row.getByTestId("domain-error")).toBeVisible();
+      await capture(page, testInfo, "d03-domain-verify-failed");
+
+      // A connection to route to (the built-in IdP, by metadata URL).
+      await page.goto(`/w/${ws.slug}/settings/sso/new`);
+      await page.locator("label", { hasText: "Built-in test IdP" }).click();
+      await page.getByLabel("Connection name").fill("Company IdP");
+      await expect(page.getByText("✓ Available")).toBeVisible();
+      await page.getByRole("button", { name: "Create and continue" }).click();
+      await page.waitForURL(/\/setup\?step=2/);
+      await page.getByRole("link", { name: /Next: add/ }).click();
+      await page.getByRole("textbox", { name: /Metadata URL/ }).fill(`${state.baseURL}/dev/idp/metadata`);
+      await expect(page.getByText("Metadata read. Gatehouse will trust:")).toBeVisible({ timeout: 15_000 });
+      await page.getByRole("button", { name: "Save and continue" }).click();
+      await page.waitForURL(/\/setup\?step=4/);
+
+      await page.goto(`/w/${ws.slug}/settings/domains`);
+      const recordName = await row.getByRole("textbox", { name: "TXT record name" }).inputValue();
+      const recordValue = await row.getByRole("textbox", { name: "TXT record value" }).inputValue();
+      await setTxtRecord(recordName, [recordValue]);
+      await row.getByRole("button", { name: `Verify ${corp}` }).click();
+      await expect(row.getByText("Verified", { exact: true })).toBeVisible();
+      await row.getByLabel("Sign in with").selectOption({ label: "Company IdP" });
+      await expect(row.getByText(`People with @${corp} addresses are sent to Company IdP.`)).toBeVisible();
+      await capture(page, testInfo, "d04-domains-verified-routed");
+      await page.getByRole("radio", { name: /Everyone in verified domains/ }).check();
+      await capture(page, testInfo, "d05-enforcement-choice");
+      await page.getByRole("button", { name: "Save enforcement" }).click();
+      await capture(page, testInfo, "d06-enforcement-saved");
+
+      // Login: the SSO step for an address in the routed domain.
+      const other = await browser.newContext({ baseURL: state.baseURL, viewport: { width: vp.width, height: vp.height } });
+      const visitor = await other.newPage();
+      await visitor.goto("/login");
+      await visitor.getByLabel("Work email").fill(`jane@${corp}`);
+      await visitor.getByRole("button", { name: "Continue", exact: true }).click();
+      await expect(visitor.getByRole("button", { name: "Continue with Company IdP" })).toBeFocused();
+      await capture(visitor, testInfo, "d07-login-sso-step");
+
+      // Members with an invitation; the invitation page.
+      await page.goto(`/w/${ws.slug}/settings/members`);
+      await page.getByLabel("Email").fill(`grace.hopper@${ws.slug}.test`);
+      await page.getByLabel("Role", { exact: true }).selectOption("editor");
+      await page.getByRole("button", { name: "Invite", exact: true }).click();
+      const link = await page.getByRole("textbox", { name: "Invitation link" }).inputValue();
+      await capture(page, testInfo, "m01-members-invited");
+      await visitor.goto(link);
+      await expect(visitor.getByRole("heading", { name: /Join/ })).toBeVisible();
+      await capture(visitor, testInfo, "m02-invite-page");
+      await visitor.goto(`${link}x`);
+      await capture(visitor, testInfo, "m03-invite-invalid");
+      await other.close();
+
+      // API keys: empty, then a new key shown once; the API reference.
+      await page.goto(`/w/${ws.slug}/settings/api-keys`);
+      await expect(page.getByText("No API keys yet")).toBeVisible();
+      await capture(page, testInfo, "k01-api-keys-empty");
+      await page.getByRole("button", { name: "Create API key" }).click();
+      const dialog = page.getByRole("dialog", { name: "Create API key" });
+      await dialog.getByLabel("Name").fill("Terraform (production)");
+      await dialog.getByRole("button", { name: "Create key" }).click();
+      await expect(page.getByRole("dialog", { name: "Copy your new API key" })).toBeVisible();
+      await capture(page, testInfo, "k02-api-key-shown-once");
+      await page.getByRole("button", { name: "I have copied the key" }).click();
+      await capture(page, testInfo, "k03-api-keys-list");
+      await page.goto(`/w/${ws.slug}/settings/api-keys/reference`);
+      await capture(page, testInfo, "k04-api-reference");
+
+      // Audit log after all of the above.
+      await page.goto(`/w/${ws.slug}/settings/audit`);
+      await capture(page, testInfo, "a01-audit-log");
+    });
+  });
+}
