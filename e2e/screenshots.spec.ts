@@ -361,6 +361,7 @@ for (const vp of VIEWPORTS) {
       await page.getByLabel("Role", { exact: true }).selectOption("editor");
       await page.getByRole("button", { name: "Invite", exact: true }).click();
       const link = await page.getByRole("textbox", { name: "Invitation link" }).inputValue();
+      await expect(page.getByTestId(`member-grace.hopper@${ws.slug}.test`)).toContainText("invited");
       await capture(page, testInfo, "m01-members-invited");
       await visitor.goto(link);
       await expect(visitor.getByRole("heading", { name: /Join/ })).toBeVisible();

@@ -38,7 +38,7 @@ export default async function MembersPage({ params }: { params: Promise<{ worksp
     status: m.status,
     disabled: m.disabled,
     source: m.status === "invited" && !m.lastLoginAt ? "Invitation" : sourceLabel(m),
-    lastSignIn: formatTime(m.lastLoginAt),
+    lastSignIn: m.lastLoginAt ? formatTime(m.lastLoginAt) : null,
     breakGlass: m.breakGlass,
     isSelf: m.userId === user.id,
   }));
@@ -110,14 +110,14 @@ export default async function MembersPage({ params }: { params: Promise<{ worksp
                     <th scope="col" className="px-5 py-3">Member · source</th>
                     <th scope="col" className="px-4 py-3">Role</th>
                     <th scope="col" className="px-4 py-3">Status</th>
-                    <th scope="col" className="px-4 py-3">Last sign-in (UTC)</th>
+                    <th scope="col" className="whitespace-nowrap px-4 py-3">Last sign-in</th>
                     {canManage && <th scope="col" className="px-5 py-3"><span className="sr-only">Actions</span></th>}
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
                   {views.map((m) => (
                     <tr key={m.id} data-testid={`member-${m.email}`}>
-                      <td className="px-5 py-3 [overflow-wrap:anywhere]">
+                      <td className="min-w-[10rem] break-words px-5 py-3">
                         <div className="font-medium text-slate-900">
                           {m.name ?? m.email}
                           {m.isSelf && <span className="ml-2 text-xs font-normal text-slate-500">(you)</span>}
@@ -132,9 +132,11 @@ export default async function MembersPage({ params }: { params: Promise<{ worksp
                           {m.breakGlass && <Badge tone="blue">break-glass</Badge>}
                         </div>
                       </td>
-                      <td className="whitespace-nowrap px-4 py-3 text-slate-500">{m.lastSignIn}</td>
+                      <td className="whitespace-nowrap px-4 py-3 text-slate-500" title={m.lastSignIn ? `${m.lastSignIn} UTC` : undefined}>
+                        {m.lastSignIn?.slice(0, 10) ?? "Never"}
+                      </td>
                       {canManage && (
-                        <td className="whitespace-nowrap px-5 py-3">
+                        <td className="px-4 py-3">
                           {manageable(m) && <MemberActions workspace={workspace.slug} member={m} roles={grantable} />}
                         </td>
                       )}
