@@ -1,6 +1,5 @@
 /** Typed result of the API-key server actions. */
-export type ActionError = { ok: false; code: string; message: string; hint: string; fields?: Record<string, string> };
-export type ActionResult<T extends object> = ({ ok: true } & T) | ActionError;
+export type { ActionError, ActionResult } from "@/lib/server/action-result";
 
 /** A key as the console shows it (never the hash; the key itself only right after creation). */
 export type ApiKeyView = {

@@ -1,16 +1,9 @@
+import type { ActionError as BaseActionError, ActionResult as BaseActionResult } from "@/lib/server/action-result";
 import type { EnforcementMode } from "@/lib/schemas/domains";
 
-/** Typed result of the domains/enforcement server actions. */
-export type ActionError = {
-  ok: false;
-  code: string;
-  message: string;
-  hint: string;
-  fields?: Record<string, string>;
-  /** ENFORCEMENT_CONFIRMATION_REQUIRED: what would go wrong. */
-  warnings?: WarningItem[];
-};
-export type ActionResult<T extends object = object> = ({ ok: true } & T) | ActionError;
+/** Typed result of the domains/enforcement server actions: ENFORCEMENT_CONFIRMATION_REQUIRED adds what would go wrong. */
+export type ActionError = BaseActionError & { warnings?: WarningItem[] };
+export type ActionResult<T extends object = object> = BaseActionResult<T, ActionError>;
 
 /** A domain as the console shows it (dates as ISO strings). */
 export type DomainItem = {

@@ -1,8 +1,7 @@
 import type { Role } from "@/lib/auth/roles";
 
 /** Typed result of the members server actions. */
-export type ActionError = { ok: false; code: string; message: string; hint: string; fields?: Record<string, string> };
-export type ActionResult<T extends object = object> = ({ ok: true } & T) | ActionError;
+export type { ActionError, ActionResult } from "@/lib/server/action-result";
 
 /** A member as the console shows it. */
 export type MemberView = {

@@ -1,16 +1,5 @@
-import type { ErrorCode } from "@/lib/errors";
 
-/** What every SSO server action returns (never throws to the client). */
-export type ActionError = {
-  ok: false;
-  code: ErrorCode;
-  message: string;
-  hint: string;
-  fields?: Record<string, string>;
-  /** Safe expected/actual values from AppError.detail (never secrets). */
-  detail?: Record<string, string>;
-};
-export type ActionResult<T extends object = object> = ({ ok: true } & T) | ActionError;
+export type { ActionError, ActionResult } from "@/lib/server/action-result";
 
 export type SpValuesProps = { entityId: string; acsUrl: string; metadataUrl: string; loginUrl: string; certificateUrl: string | null };
 

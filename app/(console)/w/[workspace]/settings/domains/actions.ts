@@ -1,14 +1,12 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { unstable_rethrow } from "next/navigation";
-import { ZodError, z } from "zod";
+import { z } from "zod";
 import type { ActionError, ActionResult, DomainItem, EnforcementState } from "@/components/domains/types";
 import { requireWorkspaceRole } from "@/lib/auth/session";
 import type { Role } from "@/lib/auth/roles";
-import { describeError, isAppError } from "@/lib/errors";
 import { domainCreateSchema, enforcementModeSchema, type DomainCreateInput, type EnforcementMode } from "@/lib/schemas/domains";
-import { logger } from "@/lib/server/logger";
+import { runAction } from "@/lib/server/action-result";
 import { addDomain, listDomains, removeDomain, routeDomain, verifyDomain, type DomainView } from "@/lib/services/domains";
 import { setBreakGlass, setEnforcement, type EnforcementWarning } from "@/lib/services/sso-enforcement";
 
@@ -101,28 +99,10 @@ function toWarning(w: EnforcementWarning) {
   return { code: w.code, severity: w.severity, message: w.message };
 }
 
-async function run<T extends object>(fn: () => Promise<T>): Promise<ActionResult<T>> {
-  try {
-    return { ok: true, ...(await fn()) };
-  } catch (e) {
-    return toActionError(e);
-  }
-}
-
-function toActionError(e: unknown): ActionError {
-  unstable_rethrow(e); // redirects (not signed in) and notFound (not a member) keep their meaning
-  if (isAppError(e)) {
-    const detail = (e.detail ?? {}) as { fields?: { path: string; message: string }[]; warnings?: EnforcementWarning[] };
-    const fields = detail.fields ? Object.fromEntries(detail.fields.map((f) => [f.path, f.message])) : undefined;
-    return { ok: false, code: e.code, message: e.message, hint: e.hint, ...(fields ? { fields } : {}), ...(detail.warnings ? { warnings: detail.warnings.map(toWarning) } : {}) };
-  }
-  if (e instanceof ZodError) {
-    const fields: Record<string, string> = {};
-    for (const issue of e.issues) fields[issue.path.join(".") || "_"] ??= issue.message;
-    const d = describeError("VALIDATION_FAILED");
-    return { ok: false, code: "VALIDATION_FAILED", message: d.message, hint: d.hint, fields };
-  }
-  logger.error("domains action failed", { err: e });
-  const d = describeError("INTERNAL");
-  return { ok: false, code: "INTERNAL", message: d.message, hint: d.hint };
+/** Every action here: a typed result; enforcement refusals carry their warnings. */
+function run<T extends object>(fn: () => Promise<T>): Promise<ActionResult<T>> {
+  return runAction<T, ActionError>("domains", fn, (e) => {
+    const warnings = (e.detail as { warnings?: EnforcementWarning[] } | undefined)?.warnings;
+    return warnings ? { warnings: warnings.map(toWarning) } : {};
+  });
 }

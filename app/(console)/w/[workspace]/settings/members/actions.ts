@@ -1,13 +1,11 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { unstable_rethrow } from "next/navigation";
-import { ZodError, z } from "zod";
-import type { ActionError, ActionResult } from "@/components/members/types";
+import { z } from "zod";
+import type { ActionResult } from "@/components/members/types";
 import { requireWorkspaceRole } from "@/lib/auth/session";
-import { describeError, isAppError } from "@/lib/errors";
 import { memberDisableSchema, memberInviteSchema, memberRoleUpdateSchema, type MemberInviteInput } from "@/lib/schemas/members";
-import { logger } from "@/lib/server/logger";
+import { runAction } from "@/lib/server/action-result";
 import { inviteMember, resendInvitation, revokeInvitation } from "@/lib/services/invitations";
 import { changeMemberRole, removeMember, setMemberDisabled, type MemberActor } from "@/lib/services/members";
 import type { Role } from "@/lib/auth/roles";
@@ -22,7 +20,7 @@ async function caller(workspace: string) {
 }
 
 export async function inviteMemberAction(workspace: string, input: MemberInviteInput): Promise<ActionResult<{ inviteUrl: string; email: string }>> {
-  return run(async () => {
+  return runAction("members", async () => {
     const { db, workspace: ws, actor, done } = await caller(workspace);
     const r = await inviteMember(db, ws.id, memberInviteSchema.parse(input), actor);
     done();
@@ -31,7 +29,7 @@ export async function inviteMemberAction(workspace: string, input: MemberInviteI
 }
 
 export async function changeMemberRoleAction(workspace: string, membershipId: string, role: Role): Promise<ActionResult> {
-  return run(async () => {
+  return runAction("members", async () => {
     const { db, workspace: ws, actor, done } = await caller(workspace);
     await changeMemberRole(db, ws.id, idSchema.parse(membershipId), memberRoleUpdateSchema.parse({ role }).role, actor);
     done();
@@ -40,7 +38,7 @@ export async function changeMemberRoleAction(workspace: string, membershipId: st
 }
 
 export async function setMemberDisabledAction(workspace: string, membershipId: string, disabled: boolean): Promise<ActionResult> {
-  return run(async () => {
+  return runAction("members", async () => {
     const { db, workspace: ws, actor, done } = await caller(workspace);
     await setMemberDisabled(db, ws.id, idSchema.parse(membershipId), memberDisableSchema.parse({ disabled }).disabled, actor);
     done();
@@ -49,7 +47,7 @@ export async function setMemberDisabledAction(workspace: string, membershipId: s
 }
 
 export async function removeMemberAction(workspace: string, membershipId: string): Promise<ActionResult> {
-  return run(async () => {
+  return runAction("members", async () => {
     const { db, workspace: ws, actor, done } = await caller(workspace);
     await removeMember(db, ws.id, idSchema.parse(membershipId), actor);
     done();
@@ -58,7 +56,7 @@ export async function removeMemberAction(workspace: string, membershipId: string
 }
 
 export async function revokeInvitationAction(workspace: string, invitationId: string): Promise<ActionResult> {
-  return run(async () => {
+  return runAction("members", async () => {
     const { db, workspace: ws, actor, done } = await caller(workspace);
     await revokeInvitation(db, ws.id, idSchema.parse(invitationId), actor);
     done();
@@ -67,32 +65,10 @@ export async function revokeInvitationAction(workspace: string, invitationId: st
 }
 
 export async function resendInvitationAction(workspace: string, invitationId: string): Promise<ActionResult<{ inviteUrl: string; email: string }>> {
-  return run(async () => {
+  return runAction("members", async () => {
     const { db, workspace: ws, actor, done } = await caller(workspace);
     const r = await resendInvitation(db, ws.id, idSchema.parse(invitationId), actor);
     done();
     return { inviteUrl: r.inviteUrl, email: r.invitation.email };
   });
-}
-
-async function run<T extends object>(fn: () => Promise<T>): Promise<ActionResult<T>> {
-  try {
-    return { ok: true, ...(await fn()) };
-  } catch (e) {
-    return toActionError(e);
-  }
-}
-
-function toActionError(e: unknown): ActionError {
-  unstable_rethrow(e); // redirects (not signed in) and notFound (not a member) keep their meaning
-  if (isAppError(e)) return { ok: false, code: e.code, message: e.message, hint: e.hint };
-  if (e instanceof ZodError) {
-    const fields: Record<string, string> = {};
-    for (const issue of e.issues) fields[issue.path.join(".") || "_"] ??= issue.message;
-    const d = describeError("VALIDATION_FAILED");
-    return { ok: false, code: "VALIDATION_FAILED", message: d.message, hint: d.hint, fields };
-  }
-  logger.error("members action failed", { error: e });
-  const d = describeError("INTERNAL");
-  return { ok: false, code: "INTERNAL", message: d.message, hint: d.hint };
 }

@@ -5,11 +5,11 @@ import { requireWorkspaceRole } from "@/lib/auth/session";
 import { MAPPABLE_ROLES } from "@/lib/auth/roles";
 import { IDP_TYPES, connectionSlugSchema } from "@/lib/schemas/connections";
 import { createConnection, isSlugAvailable } from "@/lib/services/connections";
-import { runAction, type ActionResult } from "./_lib/result";
+import { runAction, type ActionResult } from "@/lib/server/action-result";
 
 /** Live slug check for the new-connection form (admins only). */
 export async function checkSlugAction(workspace: string, slug: string): Promise<ActionResult<{ available: boolean; reason: string | null }>> {
-  return runAction(async () => {
+  return runAction("sso", async () => {
     const { db } = await requireWorkspaceRole(workspace, "admin");
     const parsed = connectionSlugSchema.safeParse(slug);
     if (!parsed.success) return { available: false, reason: parsed.error.issues[0]?.message ?? "Invalid slug" };
@@ -27,7 +27,7 @@ const createInput = z.object({
 
 /** Step 1: create the connection (this also generates its SP signing key). */
 export async function createConnectionAction(workspace: string, input: z.input<typeof createInput>): Promise<ActionResult<{ id: string }>> {
-  return runAction(async () => {
+  return runAction("sso", async () => {
     const { db, workspace: ws, user, ip } = await requireWorkspaceRole(workspace, "admin");
     const data = createInput.parse(input);
     const created = await createConnection(db, ws.id, data, { userId: user.id, ip });

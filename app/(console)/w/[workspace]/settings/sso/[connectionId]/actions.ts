@@ -10,7 +10,7 @@ import { deleteConnection, getConnectionOrThrow, previewIdpMetadata, refreshConn
 import { listRoleMappings, replaceRoleMappings, resolveRole } from "@/lib/services/role-mapping";
 import { rotateSpKey } from "@/lib/services/sp-keys";
 import { listSsoEvents } from "@/lib/services/sso-events";
-import { runAction, type ActionResult } from "../_lib/result";
+import { runAction, type ActionResult } from "@/lib/server/action-result";
 import { toEventView } from "../_lib/views";
 
 async function admin(workspace: string) {
@@ -20,7 +20,7 @@ async function admin(workspace: string) {
 
 /** Step 3 / "Replace metadata": parse at once, save nothing. */
 export async function previewMetadataAction(workspace: string, input: MetadataInput): Promise<ActionResult<{ preview: MetadataPreview }>> {
-  return runAction(async () => {
+  return runAction("sso", async () => {
     await admin(workspace);
     const r = await previewIdpMetadata(metadataInputSchema.parse(input));
     return {
@@ -42,7 +42,7 @@ export async function previewMetadataAction(workspace: string, input: MetadataIn
 
 /** Any edit of the connection; `version` is the one the form loaded (stale → VERSION_CONFLICT). */
 export async function updateConnectionAction(workspace: string, connectionId: string, patch: ConnectionUpdateInput): Promise<ActionResult<{ version: number }>> {
-  return runAction(async () => {
+  return runAction("sso", async () => {
     const { db, workspace: ws, actor } = await admin(workspace);
     const row = await updateConnection(db, ws.id, connectionId, connectionUpdateSchema.parse(patch), actor);
     return { version: row.version };
@@ -50,7 +50,7 @@ export async function updateConnectionAction(workspace: string, connectionId: st
 }
 
 export async function refreshMetadataAction(workspace: string, connectionId: string): Promise<ActionResult<{ fetchedAt: string | null }>> {
-  return runAction(async () => {
+  return runAction("sso", async () => {
     const { db, workspace: ws, actor } = await admin(workspace);
     const row = await refreshConnectionMetadata(db, ws.id, connectionId, actor);
     return { fetchedAt: row.metadataFetchedAt?.toISOString() ?? null };
@@ -58,7 +58,7 @@ export async function refreshMetadataAction(workspace: string, connectionId: str
 }
 
 export async function rotateSpKeyAction(workspace: string, connectionId: string, step: "stage" | "activate" | "retire"): Promise<ActionResult> {
-  return runAction(async () => {
+  return runAction("sso", async () => {
     const { db, workspace: ws, actor } = await admin(workspace);
     await rotateSpKey(db, ws.id, connectionId, z.enum(["stage", "activate", "retire"]).parse(step), actor);
     return {};
@@ -77,7 +77,7 @@ export async function saveRoleMappingsAction(
   loaded: RoleMappingRuleInput[],
   rules: RoleMappingRuleInput[],
 ): Promise<ActionResult<{ rules: { attribute: string; value: string; role: string }[] }>> {
-  return runAction(async () => {
+  return runAction("sso", async () => {
     const { db, workspace: ws, actor } = await admin(workspace);
     const current = await listRoleMappings(db, ws.id, connectionId);
     if (current.map(ruleKey).join("\n") !== loaded.map(ruleKey).join("\n")) {
@@ -100,7 +100,7 @@ export async function previewRoleAction(
   connectionId: string,
   input: z.input<typeof previewInput>,
 ): Promise<ActionResult<{ role: string; matchedRule: { attribute: string; value: string; role: string } | null; defaultRole: string }>> {
-  return runAction(async () => {
+  return runAction("sso", async () => {
     const { db, workspace: ws } = await admin(workspace);
     const c = await getConnectionOrThrow(db, ws.id, connectionId);
     const data = previewInput.parse(input);
@@ -111,7 +111,7 @@ export async function previewRoleAction(
 
 /** Delete, confirmed by typing the slug. */
 export async function deleteConnectionAction(workspace: string, connectionId: string, typedSlug: string): Promise<ActionResult> {
-  return runAction(async () => {
+  return runAction("sso", async () => {
     const { db, workspace: ws, actor } = await admin(workspace);
     const c = await getConnectionOrThrow(db, ws.id, connectionId);
     if (typedSlug.trim() !== c.slug) {
@@ -124,7 +124,7 @@ export async function deleteConnectionAction(workspace: string, connectionId: st
 
 /** Polled by the test panel: the newest test-mode attempt since `since` (ISO), or null. */
 export async function latestTestEventAction(workspace: string, connectionId: string, since: string): Promise<ActionResult<{ event: SsoEventView | null }>> {
-  return runAction(async () => {
+  return runAction("sso", async () => {
     const { db, workspace: ws } = await admin(workspace);
     const sinceDate = new Date(since);
     const { items } = await listSsoEvents(db, ws.id, { connectionId, since: Number.isNaN(sinceDate.getTime()) ? undefined : sinceDate, limit: 50 });
