@@ -6,36 +6,20 @@ import { generateSpKeyPair } from "@/lib/saml/certificates";
 import { NAMEID_FORMAT } from "@/lib/saml/constants";
 import type { DigestAlgName, SigAlgName } from "@/lib/saml/algorithms";
 import { buildIdpMetadataXml } from "./metadata";
-import { buildResponseXml, type Omittable } from "./response-xml";
+import { buildResponseXml, type Omittable, type ResponseFields } from "./response-xml";
 import { signResponseXml, type SignMode } from "./sign";
 import { parseAuthnRequest, type ParseAuthnRequestInput, type ParsedAuthnRequest } from "./authn-request";
 
-export type CreateResponseOptions = {
-  acsUrl: string;
-  audience: string | string[];
-  inResponseTo?: string | null;
-  /** InResponseTo on the Response element (default: same as inResponseTo). */
-  responseInResponseTo?: string | null;
-  nameId: string;
-  nameIdFormat?: string;
-  attributes?: Record<string, string | string[]>;
+/**
+ * Every field of the response (see ResponseFields), with the IdP's own issuer and the current time
+ * as defaults, plus how to sign it.
+ */
+export type CreateResponseOptions = Omit<ResponseFields, "issuer" | "now"> & {
+  issuer?: string;
+  now?: Date;
   sign?: SignMode;
   sigAlg?: SigAlgName | string;
   digestAlg?: DigestAlgName | string;
-  issuer?: string;
-  responseIssuer?: string;
-  destination?: string;
-  recipient?: string;
-  notBefore?: Date;
-  notOnOrAfter?: Date;
-  subjectNotOnOrAfter?: Date;
-  assertionId?: string;
-  responseId?: string;
-  sessionIndex?: string;
-  statusCode?: string;
-  subjectConfirmationMethod?: string;
-  omit?: Omittable[];
-  now?: Date;
   /** Sign with another key (e.g. an attacker's) while keeping this IdP's identity. */
   signingKey?: { privateKeyPem: string; certificatePem: string };
 };
