@@ -67,6 +67,19 @@ const settings = {
   clockSkewSeconds: z.number().int().min(0).max(300).nullable(),
 };
 
+/** Where the IdP's metadata comes from (any one of them; the service checks exactly one is given). */
+const idpMetadataSource = {
+  metadataUrl: z.url({ protocol: /^https?$/, error: "Enter an http(s) URL" }).max(2048).optional(),
+  metadataXml: z.string().trim().min(1).max(1_000_000, "Metadata is larger than 1 MB").optional(),
+  manual: z
+    .object({
+      entityId: z.string().trim().min(1, "Required").max(1024),
+      ssoUrl: z.url({ protocol: /^https?$/, error: "Enter an http(s) URL" }).max(2048),
+      certificatePem: pemSchema,
+    })
+    .optional(),
+};
+
 export const connectionCreateSchema = z.object({
   ...settings,
   slug: connectionSlugSchema,
@@ -82,15 +95,7 @@ export const connectionCreateSchema = z.object({
   syncProfileEveryLogin: settings.syncProfileEveryLogin.default(false),
   allowSha1: settings.allowSha1.default(false),
   clockSkewSeconds: settings.clockSkewSeconds.optional(),
-  metadataUrl: z.url({ protocol: /^https?$/, error: "Enter an http(s) URL" }).max(2048).optional(),
-  metadataXml: z.string().trim().min(1).max(1_000_000, "Metadata is larger than 1 MB").optional(),
-  manual: z
-    .object({
-      entityId: z.string().trim().min(1, "Required").max(1024),
-      ssoUrl: z.url({ protocol: /^https?$/, error: "Enter an http(s) URL" }).max(2048),
-      certificatePem: pemSchema,
-    })
-    .optional(),
+  ...idpMetadataSource,
 });
 export type ConnectionCreateInput = z.input<typeof connectionCreateSchema>;
 
@@ -110,15 +115,7 @@ export const connectionUpdateSchema = z.object({
   syncProfileEveryLogin: settings.syncProfileEveryLogin.optional(),
   allowSha1: settings.allowSha1.optional(),
   clockSkewSeconds: settings.clockSkewSeconds.optional(),
-  metadataUrl: z.url({ protocol: /^https?$/, error: "Enter an http(s) URL" }).max(2048).optional(),
-  metadataXml: z.string().trim().min(1).max(1_000_000, "Metadata is larger than 1 MB").optional(),
-  manual: z
-    .object({
-      entityId: z.string().trim().min(1, "Required").max(1024),
-      ssoUrl: z.url({ protocol: /^https?$/, error: "Enter an http(s) URL" }).max(2048),
-      certificatePem: pemSchema,
-    })
-    .optional(),
+  ...idpMetadataSource,
 });
 export type ConnectionUpdateInput = z.input<typeof connectionUpdateSchema>;
 
