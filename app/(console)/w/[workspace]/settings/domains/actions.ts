@@ -7,24 +7,11 @@ import { requireWorkspaceRole } from "@/lib/auth/session";
 import type { Role } from "@/lib/auth/roles";
 import { domainCreateSchema, enforcementModeSchema, type DomainCreateInput, type EnforcementMode } from "@/lib/schemas/domains";
 import { runAction } from "@/lib/server/action-result";
-import { addDomain, listDomains, removeDomain, routeDomain, verifyDomain, type DomainView } from "@/lib/services/domains";
+import { toDomainItem } from "./domain-item";
+import { addDomain, listDomains, removeDomain, routeDomain, verifyDomain } from "@/lib/services/domains";
 import { setBreakGlass, setEnforcement, type EnforcementWarning } from "@/lib/services/sso-enforcement";
 
 const idSchema = z.uuid();
-
-function toItem(d: DomainView): DomainItem {
-  return {
-    id: d.id,
-    domain: d.domain,
-    status: d.status,
-    recordName: d.record.name,
-    recordValue: d.record.value,
-    verifiedAt: d.verifiedAt?.toISOString() ?? null,
-    lastCheckedAt: d.lastCheckedAt?.toISOString() ?? null,
-    lastCheckError: d.lastCheckError,
-    connectionId: d.connectionId,
-  };
-}
 
 /** Every action re-checks the caller's role in this workspace. */
 async function caller(workspace: string, role: Role) {
@@ -35,7 +22,7 @@ async function caller(workspace: string, role: Role) {
 /** Polled by the domains list (live status). */
 export async function listDomainsAction(workspace: string): Promise<DomainItem[]> {
   const { db, workspace: ws } = await requireWorkspaceRole(workspace, "viewer");
-  return (await listDomains(db, ws.id)).map(toItem);
+  return (await listDomains(db, ws.id)).map(toDomainItem);
 }
 
 export async function addDomainAction(workspace: string, input: DomainCreateInput): Promise<ActionResult<{ domain: DomainItem }>> {
@@ -43,7 +30,7 @@ export async function addDomainAction(workspace: string, input: DomainCreateInpu
     const { db, workspace: ws, actor, done } = await caller(workspace, "admin");
     const d = await addDomain(db, ws.id, domainCreateSchema.parse(input).domain, actor);
     done();
-    return { domain: toItem(d) };
+    return { domain: toDomainItem(d) };
   });
 }
 
@@ -51,7 +38,7 @@ export async function verifyDomainAction(workspace: string, id: string): Promise
   return run(async () => {
     const { db, workspace: ws, actor, done } = await caller(workspace, "admin");
     try {
-      return { domain: toItem(await verifyDomain(db, ws.id, idSchema.parse(id), actor)) };
+      return { domain: toDomainItem(await verifyDomain(db, ws.id, idSchema.parse(id), actor)) };
     } finally {
       done();
     }
@@ -63,7 +50,7 @@ export async function routeDomainAction(workspace: string, id: string, connectio
     const { db, workspace: ws, actor, done } = await caller(workspace, "admin");
     const d = await routeDomain(db, ws.id, idSchema.parse(id), connectionId === null ? null : idSchema.parse(connectionId), actor);
     done();
-    return { domain: toItem(d) };
+    return { domain: toDomainItem(d) };
   });
 }
 

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { DomainsPanel } from "@/components/domains/domains-panel";
 import { EnforcementCard } from "@/components/domains/enforcement-card";
 import type { DomainItem } from "@/components/domains/types";
+import { toDomainItem } from "./domain-item";
 import { QueryProvider } from "@/components/providers";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card";
@@ -24,17 +25,7 @@ export default async function DomainsPage({ params }: { params: Promise<{ worksp
     getEnforcement(db, workspace.id, user.id),
     isOwner ? listMembers(db, workspace.id) : Promise.resolve([]),
   ]);
-  const initial: DomainItem[] = domains.map((d) => ({
-    id: d.id,
-    domain: d.domain,
-    status: d.status,
-    recordName: d.record.name,
-    recordValue: d.record.value,
-    verifiedAt: d.verifiedAt?.toISOString() ?? null,
-    lastCheckedAt: d.lastCheckedAt?.toISOString() ?? null,
-    lastCheckError: d.lastCheckError,
-    connectionId: d.connectionId,
-  }));
+  const initial: DomainItem[] = domains.map(toDomainItem);
 
   return (
     <>
