@@ -3,13 +3,29 @@ import nextTs from "eslint-config-next/typescript";
 
 const noDbInApp = {
   patterns: [
-    { group: ["drizzle-orm", "drizzle-orm/*", "@/db", "@/db/*", "postgres", "@electric-sql/*"], message: "app/ renders and routes: go through lib/services." },
+    {
+      group: ["drizzle-orm", "drizzle-orm/*", "@/db", "@/db/*", "postgres", "@electric-sql/*"],
+      message: "app/ renders and routes: go through lib/services.",
+    },
     { group: ["@xmldom/*", "xml-crypto", "@boxyhq/*"], message: "app/ never touches XML: use lib/saml through lib/services." },
   ],
 };
 
 const config = [
-  { ignores: [".next/**", ".next-*/**", "test-results*/**", "node_modules/**", ".data/**", "db/migrations/**", "test-results/**", "playwright-report/**", "e2e/artifacts/**", "next-env.d.ts"] },
+  {
+    ignores: [
+      ".next/**",
+      ".next-*/**",
+      "test-results*/**",
+      "node_modules/**",
+      ".data/**",
+      "db/migrations/**",
+      "test-results/**",
+      "playwright-report/**",
+      "e2e/artifacts/**",
+      "next-env.d.ts",
+    ],
+  },
   ...nextVitals,
   ...nextTs,
   {
@@ -25,7 +41,14 @@ const config = [
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["@/db", "@/db/*", "next", "next/*", "@/lib/env", "@/lib/services/*", "drizzle-orm"], message: "lib/saml is pure protocol code: pass values in." }] },
+        {
+          patterns: [
+            {
+              group: ["@/db", "@/db/*", "next", "next/*", "@/lib/env", "@/lib/services/*", "drizzle-orm"],
+              message: "lib/saml is pure protocol code: pass values in.",
+            },
+          ],
+        },
       ],
     },
   },

@@ -15,7 +15,8 @@ const OWN_CSP_DEV_IDP = new Set(["/dev/idp/sso", "/dev/idp/respond"]);
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const { pathname } = request.nextUrl;
-  const ownCsp = pathname.startsWith("/api/") || pathname.startsWith("/auth/sso/saml/") || OWN_CSP_DEV_IDP.has(pathname.replace(/\/+$/, ""));
+  const ownCsp =
+    pathname.startsWith("/api/") || pathname.startsWith("/auth/sso/saml/") || OWN_CSP_DEV_IDP.has(pathname.replace(/\/+$/, ""));
   const csp = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${isNextDevServer ? " 'unsafe-eval'" : ""}`,

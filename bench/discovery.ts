@@ -37,7 +37,12 @@ export async function benchDiscovery(label: string, handle: DbHandle): Promise<v
   };
 
   let ip = 0;
-  const run = (domain: string) => discoverSso(db, { email: `user@${domain}`, ip: `10.${(ip >> 16) & 255}.${(ip >> 8) & 255}.${ip++ & 255}`, appUrl: "http://localhost:3999" });
+  const run = (domain: string) =>
+    discoverSso(db, {
+      email: `user@${domain}`,
+      ip: `10.${(ip >> 16) & 255}.${(ip >> 8) & 255}.${ip++ & 255}`,
+      appUrl: "http://localhost:3999",
+    });
   // Warm-up, interleaved.
   for (let i = 0; i < 50; i++) for (const d of Object.values(cases)) await run(d);
   const samples: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
@@ -54,6 +59,8 @@ export async function benchDiscovery(label: string, handle: DbHandle): Promise<v
   console.log(`\n${label} — POST /auth/sso/discover use-case (${N} per case, interleaved)`);
   for (const [k, xs] of Object.entries(samples)) {
     const p50 = q(xs, 0.5);
-    console.log(`  ${k.padEnd(9)} p50 ${p50.toFixed(3).padStart(7)} ms   p90 ${q(xs, 0.9).toFixed(3).padStart(7)} ms   p50 vs routed ${(((p50 - base) / base) * 100).toFixed(1).padStart(6)} %`);
+    console.log(
+      `  ${k.padEnd(9)} p50 ${p50.toFixed(3).padStart(7)} ms   p90 ${q(xs, 0.9).toFixed(3).padStart(7)} ms   p50 vs routed ${(((p50 - base) / base) * 100).toFixed(1).padStart(6)} %`,
+    );
   }
 }

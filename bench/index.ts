@@ -26,7 +26,8 @@ function stats(samples: number[], wallMs: number): Stats {
   return { n: s.length, perSecond: (s.length / wallMs) * 1000, p50: q(0.5), p99: q(0.99), mean: s.reduce((a, b) => a + b, 0) / s.length };
 }
 
-const fmt = (s: Stats) => `${s.perSecond.toFixed(0).padStart(6)} /s   p50 ${s.p50.toFixed(2).padStart(7)} ms   p99 ${s.p99.toFixed(2).padStart(7)} ms   (n=${s.n})`;
+const fmt = (s: Stats) =>
+  `${s.perSecond.toFixed(0).padStart(6)} /s   p50 ${s.p50.toFixed(2).padStart(7)} ms   p99 ${s.p99.toFixed(2).padStart(7)} ms   (n=${s.n})`;
 
 async function runBackend(label: string, handle: import("@/db").DbHandle) {
   const { createDevIdp } = await import("@/lib/dev-idp");
@@ -42,10 +43,20 @@ async function runBackend(label: string, handle: import("@/db").DbHandle) {
   const id = randomBytes(3).toString("hex");
   const { workspace } = await createWorkspace(db, { slug: `bench-${id}`, name: "Bench", ownerEmail: `owner@bench-${id}.test` });
   const idp = createDevIdp({ entityId: `https://idp.bench-${id}.test` });
-  const connection = await createConnection(db, workspace.id, { name: "Bench IdP", slug: `bench-${id}`, metadataXml: idp.metadataXml("https://idp.bench.test/sso"), allowIdpInitiated: true }, {});
+  const connection = await createConnection(
+    db,
+    workspace.id,
+    { name: "Bench IdP", slug: `bench-${id}`, metadataXml: idp.metadataXml("https://idp.bench.test/sso"), allowIdpInitiated: true },
+    {},
+  );
   const sp = spValues(appUrl, connection.slug);
   const make = (i: number) =>
-    idp.createResponse({ acsUrl: sp.acsUrl, audience: sp.entityId, nameId: `user${i % USERS}@bench-${id}.test`, attributes: { firstName: "Bench", lastName: `User ${i % USERS}`, groups: ["engineering", "staff"] } });
+    idp.createResponse({
+      acsUrl: sp.acsUrl,
+      audience: sp.entityId,
+      nameId: `user${i % USERS}@bench-${id}.test`,
+      attributes: { firstName: "Bench", lastName: `User ${i % USERS}`, groups: ["engineering", "staff"] },
+    });
 
   // Warm-up: JIT-creates the user pool, so the measured runs are the steady state (returning users).
   for (let i = 0; i < USERS; i++) await consumeSamlResponse(db, { slug: connection.slug, samlResponse: make(i), relayState: null, appUrl });
@@ -97,14 +108,18 @@ async function runBackend(label: string, handle: import("@/db").DbHandle) {
   console.log(`  signature verification only         ${fmt(verify)}`);
   console.log(`  ACS use-case, sequential            ${fmt(acs)}`);
   console.log(`  ACS use-case, ${String(CONCURRENCY).padEnd(2)} concurrent       ${fmt(conc)}`);
-  console.log(`  overhead: ACS p50 / verify p50 = ${(acs.p50 / verify.p50).toFixed(1)}x   (mean ${(acs.mean / verify.mean).toFixed(1)}x; ACS p50 minus verify p50 = ${(acs.p50 - verify.p50).toFixed(2)} ms)`);
+  console.log(
+    `  overhead: ACS p50 / verify p50 = ${(acs.p50 / verify.p50).toFixed(1)}x   (mean ${(acs.mean / verify.mean).toFixed(1)}x; ACS p50 minus verify p50 = ${(acs.p50 - verify.p50).toFixed(2)} ms)`,
+  );
 }
 
 async function main() {
   const { openPglite, openPostgres } = await import("@/db");
   const { postgresReachable, withDatabase } = await import("@/lib/testing/test-db");
   const { testDatabaseBaseUrl } = await import("@/lib/env");
-  console.log(`Gatehouse ACS benchmark — ${N} valid signed responses (RSA-SHA256, assertion signed by the dev IdP; ${USERS} returning users), node ${process.version}, ${os.cpus().length} CPUs`);
+  console.log(
+    `Gatehouse ACS benchmark — ${N} valid signed responses (RSA-SHA256, assertion signed by the dev IdP; ${USERS} returning users), node ${process.version}, ${os.cpus().length} CPUs`,
+  );
 
   const pglite = await openPglite(undefined);
   try {

@@ -35,7 +35,9 @@ describe("real Postgres", () => {
       const url = withDatabase(base, name);
       const instances = await Promise.all([openPostgres(url, { max: 2 }), openPostgres(url, { max: 2 }), openPostgres(url, { max: 2 })]);
       await Promise.all(instances.map((i) => i.migrate()));
-      const [row] = (await instances[0]!.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)) as unknown as Array<{ n: number }>;
+      const [row] = (await instances[0]!.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)) as unknown as Array<{
+        n: number;
+      }>;
       expect(row!.n).toBeGreaterThan(0);
       await createWorkspace(instances[1]!.db, { slug: "multi", name: "Multi", ownerEmail: "m@multi.test" });
       expect(await findWorkspaceBySlug(instances[2]!.db, "multi")).toBeTruthy();

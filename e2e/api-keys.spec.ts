@@ -4,7 +4,11 @@ import { findOrCreateUser } from "../lib/services/users";
 import { expect, signInWithPassword, test } from "./support/fixtures";
 
 test.describe("Settings → API keys", () => {
-  test("an owner creates a key, sees it once, uses it against the API, and revokes it", async ({ page, makeWorkspace, request }, testInfo) => {
+  test("an owner creates a key, sees it once, uses it against the API, and revokes it", async ({
+    page,
+    makeWorkspace,
+    request,
+  }, testInfo) => {
     const ws = await makeWorkspace();
     await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
     await expect(page).toHaveURL(new RegExp(`/w/${ws.slug}/`));

@@ -33,7 +33,16 @@ test("the CLI works while the server runs on the embedded database", async ({ re
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("connections:create");
 
-    const ws = await cli(["workspaces:create", "--slug", "cli-emb", "--name", "CLI Embedded", "--owner-email", "owner@cli-emb.test", "--json"]);
+    const ws = await cli([
+      "workspaces:create",
+      "--slug",
+      "cli-emb",
+      "--name",
+      "CLI Embedded",
+      "--owner-email",
+      "owner@cli-emb.test",
+      "--json",
+    ]);
     expect(ws.code, ws.stdout + ws.stderr).toBe(0);
     expect(ws.json).toMatchObject({ workspace: { slug: "cli-emb" }, owner: { email: "owner@cli-emb.test" } });
 
@@ -41,17 +50,43 @@ test("the CLI works while the server runs on the embedded database", async ({ re
     const md = await request.get(`${appUrl}/dev/idp/metadata`);
     expect(md.status()).toBe(200);
     writeFileSync(path.join(operatorDir, "idp.xml"), await md.text());
-    const created = await cli(["connections:create", "--workspace", "cli-emb", "--name", "Okta", "--slug", "cli-emb-okta", "--metadata-file", "idp.xml", "--json"]);
+    const created = await cli([
+      "connections:create",
+      "--workspace",
+      "cli-emb",
+      "--name",
+      "Okta",
+      "--slug",
+      "cli-emb-okta",
+      "--metadata-file",
+      "idp.xml",
+      "--json",
+    ]);
     expect(created.code, created.stdout + created.stderr).toBe(0);
     expect(created.json).toMatchObject({
-      connection: { slug: "cli-emb-okta", name: "Okta", sp: { entity_id: `${appUrl}/auth/sso/saml/cli-emb-okta`, acs_url: `${appUrl}/auth/sso/saml/cli-emb-okta/acs` } },
+      connection: {
+        slug: "cli-emb-okta",
+        name: "Okta",
+        sp: { entity_id: `${appUrl}/auth/sso/saml/cli-emb-okta`, acs_url: `${appUrl}/auth/sso/saml/cli-emb-okta/acs` },
+      },
     });
     // The server sees what the CLI created.
     const spMetadata = await request.get(`${appUrl}/auth/sso/saml/cli-emb-okta/metadata`);
     expect(spMetadata.status()).toBe(200);
     expect(await spMetadata.text()).toContain(`entityID="${appUrl}/auth/sso/saml/cli-emb-okta"`);
 
-    const missingFile = await cli(["connections:create", "--workspace", "cli-emb", "--name", "X", "--slug", "cli-emb-x", "--metadata-file", "nope.xml", "--json"]);
+    const missingFile = await cli([
+      "connections:create",
+      "--workspace",
+      "cli-emb",
+      "--name",
+      "X",
+      "--slug",
+      "cli-emb-x",
+      "--metadata-file",
+      "nope.xml",
+      "--json",
+    ]);
     expect(missingFile.code).toBe(1);
     expect(missingFile.json).toMatchObject({ error: { code: "VALIDATION_FAILED" } });
 
@@ -96,7 +131,16 @@ test("the CLI works while the server runs on the embedded database", async ({ re
     const local = await cli(["connections:list", "--workspace", "cli-emb", "--json"]);
     expect(local.code, local.stdout + local.stderr).toBe(0);
     expect(local.stdout).toBe(list.stdout);
-    const localTaken = await cli(["workspaces:create", "--slug", "cli-emb", "--name", "Again", "--owner-email", "x@cli-emb.test", "--json"]);
+    const localTaken = await cli([
+      "workspaces:create",
+      "--slug",
+      "cli-emb",
+      "--name",
+      "Again",
+      "--owner-email",
+      "x@cli-emb.test",
+      "--json",
+    ]);
     expect(localTaken.code).toBe(1);
     expect(localTaken.json).toMatchObject({ error: { code: "SLUG_TAKEN" } });
 

@@ -35,11 +35,13 @@ async function startLoopbackIdp(user: { email: string; firstName: string; lastNa
         attributes: { email: user.email, firstName: user.firstName, lastName: user.lastName, groups: user.groups },
       });
       const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(
-        `<!doctype html><title>Loopback IdP</title><h1>Loopback IdP</h1><p>Signing in ${esc(user.email)}</p>` +
-          `<form method="post" action="${esc(request.acsUrl!)}"><input type="hidden" name="SAMLResponse" value="${esc(samlResponse)}">` +
-          `<input type="hidden" name="RelayState" value="${esc(request.relayState ?? "")}"><button type="submit">Continue</button></form>`,
-      );
+      res
+        .writeHead(200, { "content-type": "text/html; charset=utf-8" })
+        .end(
+          `<!doctype html><title>Loopback IdP</title><h1>Loopback IdP</h1><p>Signing in ${esc(user.email)}</p>` +
+            `<form method="post" action="${esc(request.acsUrl!)}"><input type="hidden" name="SAMLResponse" value="${esc(samlResponse)}">` +
+            `<input type="hidden" name="RelayState" value="${esc(request.relayState ?? "")}"><button type="submit">Continue</button></form>`,
+        );
       return;
     }
     res.writeHead(404).end();
@@ -51,9 +53,17 @@ async function startLoopbackIdp(user: { email: string; firstName: string; lastNa
 }
 
 test.describe("SSO console", () => {
-  test("guided Okta setup by metadata XML: SP values in Okta's words, preview, test sign-in, role mapping, conflict-safe edits, delete", async ({ page, makeWorkspace }, testInfo) => {
+  test("guided Okta setup by metadata XML: SP values in Okta's words, preview, test sign-in, role mapping, conflict-safe edits, delete", async ({
+    page,
+    makeWorkspace,
+  }, testInfo) => {
     const ws = await makeWorkspace({ name: "Console Co" });
-    const idp = await startLoopbackIdp({ email: `ada@${ws.slug}.test`, firstName: "Ada", lastName: "Lovelace", groups: ["Everyone", "Engineering"] });
+    const idp = await startLoopbackIdp({
+      email: `ada@${ws.slug}.test`,
+      firstName: "Ada",
+      lastName: "Lovelace",
+      groups: ["Everyone", "Engineering"],
+    });
     try {
       await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
       await page.waitForURL(/\/w\//);
@@ -130,7 +140,10 @@ test.describe("SSO console", () => {
       // Event log → detail.
       await page.reload();
       await page.locator("#events").scrollIntoViewIfNeeded();
-      await page.getByRole("link", { name: /^Details/ }).first().click();
+      await page
+        .getByRole("link", { name: /^Details/ })
+        .first()
+        .click();
       await expect(page.getByText("Test mode: no session, nobody provisioned")).toBeVisible();
       await page.goBack();
 
@@ -254,7 +267,10 @@ test.describe("SSO console", () => {
     await janePage.waitForURL(/\/login/);
 
     // 9. Password sign-in for that email is refused, even with the right password.
-    await db.update(users).set({ passwordHash: await hashPassword("jane-correct-password") }).where(eq(users.email, jane));
+    await db
+      .update(users)
+      .set({ passwordHash: await hashPassword("jane-correct-password") })
+      .where(eq(users.email, jane));
     await janePage.goto("/login?password=1");
     await janePage.getByLabel("Work email").fill(jane);
     await janePage.getByRole("button", { name: "Continue", exact: true }).click();

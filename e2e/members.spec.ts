@@ -26,11 +26,13 @@ async function startLoopbackIdp(user: IdpUser) {
       nameId: user.email,
       attributes: { email: user.email, firstName: user.firstName, lastName: user.lastName, groups: user.groups },
     });
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(
-      `<!doctype html><title>Loopback IdP</title><h1>Loopback IdP</h1><p>Signing in ${esc(user.email)}</p>` +
-        `<form method="post" action="${esc(request.acsUrl!)}"><input type="hidden" name="SAMLResponse" value="${esc(samlResponse)}">` +
-        `<input type="hidden" name="RelayState" value="${esc(request.relayState ?? "")}"><button type="submit">Continue</button></form>`,
-    );
+    res
+      .writeHead(200, { "content-type": "text/html; charset=utf-8" })
+      .end(
+        `<!doctype html><title>Loopback IdP</title><h1>Loopback IdP</h1><p>Signing in ${esc(user.email)}</p>` +
+          `<form method="post" action="${esc(request.acsUrl!)}"><input type="hidden" name="SAMLResponse" value="${esc(samlResponse)}">` +
+          `<input type="hidden" name="RelayState" value="${esc(request.relayState ?? "")}"><button type="submit">Continue</button></form>`,
+      );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const ssoUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sso`;
@@ -42,7 +44,14 @@ async function setUpConnection(request: APIRequestContext, apiKey: string, slug:
   const headers = { authorization: `Bearer ${apiKey}` };
   const created = await request.post("/api/v1/connections", {
     headers,
-    data: { name: "Members IdP", slug, idp_type: "okta", metadata_xml: metadataXml, default_role: "viewer", apply_mapping_every_login: true },
+    data: {
+      name: "Members IdP",
+      slug,
+      idp_type: "okta",
+      metadata_xml: metadataXml,
+      default_role: "viewer",
+      apply_mapping_every_login: true,
+    },
   });
   expect(created.status(), await created.text()).toBe(201);
   const connection = (await created.json()).data as { id: string };
@@ -66,7 +75,14 @@ async function signInWithSso(browser: Browser, baseURL: string, slug: string, wo
 }
 
 test.describe("members, role mapping and removal", () => {
-  test("an IdP group mapped to admin shows as admin after SSO sign-in; removal ends the live session at once", async ({ page, browser, request, db, makeWorkspace, state }) => {
+  test("an IdP group mapped to admin shows as admin after SSO sign-in; removal ends the live session at once", async ({
+    page,
+    browser,
+    request,
+    db,
+    makeWorkspace,
+    state,
+  }) => {
     const ws = await makeWorkspace({ name: "Mapped Co" });
     const { secret } = await createApiKey(db, ws.id, { name: "e2e" }, { userId: null });
     const email = `ada@${ws.slug}.test`;
@@ -112,7 +128,13 @@ test.describe("members, role mapping and removal", () => {
     }
   });
 
-  test("leaving the IdP group demotes at the next sign-in when mapping applies on every sign-in", async ({ browser, request, db, makeWorkspace, state }) => {
+  test("leaving the IdP group demotes at the next sign-in when mapping applies on every sign-in", async ({
+    browser,
+    request,
+    db,
+    makeWorkspace,
+    state,
+  }) => {
     const ws = await makeWorkspace({ name: "Demote Co" });
     const { secret } = await createApiKey(db, ws.id, { name: "e2e" }, { userId: null });
     const email = `bo@${ws.slug}.test`;
@@ -134,7 +156,12 @@ test.describe("members, role mapping and removal", () => {
     }
   });
 
-  test("an owner invites by email, the link is shown to copy, and the invitee signs up with a password", async ({ page, browser, makeWorkspace, state }) => {
+  test("an owner invites by email, the link is shown to copy, and the invitee signs up with a password", async ({
+    page,
+    browser,
+    makeWorkspace,
+    state,
+  }) => {
     const ws = await makeWorkspace({ name: "Invite Co" });
     const email = `ivy@${ws.slug}.test`;
     await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);

@@ -45,14 +45,18 @@ test.describe("SAML round trips through the built-in IdP", () => {
   });
 
   test("a replayed POST of the same response shows the SAML_REPLAY error page", async ({ page, request }) => {
-    const res = await request.post("/dev/idp/respond", { form: { slug: "demo-idp", email: uniqueEmail("replay", "acme.test"), first_name: "Re", last_name: "Play", groups: "" } });
+    const res = await request.post("/dev/idp/respond", {
+      form: { slug: "demo-idp", email: uniqueEmail("replay", "acme.test"), first_name: "Re", last_name: "Play", groups: "" },
+    });
     const html = await res.text();
     const samlResponse = /name="SAMLResponse" value="([^"]*)"/.exec(html)![1]!;
     const acs = /action="([^"]*)"/.exec(html)![1]!;
     const post = async () => {
       // From a blank page: writing over the console while it still hydrates would let React re-render it.
       await page.goto("about:blank");
-      await page.setContent(`<form method="post" action="${acs}"><input type="hidden" name="SAMLResponse" value="${samlResponse}"><button>Post</button></form>`);
+      await page.setContent(
+        `<form method="post" action="${acs}"><input type="hidden" name="SAMLResponse" value="${samlResponse}"><button>Post</button></form>`,
+      );
       await page.getByRole("button", { name: "Post" }).click();
     };
     await post();

@@ -19,7 +19,8 @@ const VIEWPORTS = [
 /** Screenshot + accessibility check of the page as it is now. */
 async function capture(page: Page, testInfo: TestInfo, name: string) {
   // Toasts were seen when they appeared; out of the way here, so they hide nothing in the full-page shot.
-  for (const dismiss of await page.getByRole("button", { name: "Dismiss notification" }).all()) await dismiss.click({ timeout: 1_000 }).catch(() => {});
+  for (const dismiss of await page.getByRole("button", { name: "Dismiss notification" }).all())
+    await dismiss.click({ timeout: 1_000 }).catch(() => {});
   // From the top, so the sticky header is where a person sees it.
   await page.evaluate(async () => {
     window.scrollTo(0, 0);
@@ -40,7 +41,11 @@ async function capture(page: Page, testInfo: TestInfo, name: string) {
 async function startLoopbackIdp() {
   // A long, realistic entity ID (Okta's look like this) to catch layouts that do not wrap.
   const idp = createDevIdp({ entityId: "http://www.okta.com/exk1a2b3c4d5e6f7g8h9i0j1k2l3m4n5o6p7q8r9s0t1u2v3w4x5y6z7/loopback" });
-  const state = { mode: "ok" as "ok" | "wrong-audience", email: "ada.lovelace@example.test", groups: ["Everyone", "Engineering", "gatehouse-admins"] };
+  const state = {
+    mode: "ok" as "ok" | "wrong-audience",
+    email: "ada.lovelace@example.test",
+    groups: ["Everyone", "Engineering", "gatehouse-admins"],
+  };
   const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -57,11 +62,13 @@ async function startLoopbackIdp() {
         nameId: state.email,
         attributes: { email: state.email, firstName: "Ada", lastName: "Lovelace", groups: state.groups },
       });
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(
-        `<!doctype html><html lang="en"><title>Loopback IdP</title><h1>Loopback IdP</h1><p>Signing in ${esc(state.email)}</p>` +
-          `<form method="post" action="${esc(request.acsUrl!)}"><input type="hidden" name="SAMLResponse" value="${esc(samlResponse)}">` +
-          `<input type="hidden" name="RelayState" value="${esc(request.relayState ?? "")}"><button type="submit">Continue</button></form>`,
-      );
+      res
+        .writeHead(200, { "content-type": "text/html; charset=utf-8" })
+        .end(
+          `<!doctype html><html lang="en"><title>Loopback IdP</title><h1>Loopback IdP</h1><p>Signing in ${esc(state.email)}</p>` +
+            `<form method="post" action="${esc(request.acsUrl!)}"><input type="hidden" name="SAMLResponse" value="${esc(samlResponse)}">` +
+            `<input type="hidden" name="RelayState" value="${esc(request.relayState ?? "")}"><button type="submit">Continue</button></form>`,
+        );
       return;
     }
     res.writeHead(404).end();
@@ -140,11 +147,16 @@ for (const vp of VIEWPORTS) {
       const html = await res.text();
       const samlResponse = /name="SAMLResponse" value="([^"]*)"/.exec(html)![1]!;
       const acs = /action="([^"]*)"/.exec(html)![1]!;
-      const context = await page.context().browser()!.newContext({ baseURL: state.baseURL, viewport: { width: vp.width, height: vp.height } });
+      const context = await page
+        .context()
+        .browser()!
+        .newContext({ baseURL: state.baseURL, viewport: { width: vp.width, height: vp.height } });
       const fresh = await context.newPage();
       for (let i = 0; i < 2; i++) {
         await fresh.goto("about:blank");
-        await fresh.setContent(`<form method="post" action="${acs}"><input type="hidden" name="SAMLResponse" value="${samlResponse}"><button>Post</button></form>`);
+        await fresh.setContent(
+          `<form method="post" action="${acs}"><input type="hidden" name="SAMLResponse" value="${samlResponse}"><button>Post</button></form>`,
+        );
         await fresh.getByRole("button", { name: "Post" }).click();
         await fresh.waitForLoadState();
       }
@@ -153,7 +165,11 @@ for (const vp of VIEWPORTS) {
       await context.close();
     });
 
-    test("SSO console: empty state, guided setup for Okta, Entra and Google, test results, connection page, event detail", async ({ page, makeWorkspace, state }, testInfo) => {
+    test("SSO console: empty state, guided setup for Okta, Entra and Google, test results, connection page, event detail", async ({
+      page,
+      makeWorkspace,
+      state,
+    }, testInfo) => {
       test.setTimeout(420_000);
       const ws = await makeWorkspace({ name: "Screenshot Industries International" });
       const idp = await startLoopbackIdp();
@@ -253,7 +269,10 @@ for (const vp of VIEWPORTS) {
 
         // A real (not test) sign-in that fails: the SAML error page, then its event in the log.
         idp.state.mode = "wrong-audience";
-        const stranger = await page.context().browser()!.newContext({ baseURL: state.baseURL, viewport: { width: vp.width, height: vp.height } });
+        const stranger = await page
+          .context()
+          .browser()!
+          .newContext({ baseURL: state.baseURL, viewport: { width: vp.width, height: vp.height } });
         const strangerPage = await stranger.newPage();
         await strangerPage.goto(`/auth/sso/saml/${ws.slug}-okta/login`);
         await strangerPage.getByRole("button", { name: "Continue" }).click();
@@ -274,7 +293,10 @@ for (const vp of VIEWPORTS) {
       }
     });
 
-    test("guided setup for Entra and Google: step 1, the values in their own words, metadata step", async ({ page, makeWorkspace }, testInfo) => {
+    test("guided setup for Entra and Google: step 1, the values in their own words, metadata step", async ({
+      page,
+      makeWorkspace,
+    }, testInfo) => {
       test.setTimeout(300_000);
       const ws = await makeWorkspace({ name: "Setup Co" });
       await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
@@ -297,7 +319,12 @@ for (const vp of VIEWPORTS) {
       }
     });
 
-    test("domains, members and invitations, API keys, API reference, audit log", async ({ page, browser, makeWorkspace, state }, testInfo) => {
+    test("domains, members and invitations, API keys, API reference, audit log", async ({
+      page,
+      browser,
+      makeWorkspace,
+      state,
+    }, testInfo) => {
       test.setTimeout(420_000);
       const ws = await makeWorkspace({ name: "Domain Holdings" });
       const corp = `corp-${ws.slug}-${vp.width}.test`;

@@ -74,9 +74,7 @@ export function resetEnvForTests(): void {
 }
 
 export function loadEnv(source: Record<string, string | undefined>): AppEnv {
-  const raw = Object.fromEntries(
-    Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
-  );
+  const raw = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -99,9 +97,7 @@ export function loadEnv(source: Record<string, string | undefined>): AppEnv {
   const secrets = isProduction ? undefined : devSecrets(dataDir);
   const appUrl = (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
   const keyText = e.ENCRYPTION_KEY ?? secrets!.encryptionKey;
-  const encryptionKey = /^[0-9a-fA-F]{64}$/.test(keyText)
-    ? Buffer.from(keyText, "hex")
-    : Buffer.from(keyText, "base64");
+  const encryptionKey = /^[0-9a-fA-F]{64}$/.test(keyText) ? Buffer.from(keyText, "hex") : Buffer.from(keyText, "base64");
 
   return {
     appEnv,
@@ -112,13 +108,13 @@ export function loadEnv(source: Record<string, string | undefined>): AppEnv {
     dataDir,
     authSecret: e.AUTH_SECRET ?? secrets!.authSecret,
     encryptionKey,
-    dnsServers: e.DNS_SERVERS?.split(",").map((s) => s.trim()).filter(Boolean),
+    dnsServers: e.DNS_SERVERS?.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
     trustProxy: e.TRUST_PROXY === "true",
     samlClockSkewSeconds: e.SAML_CLOCK_SKEW_SECONDS,
     metadataTtlSeconds: e.METADATA_TTL_SECONDS,
-    allowPrivateMetadataUrls: e.ALLOW_PRIVATE_METADATA_URLS
-      ? e.ALLOW_PRIVATE_METADATA_URLS === "true"
-      : !isProduction,
+    allowPrivateMetadataUrls: e.ALLOW_PRIVATE_METADATA_URLS ? e.ALLOW_PRIVATE_METADATA_URLS === "true" : !isProduction,
     secureCookies: appUrl.startsWith("https://"),
     logLevel: e.LOG_LEVEL,
   };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { IDP_CATALOGUE, IDP_TYPES, formatSpValue, getIdp, listIdps, suggestSlug } from "./idp-catalogue";
 
-const label = (type: keyof typeof IDP_CATALOGUE, key: string) => IDP_CATALOGUE[type].spFields.filter((f) => f.key === key).map((f) => f.label);
+const label = (type: keyof typeof IDP_CATALOGUE, key: string) =>
+  IDP_CATALOGUE[type].spFields.filter((f) => f.key === key).map((f) => f.label);
 
 describe("idp catalogue", () => {
   it("offers the eight IdPs of the picker in order, the test IdP only on request", () => {
@@ -29,7 +30,8 @@ describe("idp catalogue", () => {
       expect(e.attributes.find((a) => a.purpose === "email")?.required).toBe(true);
       expect(e.attributes.map((a) => a.purpose).sort()).toEqual(["email", "firstName", "groups", "lastName"]);
       expect(e.attributes.find((a) => a.purpose === "groups")?.name).toBe(e.defaultGroupsAttribute);
-      for (const step of [e.createApp, e.spFieldsScreen, e.attributesScreen, e.assignUsers]) expect(step.menuPath.length).toBeGreaterThan(0);
+      for (const step of [e.createApp, e.spFieldsScreen, e.attributesScreen, e.assignUsers])
+        expect(step.menuPath.length).toBeGreaterThan(0);
       expect(e.metadata.hint).toBeTruthy();
       if (e.metadata.offersUrl) expect(e.metadata.urlLabel).toBeTruthy();
     }

@@ -84,7 +84,11 @@ const okta: IdpEntry = {
   spFields: [
     { key: "acsUrl", label: "Single sign-on URL", note: "Leave “Use this for Recipient URL and Destination URL” checked." },
     { key: "entityId", label: "Audience URI (SP Entity ID)" },
-    { key: "certificate", label: "Signature Certificate", note: "Under “Show Advanced Settings”: upload this certificate so Okta accepts our signed AuthnRequests." },
+    {
+      key: "certificate",
+      label: "Signature Certificate",
+      note: "Under “Show Advanced Settings”: upload this certificate so Okta accepts our signed AuthnRequests.",
+    },
   ],
   nameId: "Name ID format “EmailAddress”, Application username “Email”.",
   attributesScreen: {
@@ -140,7 +144,8 @@ const entra: IdpEntry = {
     { key: "acsUrl", label: "Reply URL (Assertion Consumer Service URL)", note: "Tick “Default” beside it." },
     { key: "loginUrl", label: "Sign on URL (Optional)", note: "Makes the My Apps tile start a sign-in from Gatehouse." },
   ],
-  nameId: "Attributes & Claims → “Unique User Identifier (Name ID)”: Name identifier format “Email address”, Source attribute “user.mail” (or user.userprincipalname when it is the email).",
+  nameId:
+    "Attributes & Claims → “Unique User Identifier (Name ID)”: Name identifier format “Email address”, Source attribute “user.mail” (or user.userprincipalname when it is the email).",
   attributesScreen: {
     title: "Attributes & Claims",
     menuPath: ["Enterprise applications", "your app", "Single sign-on", "Attributes & Claims", "Edit"],
@@ -153,7 +158,12 @@ const entra: IdpEntry = {
     { name: `${ENTRA_CLAIM}/emailaddress`, source: "user.mail (default claim)", purpose: "email", required: true },
     { name: `${ENTRA_CLAIM}/givenname`, source: "user.givenname (default claim)", purpose: "firstName", required: false },
     { name: `${ENTRA_CLAIM}/surname`, source: "user.surname (default claim)", purpose: "lastName", required: false },
-    { name: "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups", source: "Add a group claim → Group ID", purpose: "groups", required: false },
+    {
+      name: "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+      source: "Add a group claim → Group ID",
+      purpose: "groups",
+      required: false,
+    },
   ],
   defaultGroupsAttribute: "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
   metadata: {
@@ -186,7 +196,11 @@ const google: IdpEntry = {
   spFieldsScreen: {
     title: "Service provider details",
     menuPath: ["Add custom SAML app", "Service provider details"],
-    instructions: ["Paste the values below.", "Name ID format: EMAIL. Name ID: Basic Information › Primary email.", "Leave “Signed response” unticked (Google signs the assertion)."],
+    instructions: [
+      "Paste the values below.",
+      "Name ID format: EMAIL. Name ID: Basic Information › Primary email.",
+      "Leave “Signed response” unticked (Google signs the assertion).",
+    ],
   },
   spFields: [
     { key: "acsUrl", label: "ACS URL" },
@@ -217,7 +231,9 @@ const google: IdpEntry = {
   assignUsers: {
     title: "Turn the app on",
     menuPath: ["Apps", "Web and mobile apps", "your app", "User access"],
-    instructions: ["Set “Service status” to ON for everyone, or for the organizational units / groups who may sign in. It can take a few minutes to apply."],
+    instructions: [
+      "Set “Service status” to ON for everyone, or for the organizational units / groups who may sign in. It can take a few minutes to apply.",
+    ],
   },
 };
 
@@ -337,7 +353,10 @@ const ping: IdpEntry = {
   spFieldsScreen: {
     title: "SAML Configuration",
     menuPath: ["Applications", "your app", "Configuration", "Edit"],
-    instructions: ["Paste the values below.", "Subject NameID Format: urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress. Signing: Sign Assertion, RSA_SHA256."],
+    instructions: [
+      "Paste the values below.",
+      "Subject NameID Format: urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress. Signing: Sign Assertion, RSA_SHA256.",
+    ],
   },
   spFields: [
     { key: "acsUrl", label: "ACS URLs" },
@@ -392,22 +411,32 @@ const auth0: IdpEntry = {
   },
   spFields: [
     { key: "acsUrl", label: "Application Callback URL" },
-    { key: "entityId", label: "audience (Settings JSON)", note: "Also set \"recipient\" and \"destination\" to the ACS URL if you set them at all." },
+    {
+      key: "entityId",
+      label: "audience (Settings JSON)",
+      note: 'Also set "recipient" and "destination" to the ACS URL if you set them at all.',
+    },
   ],
-  nameId: "Settings JSON: \"nameIdentifierFormat\": \"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress\", \"nameIdentifierProbes\": [\"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress\"].",
+  nameId:
+    'Settings JSON: "nameIdentifierFormat": "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress", "nameIdentifierProbes": ["http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"].',
   attributesScreen: {
     title: "Settings JSON “mappings”",
     menuPath: ["Applications", "your app", "Addons", "SAML2 Web App", "Settings"],
     instructions: [
-      "Add a \"mappings\" object: {\"email\": \"email\", \"given_name\": \"firstName\", \"family_name\": \"lastName\"}.",
+      'Add a "mappings" object: {"email": "email", "given_name": "firstName", "family_name": "lastName"}.',
       "Groups come from an Action or the Authorization extension; they arrive as http://schemas.xmlsoap.org/claims/Group.",
     ],
   },
   attributes: [
-    { name: "email", source: "mappings: \"email\": \"email\"", purpose: "email", required: true },
-    { name: "firstName", source: "mappings: \"given_name\": \"firstName\"", purpose: "firstName", required: false },
-    { name: "lastName", source: "mappings: \"family_name\": \"lastName\"", purpose: "lastName", required: false },
-    { name: "http://schemas.xmlsoap.org/claims/Group", source: "groups (Action / Authorization extension)", purpose: "groups", required: false },
+    { name: "email", source: 'mappings: "email": "email"', purpose: "email", required: true },
+    { name: "firstName", source: 'mappings: "given_name": "firstName"', purpose: "firstName", required: false },
+    { name: "lastName", source: 'mappings: "family_name": "lastName"', purpose: "lastName", required: false },
+    {
+      name: "http://schemas.xmlsoap.org/claims/Group",
+      source: "groups (Action / Authorization extension)",
+      purpose: "groups",
+      required: false,
+    },
   ],
   defaultGroupsAttribute: "http://schemas.xmlsoap.org/claims/Group",
   metadata: {
@@ -465,7 +494,11 @@ const other: IdpEntry = {
     where: ["Your IdP", "SAML / federation metadata"],
     hint: "A metadata URL keeps certificates current; otherwise paste the XML, or enter entity ID, SSO URL and certificate by hand.",
   },
-  assignUsers: { title: "Give access", menuPath: ["Your IdP", "app assignments"], instructions: ["Allow the users or groups who may sign in."] },
+  assignUsers: {
+    title: "Give access",
+    menuPath: ["Your IdP", "app assignments"],
+    instructions: ["Allow the users or groups who may sign in."],
+  },
 };
 
 const dev: IdpEntry = {
@@ -475,8 +508,16 @@ const dev: IdpEntry = {
   monogram: "T",
   color: "#7c3aed",
   tagline: "Gatehouse's own test identity provider (development only): try SSO end to end in a minute.",
-  createApp: { title: "Nothing to create", menuPath: ["Gatehouse", "/dev/idp"], instructions: ["The test IdP accepts any service provider; nothing to register."] },
-  spFieldsScreen: { title: "Nothing to paste", menuPath: ["Gatehouse", "/dev/idp"], instructions: ["The test IdP reads the ACS URL from the AuthnRequest."] },
+  createApp: {
+    title: "Nothing to create",
+    menuPath: ["Gatehouse", "/dev/idp"],
+    instructions: ["The test IdP accepts any service provider; nothing to register."],
+  },
+  spFieldsScreen: {
+    title: "Nothing to paste",
+    menuPath: ["Gatehouse", "/dev/idp"],
+    instructions: ["The test IdP reads the ACS URL from the AuthnRequest."],
+  },
   metadata: {
     offersUrl: true,
     urlLabel: "Metadata URL",

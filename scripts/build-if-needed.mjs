@@ -17,7 +17,15 @@ function sourceStamp(root) {
     }
   };
   for (const d of ["app", "components", "lib", "db", "public"]) walk(path.join(root, d));
-  for (const f of ["package-lock.json", "next.config.mjs", "tailwind.config.ts", "postcss.config.mjs", "proxy.ts", "instrumentation.ts", "tsconfig.json"]) {
+  for (const f of [
+    "package-lock.json",
+    "next.config.mjs",
+    "tailwind.config.ts",
+    "postcss.config.mjs",
+    "proxy.ts",
+    "instrumentation.ts",
+    "tsconfig.json",
+  ]) {
     const p = path.join(root, f);
     if (existsSync(p)) h.update(`${f}:${statSync(p).mtimeMs}\n`);
   }

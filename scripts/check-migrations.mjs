@@ -14,10 +14,15 @@ cpSync("db/migrations", out, { recursive: true });
 const countSql = () => readdirSync(out).filter((f) => f.endsWith(".sql")).length;
 const before = countSql();
 const config = path.join(scratch, "drizzle.config.mjs");
-writeFileSync(config, `export default { dialect: "postgresql", schema: "./db/schema.ts", out: ${JSON.stringify(`./${out}`)}, casing: "snake_case", strict: true };\n`);
+writeFileSync(
+  config,
+  `export default { dialect: "postgresql", schema: "./db/schema.ts", out: ${JSON.stringify(`./${out}`)}, casing: "snake_case", strict: true };\n`,
+);
 let failed = false;
 try {
-  const r = spawnSync(process.execPath, ["node_modules/drizzle-kit/bin.cjs", "generate", "--config", config, "--name", "check"], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["node_modules/drizzle-kit/bin.cjs", "generate", "--config", config, "--name", "check"], {
+    encoding: "utf8",
+  });
   const output = `${r.stdout}\n${r.stderr}`;
   // drizzle-kit can print an error and still exit 0: treat any error output as a failure.
   if (r.status !== 0 || /\bError\b|ENOENT/.test(output)) {

@@ -34,7 +34,12 @@ const METHOD_STYLE: Record<string, string> = {
 /** `code` and **bold** in the document's text. */
 function inline(text: string): ReactNode[] {
   return text.split(/(`[^`]+`|\*\*[^*]+\*\*)/g).map((part, i) => {
-    if (part.startsWith("`") && part.endsWith("`")) return <code key={i} className="rounded bg-slate-100 px-1 text-[0.85em]">{part.slice(1, -1)}</code>;
+    if (part.startsWith("`") && part.endsWith("`"))
+      return (
+        <code key={i} className="rounded bg-slate-100 px-1 text-[0.85em]">
+          {part.slice(1, -1)}
+        </code>
+      );
     if (part.startsWith("**") && part.endsWith("**")) return <strong key={i}>{part.slice(2, -2)}</strong>;
     return <Fragment key={i}>{part}</Fragment>;
   });
@@ -52,7 +57,10 @@ function Paragraphs({ text }: { text?: string }) {
 }
 
 function anchor(method: string, path: string): string {
-  return `${method}-${path}`.replace(/[^a-zA-Z0-9]+/g, "-").replace(/-+$/, "").toLowerCase();
+  return `${method}-${path}`
+    .replace(/[^a-zA-Z0-9]+/g, "-")
+    .replace(/-+$/, "")
+    .toLowerCase();
 }
 
 function FieldTable({ rows, caption }: { rows: FieldRow[]; caption: string }) {
@@ -63,9 +71,15 @@ function FieldTable({ rows, caption }: { rows: FieldRow[]; caption: string }) {
         <caption className="py-1 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">{caption}</caption>
         <thead>
           <tr className="text-left text-slate-500">
-            <th scope="col" className="py-1.5 pr-4 font-medium">Field</th>
-            <th scope="col" className="py-1.5 pr-4 font-medium">Type</th>
-            <th scope="col" className="py-1.5 font-medium">Notes</th>
+            <th scope="col" className="py-1.5 pr-4 font-medium">
+              Field
+            </th>
+            <th scope="col" className="py-1.5 pr-4 font-medium">
+              Type
+            </th>
+            <th scope="col" className="py-1.5 font-medium">
+              Notes
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -73,10 +87,18 @@ function FieldTable({ rows, caption }: { rows: FieldRow[]; caption: string }) {
             <tr key={r.path} className="align-top">
               <td className="py-1.5 pr-4 font-mono text-slate-900">
                 {r.path}
-                {r.required && <span className="ml-1 text-red-600" title="required">*</span>}
+                {r.required && (
+                  <span className="ml-1 text-red-600" title="required">
+                    *
+                  </span>
+                )}
               </td>
               <td className="max-w-xs break-words py-1.5 pr-4 font-mono text-slate-600">{r.type}</td>
-              <td className="py-1.5 text-slate-600">{r.notes.map((n, i) => <div key={i}>{inline(n)}</div>)}</td>
+              <td className="py-1.5 text-slate-600">
+                {r.notes.map((n, i) => (
+                  <div key={i}>{inline(n)}</div>
+                ))}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -85,7 +107,17 @@ function FieldTable({ rows, caption }: { rows: FieldRow[]; caption: string }) {
   );
 }
 
-function OperationCard({ method, path, op, schemas }: { method: string; path: string; op: Operation; schemas: Record<string, JsonSchema> }) {
+function OperationCard({
+  method,
+  path,
+  op,
+  schemas,
+}: {
+  method: string;
+  path: string;
+  op: Operation;
+  schemas: Record<string, JsonSchema>;
+}) {
   const params: FieldRow[] = (op.parameters ?? []).map((p) => ({
     path: `${p.name}`,
     type: `${p.in}: ${flattenType(p.schema)}`,
@@ -156,7 +188,11 @@ export function ApiReference({ doc }: { doc: OpenApiDoc }) {
                   .filter((o) => o.tag === tag)
                   .map((o) => (
                     <li key={`${o.method} ${o.path}`}>
-                      <a href={`#${anchor(o.method, o.path)}`} title={`${o.method.toUpperCase()} ${o.path}`} className="block truncate rounded px-1 py-0.5 font-mono text-xs text-slate-700 hover:bg-slate-100">
+                      <a
+                        href={`#${anchor(o.method, o.path)}`}
+                        title={`${o.method.toUpperCase()} ${o.path}`}
+                        className="block truncate rounded px-1 py-0.5 font-mono text-xs text-slate-700 hover:bg-slate-100"
+                      >
                         <span className="uppercase text-slate-500">{o.method}</span> {o.path.replace("/api/v1", "")}
                       </a>
                     </li>

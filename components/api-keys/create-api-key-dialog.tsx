@@ -72,13 +72,14 @@ export function CreateApiKeyDialog({ workspace }: { workspace: string }) {
           {created ? (
             <div className="space-y-4">
               <div role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
-                <strong>Copy this key now.</strong> It is shown only once: Gatehouse stores only a hash and cannot show it again.
-                If you lose it, revoke it and create a new one.
+                <strong>Copy this key now.</strong> It is shown only once: Gatehouse stores only a hash and cannot show it again. If you
+                lose it, revoke it and create a new one.
               </div>
               <CopyField label={`API key “${created.name}”`} value={created.secret} id={`${uid}-key`} />
               <p className="text-xs text-slate-500">
-                Send it as <code className="rounded bg-slate-100 px-1 text-slate-800">Authorization: Bearer {created.secret.slice(0, 14)}…</code>. It can do
-                everything an admin can do in this workspace through the REST API.
+                Send it as{" "}
+                <code className="rounded bg-slate-100 px-1 text-slate-800">Authorization: Bearer {created.secret.slice(0, 14)}…</code>. It
+                can do everything an admin can do in this workspace through the REST API.
               </p>
               <div className="flex justify-end">
                 <Button type="button" onClick={close} autoFocus>

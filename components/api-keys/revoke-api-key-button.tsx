@@ -28,7 +28,13 @@ export function RevokeApiKeyButton({ workspace, id, name, prefix }: { workspace:
 
   return (
     <>
-      <Button type="button" variant="secondary" size="sm" onClick={() => dialogRef.current?.showModal()} aria-label={`Revoke API key ${name}`}>
+      <Button
+        type="button"
+        variant="secondary"
+        size="sm"
+        onClick={() => dialogRef.current?.showModal()}
+        aria-label={`Revoke API key ${name}`}
+      >
         Revoke
       </Button>
       <dialog ref={dialogRef} aria-labelledby={titleId} className="w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
@@ -37,7 +43,8 @@ export function RevokeApiKeyButton({ workspace, id, name, prefix }: { workspace:
             Revoke “{name}”?
           </h2>
           <p className="text-sm text-slate-600">
-            Requests with <code className="rounded bg-slate-100 px-1 text-slate-800">{prefix}…</code> will fail with 401 immediately. This cannot be undone.
+            Requests with <code className="rounded bg-slate-100 px-1 text-slate-800">{prefix}…</code> will fail with 401 immediately. This
+            cannot be undone.
           </p>
           {error && (
             <p role="alert" className="text-sm text-red-600">

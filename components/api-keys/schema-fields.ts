@@ -25,7 +25,11 @@ export type JsonSchema = {
 
 export type FieldRow = { path: string; type: string; required: boolean; notes: string[] };
 
-export function resolveRef(schema: JsonSchema | undefined, schemas: Record<string, JsonSchema>, seen = new Set<string>()): JsonSchema | undefined {
+export function resolveRef(
+  schema: JsonSchema | undefined,
+  schemas: Record<string, JsonSchema>,
+  seen = new Set<string>(),
+): JsonSchema | undefined {
   if (!schema?.$ref) return schema;
   const name = schema.$ref.replace("#/components/schemas/", "");
   if (seen.has(name)) return { type: "object", description: `(recursive ${name})` };
@@ -68,7 +72,10 @@ export function flattenSchema(schema: JsonSchema | undefined, schemas: Record<st
     const objectAlts = alts.map((a) => resolveRef(a, schemas)).filter((a) => a?.properties);
     if (objectAlts.length > 1) {
       return objectAlts.flatMap((a, i) =>
-        flattenSchema(a, schemas, prefix, depth + 1).map((row) => ({ ...row, notes: [`Option ${i + 1} of ${objectAlts.length}`, ...row.notes] })),
+        flattenSchema(a, schemas, prefix, depth + 1).map((row) => ({
+          ...row,
+          notes: [`Option ${i + 1} of ${objectAlts.length}`, ...row.notes],
+        })),
       );
     }
     if (objectAlts.length === 1) return flattenSchema(objectAlts[0], schemas, prefix, depth + 1);

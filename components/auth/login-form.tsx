@@ -31,7 +31,17 @@ type Step = "email" | "password" | "sso";
  * anything else → the password step. `passwordOnly` (?password=1) skips discovery: break-glass
  * members of an enforcing workspace sign in with their password there.
  */
-export function LoginForm({ emailHint, next, initialError, passwordOnly }: { emailHint?: string; next?: string; initialError?: string; passwordOnly?: boolean }) {
+export function LoginForm({
+  emailHint,
+  next,
+  initialError,
+  passwordOnly,
+}: {
+  emailHint?: string;
+  next?: string;
+  initialError?: string;
+  passwordOnly?: boolean;
+}) {
   const router = useRouter();
   const [step, setStep] = useState<Step>("email");
   const [email, setEmail] = useState("");
@@ -133,7 +143,15 @@ export function LoginForm({ emailHint, next, initialError, passwordOnly }: { ema
       {step === "email" && (
         <form onSubmit={emailForm.handleSubmit(onEmail)} noValidate className="space-y-4">
           <Field id="email" label="Work email" error={emailForm.formState.errors.email?.message}>
-            <Input id="email" type="email" autoComplete="email" autoFocus placeholder="you@company.com" invalid={!!emailForm.formState.errors.email} {...emailForm.register("email")} />
+            <Input
+              id="email"
+              type="email"
+              autoComplete="email"
+              autoFocus
+              placeholder="you@company.com"
+              invalid={!!emailForm.formState.errors.email}
+              {...emailForm.register("email")}
+            />
           </Field>
           <Button type="submit" className="w-full" pending={emailForm.formState.isSubmitting}>
             Continue
@@ -168,7 +186,14 @@ export function LoginForm({ emailHint, next, initialError, passwordOnly }: { ema
         <form onSubmit={pwForm.handleSubmit(onPassword)} noValidate className="space-y-4">
           <EmailChip email={email} onChange={changeEmail} />
           <Field id="password" label="Password" error={pwForm.formState.errors.password?.message}>
-            <Input id="password" type="password" autoComplete="current-password" autoFocus invalid={!!pwForm.formState.errors.password} {...pwForm.register("password")} />
+            <Input
+              id="password"
+              type="password"
+              autoComplete="current-password"
+              autoFocus
+              invalid={!!pwForm.formState.errors.password}
+              {...pwForm.register("password")}
+            />
           </Field>
           <Button type="submit" className="w-full" pending={pwForm.formState.isSubmitting}>
             Sign in

@@ -39,13 +39,20 @@ export function UserMenu({ email, name, role }: { email: string; name: string | 
         onClick={() => setOpen((o) => !o)}
         className="flex items-center gap-2 rounded-full py-1 pl-1 pr-3 text-sm text-slate-700 hover:bg-slate-100"
       >
-        <span className="flex h-7 w-7 items-center justify-center rounded-full bg-slate-200 text-xs font-semibold uppercase text-slate-700" aria-hidden="true">
+        <span
+          className="flex h-7 w-7 items-center justify-center rounded-full bg-slate-200 text-xs font-semibold uppercase text-slate-700"
+          aria-hidden="true"
+        >
           {(name ?? email).slice(0, 1)}
         </span>
         <span className="hidden max-w-[14rem] truncate sm:inline">{email}</span>
       </button>
       {open && (
-        <div role="menu" aria-label="Account" className="absolute right-0 z-40 mt-2 w-64 rounded-md bg-white py-1 shadow-lg ring-1 ring-slate-200">
+        <div
+          role="menu"
+          aria-label="Account"
+          className="absolute right-0 z-40 mt-2 w-64 rounded-md bg-white py-1 shadow-lg ring-1 ring-slate-200"
+        >
           <div className="border-b border-slate-100 px-3 py-2 text-xs text-slate-500" role="none">
             Signed in as <span className="break-all font-medium text-slate-800">{email}</span>
             <br />

@@ -53,7 +53,8 @@ export function DomainRow({ slug, domain: d, connections, canManage, onChanged }
     const r = await verifyDomainAction(slug, d.id);
     await onChanged();
     setVerifying(false);
-    if (r.ok) toast.success(`${d.domain} is verified`, routedTo ? undefined : "Now route it to a connection so its users are sent to their IdP.");
+    if (r.ok)
+      toast.success(`${d.domain} is verified`, routedTo ? undefined : "Now route it to a connection so its users are sent to their IdP.");
     else toast.error(`Not verified: ${r.message}`, r.hint);
   }
 
@@ -98,7 +99,14 @@ export function DomainRow({ slug, domain: d, connections, canManage, onChanged }
                 {showRecord ? "Hide record" : "Show record"}
               </Button>
             )}
-            <Button type="button" variant={d.status === "verified" ? "secondary" : "primary"} size="sm" onClick={verify} pending={verifying} aria-label={`Verify ${d.domain}`}>
+            <Button
+              type="button"
+              variant={d.status === "verified" ? "secondary" : "primary"}
+              size="sm"
+              onClick={verify}
+              pending={verifying}
+              aria-label={`Verify ${d.domain}`}
+            >
               {d.status === "verified" ? "Check again" : "Verify"}
             </Button>
             {confirmRemove ? (
@@ -121,12 +129,16 @@ export function DomainRow({ slug, domain: d, connections, canManage, onChanged }
 
       {d.status === "failing" && (
         <p role="status" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-inset ring-red-200">
-          The TXT record is gone or changed. Sign-ins for {d.domain} are no longer sent to SSO, and its addresses are not enforced, until the record is back.
-          The domain stays yours meanwhile.
+          The TXT record is gone or changed. Sign-ins for {d.domain} are no longer sent to SSO, and its addresses are not enforced, until
+          the record is back. The domain stays yours meanwhile.
         </p>
       )}
       {reason && (
-        <div role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200" data-testid="domain-error">
+        <div
+          role="status"
+          className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200"
+          data-testid="domain-error"
+        >
           <span className="font-mono text-xs">{d.lastCheckError}</span> — {reason.message} {reason.hint}
         </div>
       )}
@@ -134,7 +146,8 @@ export function DomainRow({ slug, domain: d, connections, canManage, onChanged }
       {showRecord && (
         <div className="grid gap-3 rounded-md bg-slate-50/60 p-3 ring-1 ring-inset ring-slate-200">
           <p className="text-xs text-slate-600">
-            Create this <strong>TXT</strong> record at your DNS provider. It can stay in place: Gatehouse re-checks verified domains regularly.
+            Create this <strong>TXT</strong> record at your DNS provider. It can stay in place: Gatehouse re-checks verified domains
+            regularly.
           </p>
           <CopyField label="TXT record name" id={`txt-name-${d.id}`} value={d.recordName} />
           <CopyField label="TXT record value" id={`txt-value-${d.id}`} value={d.recordValue} />

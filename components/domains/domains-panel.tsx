@@ -11,7 +11,17 @@ import type { ConnectionOption, DomainItem } from "./types";
  * The workspace's domains with live status: the list is polled (every 10 s, faster while a domain
  * is pending) so verifications by others, the CLI, the API or the periodic re-check show up.
  */
-export function DomainsPanel({ slug, initial, connections, canManage }: { slug: string; initial: DomainItem[]; connections: ConnectionOption[]; canManage: boolean }) {
+export function DomainsPanel({
+  slug,
+  initial,
+  connections,
+  canManage,
+}: {
+  slug: string;
+  initial: DomainItem[];
+  connections: ConnectionOption[];
+  canManage: boolean;
+}) {
   const query = useQuery({
     queryKey: ["domains", slug],
     queryFn: () => listDomainsAction(slug),
@@ -26,7 +36,13 @@ export function DomainsPanel({ slug, initial, connections, canManage }: { slug: 
       <CardHeader
         title="Email domains"
         description="Verify each domain with a DNS TXT record, then choose which SSO connection its people sign in with."
-        actions={query.isFetching ? <span className="text-xs text-slate-500" aria-live="polite">Refreshing…</span> : null}
+        actions={
+          query.isFetching ? (
+            <span className="text-xs text-slate-500" aria-live="polite">
+              Refreshing…
+            </span>
+          ) : null
+        }
       />
       {canManage && (
         <div className="border-b border-slate-100 px-5 py-4">

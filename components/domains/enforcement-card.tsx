@@ -12,8 +12,16 @@ import type { EnforcementMember, EnforcementState, WarningItem } from "./types";
 
 const MODES: { value: EnforcementMode; label: string; description: string }[] = [
   { value: "off", label: "Off", description: "Everyone may sign in with a password or SSO." },
-  { value: "sso_provisioned_users", label: "SSO-provisioned members", description: "Members who joined through SSO must sign in with SSO." },
-  { value: "verified_domains", label: "Everyone in verified domains", description: "Every address in this workspace's verified domains must sign in with SSO." },
+  {
+    value: "sso_provisioned_users",
+    label: "SSO-provisioned members",
+    description: "Members who joined through SSO must sign in with SSO.",
+  },
+  {
+    value: "verified_domains",
+    label: "Everyone in verified domains",
+    description: "Every address in this workspace's verified domains must sign in with SSO.",
+  },
 ];
 
 /** Owners only: the enforcement mode (with lock-out warnings and confirmation) and break-glass members. */
@@ -50,7 +58,10 @@ export function EnforcementCard({ slug, initial, members }: { slug: string; init
           <legend className="sr-only">Enforcement mode</legend>
           <div className="space-y-2">
             {MODES.map((m) => (
-              <label key={m.value} className="flex cursor-pointer items-start gap-3 rounded-md p-2 ring-1 ring-inset ring-slate-200 has-[:checked]:bg-brand-50 has-[:checked]:ring-brand-500">
+              <label
+                key={m.value}
+                className="flex cursor-pointer items-start gap-3 rounded-md p-2 ring-1 ring-inset ring-slate-200 has-[:checked]:bg-brand-50 has-[:checked]:ring-brand-500"
+              >
                 <input
                   type="radio"
                   name="enforcement-mode"
@@ -71,12 +82,14 @@ export function EnforcementCard({ slug, initial, members }: { slug: string; init
           </div>
         </fieldset>
 
-        {saved.warnings.length > 0 && !confirming && (
-          <WarningList title="Current warnings" warnings={saved.warnings} />
-        )}
+        {saved.warnings.length > 0 && !confirming && <WarningList title="Current warnings" warnings={saved.warnings} />}
 
         {confirming ? (
-          <div className="space-y-3 rounded-md bg-amber-50 p-3 ring-1 ring-inset ring-amber-200" role="alertdialog" aria-labelledby="enforce-confirm-title">
+          <div
+            className="space-y-3 rounded-md bg-amber-50 p-3 ring-1 ring-inset ring-amber-200"
+            role="alertdialog"
+            aria-labelledby="enforce-confirm-title"
+          >
             <p id="enforce-confirm-title" className="text-sm font-semibold text-amber-900">
               Enforcing this could lock people out
             </p>
@@ -135,7 +148,8 @@ function BreakGlassList({ slug, members }: { slug: string; members: EnforcementM
     <div>
       <h3 className="text-sm font-semibold text-slate-900">Break-glass access</h3>
       <p className="mb-2 text-xs text-slate-500">
-        Exempt members keep password sign-in (at <span className="font-mono">/login?password=1</span>) when the IdP is down. Keep this to one or two owners.
+        Exempt members keep password sign-in (at <span className="font-mono">/login?password=1</span>) when the IdP is down. Keep this to
+        one or two owners.
       </p>
       <ul className="divide-y divide-slate-100 rounded-md ring-1 ring-inset ring-slate-200">
         {members.map((m) => (

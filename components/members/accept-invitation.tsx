@@ -15,14 +15,22 @@ type Props = { token: string; email: string; role: string; workspaceName: string
 export function AcceptInvitation({ token, email, role, workspaceName, mode, signedInAs }: Props) {
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
-  const form = useForm<InvitationSignUpInput>({ resolver: zodResolver(invitationSignUpSchema), defaultValues: { firstName: "", lastName: "", password: "" } });
+  const form = useForm<InvitationSignUpInput>({
+    resolver: zodResolver(invitationSignUpSchema),
+    defaultValues: { firstName: "", lastName: "", password: "" },
+  });
   const errors = form.formState.errors;
   const loginHref = `/login?email=${encodeURIComponent(email)}&next=${encodeURIComponent(`/invite/${token}`)}`;
 
   function finish(r: Awaited<ReturnType<typeof acceptInvitationAction>>) {
     if (!r.ok) {
       if (r.fields?.password) form.setError("password", { message: r.fields.password });
-      else setError(r.code === "SSO_REQUIRED" ? `${r.message} Sign in with SSO from the login page: your invitation is applied when you do.` : `${r.message} ${r.hint}`);
+      else
+        setError(
+          r.code === "SSO_REQUIRED"
+            ? `${r.message} Sign in with SSO from the login page: your invitation is applied when you do.`
+            : `${r.message} ${r.hint}`,
+        );
       return;
     }
     window.location.assign(r.redirect);
@@ -35,8 +43,8 @@ export function AcceptInvitation({ token, email, role, workspaceName, mode, sign
 
   const intro = (
     <p className="text-sm text-slate-600">
-      You are invited to <strong className="text-slate-900">{workspaceName}</strong> as <strong className="text-slate-900">{role}</strong> with{" "}
-      <strong className="text-slate-900">{email}</strong>.
+      You are invited to <strong className="text-slate-900">{workspaceName}</strong> as <strong className="text-slate-900">{role}</strong>{" "}
+      with <strong className="text-slate-900">{email}</strong>.
     </p>
   );
   const alert = error && (
@@ -52,17 +60,27 @@ export function AcceptInvitation({ token, email, role, workspaceName, mode, sign
         {intro}
         {alert}
         {matches ? (
-          <Button type="button" className="w-full" pending={pending} onClick={() => startTransition(async () => finish(await acceptInvitationAction(token)))}>
+          <Button
+            type="button"
+            className="w-full"
+            pending={pending}
+            onClick={() => startTransition(async () => finish(await acceptInvitationAction(token)))}
+          >
             Accept invitation
           </Button>
         ) : (
           <>
             <p className="text-sm text-slate-600">
               An account with this email already exists.{" "}
-              {signedInAs ? `You are signed in as ${signedInAs}; sign out and sign in as ${email} to accept.` : "Sign in with it to accept."}
+              {signedInAs
+                ? `You are signed in as ${signedInAs}; sign out and sign in as ${email} to accept.`
+                : "Sign in with it to accept."}
             </p>
             {!signedInAs && (
-              <Link href={loginHref} className="block w-full rounded-md bg-brand-600 px-3.5 py-2 text-center text-sm font-medium text-white hover:bg-brand-700">
+              <Link
+                href={loginHref}
+                className="block w-full rounded-md bg-brand-600 px-3.5 py-2 text-center text-sm font-medium text-white hover:bg-brand-700"
+              >
                 Sign in to accept
               </Link>
             )}

@@ -41,10 +41,26 @@ export function InvitationActions({ workspace, invitation }: { workspace: string
   return (
     <div className="space-y-2">
       <div className="flex justify-end gap-2">
-        <Button type="button" size="sm" variant="secondary" pending={busy === "resend"} disabled={pending} onClick={resend} aria-label={`Re-send invitation to ${invitation.email}`}>
+        <Button
+          type="button"
+          size="sm"
+          variant="secondary"
+          pending={busy === "resend"}
+          disabled={pending}
+          onClick={resend}
+          aria-label={`Re-send invitation to ${invitation.email}`}
+        >
           {busy === "resend" ? "Creating link…" : "New link"}
         </Button>
-        <Button type="button" size="sm" variant="secondary" pending={busy === "revoke"} disabled={pending} onClick={revoke} aria-label={`Revoke invitation to ${invitation.email}`}>
+        <Button
+          type="button"
+          size="sm"
+          variant="secondary"
+          pending={busy === "revoke"}
+          disabled={pending}
+          onClick={revoke}
+          aria-label={`Revoke invitation to ${invitation.email}`}
+        >
           Revoke
         </Button>
       </div>

@@ -41,7 +41,14 @@ export function InviteMemberForm({ workspace, roles }: { workspace: string; role
     <div className="space-y-4 p-5">
       <form onSubmit={onSubmit} noValidate className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-start">
         <Field id="invite-email" label="Email" error={errors.email?.message}>
-          <Input id="invite-email" type="email" autoComplete="off" placeholder="teammate@company.com" invalid={!!errors.email} {...form.register("email")} />
+          <Input
+            id="invite-email"
+            type="email"
+            autoComplete="off"
+            placeholder="teammate@company.com"
+            invalid={!!errors.email}
+            {...form.register("email")}
+          />
         </Field>
         <Field id="invite-role" label="Role" error={errors.role?.message}>
           <Select id="invite-role" invalid={!!errors.role} {...form.register("role")}>
@@ -72,7 +79,8 @@ export function InviteLink({ email, url }: { email: string; url: string }) {
   return (
     <div role="status" className="space-y-2 rounded-md bg-emerald-50 p-4 ring-1 ring-inset ring-emerald-200">
       <p className="text-sm text-emerald-900">
-        Invitation ready for <strong>{email}</strong>. No email is sent: copy the link and send it to them. It works once and expires in 7 days.
+        Invitation ready for <strong>{email}</strong>. No email is sent: copy the link and send it to them. It works once and expires in 7
+        days.
       </p>
       <CopyField label="Invitation link" value={url} id="invite-link" />
     </div>

@@ -2,7 +2,11 @@
 
 import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition } from "react";
-import { changeMemberRoleAction, removeMemberAction, setMemberDisabledAction } from "@/app/(console)/w/[workspace]/settings/members/actions";
+import {
+  changeMemberRoleAction,
+  removeMemberAction,
+  setMemberDisabledAction,
+} from "@/app/(console)/w/[workspace]/settings/members/actions";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/input";
 import type { Role } from "@/lib/auth/roles";
@@ -60,7 +64,14 @@ export function MemberActions({ workspace, member, roles }: { workspace: string;
       >
         {member.disabled ? "Enable" : "Disable"}
       </Button>
-      <Button type="button" size="sm" variant="secondary" disabled={pending} aria-label={`Remove ${label}`} onClick={() => dialogRef.current?.showModal()}>
+      <Button
+        type="button"
+        size="sm"
+        variant="secondary"
+        disabled={pending}
+        aria-label={`Remove ${label}`}
+        onClick={() => dialogRef.current?.showModal()}
+      >
         Remove
       </Button>
       {error && (
@@ -68,7 +79,11 @@ export function MemberActions({ workspace, member, roles }: { workspace: string;
           {error}
         </p>
       )}
-      <dialog ref={dialogRef} aria-labelledby={`remove-${member.id}-title`} className="w-full max-w-md rounded-lg p-0 text-left shadow-xl backdrop:bg-slate-900/40">
+      <dialog
+        ref={dialogRef}
+        aria-labelledby={`remove-${member.id}-title`}
+        className="w-full max-w-md rounded-lg p-0 text-left shadow-xl backdrop:bg-slate-900/40"
+      >
         <div className="space-y-4 p-6">
           <h2 id={`remove-${member.id}-title`} className="text-lg font-semibold text-slate-900">
             Remove {label}?
@@ -86,7 +101,12 @@ export function MemberActions({ workspace, member, roles }: { workspace: string;
             <Button type="button" variant="secondary" onClick={() => dialogRef.current?.close()} disabled={pending} autoFocus>
               Cancel
             </Button>
-            <Button type="button" variant="danger" pending={busy === "remove"} onClick={() => act("remove", () => removeMemberAction(workspace, member.id))}>
+            <Button
+              type="button"
+              variant="danger"
+              pending={busy === "remove"}
+              onClick={() => act("remove", () => removeMemberAction(workspace, member.id))}
+            >
               {busy === "remove" ? "Removing…" : "Remove member"}
             </Button>
           </div>

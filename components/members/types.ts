@@ -17,4 +17,10 @@ export type MemberView = {
   isSelf: boolean;
 };
 
-export type InvitationView = { id: string; email: string; role: Role; status: "pending" | "expired" | "accepted" | "revoked"; expiresAt: string };
+export type InvitationView = {
+  id: string;
+  email: string;
+  role: Role;
+  status: "pending" | "expired" | "accepted" | "revoked";
+  expiresAt: string;
+};

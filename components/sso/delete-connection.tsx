@@ -8,7 +8,17 @@ import { Field, Input } from "@/components/ui/input";
 import { toast } from "@/components/ui/toast";
 
 /** Delete, confirmed by typing the connection's slug. */
-export function DeleteConnection({ workspace, connectionId, slug, name }: { workspace: string; connectionId: string; slug: string; name: string }) {
+export function DeleteConnection({
+  workspace,
+  connectionId,
+  slug,
+  name,
+}: {
+  workspace: string;
+  connectionId: string;
+  slug: string;
+  name: string;
+}) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState("");
@@ -33,7 +43,9 @@ export function DeleteConnection({ workspace, connectionId, slug, name }: { work
   if (!open) {
     return (
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <p className="text-sm text-slate-700">Sign-ins through this connection stop at once; routed domains are unrouted. Members keep their accounts.</p>
+        <p className="text-sm text-slate-700">
+          Sign-ins through this connection stop at once; routed domains are unrouted. Members keep their accounts.
+        </p>
         <Button type="button" variant="danger" onClick={() => setOpen(true)}>
           Delete connection…
         </Button>
@@ -42,8 +54,25 @@ export function DeleteConnection({ workspace, connectionId, slug, name }: { work
   }
   return (
     <form onSubmit={onDelete} className="space-y-4">
-      <Field id="delete-confirm" label={<>Type <code className="font-mono">{slug}</code> to confirm</>} error={error}>
-        <Input id="delete-confirm" value={typed} onChange={(e) => setTyped(e.target.value)} autoFocus autoComplete="off" spellCheck={false} className="max-w-sm font-mono" invalid={Boolean(error)} />
+      <Field
+        id="delete-confirm"
+        label={
+          <>
+            Type <code className="font-mono">{slug}</code> to confirm
+          </>
+        }
+        error={error}
+      >
+        <Input
+          id="delete-confirm"
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+          autoFocus
+          autoComplete="off"
+          spellCheck={false}
+          className="max-w-sm font-mono"
+          invalid={Boolean(error)}
+        />
       </Field>
       <div className="flex gap-3">
         <Button type="submit" variant="danger" pending={pending} disabled={typed.trim() !== slug}>

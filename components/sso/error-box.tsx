@@ -9,7 +9,8 @@ export function ErrorBox({ error, title }: { error: Pick<ActionError, "code" | "
     <div role="alert" className="space-y-2 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
       {title && <p className="font-semibold">{title}</p>}
       <p>
-        <span className="font-semibold">{error.message}</span> <code className="ml-1 rounded bg-red-100 px-1.5 py-0.5 font-mono text-xs">{error.code}</code>
+        <span className="font-semibold">{error.message}</span>{" "}
+        <code className="ml-1 rounded bg-red-100 px-1.5 py-0.5 font-mono text-xs">{error.code}</code>
       </p>
       <p className="text-red-800">{error.hint}</p>
       {entries.length > 0 && (

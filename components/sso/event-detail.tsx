@@ -54,7 +54,10 @@ export function EventDetail({ event }: { event: SsoEventView }) {
 
   return (
     <div className="space-y-6">
-      <div className={ok ? "rounded-lg border border-emerald-200 bg-emerald-50 p-5" : "rounded-lg border border-red-200 bg-red-50 p-5"} role="status">
+      <div
+        className={ok ? "rounded-lg border border-emerald-200 bg-emerald-50 p-5" : "rounded-lg border border-red-200 bg-red-50 p-5"}
+        role="status"
+      >
         <div className="flex flex-wrap items-center gap-2">
           <Badge tone={ok ? "green" : "red"}>{ok ? "Success" : "Failed"}</Badge>
           {event.testMode && <Badge tone="blue">Test mode: no session, nobody provisioned</Badge>}
@@ -68,7 +71,8 @@ export function EventDetail({ event }: { event: SsoEventView }) {
         ) : (
           <div className="mt-3 space-y-2">
             <p className="text-base font-semibold text-red-900">
-              {entry?.message ?? "The sign-in failed."} <code className="ml-1 rounded bg-red-100 px-1.5 py-0.5 font-mono text-sm">{event.errorCode ?? "UNKNOWN"}</code>
+              {entry?.message ?? "The sign-in failed."}{" "}
+              <code className="ml-1 rounded bg-red-100 px-1.5 py-0.5 font-mono text-sm">{event.errorCode ?? "UNKNOWN"}</code>
             </p>
             {entry && (
               <>
@@ -93,9 +97,13 @@ export function EventDetail({ event }: { event: SsoEventView }) {
           </h2>
           <dl className="divide-y divide-slate-100">
             {d.nameId !== undefined && <Row k="NameID" v={<code className="font-mono text-xs">{show(d.nameId)}</code>} />}
-            {typeof d.nameIdFormat === "string" && <Row k="NameID format" v={<code className="font-mono text-xs">{d.nameIdFormat}</code>} />}
+            {typeof d.nameIdFormat === "string" && (
+              <Row k="NameID format" v={<code className="font-mono text-xs">{d.nameIdFormat}</code>} />
+            )}
             {event.email && <Row k="Email" v={event.email} />}
-            {(typeof d.firstName === "string" || typeof d.lastName === "string") && <Row k="Name" v={[d.firstName, d.lastName].filter((x) => typeof x === "string").join(" ")} />}
+            {(typeof d.firstName === "string" || typeof d.lastName === "string") && (
+              <Row k="Name" v={[d.firstName, d.lastName].filter((x) => typeof x === "string").join(" ")} />
+            )}
             {role && (
               <Row
                 k={event.testMode ? "Role they would get" : "Role"}
@@ -105,7 +113,8 @@ export function EventDetail({ event }: { event: SsoEventView }) {
                     {matchedRule ? (
                       <span className="text-slate-600">
                         {" "}
-                        — rule matched: <code className="font-mono text-xs">{matchedRule.attribute}</code> = <code className="font-mono text-xs">{matchedRule.value}</code> → {matchedRule.role}
+                        — rule matched: <code className="font-mono text-xs">{matchedRule.attribute}</code> ={" "}
+                        <code className="font-mono text-xs">{matchedRule.value}</code> → {matchedRule.role}
                       </span>
                     ) : (
                       <span className="text-slate-600"> — no role-mapping rule matched (default role or existing membership)</span>
@@ -125,13 +134,19 @@ export function EventDetail({ event }: { event: SsoEventView }) {
             Attributes in the assertion ({Object.keys(attributes).length})
           </h2>
           {Object.keys(attributes).length === 0 ? (
-            <p className="px-5 py-4 text-sm text-slate-600">The IdP sent no attributes. Add the attribute statements listed on the setup page.</p>
+            <p className="px-5 py-4 text-sm text-slate-600">
+              The IdP sent no attributes. Add the attribute statements listed on the setup page.
+            </p>
           ) : (
             <table className="min-w-full divide-y divide-slate-100 text-sm">
               <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
                 <tr>
-                  <th scope="col" className="px-5 py-2">Name</th>
-                  <th scope="col" className="px-5 py-2">Values</th>
+                  <th scope="col" className="px-5 py-2">
+                    Name
+                  </th>
+                  <th scope="col" className="px-5 py-2">
+                    Values
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -168,7 +183,9 @@ export function EventDetail({ event }: { event: SsoEventView }) {
                 v={
                   <span className="flex items-start gap-2">
                     <code className="min-w-0 flex-1 break-all font-mono text-xs">{show(v)}</code>
-                    {diagRank(k) === 0 && typeof v === "string" && <CopyButton value={v} label={`Copy the expected value ${v}`} className="shrink-0" />}
+                    {diagRank(k) === 0 && typeof v === "string" && (
+                      <CopyButton value={v} label={`Copy the expected value ${v}`} className="shrink-0" />
+                    )}
                   </span>
                 }
               />

@@ -26,17 +26,27 @@ export function EventLog({ events, base, outcome }: { events: SsoEventView[]; ba
         ))}
       </nav>
       {events.length === 0 ? (
-        <p className="px-5 py-6 text-sm text-slate-600">No sign-in attempts yet. Run a test sign-in above; every attempt (test or real) shows up here.</p>
+        <p className="px-5 py-6 text-sm text-slate-600">
+          No sign-in attempts yet. Run a test sign-in above; every attempt (test or real) shows up here.
+        </p>
       ) : (
         <ScrollArea label="Recent sign-in attempts">
           <table className="mt-3 min-w-full divide-y divide-slate-200 text-sm">
             <caption className="sr-only">Recent sign-in attempts</caption>
             <thead>
               <tr className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-                <th scope="col" className="px-5 py-2">Outcome</th>
-                <th scope="col" className="px-5 py-2">Code</th>
-                <th scope="col" className="px-5 py-2">Email</th>
-                <th scope="col" className="px-5 py-2">Time</th>
+                <th scope="col" className="px-5 py-2">
+                  Outcome
+                </th>
+                <th scope="col" className="px-5 py-2">
+                  Code
+                </th>
+                <th scope="col" className="px-5 py-2">
+                  Email
+                </th>
+                <th scope="col" className="px-5 py-2">
+                  Time
+                </th>
                 <th scope="col" className="px-5 py-2">
                   <span className="sr-only">Details</span>
                 </th>
@@ -56,7 +66,10 @@ export function EventLog({ events, base, outcome }: { events: SsoEventView[]; ba
                   <td className="px-5 py-2 text-slate-700">{e.email ?? "—"}</td>
                   <td className="whitespace-nowrap px-5 py-2 text-slate-600">{formatDateTime(e.createdAt)}</td>
                   <td className="px-5 py-2 text-right">
-                    <Link href={e.testMode ? `${base}/test/${e.id}` : `${base}/events/${e.id}`} className="font-medium text-brand-700 hover:underline">
+                    <Link
+                      href={e.testMode ? `${base}/test/${e.id}` : `${base}/events/${e.id}`}
+                      className="font-medium text-brand-700 hover:underline"
+                    >
                       Details<span className="sr-only"> of the attempt at {formatDateTime(e.createdAt)}</span>
                     </Link>
                   </td>

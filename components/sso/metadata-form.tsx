@@ -65,7 +65,10 @@ function PreviewCard({ p }: { p: MetadataPreview }) {
 }
 
 const tabClass = (on: boolean) =>
-  cn("rounded-md px-3 py-1.5 text-sm font-medium", on ? "bg-white text-slate-900 shadow-sm ring-1 ring-slate-200" : "text-slate-600 hover:text-slate-900");
+  cn(
+    "rounded-md px-3 py-1.5 text-sm font-medium",
+    on ? "bg-white text-slate-900 shadow-sm ring-1 ring-slate-200" : "text-slate-600 hover:text-slate-900",
+  );
 
 /** IdP metadata by URL, XML or by hand, parsed at once and saved with the loaded version. */
 export function MetadataForm({
@@ -135,7 +138,16 @@ export function MetadataForm({
 
   function onTabKey(e: React.KeyboardEvent<HTMLDivElement>) {
     const i = MODES.findIndex(([m]) => m === mode);
-    const next = e.key === "ArrowRight" ? (i + 1) % MODES.length : e.key === "ArrowLeft" ? (i + MODES.length - 1) % MODES.length : e.key === "Home" ? 0 : e.key === "End" ? MODES.length - 1 : null;
+    const next =
+      e.key === "ArrowRight"
+        ? (i + 1) % MODES.length
+        : e.key === "ArrowLeft"
+          ? (i + MODES.length - 1) % MODES.length
+          : e.key === "Home"
+            ? 0
+            : e.key === "End"
+              ? MODES.length - 1
+              : null;
     if (next === null) return;
     e.preventDefault();
     const m = MODES[next]![0];
@@ -150,7 +162,12 @@ export function MetadataForm({
         <MenuPath path={idp.metadata.where} />
       </div>
       {/* ARIA tabs: one tab stop; arrow keys (and Home/End) move between the tabs. */}
-      <div role="tablist" aria-label="How to give the IdP details" className="inline-flex gap-1 rounded-lg bg-slate-100 p-1" onKeyDown={onTabKey}>
+      <div
+        role="tablist"
+        aria-label="How to give the IdP details"
+        className="inline-flex gap-1 rounded-lg bg-slate-100 p-1"
+        onKeyDown={onTabKey}
+      >
         {MODES.map(([m, label]) => (
           <button
             key={m}
@@ -169,33 +186,81 @@ export function MetadataForm({
       </div>
       <div role="tabpanel" id={`md-panel-${mode}`} aria-labelledby={`md-tab-${mode}`} className="space-y-4">
         {mode === "url" && (
-          <Field id="md-url" label={idp.metadata.urlLabel ? `${idp.displayName} “${idp.metadata.urlLabel}”` : "IdP metadata URL"} hint="Gatehouse re-reads it regularly, so IdP certificate rotations need no action.">
-            <Input id="md-url" type="url" inputMode="url" placeholder="https://…" value={url} onChange={(e) => setUrl(e.target.value)} aria-describedby="md-url-hint" spellCheck={false} />
+          <Field
+            id="md-url"
+            label={idp.metadata.urlLabel ? `${idp.displayName} “${idp.metadata.urlLabel}”` : "IdP metadata URL"}
+            hint="Gatehouse re-reads it regularly, so IdP certificate rotations need no action."
+          >
+            <Input
+              id="md-url"
+              type="url"
+              inputMode="url"
+              placeholder="https://…"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              aria-describedby="md-url-hint"
+              spellCheck={false}
+            />
           </Field>
         )}
         {mode === "xml" && (
           <>
-            <Field id="md-xml" label="IdP metadata XML" hint="Paste the whole file (it starts with <EntityDescriptor or <md:EntityDescriptor).">
-              <Textarea id="md-xml" rows={8} value={xml} onChange={(e) => setXml(e.target.value)} aria-describedby="md-xml-hint" spellCheck={false} />
+            <Field
+              id="md-xml"
+              label="IdP metadata XML"
+              hint="Paste the whole file (it starts with <EntityDescriptor or <md:EntityDescriptor)."
+            >
+              <Textarea
+                id="md-xml"
+                rows={8}
+                value={xml}
+                onChange={(e) => setXml(e.target.value)}
+                aria-describedby="md-xml-hint"
+                spellCheck={false}
+              />
             </Field>
             <div>
               <label htmlFor="md-file" className="text-sm font-medium text-slate-800">
                 …or choose the downloaded file
               </label>
-              <input id="md-file" type="file" accept=".xml,application/xml,text/xml" onChange={(e) => onFile(e.target.files?.[0])} className="mt-1 block text-sm text-slate-700" />
+              <input
+                id="md-file"
+                type="file"
+                accept=".xml,application/xml,text/xml"
+                onChange={(e) => onFile(e.target.files?.[0])}
+                className="mt-1 block text-sm text-slate-700"
+              />
             </div>
           </>
         )}
         {mode === "manual" && (
           <>
             <Field id="md-entity" label="IdP entity ID (Issuer)">
-              <Input id="md-entity" value={manual.entityId} onChange={(e) => setManual({ ...manual, entityId: e.target.value })} spellCheck={false} />
+              <Input
+                id="md-entity"
+                value={manual.entityId}
+                onChange={(e) => setManual({ ...manual, entityId: e.target.value })}
+                spellCheck={false}
+              />
             </Field>
             <Field id="md-sso" label="IdP SSO URL (where sign-in requests go)">
-              <Input id="md-sso" type="url" value={manual.ssoUrl} onChange={(e) => setManual({ ...manual, ssoUrl: e.target.value })} spellCheck={false} />
+              <Input
+                id="md-sso"
+                type="url"
+                value={manual.ssoUrl}
+                onChange={(e) => setManual({ ...manual, ssoUrl: e.target.value })}
+                spellCheck={false}
+              />
             </Field>
             <Field id="md-pem" label="IdP signing certificate (PEM)" hint="-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----">
-              <Textarea id="md-pem" rows={6} value={manual.certificatePem} onChange={(e) => setManual({ ...manual, certificatePem: e.target.value })} aria-describedby="md-pem-hint" spellCheck={false} />
+              <Textarea
+                id="md-pem"
+                rows={6}
+                value={manual.certificatePem}
+                onChange={(e) => setManual({ ...manual, certificatePem: e.target.value })}
+                aria-describedby="md-pem-hint"
+                spellCheck={false}
+              />
             </Field>
           </>
         )}

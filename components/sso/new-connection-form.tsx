@@ -50,7 +50,14 @@ function IdpPicker({ value, onChange, includeDev }: { value: IdpType | null; onC
               value === idp.type ? "border-brand-500 ring-1 ring-brand-500" : "border-slate-200 hover:border-slate-300",
             )}
           >
-            <input type="radio" name="idp" value={idp.type} checked={value === idp.type} onChange={() => onChange(idp.type)} className="sr-only" />
+            <input
+              type="radio"
+              name="idp"
+              value={idp.type}
+              checked={value === idp.type}
+              onChange={() => onChange(idp.type)}
+              className="sr-only"
+            />
             <IdpLogo type={idp.type} />
             <span className="min-w-0">
               <span className="block text-sm font-semibold text-slate-900">{idp.displayName}</span>
@@ -63,12 +70,26 @@ function IdpPicker({ value, onChange, includeDev }: { value: IdpType | null; onC
   );
 }
 
-export function NewConnectionForm({ workspace, workspaceName, includeDev, initialIdp }: { workspace: string; workspaceName: string; includeDev: boolean; initialIdp: IdpType | null }) {
+export function NewConnectionForm({
+  workspace,
+  workspaceName,
+  includeDev,
+  initialIdp,
+}: {
+  workspace: string;
+  workspaceName: string;
+  includeDev: boolean;
+  initialIdp: IdpType | null;
+}) {
   const router = useRouter();
   const [idpType, setIdpType] = useState<IdpType | null>(initialIdp);
   const [slugEdited, setSlugEdited] = useState(false);
   const [pending, startTransition] = useTransition();
-  const form = useForm<Values>({ resolver: zodResolver(schema), defaultValues: { name: "", slug: "", defaultRole: "viewer" }, mode: "onTouched" });
+  const form = useForm<Values>({
+    resolver: zodResolver(schema),
+    defaultValues: { name: "", slug: "", defaultRole: "viewer" },
+    mode: "onTouched",
+  });
   const { register, handleSubmit, control, setValue, setError, formState } = form;
   const name = useWatch({ control, name: "name" });
   const slug = useWatch({ control, name: "slug" });
@@ -119,10 +140,23 @@ export function NewConnectionForm({ workspace, workspaceName, includeDev, initia
       </Card>
       {idpType && (
         <Card className="mt-6">
-          <CardHeader title={`Step 1 · Name your ${getIdp(idpType).displayName} connection`} description={`Members of ${workspaceName} will sign in through it.`} />
+          <CardHeader
+            title={`Step 1 · Name your ${getIdp(idpType).displayName} connection`}
+            description={`Members of ${workspaceName} will sign in through it.`}
+          />
           <form onSubmit={onSubmit} noValidate className="space-y-5 px-5 py-5">
-            <Field id="conn-name" label="Connection name" hint="Shown to admins only, e.g. “Okta (production)”." error={formState.errors.name?.message}>
-              <Input id="conn-name" {...register("name")} invalid={Boolean(formState.errors.name)} aria-describedby={formState.errors.name ? "conn-name-error" : "conn-name-hint"} />
+            <Field
+              id="conn-name"
+              label="Connection name"
+              hint="Shown to admins only, e.g. “Okta (production)”."
+              error={formState.errors.name?.message}
+            >
+              <Input
+                id="conn-name"
+                {...register("name")}
+                invalid={Boolean(formState.errors.name)}
+                aria-describedby={formState.errors.name ? "conn-name-error" : "conn-name-hint"}
+              />
             </Field>
             <Field
               id="conn-slug"
@@ -130,8 +164,8 @@ export function NewConnectionForm({ workspace, workspaceName, includeDev, initia
               error={formState.errors.slug?.message ?? (slugTaken ? (availability.data as { reason: string }).reason : undefined)}
               hint={
                 <>
-                  Part of every URL you register in the IdP (…/auth/sso/saml/<span className="font-mono">{slug || "slug"}</span>/acs); it cannot be changed later.{" "}
-                  <span aria-live="polite">{slugStatus}</span>
+                  Part of every URL you register in the IdP (…/auth/sso/saml/<span className="font-mono">{slug || "slug"}</span>/acs); it
+                  cannot be changed later. <span aria-live="polite">{slugStatus}</span>
                 </>
               }
             >
@@ -145,7 +179,11 @@ export function NewConnectionForm({ workspace, workspaceName, includeDev, initia
                 className="font-mono"
               />
             </Field>
-            <Field id="conn-role" label="Default role" hint="Given to people on their first SSO sign-in when no role-mapping rule matches. You can map IdP groups to roles later.">
+            <Field
+              id="conn-role"
+              label="Default role"
+              hint="Given to people on their first SSO sign-in when no role-mapping rule matches. You can map IdP groups to roles later."
+            >
               <Select id="conn-role" {...register("defaultRole")} aria-describedby="conn-role-hint" className="max-w-xs">
                 <option value="viewer">Viewer</option>
                 <option value="editor">Editor</option>
@@ -156,7 +194,9 @@ export function NewConnectionForm({ workspace, workspaceName, includeDev, initia
               <Button type="submit" pending={pending} disabled={Boolean(slugTaken)}>
                 {pending ? "Creating…" : "Create and continue"}
               </Button>
-              <span className="text-xs text-slate-500">Creates the connection and its SP signing key. Nothing changes for your users yet.</span>
+              <span className="text-xs text-slate-500">
+                Creates the connection and its SP signing key. Nothing changes for your users yet.
+              </span>
             </div>
           </form>
         </Card>

@@ -27,7 +27,21 @@ type Values = z.infer<typeof schema>;
 type Preview = { role: string; matchedRule: { attribute: string; value: string; role: string } | null; defaultRole: string };
 
 /** Add / reorder / remove rules; preview against a sample group list (server-side resolveRole). */
-export function RoleMappingEditor({ workspace, connectionId, rules, groupsAttribute, defaultRole, idpName }: { workspace: string; connectionId: string; rules: Rule[]; groupsAttribute: string; defaultRole: string; idpName: string }) {
+export function RoleMappingEditor({
+  workspace,
+  connectionId,
+  rules,
+  groupsAttribute,
+  defaultRole,
+  idpName,
+}: {
+  workspace: string;
+  connectionId: string;
+  rules: Rule[];
+  groupsAttribute: string;
+  defaultRole: string;
+  idpName: string;
+}) {
   const [loaded, setLoaded] = useState<Rule[]>(rules);
   const [conflict, setConflict] = useState(false);
   const [pending, startTransition] = useTransition();
@@ -35,7 +49,10 @@ export function RoleMappingEditor({ workspace, connectionId, rules, groupsAttrib
   const [sample, setSample] = useState("");
   const [sampleAttr, setSampleAttr] = useState(groupsAttribute);
   const [preview, setPreview] = useState<Preview | null>(null);
-  const { control, register, handleSubmit, formState, getValues, reset } = useForm<Values>({ resolver: zodResolver(schema), defaultValues: { rules } });
+  const { control, register, handleSubmit, formState, getValues, reset } = useForm<Values>({
+    resolver: zodResolver(schema),
+    defaultValues: { rules },
+  });
   const { fields, append, remove, move } = useFieldArray({ control, name: "rules" });
 
   const onSave = handleSubmit((v) => {
@@ -43,7 +60,10 @@ export function RoleMappingEditor({ workspace, connectionId, rules, groupsAttrib
       const r = await saveRoleMappingsAction(workspace, connectionId, loaded, v.rules);
       if (!r.ok) {
         if (r.code === "VERSION_CONFLICT") setConflict(true);
-        toast.error(r.code === "VERSION_CONFLICT" ? "Someone else changed these rules" : r.message, r.code === "VERSION_CONFLICT" ? "Reload to see their rules, then apply your change again." : r.hint);
+        toast.error(
+          r.code === "VERSION_CONFLICT" ? "Someone else changed these rules" : r.message,
+          r.code === "VERSION_CONFLICT" ? "Reload to see their rules, then apply your change again." : r.hint,
+        );
         return;
       }
       const saved = r.rules as Rule[];
@@ -54,10 +74,17 @@ export function RoleMappingEditor({ workspace, connectionId, rules, groupsAttrib
   });
 
   function runPreview() {
-    const values = sample.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+    const values = sample
+      .split(/[\n,]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
     const current = getValues("rules").filter((r) => r.attribute.trim() && r.value.trim());
     startPreview(async () => {
-      const r = await previewRoleAction(workspace, connectionId, { rules: current, attribute: sampleAttr.trim() || groupsAttribute, values });
+      const r = await previewRoleAction(workspace, connectionId, {
+        rules: current,
+        attribute: sampleAttr.trim() || groupsAttribute,
+        values,
+      });
       if (!r.ok) {
         toast.error(r.message, r.hint);
         return;
@@ -69,30 +96,48 @@ export function RoleMappingEditor({ workspace, connectionId, rules, groupsAttrib
   return (
     <div className="space-y-6">
       <p className="text-sm text-slate-700">
-        When the assertion&apos;s attribute carries the value, the person gets the role. Several matches: the highest role wins. No match: the default role (
-        {defaultRole}). Owner is never granted by an IdP. {idpName} sends groups as <code className="font-mono text-xs">{groupsAttribute}</code>.
+        When the assertion&apos;s attribute carries the value, the person gets the role. Several matches: the highest role wins. No match:
+        the default role ({defaultRole}). Owner is never granted by an IdP. {idpName} sends groups as{" "}
+        <code className="font-mono text-xs">{groupsAttribute}</code>.
       </p>
       <form onSubmit={onSave} noValidate className="space-y-3">
         {fields.length === 0 ? (
-          <p className="rounded-md border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-600">No rules yet: everyone gets the default role. Add a rule to map a group to a role.</p>
+          <p className="rounded-md border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-600">
+            No rules yet: everyone gets the default role. Add a rule to map a group to a role.
+          </p>
         ) : (
           <ol className="space-y-3">
             {fields.map((f, i) => {
               const err = formState.errors.rules?.[i];
               return (
-                <li key={f.id} className="grid grid-cols-1 items-start gap-2 rounded-md border border-slate-200 p-3 md:grid-cols-[1fr_1fr_9rem_auto]">
+                <li
+                  key={f.id}
+                  className="grid grid-cols-1 items-start gap-2 rounded-md border border-slate-200 p-3 md:grid-cols-[1fr_1fr_9rem_auto]"
+                >
                   <div>
                     <label htmlFor={`rule-${i}-attr`} className="text-xs font-medium text-slate-600">
                       Rule {i + 1}: attribute
                     </label>
-                    <Input id={`rule-${i}-attr`} {...register(`rules.${i}.attribute`)} invalid={Boolean(err?.attribute)} className="font-mono text-xs" spellCheck={false} />
+                    <Input
+                      id={`rule-${i}-attr`}
+                      {...register(`rules.${i}.attribute`)}
+                      invalid={Boolean(err?.attribute)}
+                      className="font-mono text-xs"
+                      spellCheck={false}
+                    />
                     {err?.attribute && <p className="text-xs text-red-600">{err.attribute.message}</p>}
                   </div>
                   <div>
                     <label htmlFor={`rule-${i}-value`} className="text-xs font-medium text-slate-600">
                       has value
                     </label>
-                    <Input id={`rule-${i}-value`} {...register(`rules.${i}.value`)} invalid={Boolean(err?.value)} placeholder="e.g. Engineering-Admins" spellCheck={false} />
+                    <Input
+                      id={`rule-${i}-value`}
+                      {...register(`rules.${i}.value`)}
+                      invalid={Boolean(err?.value)}
+                      placeholder="e.g. Engineering-Admins"
+                      spellCheck={false}
+                    />
                     {err?.value && <p className="text-xs text-red-600">{err.value.message}</p>}
                   </div>
                   <div>
@@ -106,10 +151,24 @@ export function RoleMappingEditor({ workspace, connectionId, rules, groupsAttrib
                     </Select>
                   </div>
                   <div className="flex gap-1 md:pt-5">
-                    <Button type="button" variant="ghost" size="sm" disabled={i === 0} onClick={() => move(i, i - 1)} aria-label={`Move rule ${i + 1} up`}>
+                    <Button
+                      type="button"
+                      variant="ghost"
+                      size="sm"
+                      disabled={i === 0}
+                      onClick={() => move(i, i - 1)}
+                      aria-label={`Move rule ${i + 1} up`}
+                    >
                       ↑
                     </Button>
-                    <Button type="button" variant="ghost" size="sm" disabled={i === fields.length - 1} onClick={() => move(i, i + 1)} aria-label={`Move rule ${i + 1} down`}>
+                    <Button
+                      type="button"
+                      variant="ghost"
+                      size="sm"
+                      disabled={i === fields.length - 1}
+                      onClick={() => move(i, i + 1)}
+                      aria-label={`Move rule ${i + 1} down`}
+                    >
                       ↓
                     </Button>
                     <Button type="button" variant="ghost" size="sm" onClick={() => remove(i)} aria-label={`Remove rule ${i + 1}`}>
@@ -136,10 +195,21 @@ export function RoleMappingEditor({ workspace, connectionId, rules, groupsAttrib
         <h3 className="text-sm font-semibold text-slate-900">Preview</h3>
         <div className="grid gap-3 md:grid-cols-[1fr_2fr_auto] md:items-end">
           <Field id="preview-attr" label="Attribute">
-            <Input id="preview-attr" value={sampleAttr} onChange={(e) => setSampleAttr(e.target.value)} className="font-mono text-xs" spellCheck={false} />
+            <Input
+              id="preview-attr"
+              value={sampleAttr}
+              onChange={(e) => setSampleAttr(e.target.value)}
+              className="font-mono text-xs"
+              spellCheck={false}
+            />
           </Field>
           <Field id="preview-values" label="Sample values (comma-separated)">
-            <Input id="preview-values" value={sample} onChange={(e) => setSample(e.target.value)} placeholder="Everyone, Engineering-Admins" />
+            <Input
+              id="preview-values"
+              value={sample}
+              onChange={(e) => setSample(e.target.value)}
+              placeholder="Everyone, Engineering-Admins"
+            />
           </Field>
           <Button type="button" variant="secondary" pending={previewPending} onClick={runPreview}>
             Preview role
@@ -149,7 +219,8 @@ export function RoleMappingEditor({ workspace, connectionId, rules, groupsAttrib
           {preview &&
             (preview.matchedRule ? (
               <>
-                → <span className="font-semibold capitalize">{preview.role}</span>, by the rule <code className="font-mono text-xs">{preview.matchedRule.attribute}</code> ={" "}
+                → <span className="font-semibold capitalize">{preview.role}</span>, by the rule{" "}
+                <code className="font-mono text-xs">{preview.matchedRule.attribute}</code> ={" "}
                 <code className="font-mono text-xs">{preview.matchedRule.value}</code> → {preview.matchedRule.role}
               </>
             ) : (

@@ -27,10 +27,26 @@ type Values = z.infer<typeof schema>;
 export type SettingsValues = Omit<Values, "requireVerifiedDomains"> & { requireVerifiedDomains: boolean | null };
 
 /** Sign-in and provisioning settings, saved together with the loaded version. */
-export function SettingsForm({ workspace, connectionId, version, initial }: { workspace: string; connectionId: string; version: number; initial: SettingsValues }) {
+export function SettingsForm({
+  workspace,
+  connectionId,
+  version,
+  initial,
+}: {
+  workspace: string;
+  connectionId: string;
+  version: number;
+  initial: SettingsValues;
+}) {
   const { conflict, pending, save } = useConnectionSave(workspace, connectionId, version);
-  const defaults: Values = { ...initial, requireVerifiedDomains: initial.requireVerifiedDomains === null ? "auto" : initial.requireVerifiedDomains ? "on" : "off" };
-  const { register, control, handleSubmit, formState, setError, reset } = useForm<Values>({ resolver: zodResolver(schema), defaultValues: defaults });
+  const defaults: Values = {
+    ...initial,
+    requireVerifiedDomains: initial.requireVerifiedDomains === null ? "auto" : initial.requireVerifiedDomains ? "on" : "off",
+  };
+  const { register, control, handleSubmit, formState, setError, reset } = useForm<Values>({
+    resolver: zodResolver(schema),
+    defaultValues: defaults,
+  });
   const idpInitiated = useWatch({ control, name: "allowIdpInitiated" });
 
   const onSubmit = handleSubmit((v) => {
@@ -49,7 +65,9 @@ export function SettingsForm({ workspace, connectionId, version, initial }: { wo
     <Controller
       control={control}
       name={name}
-      render={({ field }) => <Switch id={`set-${name}`} label={label} description={description} checked={Boolean(field.value)} onChange={field.onChange} />}
+      render={({ field }) => (
+        <Switch id={`set-${name}`} label={label} description={description} checked={Boolean(field.value)} onChange={field.onChange} />
+      )}
     />
   );
 
@@ -69,20 +87,54 @@ export function SettingsForm({ workspace, connectionId, version, initial }: { wo
       </div>
       <fieldset className="space-y-4">
         <legend className="mb-2 text-sm font-semibold text-slate-900">IdP-initiated sign-in</legend>
-        {toggle("allowIdpInitiated", "Allow sign-in from the IdP's app tile", "Accept unsolicited responses (Okta dashboard, My Apps, Google app launcher). Each is still checked and used once.")}
+        {toggle(
+          "allowIdpInitiated",
+          "Allow sign-in from the IdP's app tile",
+          "Accept unsolicited responses (Okta dashboard, My Apps, Google app launcher). Each is still checked and used once.",
+        )}
         {idpInitiated && (
-          <Field id="set-redirect" label="Default redirect after IdP-initiated sign-in" error={formState.errors.defaultRedirect?.message} hint="Where people land, e.g. /dashboard.">
-            <Input id="set-redirect" {...register("defaultRedirect")} invalid={Boolean(formState.errors.defaultRedirect)} className="max-w-md font-mono" />
+          <Field
+            id="set-redirect"
+            label="Default redirect after IdP-initiated sign-in"
+            error={formState.errors.defaultRedirect?.message}
+            hint="Where people land, e.g. /dashboard."
+          >
+            <Input
+              id="set-redirect"
+              {...register("defaultRedirect")}
+              invalid={Boolean(formState.errors.defaultRedirect)}
+              className="max-w-md font-mono"
+            />
           </Field>
         )}
       </fieldset>
       <fieldset className="space-y-4">
         <legend className="mb-2 text-sm font-semibold text-slate-900">Provisioning</legend>
-        {toggle("jitProvisioning", "Just-in-time provisioning", "Create the account and membership at the first SSO sign-in. Off: only invited or existing members get in.")}
-        {toggle("applyMappingEveryLogin", "Apply role mapping at every sign-in", "Roles follow IdP groups: someone removed from a group loses the role at their next sign-in. Off: mapping applies at first sign-in only.")}
-        {toggle("syncProfileEveryLogin", "Sync name at every sign-in", "Update first and last name from the IdP each time. Off: only at first sign-in.")}
-        {toggle("allowAccountLinking", "Link existing accounts", "Let SSO sign in an existing password account whose email is in a domain this workspace verified.")}
-        <Field id="set-verified" label="Require emails in verified domains" hint="Automatic: required as soon as this workspace has a verified domain.">
+        {toggle(
+          "jitProvisioning",
+          "Just-in-time provisioning",
+          "Create the account and membership at the first SSO sign-in. Off: only invited or existing members get in.",
+        )}
+        {toggle(
+          "applyMappingEveryLogin",
+          "Apply role mapping at every sign-in",
+          "Roles follow IdP groups: someone removed from a group loses the role at their next sign-in. Off: mapping applies at first sign-in only.",
+        )}
+        {toggle(
+          "syncProfileEveryLogin",
+          "Sync name at every sign-in",
+          "Update first and last name from the IdP each time. Off: only at first sign-in.",
+        )}
+        {toggle(
+          "allowAccountLinking",
+          "Link existing accounts",
+          "Let SSO sign in an existing password account whose email is in a domain this workspace verified.",
+        )}
+        <Field
+          id="set-verified"
+          label="Require emails in verified domains"
+          hint="Automatic: required as soon as this workspace has a verified domain."
+        >
           <Select id="set-verified" {...register("requireVerifiedDomains")} aria-describedby="set-verified-hint" className="max-w-xs">
             <option value="auto">Automatic</option>
             <option value="on">Always</option>

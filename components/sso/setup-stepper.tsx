@@ -23,7 +23,11 @@ export function SetupStepper({ current, hrefFor }: { current: 1 | 2 | 3 | 4; hre
               <span
                 className={cn(
                   "flex h-5 w-5 shrink-0 items-center justify-center rounded-full text-xs",
-                  state === "done" ? "bg-emerald-500 text-white" : state === "current" ? "bg-brand-600 text-white" : "bg-slate-200 text-slate-600",
+                  state === "done"
+                    ? "bg-emerald-500 text-white"
+                    : state === "current"
+                      ? "bg-brand-600 text-white"
+                      : "bg-slate-200 text-slate-600",
                 )}
                 aria-hidden="true"
               >

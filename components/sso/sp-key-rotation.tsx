@@ -8,7 +8,14 @@ import { Button } from "@/components/ui/button";
 import { toast } from "@/components/ui/toast";
 import { formatDate } from "./format";
 
-export type SpKeyView = { id: string; state: "next" | "active" | "retired"; notAfter: string; createdAt: string; activatedAt: string | null; retiredAt: string | null };
+export type SpKeyView = {
+  id: string;
+  state: "next" | "active" | "retired";
+  notAfter: string;
+  createdAt: string;
+  activatedAt: string | null;
+  retiredAt: string | null;
+};
 type Step = "stage" | "activate" | "retire";
 
 const STEPS: { step: Step; title: string; means: string }[] = [
@@ -27,12 +34,23 @@ const STEPS: { step: Step; title: string; means: string }[] = [
   {
     step: "retire",
     title: "3. Retire the old key",
-    means: "Removes the old certificate from the metadata. Do this after the IdP has dropped it; remove it from the IdP too if you uploaded it.",
+    means:
+      "Removes the old certificate from the metadata. Do this after the IdP has dropped it; remove it from the IdP too if you uploaded it.",
   },
 ];
 
 /** SP key rotation without an outage: stage → activate → retire, with what each step means for the IdP. */
-export function SpKeyRotation({ workspace, connectionId, keys, certificateUrl }: { workspace: string; connectionId: string; keys: SpKeyView[]; certificateUrl: string }) {
+export function SpKeyRotation({
+  workspace,
+  connectionId,
+  keys,
+  certificateUrl,
+}: {
+  workspace: string;
+  connectionId: string;
+  keys: SpKeyView[];
+  certificateUrl: string;
+}) {
   const router = useRouter();
   const [running, setRunning] = useState<Step | null>(null);
   const [, startTransition] = useTransition();
@@ -50,7 +68,9 @@ export function SpKeyRotation({ workspace, connectionId, keys, certificateUrl }:
         toast.error(r.message, r.hint);
         return;
       }
-      toast.success(step === "stage" ? "New key staged and published in the metadata" : step === "activate" ? "New key activated" : "Old key retired");
+      toast.success(
+        step === "stage" ? "New key staged and published in the metadata" : step === "activate" ? "New key activated" : "Old key retired",
+      );
       router.refresh();
     });
   }
@@ -66,7 +86,11 @@ export function SpKeyRotation({ workspace, connectionId, keys, certificateUrl }:
             <span className="text-slate-600">created {formatDate(k.createdAt)}</span>
             <span className="text-slate-600">expires {formatDate(k.notAfter)}</span>
             {k.state !== "retired" && (
-              <a className="ml-auto text-xs font-medium text-brand-700 underline" href={k.state === "next" ? `${certificateUrl}?key=next` : certificateUrl} download>
+              <a
+                className="ml-auto text-xs font-medium text-brand-700 underline"
+                href={k.state === "next" ? `${certificateUrl}?key=next` : certificateUrl}
+                download
+              >
                 Download certificate
               </a>
             )}
@@ -80,7 +104,15 @@ export function SpKeyRotation({ workspace, connectionId, keys, certificateUrl }:
               <h3 className="text-sm font-semibold text-slate-900">{s.title}</h3>
               <p className="mt-1 text-xs text-slate-600">{s.means}</p>
             </div>
-            <Button type="button" variant="secondary" size="sm" disabled={!enabled[s.step] || running !== null} pending={running === s.step} onClick={() => run(s.step)} className="self-start">
+            <Button
+              type="button"
+              variant="secondary"
+              size="sm"
+              disabled={!enabled[s.step] || running !== null}
+              pending={running === s.step}
+              onClick={() => run(s.step)}
+              className="self-start"
+            >
               {s.step === "stage" ? "Stage new key" : s.step === "activate" ? "Activate new key" : "Retire old key"}
             </Button>
           </li>

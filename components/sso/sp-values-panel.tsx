@@ -9,7 +9,10 @@ function StepBlock({ n, step, children }: { n: number; step: SetupStep; children
   return (
     <li className="space-y-3">
       <div className="flex items-start gap-3">
-        <span className="mt-0.5 flex h-6 w-6 shrink-0 items-center justify-center rounded-full bg-brand-600 text-xs font-semibold text-white" aria-hidden="true">
+        <span
+          className="mt-0.5 flex h-6 w-6 shrink-0 items-center justify-center rounded-full bg-brand-600 text-xs font-semibold text-white"
+          aria-hidden="true"
+        >
           {n}
         </span>
         <div className="min-w-0 flex-1 space-y-2">
@@ -34,7 +37,11 @@ function CertificateRow({ label, note, url, caption }: { label: string; note?: s
     <div className="space-y-1">
       <p className="block text-sm font-semibold text-slate-800">{label}</p>
       {url ? (
-        <a href={url} download className="inline-flex items-center gap-2 rounded-md bg-white px-3 py-1.5 text-xs font-semibold text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50">
+        <a
+          href={url}
+          download
+          className="inline-flex items-center gap-2 rounded-md bg-white px-3 py-1.5 text-xs font-semibold text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
+        >
           Download certificate (.pem)
         </a>
       ) : (
@@ -62,7 +69,13 @@ export function SpValuesPanel({ idpType, values, compact = false }: { idpType: s
     <div className="space-y-4">
       {idp.spFields.map((f, i) =>
         f.key === "certificate" ? (
-          <CertificateRow key={i} label={f.label} note={f.note} url={values.certificateUrl} caption={`Gatehouse: ${SP_VALUE_NAMES.certificate}.`} />
+          <CertificateRow
+            key={i}
+            label={f.label}
+            note={f.note}
+            url={values.certificateUrl}
+            caption={`Gatehouse: ${SP_VALUE_NAMES.certificate}.`}
+          />
         ) : (
           <ValueField
             key={i}
@@ -77,11 +90,18 @@ export function SpValuesPanel({ idpType, values, compact = false }: { idpType: s
   );
   const otherValues = others.length > 0 && (
     <details className="rounded-md border border-slate-200 px-4 py-3">
-      <summary className="cursor-pointer text-sm font-medium text-slate-700">Other values {idp.type === "other" ? "" : `(${idp.displayName} does not ask for these)`}</summary>
+      <summary className="cursor-pointer text-sm font-medium text-slate-700">
+        Other values {idp.type === "other" ? "" : `(${idp.displayName} does not ask for these)`}
+      </summary>
       <div className="mt-3 space-y-4">
         {others.map((k) =>
           k === "certificate" ? (
-            <CertificateRow key={k} label={SP_VALUE_NAMES.certificate} url={values.certificateUrl} caption="Signs our AuthnRequests; only IdPs that verify signed requests need it." />
+            <CertificateRow
+              key={k}
+              label={SP_VALUE_NAMES.certificate}
+              url={values.certificateUrl}
+              caption="Signs our AuthnRequests; only IdPs that verify signed requests need it."
+            />
           ) : (
             <ValueField key={k} id={`sp-other-${k}`} label={SP_VALUE_NAMES[k]} value={value(k)} />
           ),
@@ -116,9 +136,15 @@ export function SpValuesPanel({ idpType, values, compact = false }: { idpType: s
             <caption className="sr-only">Attribute statements to add in {idp.displayName}</caption>
             <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
               <tr>
-                <th scope="col" className="px-3 py-2">Attribute name</th>
-                <th scope="col" className="px-3 py-2">Value in {idp.displayName}</th>
-                <th scope="col" className="px-3 py-2">Used for</th>
+                <th scope="col" className="px-3 py-2">
+                  Attribute name
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Value in {idp.displayName}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Used for
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -132,7 +158,13 @@ export function SpValuesPanel({ idpType, values, compact = false }: { idpType: s
                   </td>
                   <td className="px-3 py-2 text-slate-700">{a.source}</td>
                   <td className="px-3 py-2 text-slate-600">
-                    {a.purpose === "groups" ? "Role mapping (optional)" : a.purpose === "email" ? "Email (required)" : a.purpose === "firstName" ? "First name" : "Last name"}
+                    {a.purpose === "groups"
+                      ? "Role mapping (optional)"
+                      : a.purpose === "email"
+                        ? "Email (required)"
+                        : a.purpose === "firstName"
+                          ? "First name"
+                          : "Last name"}
                   </td>
                 </tr>
               ))}
@@ -144,4 +176,3 @@ export function SpValuesPanel({ idpType, values, compact = false }: { idpType: s
     </ol>
   );
 }
-

@@ -43,7 +43,12 @@ export function Switch({
           checked ? "bg-brand-600" : "bg-slate-300",
         )}
       >
-        <span className={cn("inline-block h-5 w-5 translate-y-0.5 rounded-full bg-white shadow transition-transform", checked ? "translate-x-[1.375rem]" : "translate-x-0.5")} />
+        <span
+          className={cn(
+            "inline-block h-5 w-5 translate-y-0.5 rounded-full bg-white shadow transition-transform",
+            checked ? "translate-x-[1.375rem]" : "translate-x-0.5",
+          )}
+        />
       </button>
     </div>
   );

@@ -44,8 +44,8 @@ export function TestSignInPanel({
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-700">
-        Signs you in at the IdP exactly like a user would, then shows what Gatehouse received: every attribute, the NameID and the role the mapping would
-        give. Test mode creates no session and provisions nobody. It works while the connection is inactive, too.
+        Signs you in at the IdP exactly like a user would, then shows what Gatehouse received: every attribute, the NameID and the role the
+        mapping would give. Test mode creates no session and provisions nobody. It works while the connection is inactive, too.
       </p>
       {configured ? (
         <a
@@ -59,7 +59,9 @@ export function TestSignInPanel({
           <span className="sr-only">(opens in a new tab)</span>
         </a>
       ) : (
-        <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">Add the IdP metadata first: a test needs the IdP&apos;s SSO URL and certificate.</p>
+        <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          Add the IdP metadata first: a test needs the IdP&apos;s SSO URL and certificate.
+        </p>
       )}
       <div aria-live="polite" className="min-h-[3rem]">
         {startedAt && !poll.data && (
@@ -69,7 +71,9 @@ export function TestSignInPanel({
         )}
         {poll.isError && <p className="text-sm text-red-700">Could not check for the result: {(poll.error as Error).message}</p>}
         {result && (
-          <div className={`rounded-md border px-4 py-3 text-sm ${result.outcome === "success" ? "border-emerald-200 bg-emerald-50" : "border-red-200 bg-red-50"}`}>
+          <div
+            className={`rounded-md border px-4 py-3 text-sm ${result.outcome === "success" ? "border-emerald-200 bg-emerald-50" : "border-red-200 bg-red-50"}`}
+          >
             <div className="flex flex-wrap items-center gap-2">
               <span className="font-semibold">{startedAt ? "Result:" : "Last test:"}</span>
               <Badge tone={result.outcome === "success" ? "green" : "red"}>{result.outcome === "success" ? "Success" : "Failed"}</Badge>

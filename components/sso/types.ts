@@ -1,4 +1,3 @@
-
 export type { ActionError, ActionResult } from "@/lib/server/action-result";
 
 export type SpValuesProps = { entityId: string; acsUrl: string; metadataUrl: string; loginUrl: string; certificateUrl: string | null };

@@ -19,7 +19,10 @@ export function useConnectionSave(workspace: string, connectionId: string, loade
   const [conflict, setConflict] = useState(false);
   const [pending, startTransition] = useTransition();
 
-  function save(patch: Omit<ConnectionUpdateInput, "version">, opts: { success: string; onError?: (e: ActionError) => void; onSaved?: () => void }) {
+  function save(
+    patch: Omit<ConnectionUpdateInput, "version">,
+    opts: { success: string; onError?: (e: ActionError) => void; onSaved?: () => void },
+  ) {
     startTransition(async () => {
       const r = await updateConnectionAction(workspace, connectionId, { ...patch, version });
       if (!r.ok) {

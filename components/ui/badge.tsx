@@ -11,5 +11,11 @@ const tones: Record<Tone, string> = {
 };
 
 export function Badge({ tone = "gray", children }: { tone?: Tone; children: ReactNode }) {
-  return <span className={cn("inline-flex items-center whitespace-nowrap rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset", tones[tone])}>{children}</span>;
+  return (
+    <span
+      className={cn("inline-flex items-center whitespace-nowrap rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset", tones[tone])}
+    >
+      {children}
+    </span>
+  );
 }

@@ -30,10 +30,23 @@ export function PageHeader({ title, description, actions }: { title: ReactNode; 
 }
 
 /** What is missing and what to do next. `icon` is decorative: "+" for "nothing yet", "?" for "not found", "!" for "not allowed". */
-export function EmptyState({ title, description, action, icon = "+" }: { title: string; description: ReactNode; action?: ReactNode; icon?: "+" | "?" | "!" }) {
+export function EmptyState({
+  title,
+  description,
+  action,
+  icon = "+",
+}: {
+  title: string;
+  description: ReactNode;
+  action?: ReactNode;
+  icon?: "+" | "?" | "!";
+}) {
   return (
     <div className="flex flex-col items-center justify-center px-6 py-12 text-center">
-      <div className="mb-3 flex h-10 w-10 items-center justify-center rounded-full bg-brand-50 font-semibold text-brand-700" aria-hidden="true">
+      <div
+        className="mb-3 flex h-10 w-10 items-center justify-center rounded-full bg-brand-50 font-semibold text-brand-700"
+        aria-hidden="true"
+      >
         {icon}
       </div>
       <h3 className="text-sm font-semibold text-slate-900">{title}</h3>

@@ -38,7 +38,10 @@ export function CopyField({
     <div className="space-y-1">
       <label
         htmlFor={fieldId}
-        className={cn("block", exactLabel ? "text-sm font-semibold text-slate-800" : "text-xs font-medium uppercase tracking-wide text-slate-500")}
+        className={cn(
+          "block",
+          exactLabel ? "text-sm font-semibold text-slate-800" : "text-xs font-medium uppercase tracking-wide text-slate-500",
+        )}
       >
         {label}
       </label>

@@ -53,13 +53,21 @@ function ToastItem({ t }: { t: Toast }) {
     return () => clearTimeout(timer);
   }, [t.id, t.tone]);
   return (
-    <div className={cn("pointer-events-auto flex w-80 items-start gap-3 rounded-lg border p-3 shadow-lg", tones[t.tone])} data-testid="toast">
+    <div
+      className={cn("pointer-events-auto flex w-80 items-start gap-3 rounded-lg border p-3 shadow-lg", tones[t.tone])}
+      data-testid="toast"
+    >
       <span className="mt-1.5 h-2 w-2 shrink-0 rounded-full bg-[var(--dot)]" aria-hidden="true" />
       <div className="min-w-0 flex-1">
         <p className="text-sm font-medium">{t.title}</p>
         {t.description && <p className="mt-0.5 break-words text-xs text-slate-600">{t.description}</p>}
       </div>
-      <button type="button" onClick={() => dismissToast(t.id)} className="rounded px-1 text-slate-500 hover:text-slate-800" aria-label="Dismiss notification">
+      <button
+        type="button"
+        onClick={() => dismissToast(t.id)}
+        className="rounded px-1 text-slate-500 hover:text-slate-800"
+        aria-label="Dismiss notification"
+      >
         ×
       </button>
     </div>
@@ -71,18 +79,26 @@ function ToastItem({ t }: { t: Toast }) {
  * readers announce what is added to them: errors assertively, everything else politely.
  */
 export function Toaster() {
-  const list = useSyncExternalStore(subscribe, () => items, () => EMPTY);
+  const list = useSyncExternalStore(
+    subscribe,
+    () => items,
+    () => EMPTY,
+  );
   return (
     <div className="pointer-events-none fixed bottom-4 right-4 z-50 flex flex-col gap-2">
       <div role="status" aria-live="polite" className="flex flex-col gap-2">
-        {list.filter((t) => t.tone !== "error").map((t) => (
-          <ToastItem key={t.id} t={t} />
-        ))}
+        {list
+          .filter((t) => t.tone !== "error")
+          .map((t) => (
+            <ToastItem key={t.id} t={t} />
+          ))}
       </div>
       <div role="alert" aria-live="assertive" className="flex flex-col gap-2">
-        {list.filter((t) => t.tone === "error").map((t) => (
-          <ToastItem key={t.id} t={t} />
-        ))}
+        {list
+          .filter((t) => t.tone === "error")
+          .map((t) => (
+            <ToastItem key={t.id} t={t} />
+          ))}
       </div>
     </div>
   );

@@ -50,10 +50,7 @@ export const connections = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    uniqueIndex("connections_slug_key").on(t.slug),
-    index("connections_workspace_idx").on(t.workspaceId),
-  ],
+  (t) => [uniqueIndex("connections_slug_key").on(t.slug), index("connections_workspace_idx").on(t.workspaceId)],
 );
 
 export const spKeys = pgTable(
@@ -73,8 +70,12 @@ export const spKeys = pgTable(
     retiredAt: timestamp({ withTimezone: true }),
   },
   (t) => [
-    uniqueIndex("sp_keys_one_active").on(t.connectionId).where(sql`state = 'active'`),
-    uniqueIndex("sp_keys_one_next").on(t.connectionId).where(sql`state = 'next'`),
+    uniqueIndex("sp_keys_one_active")
+      .on(t.connectionId)
+      .where(sql`state = 'active'`),
+    uniqueIndex("sp_keys_one_next")
+      .on(t.connectionId)
+      .where(sql`state = 'next'`),
   ],
 );
 

@@ -24,7 +24,9 @@ export const domains = pgTable(
   (t) => [
     uniqueIndex("domains_workspace_domain_key").on(t.workspaceId, t.domain),
     // A verified (or verified-then-failing) domain belongs to one workspace only.
-    uniqueIndex("domains_owned_domain_key").on(t.domain).where(sql`status <> 'pending'`),
+    uniqueIndex("domains_owned_domain_key")
+      .on(t.domain)
+      .where(sql`status <> 'pending'`),
     index("domains_domain_idx").on(t.domain),
   ],
 );

@@ -36,8 +36,5 @@ export const memberships = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    uniqueIndex("memberships_workspace_user_key").on(t.workspaceId, t.userId),
-    index("memberships_user_idx").on(t.userId),
-  ],
+  (t) => [uniqueIndex("memberships_workspace_user_key").on(t.workspaceId, t.userId), index("memberships_user_idx").on(t.userId)],
 );

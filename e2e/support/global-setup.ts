@@ -51,7 +51,25 @@ export default async function globalSetup() {
   };
   mkdirSync(OUTPUT_DIR, { recursive: true });
   // A second workspace the demo owner is not a member of, made with the operator CLI as a user would.
-  const cli = spawnSync(process.execPath, ["--import", "tsx", path.join("lib", "cli", "index.ts"), "workspaces:create", "--slug", "other-co", "--name", "Other Co", "--owner-email", "owner@other.test", "--owner-password", "other-co-password", "--json"], { cwd: root, env, encoding: "utf8" });
+  const cli = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      path.join("lib", "cli", "index.ts"),
+      "workspaces:create",
+      "--slug",
+      "other-co",
+      "--name",
+      "Other Co",
+      "--owner-email",
+      "owner@other.test",
+      "--owner-password",
+      "other-co-password",
+      "--json",
+    ],
+    { cwd: root, env, encoding: "utf8" },
+  );
   if (cli.status !== 0) throw new Error(`CLI workspaces:create failed: ${cli.stdout}${cli.stderr}`);
   const a = await startInstance(root, { ...env, PORT: String(PORT_A) }, "a");
   const password = await a.password;

@@ -36,7 +36,10 @@ function req(method: string, path: string, opts: { key?: string | null; body?: s
 
 const echo = apiRoute(
   { body: z.object({ name: z.string().min(2), nested: z.object({ n: z.number().int() }).optional() }), idempotent: true },
-  async (ctx) => ({ data: { name: ctx.body.name, workspace: ctx.workspace.slug, apiKey: ctx.apiKey.name, at: Math.random() }, status: 201 }),
+  async (ctx) => ({
+    data: { name: ctx.body.name, workspace: ctx.workspace.slug, apiKey: ctx.apiKey.name, at: Math.random() },
+    status: 201,
+  }),
 );
 
 describe("apiRoute", () => {
@@ -63,7 +66,10 @@ describe("apiRoute", () => {
   });
 
   it("adds next_cursor for lists", async () => {
-    const GET = apiRoute({ query: z.object({ limit: z.coerce.number().int().max(10).default(5) }) }, async (ctx) => ({ data: [ctx.query.limit], nextCursor: null }));
+    const GET = apiRoute({ query: z.object({ limit: z.coerce.number().int().max(10).default(5) }) }, async (ctx) => ({
+      data: [ctx.query.limit],
+      nextCursor: null,
+    }));
     const body = await (await GET(req("GET", "/x?limit=3"))).json();
     expect(body.data).toEqual([3]);
     expect(body.meta.next_cursor).toBeNull();
@@ -172,7 +178,9 @@ describe("apiRoute", () => {
     // A claim without a result (first request still running) → 409.
     const requestHash = hashIdempotentRequest("POST", "/api/v1/things", { name: "one" });
     await t.db.insert(idempotencyKeys).values({ apiKeyId: keyId, key: "in-flight", requestHash });
-    const busy = await echo(req("POST", "/api/v1/things", { body: JSON.stringify({ name: "one" }), headers: { "idempotency-key": "in-flight" } }));
+    const busy = await echo(
+      req("POST", "/api/v1/things", { body: JSON.stringify({ name: "one" }), headers: { "idempotency-key": "in-flight" } }),
+    );
     expect(busy.status).toBe(409);
     expect((await busy.json()).error.code).toBe("IDEMPOTENCY_IN_PROGRESS");
   });
@@ -185,7 +193,9 @@ describe("apiRoute", () => {
       return { data: { runs }, status: 201 };
     });
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => slow(req("POST", "/api/v1/slow", { body: JSON.stringify({ n: 1 }), headers: { "idempotency-key": "race-1" } }))),
+      Array.from({ length: 5 }, () =>
+        slow(req("POST", "/api/v1/slow", { body: JSON.stringify({ n: 1 }), headers: { "idempotency-key": "race-1" } })),
+      ),
     );
     expect(runs).toBe(1);
     const statuses = results.map((r) => r.status).sort();

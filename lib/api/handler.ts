@@ -120,7 +120,11 @@ export function apiRoute<
       const run = async (): Promise<{ status: number; body: unknown; headers: Record<string, string> }> => {
         try {
           const result = await fn(ctx);
-          return { status: result.status ?? 200, body: successBody(result.data, requestId, result.nextCursor), headers: result.headers ?? {} };
+          return {
+            status: result.status ?? 200,
+            body: successBody(result.data, requestId, result.nextCursor),
+            headers: result.headers ?? {},
+          };
         } catch (e) {
           const r = errorResult(e, requestId);
           return { status: r.status, body: r.body, headers: r.headers };
@@ -152,7 +156,9 @@ function bearerToken(req: Request): string | null {
 }
 
 /** Routes without an API key (only GET /api/v1/openapi.json): request ID and error mapping. */
-export function publicApiRoute(fn: (req: Request, requestId: string) => Promise<Response | { data: unknown; raw?: boolean }>): RouteHandler {
+export function publicApiRoute(
+  fn: (req: Request, requestId: string) => Promise<Response | { data: unknown; raw?: boolean }>,
+): RouteHandler {
   return async (req) => {
     const requestId = resolveRequestId(req.headers);
     try {

@@ -71,7 +71,14 @@ export function errorResponse(e: unknown, requestId: string): Response {
 function build(
   code: ErrorCode,
   requestId: string,
-  o: { message?: string; hint?: string; fields?: FieldError[]; detail?: Record<string, unknown>; headers?: Record<string, string>; status?: number } = {},
+  o: {
+    message?: string;
+    hint?: string;
+    fields?: FieldError[];
+    detail?: Record<string, unknown>;
+    headers?: Record<string, string>;
+    status?: number;
+  } = {},
 ): ErrorResult {
   const entry = describeError(code);
   const error: ApiErrorBody["error"] = { code, message: o.message ?? entry.message, hint: o.hint ?? entry.hint };

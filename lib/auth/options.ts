@@ -48,7 +48,6 @@ export function authOptions(): NextAuthOptions {
           token.uid = user.id;
           token.sv = (user as { sv?: number }).sv;
           token.amr = "pwd"; // how the session was made: enforcement ends password sessions
-
         }
         return token;
       },

@@ -36,7 +36,21 @@ describe("CLI connections:*", () => {
 
   it("create (file and URL), list, rotate-key, errors", async () => {
     if (!t.url) return; // the CLI process needs a shared Postgres database
-    const a = await cli(["connections:create", "--workspace", "cli-ws", "--name", "Okta", "--slug", "cli-okta", "--metadata-file", metadataFile, "--allow-idp-initiated", "--default-role", "editor", "--json"]);
+    const a = await cli([
+      "connections:create",
+      "--workspace",
+      "cli-ws",
+      "--name",
+      "Okta",
+      "--slug",
+      "cli-okta",
+      "--metadata-file",
+      metadataFile,
+      "--allow-idp-initiated",
+      "--default-role",
+      "editor",
+      "--json",
+    ]);
     expect(a.code, a.stdout + a.stderr).toBe(0);
     const conn = (a.json as { connection: Record<string, unknown> & { sp: Record<string, string> } }).connection;
     expect(conn).toMatchObject({ slug: "cli-okta", allow_idp_initiated: true, default_role: "editor", idp_entity_id: idp.entityId });
@@ -48,14 +62,56 @@ describe("CLI connections:*", () => {
     });
     expect(a.stdout).not.toContain("PRIVATE KEY");
 
-    const b = await cli(["connections:create", "--workspace", "cli-ws", "--name", "By URL", "--slug", "cli-url", "--metadata-url", metadataUrl, "--json"]);
+    const b = await cli([
+      "connections:create",
+      "--workspace",
+      "cli-ws",
+      "--name",
+      "By URL",
+      "--slug",
+      "cli-url",
+      "--metadata-url",
+      metadataUrl,
+      "--json",
+    ]);
     expect(b.code, b.stdout + b.stderr).toBe(0);
-    expect(b.json).toMatchObject({ connection: { metadata_source: "url", idp_sso_url_redirect: "https://idp.cli.test/sso-url", default_role: "viewer", allow_idp_initiated: false } });
+    expect(b.json).toMatchObject({
+      connection: {
+        metadata_source: "url",
+        idp_sso_url_redirect: "https://idp.cli.test/sso-url",
+        default_role: "viewer",
+        allow_idp_initiated: false,
+      },
+    });
 
-    const dup = await cli(["connections:create", "--workspace", "cli-ws", "--name", "Dup", "--slug", "cli-okta", "--metadata-file", metadataFile, "--json"]);
+    const dup = await cli([
+      "connections:create",
+      "--workspace",
+      "cli-ws",
+      "--name",
+      "Dup",
+      "--slug",
+      "cli-okta",
+      "--metadata-file",
+      metadataFile,
+      "--json",
+    ]);
     expect(dup.code).toBe(1);
     expect(dup.json).toMatchObject({ error: { code: "SLUG_TAKEN" } });
-    const both = await cli(["connections:create", "--workspace", "cli-ws", "--name", "X", "--slug", "cli-x", "--metadata-file", metadataFile, "--metadata-url", metadataUrl, "--json"]);
+    const both = await cli([
+      "connections:create",
+      "--workspace",
+      "cli-ws",
+      "--name",
+      "X",
+      "--slug",
+      "cli-x",
+      "--metadata-file",
+      metadataFile,
+      "--metadata-url",
+      metadataUrl,
+      "--json",
+    ]);
     expect(both.json).toMatchObject({ error: { code: "VALIDATION_FAILED" } });
 
     const list = await cli(["connections:list", "--workspace", "cli-ws", "--json"]);

@@ -26,7 +26,16 @@ afterAll(async () => {
 function cli(args: string[]): Promise<{ code: number; json: Record<string, unknown> & { error?: { code: string } }; stdout: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(process.cwd(), "lib", "cli", "index.ts"), ...args], {
-      env: { NODE_ENV: "test", PATH: process.env.PATH, HOME: process.env.HOME, APP_ENV: "test", APP_URL: "http://localhost:3999", DATA_DIR: dataDir, DATABASE_URL: t.url ?? "", DNS_SERVERS: dns.address },
+      env: {
+        NODE_ENV: "test",
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        APP_ENV: "test",
+        APP_URL: "http://localhost:3999",
+        DATA_DIR: dataDir,
+        DATABASE_URL: t.url ?? "",
+        DNS_SERVERS: dns.address,
+      },
     });
     let stdout = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -66,7 +75,9 @@ describe("operator CLI: domains and enforcement", () => {
     expect(missing.json.error?.code).toBe("DNS_RECORD_MISSING");
 
     dns.setTxt(record.name, ["gatehouse-verification=wrong"]);
-    expect((await cli(["domains:verify", "--workspace", workspace.slug, "--domain", domain, "--json"])).json.error?.code).toBe("DNS_RECORD_MISMATCH");
+    expect((await cli(["domains:verify", "--workspace", workspace.slug, "--domain", domain, "--json"])).json.error?.code).toBe(
+      "DNS_RECORD_MISMATCH",
+    );
 
     dns.setTxt(record.name, [record.value]);
     const verified = await cli(["domains:verify", "--workspace", workspace.slug, "--domain", domain, "--json"]);

@@ -23,7 +23,13 @@ export function findRunningServer(dataDir: string): ServerInfo | null {
 const TIMEOUT_MS = 120_000;
 
 /** Run the command in the server and return exactly what it printed there. */
-export async function forwardCommand(server: ServerInfo, dataDir: string, argv: string[], files: FileInputs, json: boolean): Promise<CliOutput> {
+export async function forwardCommand(
+  server: ServerInfo,
+  dataDir: string,
+  argv: string[],
+  files: FileInputs,
+  json: boolean,
+): Promise<CliOutput> {
   const url = `http://127.0.0.1:${server.port}${CLI_BRIDGE_PATH}`;
   const unreachable = (reason: string) =>
     failure(

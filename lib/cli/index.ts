@@ -18,7 +18,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const { command, json } = parsed;
   const e = env();
-  const { values, files } = await collectLocalInputs(command, parsed.values, json, { cwd: operatorCwd(), interactive: process.stdin.isTTY === true, promptHidden });
+  const { values, files } = await collectLocalInputs(command, parsed.values, json, {
+    cwd: operatorCwd(),
+    interactive: process.stdin.isTTY === true,
+    promptHidden,
+  });
 
   let output: CliOutput;
   const server = e.databaseUrl ? null : findRunningServer(e.dataDir);

@@ -32,7 +32,17 @@ describe("parseCommandLine", () => {
     const o = output(["connections:create", "--help"]);
     expect(o.exitCode).toBe(0);
     const text = o.stdout.join("\n");
-    for (const f of ["--workspace", "--name", "--slug", "--metadata-file", "--metadata-url", "--allow-idp-initiated", "--default-role", "--json"]) expect(text).toContain(f);
+    for (const f of [
+      "--workspace",
+      "--name",
+      "--slug",
+      "--metadata-file",
+      "--metadata-url",
+      "--allow-idp-initiated",
+      "--default-role",
+      "--json",
+    ])
+      expect(text).toContain(f);
   });
 
   it("unknown command → exit 2 on stderr", () => {
@@ -56,17 +66,48 @@ describe("parseCommandLine", () => {
     const o = output(["connections:create", "--workspace", "w", "--json"]);
     expect(errorCode(o)).toBe("VALIDATION_FAILED");
     expect(o.stdout.join("")).toContain("--name");
-    const both = output(["connections:create", "--workspace", "w", "--name", "n", "--slug", "s", "--metadata-file", "a", "--metadata-url", "b", "--json"]);
+    const both = output([
+      "connections:create",
+      "--workspace",
+      "w",
+      "--name",
+      "n",
+      "--slug",
+      "s",
+      "--metadata-file",
+      "a",
+      "--metadata-url",
+      "b",
+      "--json",
+    ]);
     expect(errorCode(both)).toBe("VALIDATION_FAILED");
     const none = output(["connections:rotate-key", "--slug", "s", "--json"]);
     expect(errorCode(none)).toBe("VALIDATION_FAILED");
   });
 
   it("a valid command line → command, values and json", () => {
-    const p = command(["connections:create", "--workspace", "acme", "--name", "Okta", "--slug", "okta", "--metadata-file", "idp.xml", "--allow-idp-initiated", "--json"]);
+    const p = command([
+      "connections:create",
+      "--workspace",
+      "acme",
+      "--name",
+      "Okta",
+      "--slug",
+      "okta",
+      "--metadata-file",
+      "idp.xml",
+      "--allow-idp-initiated",
+      "--json",
+    ]);
     expect(p.command.name).toBe("connections:create");
     expect(p.json).toBe(true);
-    expect(p.values).toMatchObject({ workspace: "acme", name: "Okta", slug: "okta", "metadata-file": "idp.xml", "allow-idp-initiated": true });
+    expect(p.values).toMatchObject({
+      workspace: "acme",
+      name: "Okta",
+      slug: "okta",
+      "metadata-file": "idp.xml",
+      "allow-idp-initiated": true,
+    });
     expect(command(["connections:list", "--workspace", "acme"]).json).toBe(false);
   });
 
@@ -118,15 +159,33 @@ describe("executeCommand", () => {
   it("an unreadable file → VALIDATION_FAILED with the field, exit 1", async () => {
     const values = { workspace: "w", name: "n", slug: "s", "metadata-file": "idp.xml" };
     const run = { ...create, run: async (ctx: Parameters<typeof create.run>[0]) => ctx.readFile("metadata-file") };
-    const o = await executeCommand(run, values, { db: fakeDb, appUrl: "http://x", json: true, files: { "metadata-file": { error: "ENOENT" } } });
+    const o = await executeCommand(run, values, {
+      db: fakeDb,
+      appUrl: "http://x",
+      json: true,
+      files: { "metadata-file": { error: "ENOENT" } },
+    });
     expect(o.exitCode).toBe(1);
-    expect(JSON.parse(o.stdout[0]!)).toMatchObject({ error: { code: "VALIDATION_FAILED", detail: { fields: [{ path: "metadata-file" }] } } });
-    const read = await executeCommand(run, values, { db: fakeDb, appUrl: "http://x", json: true, files: { "metadata-file": { content: "<x/>" } } });
+    expect(JSON.parse(o.stdout[0]!)).toMatchObject({
+      error: { code: "VALIDATION_FAILED", detail: { fields: [{ path: "metadata-file" }] } },
+    });
+    const read = await executeCommand(run, values, {
+      db: fakeDb,
+      appUrl: "http://x",
+      json: true,
+      files: { "metadata-file": { content: "<x/>" } },
+    });
     expect(read).toEqual({ exitCode: 0, stdout: [JSON.stringify("<x/>", null, 2)], stderr: [] });
   });
 
   it("keeps lines printed before an error, and hides them with --json", async () => {
-    const cmd = { ...create, run: async (ctx: Parameters<typeof create.run>[0]) => { ctx.print("first"); throw new Error("boom"); } };
+    const cmd = {
+      ...create,
+      run: async (ctx: Parameters<typeof create.run>[0]) => {
+        ctx.print("first");
+        throw new Error("boom");
+      },
+    };
     const text = await executeCommand(cmd, {}, { db: fakeDb, appUrl: "http://x", json: false });
     expect(text).toEqual({ exitCode: 1, stdout: ["first"], stderr: ["Error INTERNAL: boom\nHint: See the message above."] });
     const j = await executeCommand(cmd, {}, { db: fakeDb, appUrl: "http://x", json: true });

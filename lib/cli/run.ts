@@ -17,8 +17,7 @@ import { commands } from "./commands";
 export type CliOutput = { exitCode: number; stdout: string[]; stderr: string[] };
 
 export type ParsedCommandLine =
-  | { kind: "output"; output: CliOutput }
-  | { kind: "command"; command: Command; values: FlagValues; json: boolean };
+  { kind: "output"; output: CliOutput } | { kind: "command"; command: Command; values: FlagValues; json: boolean };
 
 /** A `file: true` flag's content as read by the CLI process, or why it could not be read. */
 export type FileInput = { content: string } | { error: string };
@@ -32,7 +31,10 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
   if (!name || name === "--help" || name === "-h" || name === "help") return { kind: "output", output: ok(helpText()) };
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    return { kind: "output", output: { exitCode: 2, stdout: [], stderr: [`Unknown command "${name}". Run with --help to list commands.`] } };
+    return {
+      kind: "output",
+      output: { exitCode: 2, stdout: [], stderr: [`Unknown command "${name}". Run with --help to list commands.`] },
+    };
   }
   if (rest.includes("--help") || rest.includes("-h")) return { kind: "output", output: ok(commandHelpText(command)) };
   let values: FlagValues;
@@ -48,16 +50,24 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
     });
     values = parsed.values as FlagValues;
   } catch (e) {
-    return { kind: "output", output: failure(rest.includes("--json"), "BAD_REQUEST", (e as Error).message, `Run: npm run gatehouse -- ${command.name} --help`) };
+    return {
+      kind: "output",
+      output: failure(rest.includes("--json"), "BAD_REQUEST", (e as Error).message, `Run: npm run gatehouse -- ${command.name} --help`),
+    };
   }
   const json = values.json === true;
-  const missing = Object.entries(command.flags).filter(([k, f]) => f.required && values[k] === undefined).map(([k]) => `--${k}`);
+  const missing = Object.entries(command.flags)
+    .filter(([k, f]) => f.required && values[k] === undefined)
+    .map(([k]) => `--${k}`);
   for (const group of command.oneOf ?? []) {
     const given = group.filter((k) => values[k] !== undefined);
     if (given.length !== 1) missing.push(`exactly one of ${group.map((k) => `--${k}`).join(" | ")}`);
   }
   if (missing.length) {
-    return { kind: "output", output: failure(json, "VALIDATION_FAILED", `Missing: ${missing.join(", ")}`, `Run: npm run gatehouse -- ${command.name} --help`) };
+    return {
+      kind: "output",
+      output: failure(json, "VALIDATION_FAILED", `Missing: ${missing.join(", ")}`, `Run: npm run gatehouse -- ${command.name} --help`),
+    };
   }
   return { kind: "command", command, values, json };
 }
@@ -144,14 +154,25 @@ export function failureFromError(json: boolean, err: unknown): CliOutput {
   if (isAppError(err)) return failure(json, err.code, err.message, err.hint, err.detail);
   if (err instanceof ZodError) {
     const fields = err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-    return failure(json, "VALIDATION_FAILED", fields.map((f) => `${f.path || "value"}: ${f.message}`).join("; "), "Fix the values and run again.", { fields });
+    return failure(
+      json,
+      "VALIDATION_FAILED",
+      fields.map((f) => `${f.path || "value"}: ${f.message}`).join("; "),
+      "Fix the values and run again.",
+      { fields },
+    );
   }
   return failure(json, "INTERNAL", err instanceof Error ? err.message : String(err), "See the message above.");
 }
 
 /** An error as the CLI prints it: JSON on stdout with --json, else two lines on stderr. Exit code 1. */
 export function failure(json: boolean, code: string, message: string, hint: string, detail?: Record<string, unknown>): CliOutput {
-  if (json) return { exitCode: 1, stdout: [JSON.stringify({ error: { code, message, hint, ...(detail ? { detail } : {}) } }, null, 2)], stderr: [] };
+  if (json)
+    return {
+      exitCode: 1,
+      stdout: [JSON.stringify({ error: { code, message, hint, ...(detail ? { detail } : {}) } }, null, 2)],
+      stderr: [],
+    };
   return { exitCode: 1, stdout: [], stderr: [`Error ${code}: ${message}\nHint: ${hint}`] };
 }
 

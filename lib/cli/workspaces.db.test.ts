@@ -27,7 +27,21 @@ describe("operator CLI: workspaces and users", () => {
 
   it("workspaces:create prints JSON and refuses a taken slug with a stable code", async (ctx) => {
     if (!t.url) ctx.skip(); // the CLI is a separate process: it needs a server database to share
-    const r = await runCli(["workspaces:create", "--slug", "cli-co", "--name", "CLI Co", "--owner-email", "Owner@CLI.test", "--owner-password", "cli-password-1", "--json"], env);
+    const r = await runCli(
+      [
+        "workspaces:create",
+        "--slug",
+        "cli-co",
+        "--name",
+        "CLI Co",
+        "--owner-email",
+        "Owner@CLI.test",
+        "--owner-password",
+        "cli-password-1",
+        "--json",
+      ],
+      env,
+    );
     expect(r.code).toBe(0);
     expect(r.json).toMatchObject({ workspace: { slug: "cli-co", name: "CLI Co" }, owner: { email: "owner@cli.test" } });
     const again = await runCli(["workspaces:create", "--slug", "cli-co", "--name", "X", "--owner-email", "x@cli.test", "--json"], env);

@@ -56,7 +56,8 @@ const decodeParam = (v: string | undefined) => (v === undefined ? undefined : de
 function readRequest(xml: string): Element {
   try {
     const root = parseXmlStrict(xml).documentElement as Element;
-    if (!isNamed(root, NS.protocol, "AuthnRequest")) throw new AppError("SAML_MALFORMED", { detail: { expected: "samlp:AuthnRequest", actual: root.localName } });
+    if (!isNamed(root, NS.protocol, "AuthnRequest"))
+      throw new AppError("SAML_MALFORMED", { detail: { expected: "samlp:AuthnRequest", actual: root.localName } });
     if (!attr(root, "ID")) throw new AppError("SAML_MALFORMED", { detail: { reason: "AuthnRequest has no ID" } });
     return root;
   } catch (e) {
@@ -79,11 +80,16 @@ function verifyRedirect(params: Map<string, string>, certs: string[]): boolean {
   octets += `&SigAlg=${sigAlgRaw}`;
   const signature = Buffer.from(decodeParam(signatureRaw)!, "base64");
   const ok = trustedKeys(certs).some((key) => crypto.verify(hash, Buffer.from(octets, "utf8"), key, signature));
-  if (!ok) throw new AppError("SAML_SIGNATURE_INVALID", { detail: { reason: "the query signature does not verify with the SP certificate" } });
+  if (!ok)
+    throw new AppError("SAML_SIGNATURE_INVALID", { detail: { reason: "the query signature does not verify with the SP certificate" } });
   return true;
 }
 
-function describe(root: Element, xml: string, rest: Pick<ParsedAuthnRequest, "relayState" | "binding" | "signed" | "signatureVerified">): ParsedAuthnRequest {
+function describe(
+  root: Element,
+  xml: string,
+  rest: Pick<ParsedAuthnRequest, "relayState" | "binding" | "signed" | "signatureVerified">,
+): ParsedAuthnRequest {
   return {
     id: attr(root, "ID")!,
     issuer: textOf(child(root, NS.assertion, "Issuer")),
@@ -110,7 +116,12 @@ export function parseAuthnRequest(input: ParseAuthnRequestInput): ParsedAuthnReq
     const root = readRequest(xml);
     const signed = params.has("Signature");
     const verified = input.spCertificatesPem?.length ? verifyRedirect(params, input.spCertificatesPem) : false;
-    return describe(root, xml, { relayState: decodeParam(params.get("RelayState")) ?? null, binding: "redirect", signed, signatureVerified: verified });
+    return describe(root, xml, {
+      relayState: decodeParam(params.get("RelayState")) ?? null,
+      binding: "redirect",
+      signed,
+      signatureVerified: verified,
+    });
   }
   const xml = decodeBase64Strict(input.samlRequest ?? "");
   if (xml === null) throw new AppError("SAML_MALFORMED", { detail: { reason: "SAMLRequest is not base64" } });
@@ -124,5 +135,10 @@ export function parseAuthnRequest(input: ParseAuthnRequestInput): ParsedAuthnReq
     root = r.element; // read only what the signature covers
     verified = true;
   }
-  return describe(root, xml, { relayState: input.relayState ?? null, binding: "post", signed: signatures.length > 0, signatureVerified: verified });
+  return describe(root, xml, {
+    relayState: input.relayState ?? null,
+    binding: "post",
+    signed: signatures.length > 0,
+    signatureVerified: verified,
+  });
 }

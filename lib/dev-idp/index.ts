@@ -36,7 +36,15 @@ export type DevIdp = {
   createResponse(opts: CreateResponseOptions): string;
 };
 
-export function createDevIdp({ entityId, privateKeyPem, certificatePem }: { entityId: string; privateKeyPem?: string; certificatePem?: string }): DevIdp {
+export function createDevIdp({
+  entityId,
+  privateKeyPem,
+  certificatePem,
+}: {
+  entityId: string;
+  privateKeyPem?: string;
+  certificatePem?: string;
+}): DevIdp {
   if (!!privateKeyPem !== !!certificatePem) throw new Error("createDevIdp: give both privateKeyPem and certificatePem, or neither");
   const keys = privateKeyPem && certificatePem ? { privateKeyPem, certificatePem } : generateSpKeyPair({ commonName: "Gatehouse Dev IdP" });
 
@@ -50,7 +58,13 @@ export function createDevIdp({ entityId, privateKeyPem, certificatePem }: { enti
     const mode = opts.sign ?? "assertion";
     if (mode === "none") return xml;
     const signer = opts.signingKey ?? keys;
-    return signResponseXml(xml, { mode, privateKeyPem: signer.privateKeyPem, certificatePem: signer.certificatePem, sigAlg: opts.sigAlg, digestAlg: opts.digestAlg });
+    return signResponseXml(xml, {
+      mode,
+      privateKeyPem: signer.privateKeyPem,
+      certificatePem: signer.certificatePem,
+      sigAlg: opts.sigAlg,
+      digestAlg: opts.digestAlg,
+    });
   };
 
   return {

@@ -3,7 +3,17 @@ import { BINDING, NAMEID_FORMAT, NS } from "@/lib/saml/constants";
 import { certificateBody } from "@/lib/saml/certificates";
 import { escapeXml } from "@/lib/saml/xml";
 
-export function buildIdpMetadataXml({ entityId, certificatePem, ssoUrl, sloUrl }: { entityId: string; certificatePem: string; ssoUrl: string; sloUrl?: string }): string {
+export function buildIdpMetadataXml({
+  entityId,
+  certificatePem,
+  ssoUrl,
+  sloUrl,
+}: {
+  entityId: string;
+  certificatePem: string;
+  ssoUrl: string;
+  sloUrl?: string;
+}): string {
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<md:EntityDescriptor xmlns:md="${NS.metadata}" xmlns:ds="${NS.dsig}" entityID="${escapeXml(entityId)}">\n` +

@@ -45,7 +45,9 @@ export const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 export const randomId = () => "_" + crypto.randomBytes(20).toString("hex");
 
 function attributeXml(name: string, values: string | string[]): string {
-  const format = name.includes(":") ? "urn:oasis:names:tc:SAML:2.0:attrname-format:uri" : "urn:oasis:names:tc:SAML:2.0:attrname-format:basic";
+  const format = name.includes(":")
+    ? "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"
+    : "urn:oasis:names:tc:SAML:2.0:attrname-format:basic";
   const vals = (Array.isArray(values) ? values : [values])
     .map((v) => `<saml:AttributeValue xsi:type="xs:string">${escapeXml(v)}</saml:AttributeValue>`)
     .join("");
@@ -99,7 +101,9 @@ export function buildResponseXml(f: ResponseFields): string {
     (omit.has("conditions")
       ? ""
       : `<saml:Conditions ${conditionAttrs.join(" ")}>` +
-        (omit.has("audience") ? "" : `<saml:AudienceRestriction>${audiences.map((a) => `<saml:Audience>${escapeXml(a)}</saml:Audience>`).join("")}</saml:AudienceRestriction>`) +
+        (omit.has("audience")
+          ? ""
+          : `<saml:AudienceRestriction>${audiences.map((a) => `<saml:Audience>${escapeXml(a)}</saml:Audience>`).join("")}</saml:AudienceRestriction>`) +
         `</saml:Conditions>`) +
     (omit.has("authnStatement")
       ? ""

@@ -84,7 +84,10 @@ describe("helpers", () => {
 });
 
 describe("browser-safe IDN conversion", () => {
-  it.each(["bücher.de", "münchen．de", "例え.テスト", "ÄÖÜ.example", "straße.de", "xn--bcher-kva.de"])("matches node:url domainToASCII for %j", (input) => {
-    expect(normalizeDomain(input)).toBe(domainToASCII(input.toLowerCase()));
-  });
+  it.each(["bücher.de", "münchen．de", "例え.テスト", "ÄÖÜ.example", "straße.de", "xn--bcher-kva.de"])(
+    "matches node:url domainToASCII for %j",
+    (input) => {
+      expect(normalizeDomain(input)).toBe(domainToASCII(input.toLowerCase()));
+    },
+  );
 });

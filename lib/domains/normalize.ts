@@ -8,22 +8,106 @@ export const CHALLENGE_PREFIX = "gatehouse-verification=";
 
 /** Hostnames that can never be an organization's email domain. */
 const RESERVED_NAMES = new Set(["localhost", "localdomain", "local", "invalid", "internal", "home.arpa", "arpa", "onion", "lan"]);
-const RESERVED_TLDS = new Set(["localhost", "local", "invalid", "internal", "arpa", "onion", "lan", "localdomain", "home", "corp", "intranet", "private"]);
+const RESERVED_TLDS = new Set([
+  "localhost",
+  "local",
+  "invalid",
+  "internal",
+  "arpa",
+  "onion",
+  "lan",
+  "localdomain",
+  "home",
+  "corp",
+  "intranet",
+  "private",
+]);
 
 /**
  * Common multi-label public suffixes and shared-hosting suffixes. Without a full public-suffix list
  * this refuses the ones people actually type; anything deeper (acme.co.uk) is still accepted.
  */
 const PUBLIC_SUFFIXES = new Set([
-  "co.uk", "org.uk", "me.uk", "ltd.uk", "plc.uk", "ac.uk", "gov.uk", "net.uk", "sch.uk",
-  "com.au", "net.au", "org.au", "edu.au", "gov.au", "co.nz", "org.nz", "net.nz",
-  "co.jp", "ne.jp", "or.jp", "ac.jp", "go.jp", "co.kr", "or.kr", "com.cn", "net.cn", "org.cn", "gov.cn",
-  "com.br", "net.br", "org.br", "gov.br", "com.mx", "org.mx", "com.ar", "com.co", "com.tr", "com.tw", "com.hk",
-  "com.sg", "com.my", "co.in", "net.in", "org.in", "gov.in", "co.za", "org.za", "co.il", "org.il", "ac.il",
-  "com.pl", "co.id", "or.id", "com.ua", "com.ru", "com.es", "com.pt", "co.th", "in.th", "com.vn", "com.ph",
-  "github.io", "gitlab.io", "herokuapp.com", "vercel.app", "netlify.app", "pages.dev", "workers.dev",
-  "appspot.com", "web.app", "firebaseapp.com", "azurewebsites.net", "cloudfront.net", "amazonaws.com",
-  "blogspot.com", "wordpress.com", "fly.dev", "onrender.com", "ngrok.io", "ngrok-free.app",
+  "co.uk",
+  "org.uk",
+  "me.uk",
+  "ltd.uk",
+  "plc.uk",
+  "ac.uk",
+  "gov.uk",
+  "net.uk",
+  "sch.uk",
+  "com.au",
+  "net.au",
+  "org.au",
+  "edu.au",
+  "gov.au",
+  "co.nz",
+  "org.nz",
+  "net.nz",
+  "co.jp",
+  "ne.jp",
+  "or.jp",
+  "ac.jp",
+  "go.jp",
+  "co.kr",
+  "or.kr",
+  "com.cn",
+  "net.cn",
+  "org.cn",
+  "gov.cn",
+  "com.br",
+  "net.br",
+  "org.br",
+  "gov.br",
+  "com.mx",
+  "org.mx",
+  "com.ar",
+  "com.co",
+  "com.tr",
+  "com.tw",
+  "com.hk",
+  "com.sg",
+  "com.my",
+  "co.in",
+  "net.in",
+  "org.in",
+  "gov.in",
+  "co.za",
+  "org.za",
+  "co.il",
+  "org.il",
+  "ac.il",
+  "com.pl",
+  "co.id",
+  "or.id",
+  "com.ua",
+  "com.ru",
+  "com.es",
+  "com.pt",
+  "co.th",
+  "in.th",
+  "com.vn",
+  "com.ph",
+  "github.io",
+  "gitlab.io",
+  "herokuapp.com",
+  "vercel.app",
+  "netlify.app",
+  "pages.dev",
+  "workers.dev",
+  "appspot.com",
+  "web.app",
+  "firebaseapp.com",
+  "azurewebsites.net",
+  "cloudfront.net",
+  "amazonaws.com",
+  "blogspot.com",
+  "wordpress.com",
+  "fly.dev",
+  "onrender.com",
+  "ngrok.io",
+  "ngrok-free.app",
 ]);
 
 export type DomainCheck = { ok: true; domain: string } | { ok: false; reason: DomainInvalidReason; domain: string };
@@ -86,7 +170,8 @@ export function checkDomain(input: string): DomainCheck {
   const fail = (reason: DomainInvalidReason): DomainCheck => ({ ok: false, reason, domain });
   if (!domain) return fail("empty");
   const bare = domain.replace(/^\[|\]$/g, "");
-  if (bare.includes(":") || /^\d{1,3}(\.\d{1,3}){3}$/.test(bare) || /^\d+(\.\d+)*$/.test(domain) || /^0x[0-9a-f]+$/i.test(domain)) return fail("ip_address");
+  if (bare.includes(":") || /^\d{1,3}(\.\d{1,3}){3}$/.test(bare) || /^\d+(\.\d+)*$/.test(domain) || /^0x[0-9a-f]+$/i.test(domain))
+    return fail("ip_address");
   if (domain.length > 253) return fail("too_long");
   if (!/^[a-z0-9.-]+$/.test(domain)) return fail("invalid_characters");
   const labels = domain.split(".");

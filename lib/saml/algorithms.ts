@@ -33,7 +33,14 @@ export const TRANSFORM = {
 export type SigAlgName = keyof typeof SIG_ALG;
 export type DigestAlgName = keyof typeof DIGEST_ALG;
 
-const STRONG_SIG = new Set<string>([SIG_ALG.rsaSha256, SIG_ALG.rsaSha384, SIG_ALG.rsaSha512, SIG_ALG.ecdsaSha256, SIG_ALG.ecdsaSha384, SIG_ALG.ecdsaSha512]);
+const STRONG_SIG = new Set<string>([
+  SIG_ALG.rsaSha256,
+  SIG_ALG.rsaSha384,
+  SIG_ALG.rsaSha512,
+  SIG_ALG.ecdsaSha256,
+  SIG_ALG.ecdsaSha384,
+  SIG_ALG.ecdsaSha512,
+]);
 const STRONG_DIGEST = new Set<string>([DIGEST_ALG.sha256, DIGEST_ALG.sha384, DIGEST_ALG.sha512]);
 export const ALLOWED_C14N = new Set<string>([TRANSFORM.excC14n, TRANSFORM.excC14nWithComments, TRANSFORM.c14n]);
 export const ALLOWED_TRANSFORMS = new Set<string>([TRANSFORM.enveloped, TRANSFORM.excC14n, TRANSFORM.excC14nWithComments, TRANSFORM.c14n]);

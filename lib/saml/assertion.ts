@@ -35,10 +35,12 @@ export function checkIssuer(el: Element, idpEntityId: string, where: string, req
 export function readIdentity(assertion: Element): AssertionIdentity | SamlFailure {
   const id = attr(assertion, "ID");
   if (!id) return fail("SAML_MALFORMED", { reason: "assertion has no ID" });
-  if (attr(assertion, "Version") !== "2.0") return fail("SAML_MALFORMED", { reason: "assertion Version must be 2.0", actual: attr(assertion, "Version") });
+  if (attr(assertion, "Version") !== "2.0")
+    return fail("SAML_MALFORMED", { reason: "assertion Version must be 2.0", actual: attr(assertion, "Version") });
   const subject = child(assertion, NS.assertion, "Subject");
   const nameIds = subject ? children(subject, NS.assertion, "NameID") : [];
-  if (nameIds.length !== 1) return fail("SAML_MALFORMED", { reason: "assertion must carry exactly one Subject/NameID", actual: nameIds.length });
+  if (nameIds.length !== 1)
+    return fail("SAML_MALFORMED", { reason: "assertion must carry exactly one Subject/NameID", actual: nameIds.length });
   // The whole text of NameID: comments/PIs never truncate it; nested elements are refused.
   const rawNameId = ownText(nameIds[0]);
   const nameId = rawNameId?.trim() ?? "";

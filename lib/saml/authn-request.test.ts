@@ -32,7 +32,15 @@ describe("buildAuthnRequest — HTTP-Redirect", () => {
     expect([...url.searchParams.keys()]).toEqual(["SAMLRequest", "RelayState", "SigAlg", "Signature"]);
     expect(url.searchParams.get("SigAlg")).toBe("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
     const parsed = idp.parseAuthnRequest({ binding: "redirect", query: r.url, spCertificatesPem: [sp.certificatePem] });
-    expect(parsed).toMatchObject({ id: r.id, issuer: base.spEntityId, acsUrl: base.acsUrl, destination: base.idpSsoUrl, relayState: base.relayState, signed: true, signatureVerified: true });
+    expect(parsed).toMatchObject({
+      id: r.id,
+      issuer: base.spEntityId,
+      acsUrl: base.acsUrl,
+      destination: base.idpSsoUrl,
+      relayState: base.relayState,
+      signed: true,
+      signatureVerified: true,
+    });
     expect(parsed.protocolBinding).toBe("urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST");
   });
 
@@ -41,10 +49,14 @@ describe("buildAuthnRequest — HTTP-Redirect", () => {
     if (r.binding !== "redirect") throw new Error();
     const query = r.url.split("?")[1];
     const [signedPart, sigPart] = query.split("&Signature=");
-    expect(signedPart).toMatch(/^SAMLRequest=[^&]+&RelayState=rs_0123456789&SigAlg=http%3A%2F%2Fwww\.w3\.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256$/);
+    expect(signedPart).toMatch(
+      /^SAMLRequest=[^&]+&RelayState=rs_0123456789&SigAlg=http%3A%2F%2Fwww\.w3\.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256$/,
+    );
     const ok = crypto.verify("sha256", Buffer.from(signedPart), sp.certificatePem, Buffer.from(decodeURIComponent(sigPart), "base64"));
     expect(ok).toBe(true);
-    const xml = zlib.inflateRawSync(Buffer.from(decodeURIComponent(signedPart.split("&")[0].slice("SAMLRequest=".length)), "base64")).toString();
+    const xml = zlib
+      .inflateRawSync(Buffer.from(decodeURIComponent(signedPart.split("&")[0].slice("SAMLRequest=".length)), "base64"))
+      .toString();
     expect(xml).toContain(`ID="${r.id}"`);
     expect(xml).toContain("AssertionConsumerServiceURL=");
   });
@@ -52,18 +64,35 @@ describe("buildAuthnRequest — HTTP-Redirect", () => {
   test("a tampered RelayState or a different SP key fails; unsigned fails when a cert is expected", () => {
     const r = buildAuthnRequest({ ...base, binding: "redirect", signingKeyPem: sp.privateKeyPem });
     if (r.binding !== "redirect") throw new Error();
-    expect(() => idp.parseAuthnRequest({ binding: "redirect", query: r.url.replace("RelayState=rs_", "RelayState=xx_"), spCertificatesPem: [sp.certificatePem] })).toThrow(
+    expect(() =>
+      idp.parseAuthnRequest({
+        binding: "redirect",
+        query: r.url.replace("RelayState=rs_", "RelayState=xx_"),
+        spCertificatesPem: [sp.certificatePem],
+      }),
+    ).toThrow(expect.objectContaining({ code: "SAML_SIGNATURE_INVALID" }));
+    expect(() => idp.parseAuthnRequest({ binding: "redirect", query: r.url, spCertificatesPem: [other.certificatePem] })).toThrow(
       expect.objectContaining({ code: "SAML_SIGNATURE_INVALID" }),
     );
-    expect(() => idp.parseAuthnRequest({ binding: "redirect", query: r.url, spCertificatesPem: [other.certificatePem] })).toThrow(expect.objectContaining({ code: "SAML_SIGNATURE_INVALID" }));
     const unsigned = r.url.split("&SigAlg=")[0];
-    expect(() => idp.parseAuthnRequest({ binding: "redirect", query: unsigned, spCertificatesPem: [sp.certificatePem] })).toThrow(expect.objectContaining({ code: "SAML_SIGNATURE_MISSING" }));
+    expect(() => idp.parseAuthnRequest({ binding: "redirect", query: unsigned, spCertificatesPem: [sp.certificatePem] })).toThrow(
+      expect.objectContaining({ code: "SAML_SIGNATURE_MISSING" }),
+    );
     // several SP certs (rotation): any one verifies
-    expect(idp.parseAuthnRequest({ binding: "redirect", query: r.url, spCertificatesPem: [other.certificatePem, sp.certificatePem] }).signatureVerified).toBe(true);
+    expect(
+      idp.parseAuthnRequest({ binding: "redirect", query: r.url, spCertificatesPem: [other.certificatePem, sp.certificatePem] })
+        .signatureVerified,
+    ).toBe(true);
   });
 
   test("keeps an existing query string on the SSO URL and honours a given id", () => {
-    const r = buildAuthnRequest({ ...base, id: "_fixed-id", idpSsoUrl: "https://idp.example.test/sso?tenant=7", binding: "redirect", signingKeyPem: sp.privateKeyPem });
+    const r = buildAuthnRequest({
+      ...base,
+      id: "_fixed-id",
+      idpSsoUrl: "https://idp.example.test/sso?tenant=7",
+      binding: "redirect",
+      signingKeyPem: sp.privateKeyPem,
+    });
     expect(r.id).toBe("_fixed-id");
     if (r.binding === "redirect") expect(r.url.startsWith("https://idp.example.test/sso?tenant=7&SAMLRequest=")).toBe(true);
   });
@@ -76,12 +105,21 @@ describe("buildAuthnRequest — HTTP-POST", () => {
     if (r.binding !== "post") return;
     expect(r.action).toBe(base.idpSsoUrl);
     expect(r.fields.RelayState).toBe(base.relayState);
-    const parsed = idp.parseAuthnRequest({ binding: "post", samlRequest: r.fields.SAMLRequest, relayState: r.fields.RelayState, spCertificatesPem: [sp.certificatePem] });
+    const parsed = idp.parseAuthnRequest({
+      binding: "post",
+      samlRequest: r.fields.SAMLRequest,
+      relayState: r.fields.RelayState,
+      spCertificatesPem: [sp.certificatePem],
+    });
     expect(parsed).toMatchObject({ id: r.id, issuer: base.spEntityId, acsUrl: base.acsUrl, signed: true, signatureVerified: true });
-    expect(() => idp.parseAuthnRequest({ binding: "post", samlRequest: r.fields.SAMLRequest, spCertificatesPem: [other.certificatePem] })).toThrow(
+    expect(() =>
+      idp.parseAuthnRequest({ binding: "post", samlRequest: r.fields.SAMLRequest, spCertificatesPem: [other.certificatePem] }),
+    ).toThrow(expect.objectContaining({ code: "SAML_SIGNATURE_INVALID" }));
+    const tampered = Buffer.from(
+      Buffer.from(r.fields.SAMLRequest, "base64").toString().replace(base.acsUrl, "https://evil.test/acs"),
+    ).toString("base64");
+    expect(() => idp.parseAuthnRequest({ binding: "post", samlRequest: tampered, spCertificatesPem: [sp.certificatePem] })).toThrow(
       expect.objectContaining({ code: "SAML_SIGNATURE_INVALID" }),
     );
-    const tampered = Buffer.from(Buffer.from(r.fields.SAMLRequest, "base64").toString().replace(base.acsUrl, "https://evil.test/acs")).toString("base64");
-    expect(() => idp.parseAuthnRequest({ binding: "post", samlRequest: tampered, spCertificatesPem: [sp.certificatePem] })).toThrow(expect.objectContaining({ code: "SAML_SIGNATURE_INVALID" }));
   });
 });

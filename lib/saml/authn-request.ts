@@ -52,9 +52,17 @@ export function redirectSignedOctets(samlRequestB64: string, relayState: string 
 }
 
 export function signXmlEnveloped(xml: string, privateKeyPem: string, opts: { issuerXpath: string; referenceXpath: string }): string {
-  const sig = new SignedXml({ privateKey: privateKeyPem, signatureAlgorithm: SIG_ALG.rsaSha256, canonicalizationAlgorithm: TRANSFORM.excC14n });
+  const sig = new SignedXml({
+    privateKey: privateKeyPem,
+    signatureAlgorithm: SIG_ALG.rsaSha256,
+    canonicalizationAlgorithm: TRANSFORM.excC14n,
+  });
   installAlgorithms(sig);
-  sig.addReference({ xpath: opts.referenceXpath, transforms: [TRANSFORM.enveloped, TRANSFORM.excC14n], digestAlgorithm: DIGEST_ALG.sha256 });
+  sig.addReference({
+    xpath: opts.referenceXpath,
+    transforms: [TRANSFORM.enveloped, TRANSFORM.excC14n],
+    digestAlgorithm: DIGEST_ALG.sha256,
+  });
   sig.computeSignature(xml, { prefix: "ds", location: { reference: opts.issuerXpath, action: "after" } });
   return sig.getSignedXml();
 }
@@ -73,5 +81,10 @@ export function buildAuthnRequest(input: AuthnRequestInput): BuiltAuthnRequest {
     referenceXpath: "/*[local-name(.)='AuthnRequest']",
     issuerXpath: "/*[local-name(.)='AuthnRequest']/*[local-name(.)='Issuer']",
   });
-  return { id, binding: "post", action: input.idpSsoUrl, fields: { SAMLRequest: Buffer.from(signed, "utf8").toString("base64"), RelayState: input.relayState } };
+  return {
+    id,
+    binding: "post",
+    action: input.idpSsoUrl,
+    fields: { SAMLRequest: Buffer.from(signed, "utf8").toString("base64"), RelayState: input.relayState },
+  };
 }

@@ -38,7 +38,15 @@ export function parseCertificate(pemOrBase64: string): CertificateInfo {
 export type SpKeyPair = { privateKeyPem: string; certificatePem: string; notAfter: Date };
 
 /** RSA-2048 key (node:crypto) and a self-signed SHA-256 certificate (node-forge). */
-export function generateSpKeyPair({ commonName, validDays = 3650, now = new Date() }: { commonName: string; validDays?: number; now?: Date }): SpKeyPair {
+export function generateSpKeyPair({
+  commonName,
+  validDays = 3650,
+  now = new Date(),
+}: {
+  commonName: string;
+  validDays?: number;
+  now?: Date;
+}): SpKeyPair {
   const { privateKey, publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
   const privateKeyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   const cert = forge.pki.createCertificate();

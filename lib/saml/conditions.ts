@@ -19,10 +19,20 @@ type Window = { notBefore: Date | null; notOnOrAfter: Date };
 
 function checkWindow(w: Window, now: Date, skewMs: number, where: string): SamlFailure | null {
   if (w.notBefore && now.getTime() + skewMs < w.notBefore.getTime()) {
-    return fail("SAML_NOT_YET_VALID", { where, notBefore: w.notBefore.toISOString(), now: now.toISOString(), clockSkewSeconds: skewMs / 1000 });
+    return fail("SAML_NOT_YET_VALID", {
+      where,
+      notBefore: w.notBefore.toISOString(),
+      now: now.toISOString(),
+      clockSkewSeconds: skewMs / 1000,
+    });
   }
   if (now.getTime() - skewMs >= w.notOnOrAfter.getTime()) {
-    return fail("SAML_EXPIRED", { where, notOnOrAfter: w.notOnOrAfter.toISOString(), now: now.toISOString(), clockSkewSeconds: skewMs / 1000 });
+    return fail("SAML_EXPIRED", {
+      where,
+      notOnOrAfter: w.notOnOrAfter.toISOString(),
+      now: now.toISOString(),
+      clockSkewSeconds: skewMs / 1000,
+    });
   }
   return null;
 }
@@ -33,7 +43,8 @@ export function checkAudience(conditions: Element, spEntityId: string): SamlFail
   const audiences = restrictions.map((r) => children(r, NS.assertion, "Audience").map((a) => textOf(a)));
   if (restrictions.length === 0) return fail("SAML_AUDIENCE_MISMATCH", { expected: spEntityId, actual: null });
   for (const list of audiences) {
-    if (!list.includes(spEntityId)) return fail("SAML_AUDIENCE_MISMATCH", { expected: spEntityId, actual: list.filter((a) => a !== null).slice(0, 5) });
+    if (!list.includes(spEntityId))
+      return fail("SAML_AUDIENCE_MISMATCH", { expected: spEntityId, actual: list.filter((a) => a !== null).slice(0, 5) });
   }
   return null;
 }
@@ -52,7 +63,8 @@ export function checkConditions(assertion: Element, expected: ExpectedResponse, 
   if (!data) return fail("SAML_RECIPIENT_MISMATCH", { expected: expected.acsUrl, actual: attr(datas[0], "Recipient") });
 
   const conditions = child(assertion, NS.assertion, "Conditions");
-  if (children(assertion, NS.assertion, "Conditions").length > 1) return fail("SAML_MALFORMED", { reason: "more than one Conditions element" });
+  if (children(assertion, NS.assertion, "Conditions").length > 1)
+    return fail("SAML_MALFORMED", { reason: "more than one Conditions element" });
   const cNotBefore = parseInstant(attr(conditions, "NotBefore"));
   const cNotOnOrAfter = parseInstant(attr(conditions, "NotOnOrAfter"));
   const sNotBefore = parseInstant(attr(data, "NotBefore"));

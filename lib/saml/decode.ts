@@ -28,7 +28,8 @@ export function decodeSamlMessage(samlResponse: unknown, maxBytes = DEFAULT_MAX_
   try {
     return { ok: true, xml, doc: parseXmlStrict(xml) };
   } catch (e) {
-    if (e instanceof XmlParseError && e.reason === "doctype") return fail("SAML_DOCTYPE_FORBIDDEN", { reason: "DOCTYPE or ENTITY declaration present" });
+    if (e instanceof XmlParseError && e.reason === "doctype")
+      return fail("SAML_DOCTYPE_FORBIDDEN", { reason: "DOCTYPE or ENTITY declaration present" });
     return fail("SAML_MALFORMED", { reason: "XML is not well-formed" });
   }
 }

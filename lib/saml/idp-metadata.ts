@@ -13,7 +13,8 @@ export type IdpMetadata = {
   certificates: CertificateInfo[];
 };
 
-export type ParseIdpMetadataResult = { ok: true; metadata: IdpMetadata } | { ok: false; code: "SAML_METADATA_INVALID"; detail: Record<string, unknown> };
+export type ParseIdpMetadataResult =
+  { ok: true; metadata: IdpMetadata } | { ok: false; code: "SAML_METADATA_INVALID"; detail: Record<string, unknown> };
 
 const invalid = (reason: string, extra: Record<string, unknown> = {}): ParseIdpMetadataResult => ({
   ok: false,
@@ -53,14 +54,18 @@ export function parseIdpMetadata(xml: string): ParseIdpMetadataResult {
   try {
     root = parseXmlStrict(xml.replace(/^\uFEFF/, "").trim()).documentElement as Element;
   } catch (e) {
-    if (e instanceof XmlParseError && e.reason === "doctype") return invalid("metadata contains a DOCTYPE or entity declaration, which is refused");
+    if (e instanceof XmlParseError && e.reason === "doctype")
+      return invalid("metadata contains a DOCTYPE or entity declaration, which is refused");
     return invalid("metadata is not well-formed XML");
   }
   const entities =
-    root.namespaceURI === NS.metadata && root.localName === "EntityDescriptor" ? [root] : descendants(root, "EntityDescriptor", NS.metadata);
+    root.namespaceURI === NS.metadata && root.localName === "EntityDescriptor"
+      ? [root]
+      : descendants(root, "EntityDescriptor", NS.metadata);
   const idpEntities = entities.filter((e) => children(e, NS.metadata, "IDPSSODescriptor").length > 0);
   if (idpEntities.length === 0) return invalid("no EntityDescriptor with an IDPSSODescriptor was found");
-  if (idpEntities.length > 1) return invalid("metadata describes several identity providers; paste the one for this connection", { count: idpEntities.length });
+  if (idpEntities.length > 1)
+    return invalid("metadata describes several identity providers; paste the one for this connection", { count: idpEntities.length });
   const entity = idpEntities[0];
   const entityId = attr(entity, "entityID")?.trim();
   if (!entityId) return invalid("EntityDescriptor has no entityID");
@@ -69,11 +74,13 @@ export function parseIdpMetadata(xml: string): ParseIdpMetadataResult {
   const ssoUrlPost = serviceUrl(idp, "SingleSignOnService", BINDING.post);
   if (!ssoUrlRedirect && !ssoUrlPost) return invalid("no SingleSignOnService with the HTTP-Redirect or HTTP-POST binding", { entityId });
   for (const url of [ssoUrlRedirect, ssoUrlPost]) {
-    if (url && !/^https?:\/\//i.test(url)) return invalid("SingleSignOnService Location is not an http(s) URL", { entityId, actual: url.slice(0, 200) });
+    if (url && !/^https?:\/\//i.test(url))
+      return invalid("SingleSignOnService Location is not an http(s) URL", { entityId, actual: url.slice(0, 200) });
   }
   const sloUrl = serviceUrl(idp, "SingleLogoutService", BINDING.redirect) ?? serviceUrl(idp, "SingleLogoutService", BINDING.post);
   const certificates = signingCertificates(idp);
   if (typeof certificates === "string") return invalid(certificates, { entityId });
-  if (certificates.length === 0) return invalid("no signing certificate (KeyDescriptor use=\"signing\") in the IDPSSODescriptor", { entityId });
+  if (certificates.length === 0)
+    return invalid('no signing certificate (KeyDescriptor use="signing") in the IDPSSODescriptor', { entityId });
   return { ok: true, metadata: { entityId, ssoUrlRedirect, ssoUrlPost, sloUrl, certificates } };
 }

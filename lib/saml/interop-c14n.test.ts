@@ -17,8 +17,17 @@ beforeAll(() => {
 });
 
 function signed(mode: "assertion" | "response" | "both", canonicalization: string, transforms: string[]): string {
-  const xml = s.idp.createResponseXml({ acsUrl: ACS_URL, audience: SP_ENTITY_ID, nameId: "jane.doe@acme.test", inResponseTo: "_req-123", now: NOW, sign: "none" });
-  return Buffer.from(signResponseXml(xml, { mode, privateKeyPem: s.idp.privateKeyPem, certificatePem: s.idp.certificatePem, canonicalization, transforms })).toString("base64");
+  const xml = s.idp.createResponseXml({
+    acsUrl: ACS_URL,
+    audience: SP_ENTITY_ID,
+    nameId: "jane.doe@acme.test",
+    inResponseTo: "_req-123",
+    now: NOW,
+    sign: "none",
+  });
+  return Buffer.from(
+    signResponseXml(xml, { mode, privateKeyPem: s.idp.privateKeyPem, certificatePem: s.idp.certificatePem, canonicalization, transforms }),
+  ).toString("base64");
 }
 
 const validate = (samlResponse: string) => validateSamlResponse({ samlResponse, expected: s.expected, now: NOW });
@@ -48,7 +57,9 @@ describe("canonicalization interop", () => {
 
   it("an inclusively signed assertion edited after signing is refused", () => {
     const b64 = signed("assertion", INCLUSIVE, [ENVELOPED, INCLUSIVE]);
-    const edited = Buffer.from(Buffer.from(b64, "base64").toString("utf8").replace("jane.doe@acme.test", "ceo@acme.test")).toString("base64");
+    const edited = Buffer.from(Buffer.from(b64, "base64").toString("utf8").replace("jane.doe@acme.test", "ceo@acme.test")).toString(
+      "base64",
+    );
     const r = validate(edited);
     expect(r.ok ? "OK" : r.code).toBe("SAML_SIGNATURE_INVALID");
   });

@@ -13,7 +13,11 @@ beforeAll(() => {
 
 describe("buildSpMetadata", () => {
   test("entity ID, flags, NameIDFormat, ACS and one signing KeyDescriptor per certificate (active + staged)", () => {
-    const xml = buildSpMetadata({ entityId: "http://localhost:3999/auth/sso/saml/acme", acsUrl: "http://localhost:3999/auth/sso/saml/acme/acs", signingCertificatesPem: [active.certificatePem, next.certificatePem] });
+    const xml = buildSpMetadata({
+      entityId: "http://localhost:3999/auth/sso/saml/acme",
+      acsUrl: "http://localhost:3999/auth/sso/saml/acme/acs",
+      signingCertificatesPem: [active.certificatePem, next.certificatePem],
+    });
     const doc = parseXmlStrict(xml);
     const root = doc.documentElement!;
     expect(root.getAttribute("entityID")).toBe("http://localhost:3999/auth/sso/saml/acme");
@@ -32,14 +36,22 @@ describe("buildSpMetadata", () => {
   });
 
   test("escapes values", () => {
-    const xml = buildSpMetadata({ entityId: 'https://a.test/?x=1&y="2"', acsUrl: "https://a.test/acs", signingCertificatesPem: [active.certificatePem] });
+    const xml = buildSpMetadata({
+      entityId: 'https://a.test/?x=1&y="2"',
+      acsUrl: "https://a.test/acs",
+      signingCertificatesPem: [active.certificatePem],
+    });
     expect(parseXmlStrict(xml).documentElement!.getAttribute("entityID")).toBe('https://a.test/?x=1&y="2"');
   });
 });
 
 describe("parseIdpMetadata", () => {
   const idpXml = (extraKey = "") =>
-    createDevIdp({ entityId: "https://idp.example.test/metadata", privateKeyPem: active.privateKeyPem, certificatePem: active.certificatePem })
+    createDevIdp({
+      entityId: "https://idp.example.test/metadata",
+      privateKeyPem: active.privateKeyPem,
+      certificatePem: active.certificatePem,
+    })
       .metadataXml("https://idp.example.test/sso", "https://idp.example.test/slo")
       .replace("<md:SingleLogoutService", `${extraKey}<md:SingleLogoutService`);
 
@@ -47,7 +59,12 @@ describe("parseIdpMetadata", () => {
     const r = parseIdpMetadata(idpXml());
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.metadata).toMatchObject({ entityId: "https://idp.example.test/metadata", ssoUrlRedirect: "https://idp.example.test/sso", ssoUrlPost: "https://idp.example.test/sso", sloUrl: "https://idp.example.test/slo" });
+    expect(r.metadata).toMatchObject({
+      entityId: "https://idp.example.test/metadata",
+      ssoUrlRedirect: "https://idp.example.test/sso",
+      ssoUrlPost: "https://idp.example.test/sso",
+      sloUrl: "https://idp.example.test/slo",
+    });
     expect(r.metadata.certificates).toHaveLength(1);
     expect(r.metadata.certificates[0]).toEqual(parseCertificate(active.certificatePem));
     expect(r.metadata.certificates[0].subject).toBe("CN=acme active");
@@ -57,7 +74,9 @@ describe("parseIdpMetadata", () => {
     const kd = (use: string | null, pem: string) =>
       `<md:KeyDescriptor${use ? ` use="${use}"` : ""}><ds:KeyInfo><ds:X509Data><ds:X509Certificate>\n${certificateBody(pem).replace(/(.{64})/g, "$1\n")}\n</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`;
     const third = generateSpKeyPair({ commonName: "enc only" });
-    const r = parseIdpMetadata(idpXml(kd(null, next.certificatePem) + kd("encryption", third.certificatePem) + kd("signing", active.certificatePem)));
+    const r = parseIdpMetadata(
+      idpXml(kd(null, next.certificatePem) + kd("encryption", third.certificatePem) + kd("signing", active.certificatePem)),
+    );
     expect(r.ok && r.metadata.certificates.map((c) => c.subject)).toEqual(["CN=acme active", "CN=acme next"]);
   });
 
@@ -71,7 +90,10 @@ describe("parseIdpMetadata", () => {
     ["not XML", "this is not xml"],
     ["empty", ""],
     ["unclosed", "<md:EntityDescriptor xmlns:md='urn:oasis:names:tc:SAML:2.0:metadata'>"],
-    ["SP metadata (no IDPSSODescriptor)", "<md:EntityDescriptor xmlns:md='urn:oasis:names:tc:SAML:2.0:metadata' entityID='x'><md:SPSSODescriptor/></md:EntityDescriptor>"],
+    [
+      "SP metadata (no IDPSSODescriptor)",
+      "<md:EntityDescriptor xmlns:md='urn:oasis:names:tc:SAML:2.0:metadata' entityID='x'><md:SPSSODescriptor/></md:EntityDescriptor>",
+    ],
   ])("invalid: %s", (_n, xml) => {
     const r = parseIdpMetadata(xml);
     expect(r).toMatchObject({ ok: false, code: "SAML_METADATA_INVALID" });
@@ -79,7 +101,10 @@ describe("parseIdpMetadata", () => {
   });
 
   test("DOCTYPE / entity declarations are refused", () => {
-    const xml = idpXml().replace("<md:EntityDescriptor", '<!DOCTYPE md:EntityDescriptor [<!ENTITY x SYSTEM "file:///etc/passwd">]><md:EntityDescriptor');
+    const xml = idpXml().replace(
+      "<md:EntityDescriptor",
+      '<!DOCTYPE md:EntityDescriptor [<!ENTITY x SYSTEM "file:///etc/passwd">]><md:EntityDescriptor',
+    );
     const r = parseIdpMetadata(xml);
     expect(r).toMatchObject({ ok: false, code: "SAML_METADATA_INVALID" });
     if (!r.ok) expect(String(r.detail.reason)).toMatch(/DOCTYPE/);

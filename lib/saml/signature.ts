@@ -18,21 +18,35 @@ type Inspected = { ok: true; signatureAlgorithm: string; digestAlgorithm: string
 
 /** Check the Signature's shape and algorithms before any cryptography runs. */
 export function inspectSignature(signature: Element, parentId: string, allowSha1: boolean): Inspected | SamlFailure {
-  const where = { element: signature.parentNode && "localName" in signature.parentNode ? String(signature.parentNode.localName) : "unknown" };
+  const where = {
+    element: signature.parentNode && "localName" in signature.parentNode ? String(signature.parentNode.localName) : "unknown",
+  };
   const signedInfos = children(signature, NS.dsig, "SignedInfo");
   if (signedInfos.length !== 1) return fail("SAML_SIGNATURE_INVALID", { ...where, reason: "Signature must have exactly one SignedInfo" });
   const signedInfo = signedInfos[0];
   const c14n = attr(children(signedInfo, NS.dsig, "CanonicalizationMethod")[0], "Algorithm") ?? "";
-  if (!ALLOWED_C14N.has(c14n)) return fail("SAML_SIGNATURE_INVALID", { ...where, reason: "canonicalization method not allowed", expected: [...ALLOWED_C14N], actual: c14n });
+  if (!ALLOWED_C14N.has(c14n))
+    return fail("SAML_SIGNATURE_INVALID", {
+      ...where,
+      reason: "canonicalization method not allowed",
+      expected: [...ALLOWED_C14N],
+      actual: c14n,
+    });
   const signatureAlgorithm = attr(children(signedInfo, NS.dsig, "SignatureMethod")[0], "Algorithm") ?? "";
   if (!isAllowedSignatureAlgorithm(signatureAlgorithm, allowSha1)) {
     return fail("SAML_WEAK_ALGORITHM", { ...where, kind: "signature", actual: signatureAlgorithm, allowSha1 });
   }
   const refs = children(signedInfo, NS.dsig, "Reference");
-  if (refs.length !== 1) return fail("SAML_SIGNATURE_INVALID", { ...where, reason: "Signature must have exactly one Reference", actual: refs.length });
+  if (refs.length !== 1)
+    return fail("SAML_SIGNATURE_INVALID", { ...where, reason: "Signature must have exactly one Reference", actual: refs.length });
   const uri = attr(refs[0], "URI");
   if (uri !== `#${parentId}`) {
-    return fail("SAML_SIGNATURE_INVALID", { ...where, reason: "Reference must point at the enclosing element", expected: `#${parentId}`, actual: uri });
+    return fail("SAML_SIGNATURE_INVALID", {
+      ...where,
+      reason: "Reference must point at the enclosing element",
+      expected: `#${parentId}`,
+      actual: uri,
+    });
   }
   const transformsEl = children(refs[0], NS.dsig, "Transforms")[0];
   const transforms = transformsEl ? elementChildren(transformsEl) : [];
@@ -77,7 +91,8 @@ export function verifyEnvelopedSignature(
   if (!parentId) return fail("SAML_SIGNATURE_INVALID", { element: parent.localName, reason: "signed element has no ID" });
   const inspected = inspectSignature(signature, parentId, allowSha1);
   if (!inspected.ok) return inspected;
-  if (keys.length === 0) return fail("SAML_SIGNATURE_INVALID", { element: parent.localName, reason: "no usable IdP certificate is configured" });
+  if (keys.length === 0)
+    return fail("SAML_SIGNATURE_INVALID", { element: parent.localName, reason: "no usable IdP certificate is configured" });
 
   for (const key of keys) {
     const sig = new SignedXml({ publicCert: key, getCertFromKeyInfo: () => null });

@@ -38,11 +38,19 @@ describe("happy path per sign mode", () => {
 
   test("InResponseTo only on a signed Response is taken from the signed Response", () => {
     for (const sign of ["response", "both"] as const) {
-      const r = validateSamlResponse({ samlResponse: s.response({ sign, inResponseTo: null, responseInResponseTo: "_req-9" }), expected: s.expected, now: NOW });
+      const r = validateSamlResponse({
+        samlResponse: s.response({ sign, inResponseTo: null, responseInResponseTo: "_req-9" }),
+        expected: s.expected,
+        now: NOW,
+      });
       expect(r.ok && r.assertion.inResponseTo).toBe("_req-9");
     }
     // Only the assertion signed: the Response's value is not covered, so it is refused.
-    const r = validateSamlResponse({ samlResponse: s.response({ sign: "assertion", inResponseTo: null, responseInResponseTo: "_req-9" }), expected: s.expected, now: NOW });
+    const r = validateSamlResponse({
+      samlResponse: s.response({ sign: "assertion", inResponseTo: null, responseInResponseTo: "_req-9" }),
+      expected: s.expected,
+      now: NOW,
+    });
     expect(r.ok ? "ok" : r.code).toBe("SAML_IN_RESPONSE_TO_INVALID");
   });
 
@@ -67,11 +75,25 @@ describe("happy path per sign mode", () => {
       now: NOW,
     });
     expect(r.ok).toBe(true);
-    if (r.ok) expect([r.assertion.nameId, r.assertion.email, r.assertion.firstName, r.assertion.lastName]).toEqual(["AAF23-opaque", "ana@entra.test", "Ana", "Silva"]);
+    if (r.ok)
+      expect([r.assertion.nameId, r.assertion.email, r.assertion.firstName, r.assertion.lastName]).toEqual([
+        "AAF23-opaque",
+        "ana@entra.test",
+        "Ana",
+        "Silva",
+      ]);
   });
 
   test.each([["mail"], ["email"], ["urn:oid:0.9.2342.19200300.100.1.3"]])("email attribute %s", (name) => {
-    const r = validateSamlResponse({ samlResponse: s.response({ nameId: "opaque-1", nameIdFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", attributes: { [name]: "x@y.test", givenName: "X", surname: "Y" } }), expected: s.expected, now: NOW });
+    const r = validateSamlResponse({
+      samlResponse: s.response({
+        nameId: "opaque-1",
+        nameIdFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+        attributes: { [name]: "x@y.test", givenName: "X", surname: "Y" },
+      }),
+      expected: s.expected,
+      now: NOW,
+    });
     expect(r.ok && [r.assertion.email, r.assertion.firstName, r.assertion.lastName]).toEqual(["x@y.test", "X", "Y"]);
   });
 
@@ -95,7 +117,10 @@ describe("happy path per sign mode", () => {
     const cert = readFixture("keys", "ec-p256.cert.pem");
     const samlResponse = s.response({ sigAlg: "ecdsaSha256", signingKey: { privateKeyPem: key, certificatePem: cert } });
     expect(validateSamlResponse({ samlResponse, expected: { ...s.expected, idpCertificatesPem: [cert] }, now: NOW }).ok).toBe(true);
-    expect(validateSamlResponse({ samlResponse, expected: s.expected, now: NOW })).toMatchObject({ ok: false, code: "SAML_SIGNATURE_INVALID" });
+    expect(validateSamlResponse({ samlResponse, expected: s.expected, now: NOW })).toMatchObject({
+      ok: false,
+      code: "SAML_SIGNATURE_INVALID",
+    });
   });
 
   test("verifyResponseSignatureOnly checks only the signature", () => {
@@ -125,12 +150,23 @@ describe("vendor-shaped responses", () => {
     const r = validateSamlResponse({ samlResponse: sign(fillTemplate("okta.xml", values()), "both"), expected: s.expected, now: NOW });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.assertion).toMatchObject({ email: "jane.doe@okta-customer.test", nameId: "Jane.Doe@okta-customer.test", firstName: "Jane", lastName: "Doe", inResponseTo: "_req-vendor", sessionIndex: "_sess42" });
+    expect(r.assertion).toMatchObject({
+      email: "jane.doe@okta-customer.test",
+      nameId: "Jane.Doe@okta-customer.test",
+      firstName: "Jane",
+      lastName: "Doe",
+      inResponseTo: "_req-vendor",
+      sessionIndex: "_sess42",
+    });
     expect(r.assertion.attributes.groups).toEqual(["Everyone", "Gatehouse Admins"]);
   });
 
   test("Entra-like (default namespace, persistent NameID, claim URIs, default-namespace Signature)", () => {
-    const r = validateSamlResponse({ samlResponse: sign(fillTemplate("entra.xml", values()), "assertion", null), expected: s.expected, now: NOW });
+    const r = validateSamlResponse({
+      samlResponse: sign(fillTemplate("entra.xml", values()), "assertion", null),
+      expected: s.expected,
+      now: NOW,
+    });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.assertion).toMatchObject({ email: "ana.silva@entra-customer.test", firstName: "Ana", lastName: "Silva" });
@@ -138,8 +174,18 @@ describe("vendor-shaped responses", () => {
   });
 
   test("Google-like (unspecified NameID that is an email, signed response)", () => {
-    const r = validateSamlResponse({ samlResponse: sign(fillTemplate("google.xml", values()), "response"), expected: s.expected, now: NOW });
+    const r = validateSamlResponse({
+      samlResponse: sign(fillTemplate("google.xml", values()), "response"),
+      expected: s.expected,
+      now: NOW,
+    });
     expect(r.ok).toBe(true);
-    if (r.ok) expect(r.assertion).toMatchObject({ email: "li.wei@google-customer.test", firstName: "Li", lastName: "Wei", attributes: { groups: ["eng@google-customer.test"] } });
+    if (r.ok)
+      expect(r.assertion).toMatchObject({
+        email: "li.wei@google-customer.test",
+        firstName: "Li",
+        lastName: "Wei",
+        attributes: { groups: ["eng@google-customer.test"] },
+      });
   });
 });

@@ -21,7 +21,12 @@ function checkStatus(root: Element): SamlFailure | null {
   if (!status || !value) return fail("SAML_MALFORMED", { reason: "Response has no Status/StatusCode" });
   const sub = code ? attr(child(code, NS.protocol, "StatusCode"), "Value") : null;
   const message = textOf(child(status, NS.protocol, "StatusMessage"));
-  return fail("SAML_STATUS_NOT_SUCCESS", { expected: STATUS_SUCCESS, statusCode: value, subStatusCode: sub, statusMessage: message ? message.slice(0, 200) : null });
+  return fail("SAML_STATUS_NOT_SUCCESS", {
+    expected: STATUS_SUCCESS,
+    statusCode: value,
+    subStatusCode: sub,
+    statusMessage: message ? message.slice(0, 200) : null,
+  });
 }
 
 type Located = { ok: true; root: Element; assertion: Element; xml: string };
@@ -32,7 +37,8 @@ function locate(samlResponse: string, maxBytes?: number): Located | SamlFailure 
   if (!decoded.ok) return decoded;
   const root = decoded.doc.documentElement as Element;
   if (!isNamed(root, NS.protocol, "Response")) return fail("SAML_MALFORMED", { expected: "samlp:Response", actual: root.localName });
-  if (attr(root, "Version") !== "2.0" || !attr(root, "ID")) return fail("SAML_MALFORMED", { reason: "Response needs Version 2.0 and an ID" });
+  if (attr(root, "Version") !== "2.0" || !attr(root, "ID"))
+    return fail("SAML_MALFORMED", { reason: "Response needs Version 2.0 and an ID" });
   const statusFailure = checkStatus(root);
   if (statusFailure) return statusFailure;
   if (descendants(root, "EncryptedAssertion").length > 0) return fail("SAML_ENCRYPTED_UNSUPPORTED", {});
@@ -42,7 +48,10 @@ function locate(samlResponse: string, maxBytes?: number): Located | SamlFailure 
   if (assertions.length > 1) return fail("SAML_MULTIPLE_ASSERTIONS", { expected: 1, actual: assertions.length });
   const assertion = assertions[0];
   if (assertion.namespaceURI !== NS.assertion || assertion.parentNode !== root) {
-    return fail("SAML_NO_ASSERTION", { reason: "the assertion must be a direct child of the Response", actual: (assertion.parentNode as Element | null)?.localName ?? null });
+    return fail("SAML_NO_ASSERTION", {
+      reason: "the assertion must be a direct child of the Response",
+      actual: (assertion.parentNode as Element | null)?.localName ?? null,
+    });
   }
   return { ok: true, root, assertion, xml: decoded.xml };
 }
@@ -54,7 +63,8 @@ function verifySignatures(located: Located, certsPem: string[], allowSha1: boole
   const { root, assertion, xml } = located;
   const responseSigs = children(root, NS.dsig, "Signature");
   const assertionSigs = children(assertion, NS.dsig, "Signature");
-  if (responseSigs.length > 1 || assertionSigs.length > 1) return fail("SAML_SIGNATURE_INVALID", { reason: "more than one Signature on one element" });
+  if (responseSigs.length > 1 || assertionSigs.length > 1)
+    return fail("SAML_SIGNATURE_INVALID", { reason: "more than one Signature on one element" });
   if (responseSigs.length === 0 && assertionSigs.length === 0) {
     if (descendants(root, "Signature", NS.dsig).length > 0) {
       return fail("SAML_SIGNATURE_INVALID", { reason: "the signature is not on the Response or the Assertion" });
@@ -74,11 +84,13 @@ function verifySignatures(located: Located, certsPem: string[], allowSha1: boole
     if (!r.ok) return r;
     signedAssertion = r;
   }
-  if (signedAssertion) return { ok: true, assertion: signedAssertion.element, response: signedResponse?.element ?? null, responseSigned: !!signedResponse };
+  if (signedAssertion)
+    return { ok: true, assertion: signedAssertion.element, response: signedResponse?.element ?? null, responseSigned: !!signedResponse };
   const response = signedResponse!.element;
   const inSigned = descendants(response, "Assertion");
   const direct = children(response, NS.assertion, "Assertion");
-  if (inSigned.length !== 1 || direct.length !== 1) return fail("SAML_SIGNATURE_INVALID", { reason: "the signed Response does not hold exactly one assertion" });
+  if (inSigned.length !== 1 || direct.length !== 1)
+    return fail("SAML_SIGNATURE_INVALID", { reason: "the signed Response does not hold exactly one assertion" });
   return { ok: true, assertion: direct[0], response, responseSigned: true };
 }
 
@@ -105,7 +117,8 @@ function validate(input: ValidateInput): ValidateResult {
   const identity = readIdentity(signed.assertion);
   if (!identity.ok) return identity;
   const issuerFailure =
-    checkIssuer(signed.assertion, expected.idpEntityId, "Assertion", true) ?? checkIssuer(response, expected.idpEntityId, "Response", false);
+    checkIssuer(signed.assertion, expected.idpEntityId, "Assertion", true) ??
+    checkIssuer(response, expected.idpEntityId, "Response", false);
   if (issuerFailure) return issuerFailure;
   const destination = attr(response, "Destination");
   if (destination !== null && destination !== expected.acsUrl) {
@@ -120,9 +133,17 @@ function validate(input: ValidateInput): ValidateResult {
   if (responseInResponseTo !== null && inResponseTo === null && signed.responseSigned) {
     inResponseTo = responseInResponseTo;
   } else if (responseInResponseTo !== null && responseInResponseTo !== inResponseTo) {
-    return fail("SAML_IN_RESPONSE_TO_INVALID", { reason: "Response and SubjectConfirmationData disagree", response: responseInResponseTo, assertion: conditions.inResponseTo });
+    return fail("SAML_IN_RESPONSE_TO_INVALID", {
+      reason: "Response and SubjectConfirmationData disagree",
+      response: responseInResponseTo,
+      assertion: conditions.inResponseTo,
+    });
   }
-  if (!identity.email) return fail("SAML_MISSING_EMAIL", { nameIdFormat: identity.nameIdFormat, attributeNames: Object.keys(identity.attributes).slice(0, 20) });
+  if (!identity.email)
+    return fail("SAML_MISSING_EMAIL", {
+      nameIdFormat: identity.nameIdFormat,
+      attributeNames: Object.keys(identity.attributes).slice(0, 20),
+    });
   const { ok: _ok, ...rest } = identity;
   return { ok: true, assertion: { ...rest, inResponseTo, notOnOrAfter: conditions.notOnOrAfter } };
 }

@@ -69,7 +69,10 @@ const settings = {
 
 /** Where the IdP's metadata comes from (any one of them; the service checks exactly one is given). */
 const idpMetadataSource = {
-  metadataUrl: z.url({ protocol: /^https?$/, error: "Enter an http(s) URL" }).max(2048).optional(),
+  metadataUrl: z
+    .url({ protocol: /^https?$/, error: "Enter an http(s) URL" })
+    .max(2048)
+    .optional(),
   metadataXml: z.string().trim().min(1).max(1_000_000, "Metadata is larger than 1 MB").optional(),
   manual: z
     .object({

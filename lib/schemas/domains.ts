@@ -21,14 +21,20 @@ export const domainInputSchema = z
     const check = checkDomain(value);
     if (!check.ok) ctx.addIssue({ code: "custom", message: DOMAIN_INVALID_MESSAGES[check.reason] });
   })
-  .meta({ description: "A registrable domain, e.g. example.com (normalised: lowercase, IDN → punycode, no scheme/path/port/trailing dot).", example: "example.com" });
+  .meta({
+    description: "A registrable domain, e.g. example.com (normalised: lowercase, IDN → punycode, no scheme/path/port/trailing dot).",
+    example: "example.com",
+  });
 
 export const domainCreateSchema = z.object({ domain: domainInputSchema });
 export type DomainCreateInput = z.infer<typeof domainCreateSchema>;
 
 /** PATCH /api/v1/domains/{id}: route to a connection of the workspace, or null to unroute. */
 export const domainRouteSchema = z.object({
-  connection_id: z.uuid("Use a connection ID").nullable().meta({ description: "An active connection of this workspace, or null to unroute." }),
+  connection_id: z
+    .uuid("Use a connection ID")
+    .nullable()
+    .meta({ description: "An active connection of this workspace, or null to unroute." }),
 });
 
 export const domainIdParamsSchema = z.object({ id: z.uuid() });
@@ -48,7 +54,9 @@ export const enforcementUpdateSchema = z.object({
   confirm: z
     .boolean()
     .optional()
-    .meta({ description: "Apply despite lock-out warnings. Defaults to true for API calls (scripts are explicit); the console asks first." }),
+    .meta({
+      description: "Apply despite lock-out warnings. Defaults to true for API calls (scripts are explicit); the console asks first.",
+    }),
 });
 
 export const breakGlassSchema = z.object({ membershipId: z.uuid(), breakGlass: z.boolean() });
@@ -60,7 +68,8 @@ export const DomainDtoSchema = z
     id: z.uuid(),
     domain: z.string().meta({ example: "example.com" }),
     status: z.enum(["pending", "verified", "failing"]).meta({
-      description: "pending: TXT record not found yet; verified: owned and routable; failing: was verified, the record has since disappeared (still owned, not routed).",
+      description:
+        "pending: TXT record not found yet; verified: owned and routable; failing: was verified, the record has since disappeared (still owned, not routed).",
     }),
     verification_record: z.object({
       type: z.literal("TXT"),
@@ -105,5 +114,13 @@ export const EnforcementDtoSchema = z
   .meta({ id: "Enforcement" });
 
 export function toEnforcementDto(e: { mode: (typeof ENFORCEMENT_MODES)[number]; warnings: EnforcementWarning[] }) {
-  return { mode: e.mode, warnings: e.warnings.map((w) => ({ code: w.code, severity: w.severity, message: w.message, ...(w.detail ? { detail: w.detail } : {}) })) };
+  return {
+    mode: e.mode,
+    warnings: e.warnings.map((w) => ({
+      code: w.code,
+      severity: w.severity,
+      message: w.message,
+      ...(w.detail ? { detail: w.detail } : {}),
+    })),
+  };
 }

@@ -58,7 +58,9 @@ export const memberListQuerySchema = z.object({
 
 export const memberUpdateSchema = z
   .object({
-    role: roleSchema.optional().meta({ description: "New role. Only owners grant or change admin/owner; API keys act as admin (editor/viewer only)." }),
+    role: roleSchema
+      .optional()
+      .meta({ description: "New role. Only owners grant or change admin/owner; API keys act as admin (editor/viewer only)." }),
     disabled: z.boolean().optional().meta({ description: "Disable (true) or re-enable (false) the membership." }),
   })
   .refine((v) => v.role !== undefined || v.disabled !== undefined, { message: "Give role and/or disabled", path: ["role"] })

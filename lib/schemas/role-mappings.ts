@@ -2,7 +2,9 @@ import { z } from "zod";
 import { MAPPABLE_ROLES } from "@/lib/auth/roles";
 
 /** A role an IdP may grant: admin, editor or viewer — never owner. */
-export const mappableRoleSchema = z.enum(MAPPABLE_ROLES, { error: "Role must be admin, editor or viewer (owner is never granted by an IdP)" });
+export const mappableRoleSchema = z.enum(MAPPABLE_ROLES, {
+  error: "Role must be admin, editor or viewer (owner is never granted by an IdP)",
+});
 
 /** One rule: when the assertion's `attribute` carries `value`, the user gets `role`. */
 export const roleMappingRuleSchema = z.object({

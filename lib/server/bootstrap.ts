@@ -43,7 +43,9 @@ function printDemoCredentials(appUrl: string, password: string) {
   ];
   const width = Math.max(...lines.map((l) => l.length)) + 2;
   // Printed directly (not through the logger) so it stands out; never in production.
-  console.log(["┌" + "─".repeat(width) + "┐", ...lines.map((l) => "│ " + l.padEnd(width - 1) + "│"), "└" + "─".repeat(width) + "┘"].join("\n"));
+  console.log(
+    ["┌" + "─".repeat(width) + "┐", ...lines.map((l) => "│ " + l.padEnd(width - 1) + "│"), "└" + "─".repeat(width) + "┘"].join("\n"),
+  );
 }
 
 /**

@@ -56,25 +56,47 @@ describe("POST /api/internal/cli", () => {
   });
 
   it("runs a command on the server's database and returns its output and exit code", async () => {
-    const res = await call({ argv: ["workspaces:create", "--slug", "bridge-ws", "--name", "Bridge", "--owner-email", "o@bridge.test", "--json"] });
+    const res = await call({
+      argv: ["workspaces:create", "--slug", "bridge-ws", "--name", "Bridge", "--owner-email", "o@bridge.test", "--json"],
+    });
     expect(res.status).toBe(200);
     const out = (await res.json()) as Out;
     expect(out.exitCode).toBe(0);
     expect(json(out)).toMatchObject({ workspace: { slug: "bridge-ws" }, owner: { email: "o@bridge.test" } });
     expect(await findWorkspaceBySlug(t.db, "bridge-ws")).toBeTruthy();
 
-    const text = (await (await call({ argv: ["connections:list", "--workspace", "bridge-ws"] }, { [REMOTE_ADDR_HEADER]: "::ffff:127.0.0.1" })).json()) as Out;
+    const text = (await (
+      await call({ argv: ["connections:list", "--workspace", "bridge-ws"] }, { [REMOTE_ADDR_HEADER]: "::ffff:127.0.0.1" })
+    ).json()) as Out;
     expect(text).toEqual({ exitCode: 0, stdout: ["No connections in bridge-ws. Create one with connections:create."], stderr: [] });
 
-    const dup = (await (await call({ argv: ["workspaces:create", "--slug", "bridge-ws", "--name", "B", "--owner-email", "x@bridge.test", "--json"] }, { [REMOTE_ADDR_HEADER]: "::1" })).json()) as Out;
+    const dup = (await (
+      await call(
+        { argv: ["workspaces:create", "--slug", "bridge-ws", "--name", "B", "--owner-email", "x@bridge.test", "--json"] },
+        { [REMOTE_ADDR_HEADER]: "::1" },
+      )
+    ).json()) as Out;
     expect(dup.exitCode).toBe(1);
     expect(json(dup).error?.code).toBe("SLUG_TAKEN");
   });
 
   it("uses the file content the CLI sent and never reads a path itself", async () => {
     const idp = createDevIdp({ entityId: "https://idp.bridge.test/entity" });
-    const argv = ["connections:create", "--workspace", "bridge-ws", "--name", "Okta", "--slug", "bridge-okta", "--metadata-file", "idp.xml", "--json"];
-    const out = (await (await call({ argv, files: { "metadata-file": { content: idp.metadataXml("https://idp.bridge.test/sso") } } })).json()) as Out;
+    const argv = [
+      "connections:create",
+      "--workspace",
+      "bridge-ws",
+      "--name",
+      "Okta",
+      "--slug",
+      "bridge-okta",
+      "--metadata-file",
+      "idp.xml",
+      "--json",
+    ];
+    const out = (await (
+      await call({ argv, files: { "metadata-file": { content: idp.metadataXml("https://idp.bridge.test/sso") } } })
+    ).json()) as Out;
     expect(out.exitCode, out.stdout.join("\n")).toBe(0);
     expect(json(out)).toMatchObject({ connection: { slug: "bridge-okta", idp_entity_id: idp.entityId } });
     expect(await findConnectionBySlug(t.db, "bridge-okta")).toBeTruthy();
@@ -101,7 +123,13 @@ describe("POST /api/internal/cli", () => {
     const body = { argv: ["connections:list", "--workspace", "bridge-ws", "--json"] };
     expect((await call(body, { [CLI_TOKEN_HEADER]: info.token.slice(0, -1) + (info.token.endsWith("A") ? "B" : "A") })).status).toBe(404);
     expect((await call(body, { [CLI_TOKEN_HEADER]: "" })).status).toBe(404);
-    const res = await POST(new Request("http://localhost:3999/api/internal/cli", { method: "POST", headers: { [REMOTE_ADDR_HEADER]: "127.0.0.1" }, body: JSON.stringify(body) }));
+    const res = await POST(
+      new Request("http://localhost:3999/api/internal/cli", {
+        method: "POST",
+        headers: { [REMOTE_ADDR_HEADER]: "127.0.0.1" },
+        body: JSON.stringify(body),
+      }),
+    );
     expect(res.status).toBe(404);
   });
 
@@ -110,7 +138,11 @@ describe("POST /api/internal/cli", () => {
     expect((await call(body, { [REMOTE_ADDR_HEADER]: "203.0.113.7", "x-forwarded-for": "127.0.0.1" })).status).toBe(404);
     expect((await call(body, { [REMOTE_ADDR_HEADER]: "::ffff:10.0.0.1" })).status).toBe(404);
     const noSocket = await POST(
-      new Request("http://localhost:3999/api/internal/cli", { method: "POST", headers: { [CLI_TOKEN_HEADER]: info.token, "x-forwarded-for": "127.0.0.1" }, body: JSON.stringify(body) }),
+      new Request("http://localhost:3999/api/internal/cli", {
+        method: "POST",
+        headers: { [CLI_TOKEN_HEADER]: info.token, "x-forwarded-for": "127.0.0.1" },
+        body: JSON.stringify(body),
+      }),
     );
     expect(noSocket.status).toBe(404);
   });
@@ -136,6 +168,7 @@ describe("POST /api/internal/cli", () => {
 describe("isLoopbackAddress", () => {
   it("accepts 127/8, ::1 and IPv4-mapped loopback only", () => {
     for (const a of ["127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1", "::FFFF:127.0.0.1"]) expect(isLoopbackAddress(a), a).toBe(true);
-    for (const a of ["", "10.0.0.1", "::ffff:10.0.0.1", "128.0.0.1", "localhost", "127.0.0.1.evil", "fe80::1", "::"]) expect(isLoopbackAddress(a), a).toBe(false);
+    for (const a of ["", "10.0.0.1", "::ffff:10.0.0.1", "128.0.0.1", "localhost", "127.0.0.1.evil", "fe80::1", "::"])
+      expect(isLoopbackAddress(a), a).toBe(false);
   });
 });

@@ -21,5 +21,7 @@ export function clientIp(h: HeaderBag): string | null {
     const first = xff?.split(",")[0]?.trim();
     if (first) return first;
   }
-  return read(h, REMOTE_ADDR_HEADER) ?? (env().appEnv === "production" ? null : read(h, "x-forwarded-for")?.split(",")[0]?.trim() ?? null);
+  return (
+    read(h, REMOTE_ADDR_HEADER) ?? (env().appEnv === "production" ? null : (read(h, "x-forwarded-for")?.split(",")[0]?.trim() ?? null))
+  );
 }

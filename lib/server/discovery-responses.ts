@@ -23,5 +23,8 @@ export function discoveryErrorResponse(e: unknown): Response {
 
 function errorJson(code: ErrorCode, headers: Record<string, string> = {}): Response {
   const entry = describeError(code);
-  return Response.json({ error: { code, message: entry.message, hint: entry.hint } }, { status: entry.status, headers: { ...NO_STORE, ...headers } });
+  return Response.json(
+    { error: { code, message: entry.message, hint: entry.hint } },
+    { status: entry.status, headers: { ...NO_STORE, ...headers } },
+  );
 }

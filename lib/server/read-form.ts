@@ -34,7 +34,10 @@ export async function readFormBody(req: Request, maxBytes = ACS_MAX_BODY_BYTES):
  * The ACS's HTTP-POST fields. A field sent twice is refused (SAML_MALFORMED): with two values, a
  * proxy, a log and this code could each read a different response or RelayState.
  */
-export async function readSamlPostForm(req: Request, maxBytes = ACS_MAX_BODY_BYTES): Promise<{ samlResponse: string | null; relayState: string | null }> {
+export async function readSamlPostForm(
+  req: Request,
+  maxBytes = ACS_MAX_BODY_BYTES,
+): Promise<{ samlResponse: string | null; relayState: string | null }> {
   const form = await readFormBody(req, maxBytes);
   for (const name of ["SAMLResponse", "RelayState"]) {
     const count = form.getAll(name).length;

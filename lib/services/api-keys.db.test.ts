@@ -25,7 +25,13 @@ describe("API keys", () => {
     const { apiKey, secret } = await createApiKey(t.db, ws.id, { name: "  CI  " }, { userId: ownerId, ip: "203.0.113.1" });
     expect(secret).toMatch(/^gh_live_[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(secret.slice(8), "base64url")).toHaveLength(32);
-    expect(apiKey).toMatchObject({ name: "CI", prefix: secret.slice(0, 14), createdBy: { id: ownerId, email: "owner@keys-a.test" }, lastUsedAt: null, revokedAt: null });
+    expect(apiKey).toMatchObject({
+      name: "CI",
+      prefix: secret.slice(0, 14),
+      createdBy: { id: ownerId, email: "owner@keys-a.test" },
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     const [row] = await t.db.select().from(apiKeys).where(eq(apiKeys.id, apiKey.id));
     expect(row!.keyHash).toBe(hashApiKey(secret));
     expect(JSON.stringify(row)).not.toContain(secret);

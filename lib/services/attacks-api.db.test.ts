@@ -72,7 +72,9 @@ describe("replay across two app instances", () => {
   it("one AuthnRequest answered by 10 different assertions at once on two instances: exactly one sign-in", async () => {
     const dbs = [t.db, second?.db ?? t.db];
     const { requestId } = await a.login();
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => acs(a, a.respond({ inResponseTo: requestId }), { db: dbs[i % 2] })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => acs(a, a.respond({ inResponseTo: requestId }), { db: dbs[i % 2] })),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(new Set(results.filter((r) => !r.ok).map((r) => (r.ok ? "" : r.error.code)))).toEqual(new Set(["SAML_IN_RESPONSE_TO_INVALID"]));
   });
@@ -84,7 +86,9 @@ describe("test-mode abuse", () => {
     expect(signedIn.ok).toBe(true);
     const member = signedIn.ok ? signedIn.userId! : "";
     for (const userId of [member, b.owner.id, null]) {
-      await expect(startSamlLogin(t.db, { slug: a.connection.slug, test: true, userId, appUrl: TEST_APP_URL })).rejects.toMatchObject({ code: "SAML_NOT_FOUND" });
+      await expect(startSamlLogin(t.db, { slug: a.connection.slug, test: true, userId, appUrl: TEST_APP_URL })).rejects.toMatchObject({
+        code: "SAML_NOT_FOUND",
+      });
     }
   });
 
@@ -116,14 +120,21 @@ describe("discovery", () => {
         body: JSON.stringify({ email }),
       }),
     );
-  const snapshot = async (res: Response) => ({ status: res.status, body: await res.text(), headers: [...res.headers.entries()].filter(([k]) => k !== "date") });
+  const snapshot = async (res: Response) => ({
+    status: res.status,
+    body: await res.text(),
+    headers: [...res.headers.entries()].filter(([k]) => k !== "date"),
+  });
 
   it("unknown, pending, unrouted and inactive-connection domains answer byte-for-byte the same", async () => {
     const mk = async (status: "pending" | "verified", route: boolean) => {
       const name = `enum-${randomBytes(3).toString("hex")}.example.org`;
       const d = await addDomain(t.db, b.workspace.id, name, {});
       await t.db.update(domains).set({ status }).where(eq(domains.id, d.id));
-      if (route) await routeDomain(t.db, b.workspace.id, d.id, b.connection.id, {}).catch(() => t.db.update(domains).set({ connectionId: b.connection.id }).where(eq(domains.id, d.id)));
+      if (route)
+        await routeDomain(t.db, b.workspace.id, d.id, b.connection.id, {}).catch(() =>
+          t.db.update(domains).set({ connectionId: b.connection.id }).where(eq(domains.id, d.id)),
+        );
       return name;
     };
     const inactive = await makeSamlKit(t.db);
@@ -132,7 +143,14 @@ describe("discovery", () => {
     await t.db.update(domains).set({ status: "verified", connectionId: inactive.connection.id }).where(eq(domains.id, d.id));
     const found = await findConnectionBySlug(t.db, inactive.connection.slug);
     await updateConnection(t.db, inactive.workspace.id, inactive.connection.id, { version: found!.connection.version, active: false }, {});
-    const cases = [`x@never-${randomBytes(3).toString("hex")}.example.org`, `x@${await mk("pending", true)}`, `x@${await mk("verified", false)}`, `x@${inactiveDomain}`, "x@", "x@localhost"];
+    const cases = [
+      `x@never-${randomBytes(3).toString("hex")}.example.org`,
+      `x@${await mk("pending", true)}`,
+      `x@${await mk("verified", false)}`,
+      `x@${inactiveDomain}`,
+      "x@",
+      "x@localhost",
+    ];
     const snaps = [];
     for (const email of cases) snaps.push(await snapshot(await discover(email)));
     for (const s of snaps.slice(1)) expect(s).toEqual(snaps[0]);
@@ -145,7 +163,11 @@ describe("discovery", () => {
     const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
     let last: Response | null = null;
     for (let i = 0; i <= DISCOVERY_RATE_LIMIT.limit; i++) {
-      last = await discover(`x@spoof-${i}.example.org`, { [REMOTE_ADDR_HEADER]: ip, "x-forwarded-for": `10.0.${i}.1`, "x-real-ip": `10.1.${i}.1` });
+      last = await discover(`x@spoof-${i}.example.org`, {
+        [REMOTE_ADDR_HEADER]: ip,
+        "x-forwarded-for": `10.0.${i}.1`,
+        "x-real-ip": `10.1.${i}.1`,
+      });
     }
     expect(last!.status).toBe(429);
     expect(Number(last!.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -154,7 +176,14 @@ describe("discovery", () => {
 });
 
 describe("REST API across workspaces", () => {
-  const call = (handler: (req: Request, ctx?: { params: Promise<Record<string, string>> }) => Promise<Response>, method: string, id: string, body?: unknown, key = keyA, headers: Record<string, string> = {}) =>
+  const call = (
+    handler: (req: Request, ctx?: { params: Promise<Record<string, string>> }) => Promise<Response>,
+    method: string,
+    id: string,
+    body?: unknown,
+    key = keyA,
+    headers: Record<string, string> = {},
+  ) =>
     handler(
       new Request(`${TEST_APP_URL}/api/v1/x/${id}`, {
         method,
@@ -201,9 +230,17 @@ describe("REST API across workspaces", () => {
     await revokeApiKey(t.db, a.workspace.id, revoked.apiKey.id, {});
     for (const key of [revoked.secret, "", "gh_live_", `gh_live_${"A".repeat(43)}`, keyA.slice(0, -1), `${keyA} ${keyA}`]) {
       const res = await call(connectionsRoute.GET, "GET", "", undefined, key);
-      expect({ key: key.slice(0, 12), status: res.status, code: await errorCode(res) }).toEqual({ key: key.slice(0, 12), status: 401, code: "INVALID_API_KEY" });
+      expect({ key: key.slice(0, 12), status: res.status, code: await errorCode(res) }).toEqual({
+        key: key.slice(0, 12),
+        status: 401,
+        code: "INVALID_API_KEY",
+      });
     }
-    const basic = await connectionsRoute.GET(new Request(`${TEST_APP_URL}/api/v1/connections?api_key=${keyA}`, { headers: { authorization: `Basic ${Buffer.from(`x:${keyA}`).toString("base64")}` } }));
+    const basic = await connectionsRoute.GET(
+      new Request(`${TEST_APP_URL}/api/v1/connections?api_key=${keyA}`, {
+        headers: { authorization: `Basic ${Buffer.from(`x:${keyA}`).toString("base64")}` },
+      }),
+    );
     expect(basic.status).toBe(401);
   });
 
@@ -237,7 +274,13 @@ describe("REST API across workspaces", () => {
   });
 
   it("hostile bodies: broken JSON → 400, prototype pollution keys and unknown fields do not leak into the record, no stack traces", async () => {
-    const broken = await connectionsRoute.POST(new Request(`${TEST_APP_URL}/api/v1/connections`, { method: "POST", headers: { authorization: `Bearer ${keyA}`, "content-type": "application/json" }, body: "{" }));
+    const broken = await connectionsRoute.POST(
+      new Request(`${TEST_APP_URL}/api/v1/connections`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${keyA}`, "content-type": "application/json" },
+        body: "{",
+      }),
+    );
     expect({ status: broken.status, code: await errorCode(broken) }).toEqual({ status: 400, code: "BAD_REQUEST" });
     const slug = `proto-${randomBytes(3).toString("hex")}`;
     const res = await connectionsRoute.POST(

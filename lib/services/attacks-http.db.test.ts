@@ -31,8 +31,18 @@ beforeAll(async () => {
   useDbForTests(t.db);
   a = await makeSamlKit(t.db);
   const id = randomBytes(4).toString("hex");
-  const ws = await createWorkspace(t.db, { slug: `tenant-b-${id}`, name: "Tenant B", ownerEmail: `owner@b-${id}.test`, ownerPassword: "correct horse battery" });
-  b = await createConnection(t.db, ws.workspace.id, { name: "Same IdP", slug: `b-${id}`, metadataXml: a.idp.metadataXml(`https://idp-shared.test/sso`), allowIdpInitiated: true }, {});
+  const ws = await createWorkspace(t.db, {
+    slug: `tenant-b-${id}`,
+    name: "Tenant B",
+    ownerEmail: `owner@b-${id}.test`,
+    ownerPassword: "correct horse battery",
+  });
+  b = await createConnection(
+    t.db,
+    ws.workspace.id,
+    { name: "Same IdP", slug: `b-${id}`, metadataXml: a.idp.metadataXml(`https://idp-shared.test/sso`), allowIdpInitiated: true },
+    {},
+  );
 });
 afterAll(async () => {
   await t?.close();
@@ -46,8 +56,10 @@ const formInit = (body: BodyInit, headers: Record<string, string> = {}): Request
   body,
 });
 const postRaw = (slug: string, init: RequestInit) => acsRoute.POST(new Request(acsUrl(slug), init), params(slug));
-const postAcs = (slug: string, fields: Record<string, string> | [string, string][]) => postRaw(slug, formInit(new URLSearchParams(fields).toString()));
-const codeOf = async (res: Response) => /<span class="code">([A-Z_]+)<\/span>/.exec(await res.text())?.[1] ?? (res.status === 303 ? "OK" : "?");
+const postAcs = (slug: string, fields: Record<string, string> | [string, string][]) =>
+  postRaw(slug, formInit(new URLSearchParams(fields).toString()));
+const codeOf = async (res: Response) =>
+  /<span class="code">([A-Z_]+)<\/span>/.exec(await res.text())?.[1] ?? (res.status === 303 ? "OK" : "?");
 const email = () => `u-${randomBytes(4).toString("hex")}@corp-attacks.test`;
 
 type Row = { name: string; run: () => Promise<Response>; status: number; code: string };
@@ -57,10 +69,20 @@ const acsRows: Row[] = [
   { name: "no SAMLResponse field", run: () => postAcs(a.connection.slug, { RelayState: "x" }), status: 400, code: "SAML_MALFORMED" },
   { name: "empty SAMLResponse", run: () => postAcs(a.connection.slug, { SAMLResponse: "" }), status: 400, code: "SAML_MALFORMED" },
   { name: "not base64", run: () => postAcs(a.connection.slug, { SAMLResponse: "<samlp:Response/>" }), status: 400, code: "SAML_MALFORMED" },
-  { name: "base64 of non-XML", run: () => postAcs(a.connection.slug, { SAMLResponse: Buffer.from("hello").toString("base64") }), status: 400, code: "SAML_MALFORMED" },
+  {
+    name: "base64 of non-XML",
+    run: () => postAcs(a.connection.slug, { SAMLResponse: Buffer.from("hello").toString("base64") }),
+    status: 400,
+    code: "SAML_MALFORMED",
+  },
   {
     name: "wrong content type (JSON)",
-    run: () => postRaw(a.connection.slug, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ SAMLResponse: a.respond() }) }),
+    run: () =>
+      postRaw(a.connection.slug, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ SAMLResponse: a.respond() }),
+      }),
     status: 400,
     code: "SAML_MALFORMED",
   },
@@ -79,7 +101,10 @@ const acsRows: Row[] = [
     run: async () => {
       const valid = a.respond();
       const forged = attacks.replaceInXml(valid, /@corp-[a-z0-9]+\.test/, "@victim.test");
-      return postAcs(a.connection.slug, [["SAMLResponse", forged], ["SAMLResponse", valid]]);
+      return postAcs(a.connection.slug, [
+        ["SAMLResponse", forged],
+        ["SAMLResponse", valid],
+      ]);
     },
     status: 400,
     code: "SAML_MALFORMED",
@@ -88,7 +113,10 @@ const acsRows: Row[] = [
     name: "duplicated SAMLResponse fields (valid first, forged second)",
     run: async () => {
       const valid = a.respond();
-      return postAcs(a.connection.slug, [["SAMLResponse", valid], ["SAMLResponse", a.respond()]]);
+      return postAcs(a.connection.slug, [
+        ["SAMLResponse", valid],
+        ["SAMLResponse", a.respond()],
+      ]);
     },
     status: 400,
     code: "SAML_MALFORMED",
@@ -97,7 +125,11 @@ const acsRows: Row[] = [
     name: "duplicated RelayState fields",
     run: async () => {
       const { requestId, relayState } = await a.login();
-      return postAcs(a.connection.slug, [["SAMLResponse", a.respond({ inResponseTo: requestId })], ["RelayState", relayState], ["RelayState", "//evil.test"]]);
+      return postAcs(a.connection.slug, [
+        ["SAMLResponse", a.respond({ inResponseTo: requestId })],
+        ["RelayState", relayState],
+        ["RelayState", "//evil.test"],
+      ]);
     },
     status: 400,
     code: "SAML_MALFORMED",
@@ -125,7 +157,12 @@ const acsRows: Row[] = [
     code: "SAML_BODY_TOO_LARGE",
   },
   // ── XML attacks through the route ──────────────────────────────────────────
-  { name: "XXE: DOCTYPE with external entity", run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.addDoctype(a.respond(), true) }), status: 400, code: "SAML_DOCTYPE_FORBIDDEN" },
+  {
+    name: "XXE: DOCTYPE with external entity",
+    run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.addDoctype(a.respond(), true) }),
+    status: 400,
+    code: "SAML_DOCTYPE_FORBIDDEN",
+  },
   {
     name: "billion laughs",
     run: () => {
@@ -144,19 +181,79 @@ const acsRows: Row[] = [
     status: 400,
     code: "SAML_MALFORMED",
   },
-  { name: "XSW: forged assertion before the signed one", run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.wrapWithForgedAssertion(a.respond(), "before") }), status: 400, code: "SAML_MULTIPLE_ASSERTIONS" },
-  { name: "XSW: forged assertion after the signed one", run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.wrapWithForgedAssertion(a.respond(), "after") }), status: 400, code: "SAML_MULTIPLE_ASSERTIONS" },
-  { name: "XSW: forged assertion around the signed one", run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.wrapWithForgedAssertion(a.respond(), "around") }), status: 400, code: "SAML_MULTIPLE_ASSERTIONS" },
-  { name: "XSW: signed assertion in Advice", run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.wrapWithForgedAssertion(a.respond(), "advice") }), status: 400, code: "SAML_MULTIPLE_ASSERTIONS" },
-  { name: "XSW: signed assertion in Extensions, forged in place", run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.moveSignedIntoExtensions(a.respond(), true) }), status: 400, code: "SAML_MULTIPLE_ASSERTIONS" },
-  { name: "XSW: signed assertion in Extensions alone", run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.moveSignedIntoExtensionsAlone(a.respond()) }), status: 400, code: "SAML_NO_ASSERTION" },
-  { name: "XSW: response signed, forged assertion before", run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.wrapWithForgedAssertion(a.respond({ sign: "response" }), "before") }), status: 400, code: "SAML_MULTIPLE_ASSERTIONS" },
-  { name: "signatures stripped", run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.stripSignatures(a.respond({ sign: "both" })) }), status: 401, code: "SAML_SIGNATURE_MISSING" },
-  { name: "NameID edited after signing", run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.replaceInXml(a.respond(), /@corp-[a-z0-9]+\.test/, "@victim.test") }), status: 401, code: "SAML_SIGNATURE_INVALID" },
-  { name: "encrypted assertion", run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.encryptAssertion(a.respond()) }), status: 400, code: "SAML_ENCRYPTED_UNSUPPORTED" },
+  {
+    name: "XSW: forged assertion before the signed one",
+    run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.wrapWithForgedAssertion(a.respond(), "before") }),
+    status: 400,
+    code: "SAML_MULTIPLE_ASSERTIONS",
+  },
+  {
+    name: "XSW: forged assertion after the signed one",
+    run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.wrapWithForgedAssertion(a.respond(), "after") }),
+    status: 400,
+    code: "SAML_MULTIPLE_ASSERTIONS",
+  },
+  {
+    name: "XSW: forged assertion around the signed one",
+    run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.wrapWithForgedAssertion(a.respond(), "around") }),
+    status: 400,
+    code: "SAML_MULTIPLE_ASSERTIONS",
+  },
+  {
+    name: "XSW: signed assertion in Advice",
+    run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.wrapWithForgedAssertion(a.respond(), "advice") }),
+    status: 400,
+    code: "SAML_MULTIPLE_ASSERTIONS",
+  },
+  {
+    name: "XSW: signed assertion in Extensions, forged in place",
+    run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.moveSignedIntoExtensions(a.respond(), true) }),
+    status: 400,
+    code: "SAML_MULTIPLE_ASSERTIONS",
+  },
+  {
+    name: "XSW: signed assertion in Extensions alone",
+    run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.moveSignedIntoExtensionsAlone(a.respond()) }),
+    status: 400,
+    code: "SAML_NO_ASSERTION",
+  },
+  {
+    name: "XSW: response signed, forged assertion before",
+    run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.wrapWithForgedAssertion(a.respond({ sign: "response" }), "before") }),
+    status: 400,
+    code: "SAML_MULTIPLE_ASSERTIONS",
+  },
+  {
+    name: "signatures stripped",
+    run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.stripSignatures(a.respond({ sign: "both" })) }),
+    status: 401,
+    code: "SAML_SIGNATURE_MISSING",
+  },
+  {
+    name: "NameID edited after signing",
+    run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.replaceInXml(a.respond(), /@corp-[a-z0-9]+\.test/, "@victim.test") }),
+    status: 401,
+    code: "SAML_SIGNATURE_INVALID",
+  },
+  {
+    name: "encrypted assertion",
+    run: () => postAcs(a.connection.slug, { SAMLResponse: attacks.encryptAssertion(a.respond()) }),
+    status: 400,
+    code: "SAML_ENCRYPTED_UNSUPPORTED",
+  },
   // ── cross-tenant (A and B trust the same IdP entity ID and certificate) ────
-  { name: "response for A posted to B's ACS", run: () => postAcs(b.slug, { SAMLResponse: a.respond() }), status: 401, code: "SAML_DESTINATION_MISMATCH" },
-  { name: "response for A without Destination posted to B", run: () => postAcs(b.slug, { SAMLResponse: a.respond({ omit: ["destination"] }) }), status: 401, code: "SAML_RECIPIENT_MISMATCH" },
+  {
+    name: "response for A posted to B's ACS",
+    run: () => postAcs(b.slug, { SAMLResponse: a.respond() }),
+    status: 401,
+    code: "SAML_DESTINATION_MISMATCH",
+  },
+  {
+    name: "response for A without Destination posted to B",
+    run: () => postAcs(b.slug, { SAMLResponse: a.respond({ omit: ["destination"] }) }),
+    status: 401,
+    code: "SAML_RECIPIENT_MISMATCH",
+  },
   {
     name: "response with B's recipient but A's audience, posted to B",
     run: () => postAcs(b.slug, { SAMLResponse: a.respond({ omit: ["destination"], recipient: spValues(TEST_APP_URL, b.slug).acsUrl }) }),
@@ -174,7 +271,10 @@ const acsRows: Row[] = [
     run: async () => {
       const { requestId, relayState } = await a.login();
       const sp = spValues(TEST_APP_URL, b.slug);
-      return postAcs(b.slug, { SAMLResponse: a.idp.createResponse({ acsUrl: sp.acsUrl, audience: sp.entityId, nameId: email(), inResponseTo: requestId }), RelayState: relayState });
+      return postAcs(b.slug, {
+        SAMLResponse: a.idp.createResponse({ acsUrl: sp.acsUrl, audience: sp.entityId, nameId: email(), inResponseTo: requestId }),
+        RelayState: relayState,
+      });
     },
     status: 401,
     code: "SAML_IN_RESPONSE_TO_INVALID",
@@ -212,7 +312,20 @@ describe("ACS attack table", () => {
 });
 
 describe("open redirects", () => {
-  const evil = ["//evil.test", "/\\evil.test", "/%2F%2Fevil.test", "https://evil.test", "/\t/evil.test", "javascript:alert(1)", "/.//evil.test", "/..//evil.test", "/a/..//evil.test", "/%2e//evil.test", "/./\t/evil.test", "\\\\evil.test"];
+  const evil = [
+    "//evil.test",
+    "/\\evil.test",
+    "/%2F%2Fevil.test",
+    "https://evil.test",
+    "/\t/evil.test",
+    "javascript:alert(1)",
+    "/.//evil.test",
+    "/..//evil.test",
+    "/a/..//evil.test",
+    "/%2e//evil.test",
+    "/./\t/evil.test",
+    "\\\\evil.test",
+  ];
 
   /** Where the browser ends up after the ticket hand-off. */
   async function finalLocation(acs: Response): Promise<URL> {
@@ -233,10 +346,15 @@ describe("open redirects", () => {
 
   for (const target of evil) {
     it(`return_to ${JSON.stringify(target)} stays on this origin (SP-initiated)`, async () => {
-      const res = await loginRoute.GET(new Request(`${TEST_APP_URL}/auth/sso/saml/${a.connection.slug}/login?return_to=${encodeURIComponent(target)}`), params(a.connection.slug));
+      const res = await loginRoute.GET(
+        new Request(`${TEST_APP_URL}/auth/sso/saml/${a.connection.slug}/login?return_to=${encodeURIComponent(target)}`),
+        params(a.connection.slug),
+      );
       expect(res.status).toBe(302);
       const { requestId, relayState } = await a.login({ returnTo: target });
-      const final = await finalLocation(await postAcs(a.connection.slug, { SAMLResponse: a.respond({ inResponseTo: requestId }), RelayState: relayState }));
+      const final = await finalLocation(
+        await postAcs(a.connection.slug, { SAMLResponse: a.respond({ inResponseTo: requestId }), RelayState: relayState }),
+      );
       expect(final.origin).toBe(TEST_APP_URL);
       expect(final.pathname.startsWith("//")).toBe(false);
     });
@@ -272,7 +390,9 @@ describe("login ticket", () => {
 
 describe("error pages", () => {
   it("an attacker-controlled Issuer, slug or detail is escaped, and the page has a strict CSP", async () => {
-    const res = await postAcs(a.connection.slug, { SAMLResponse: a.respond({ issuer: `<script>alert(1)</script>"><img src=x onerror=alert(2)>` }) });
+    const res = await postAcs(a.connection.slug, {
+      SAMLResponse: a.respond({ issuer: `<script>alert(1)</script>"><img src=x onerror=alert(2)>` }),
+    });
     expect(res.status).toBe(401);
     const html = await res.text();
     expect(html).toContain("SAML_WRONG_ISSUER");

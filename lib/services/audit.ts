@@ -80,7 +80,12 @@ export async function listAuditPage(
     .where(
       and(
         eq(auditLog.workspaceId, workspaceId),
-        c ? or(sql`${auditLog.createdAt} < ${c.ts}::timestamptz`, and(sql`${auditLog.createdAt} = ${c.ts}::timestamptz`, lt(auditLog.id, c.id))) : undefined,
+        c
+          ? or(
+              sql`${auditLog.createdAt} < ${c.ts}::timestamptz`,
+              and(sql`${auditLog.createdAt} = ${c.ts}::timestamptz`, lt(auditLog.id, c.id)),
+            )
+          : undefined,
       ),
     )
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id))

@@ -33,7 +33,10 @@ export async function storeAuthnRequest(
  * Consume the request a response answers: it must exist, belong to this connection, be unused and
  * unexpired. Atomic (one UPDATE): of concurrent responses to one request exactly one wins.
  */
-export async function consumeAuthnRequest(db: Db, input: { id: string; connectionId: string; now: Date }): Promise<AuthnRequestRow | undefined> {
+export async function consumeAuthnRequest(
+  db: Db,
+  input: { id: string; connectionId: string; now: Date },
+): Promise<AuthnRequestRow | undefined> {
   const [row] = await db
     .update(authnRequests)
     .set({ usedAt: input.now })
@@ -50,7 +53,10 @@ export async function consumeAuthnRequest(db: Db, input: { id: string; connectio
 }
 
 /** Why consumeAuthnRequest refused (for the event detail; another connection's request reads as unknown). */
-export async function explainAuthnRequest(db: Db, input: { id: string; connectionId: string; now: Date }): Promise<"unknown" | "used" | "expired"> {
+export async function explainAuthnRequest(
+  db: Db,
+  input: { id: string; connectionId: string; now: Date },
+): Promise<"unknown" | "used" | "expired"> {
   const [row] = await db
     .select({ usedAt: authnRequests.usedAt, expiresAt: authnRequests.expiresAt })
     .from(authnRequests)
@@ -61,7 +67,11 @@ export async function explainAuthnRequest(db: Db, input: { id: string; connectio
 }
 
 /** The request a RelayState handle points to (not consumed; used to route test-mode failures). */
-export async function findAuthnRequestByRelayState(db: Db, connectionId: string, relayState: string | null): Promise<AuthnRequestRow | undefined> {
+export async function findAuthnRequestByRelayState(
+  db: Db,
+  connectionId: string,
+  relayState: string | null,
+): Promise<AuthnRequestRow | undefined> {
   if (!relayState || relayState.length > 100) return undefined;
   const [row] = await db
     .select()

@@ -12,7 +12,9 @@ export type ConnectionDto = z.infer<typeof connectionDtoSchema>;
 export type SpKeyDto = z.infer<typeof spKeyDtoSchema>;
 export type SsoEventDto = z.infer<typeof ssoEventDtoSchema>;
 
-export function isConnectionConfigured(c: Pick<Connection, "idpEntityId" | "idpSsoUrlRedirect" | "idpSsoUrlPost" | "idpCertificates">): boolean {
+export function isConnectionConfigured(
+  c: Pick<Connection, "idpEntityId" | "idpSsoUrlRedirect" | "idpSsoUrlPost" | "idpCertificates">,
+): boolean {
   return Boolean(c.idpEntityId && (c.idpSsoUrlRedirect || c.idpSsoUrlPost) && c.idpCertificates.length > 0);
 }
 
@@ -58,7 +60,10 @@ export function toConnectionDto(c: Connection, appUrl: string): ConnectionDto {
   };
 }
 
-type SpKeyPublic = Pick<typeof spKeys.$inferSelect, "id" | "state" | "certificatePem" | "notAfter" | "createdAt" | "activatedAt" | "retiredAt">;
+type SpKeyPublic = Pick<
+  typeof spKeys.$inferSelect,
+  "id" | "state" | "certificatePem" | "notAfter" | "createdAt" | "activatedAt" | "retiredAt"
+>;
 
 export function toSpKeyDto(k: SpKeyPublic): SpKeyDto {
   return {

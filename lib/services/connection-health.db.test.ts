@@ -10,7 +10,13 @@ let wsB: string;
 const now = new Date("2030-06-15T12:00:00Z");
 const days = (n: number) => new Date(now.getTime() + n * 86_400_000);
 const hours = (n: number) => new Date(now.getTime() + n * 3_600_000);
-const cert = (notAfter: Date): IdpCertificate => ({ pem: "x", subject: "CN=idp", notBefore: "2029-01-01T00:00:00Z", notAfter: notAfter.toISOString(), fingerprintSha256: "ab" });
+const cert = (notAfter: Date): IdpCertificate => ({
+  pem: "x",
+  subject: "CN=idp",
+  notBefore: "2029-01-01T00:00:00Z",
+  notAfter: notAfter.toISOString(),
+  fingerprintSha256: "ab",
+});
 
 async function addConnection(workspaceId: string, slug: string, opts: Partial<typeof connections.$inferInsert> = {}) {
   const [row] = await t.db
@@ -29,7 +35,16 @@ async function addConnection(workspaceId: string, slug: string, opts: Partial<ty
 }
 
 async function addEvent(workspaceId: string, connectionId: string, outcome: "success" | "failure", at: Date, testMode = false) {
-  await t.db.insert(ssoEvents).values({ workspaceId, connectionId, outcome, errorCode: outcome === "failure" ? "SAML_SIGNATURE_INVALID" : null, createdAt: at, testMode });
+  await t.db
+    .insert(ssoEvents)
+    .values({
+      workspaceId,
+      connectionId,
+      outcome,
+      errorCode: outcome === "failure" ? "SAML_SIGNATURE_INVALID" : null,
+      createdAt: at,
+      testMode,
+    });
 }
 
 beforeAll(async () => {
@@ -76,12 +91,29 @@ describe("connection health", () => {
     ]);
 
     const h = await listConnectionHealth(t.db, wsA, now);
-    expect(h.get(healthy.id)).toMatchObject({ status: "active", failures24h: 1, lastSuccessAt: hours(-2), routedDomains: ["a.example", "b.example"], certExpiringSoon: false });
+    expect(h.get(healthy.id)).toMatchObject({
+      status: "active",
+      failures24h: 1,
+      lastSuccessAt: hours(-2),
+      routedDomains: ["a.example", "b.example"],
+      certExpiringSoon: false,
+    });
     expect(h.get(inactive.id)?.status).toBe("inactive");
-    expect(h.get(bare.id)).toMatchObject({ status: "needs_metadata", certExpiresAt: null, certDaysLeft: null, lastSuccessAt: null, failures24h: 0 });
+    expect(h.get(bare.id)).toMatchObject({
+      status: "needs_metadata",
+      certExpiresAt: null,
+      certDaysLeft: null,
+      lastSuccessAt: null,
+      failures24h: 0,
+    });
     expect(h.get(noCert.id)?.status).toBe("needs_metadata");
     expect(h.get(failing.id)).toMatchObject({ status: "failing", failures24h: 2, lastSuccessAt: days(-2) });
-    expect(h.get(expiring.id)).toMatchObject({ status: "cert_expiring", certExpiresAt: days(12), certDaysLeft: 12, certExpiringSoon: true });
+    expect(h.get(expiring.id)).toMatchObject({
+      status: "cert_expiring",
+      certExpiresAt: days(12),
+      certDaysLeft: 12,
+      certExpiringSoon: true,
+    });
     expect(h.get(expired.id)).toMatchObject({ status: "cert_expiring", certDaysLeft: -1 });
     expect(h.get(edge.id)).toMatchObject({ status: "active", certExpiringSoon: false });
     expect(h.get(testOnly.id)).toMatchObject({ status: "active", failures24h: 0, lastSuccessAt: null });

@@ -45,7 +45,9 @@ type ConnectionRow = {
 type EventStats = { lastSuccessAt: Date | null; lastFailureAt: Date | null; failures24h: number };
 
 /** True when the connection has what a sign-in needs: IdP entity ID, an SSO URL and a certificate. */
-export function isConnectionConfigured(c: Pick<ConnectionRow, "idpEntityId" | "idpSsoUrlRedirect" | "idpSsoUrlPost" | "idpCertificates">): boolean {
+export function isConnectionConfigured(
+  c: Pick<ConnectionRow, "idpEntityId" | "idpSsoUrlRedirect" | "idpSsoUrlPost" | "idpCertificates">,
+): boolean {
   return Boolean(c.idpEntityId && (c.idpSsoUrlRedirect || c.idpSsoUrlPost) && c.idpCertificates.length > 0);
 }
 
@@ -142,7 +144,12 @@ export async function listConnectionHealth(db: Db, workspaceId: string, now: Dat
 }
 
 /** Health of one connection of the workspace; another workspace's connection → NOT_FOUND. */
-export async function getConnectionHealthOrThrow(db: Db, workspaceId: string, connectionId: string, now: Date = new Date()): Promise<ConnectionHealth> {
+export async function getConnectionHealthOrThrow(
+  db: Db,
+  workspaceId: string,
+  connectionId: string,
+  now: Date = new Date(),
+): Promise<ConnectionHealth> {
   const all = await listConnectionHealth(db, workspaceId, now);
   const h = all.get(connectionId);
   if (!h) throw new AppError("NOT_FOUND");

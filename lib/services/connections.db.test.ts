@@ -7,7 +7,16 @@ import { createDevIdp } from "@/lib/dev-idp";
 import { makeSamlKit, TEST_APP_URL } from "@/lib/testing/saml-kit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { toConnectionDto } from "./connection-dto";
-import { createConnection, deleteConnection, getConnectionOrThrow, isSlugAvailable, listConnections, previewIdpMetadata, refreshConnectionMetadata, updateConnection } from "./connections";
+import {
+  createConnection,
+  deleteConnection,
+  getConnectionOrThrow,
+  isSlugAvailable,
+  listConnections,
+  previewIdpMetadata,
+  refreshConnectionMetadata,
+  updateConnection,
+} from "./connections";
 import { maybeRefreshStaleMetadata } from "./idp-metadata";
 import { consumeSamlResponse } from "./saml-acs";
 import { createWorkspace } from "./workspaces";
@@ -47,8 +56,18 @@ const actor = () => ({ userId: ws.ownerId });
 
 describe("connections", () => {
   it("creates from XML with an active SP key; slug is global and unique; DTO carries SP values and no secrets", async () => {
-    const c = await createConnection(t.db, ws.id, { name: "Okta", slug: "okta-a", metadataXml: idp.metadataXml("https://idp.meta.test/sso") }, actor());
-    expect(c).toMatchObject({ idpEntityId: idp.entityId, idpSsoUrlRedirect: "https://idp.meta.test/sso", metadataSource: "xml", version: 1 });
+    const c = await createConnection(
+      t.db,
+      ws.id,
+      { name: "Okta", slug: "okta-a", metadataXml: idp.metadataXml("https://idp.meta.test/sso") },
+      actor(),
+    );
+    expect(c).toMatchObject({
+      idpEntityId: idp.entityId,
+      idpSsoUrlRedirect: "https://idp.meta.test/sso",
+      metadataSource: "xml",
+      version: 1,
+    });
     expect(c.idpCertificates).toHaveLength(1);
     expect(c.idpCertificates[0]!.notAfter).toMatch(/^\d{4}-/);
     const dto = toConnectionDto(c, TEST_APP_URL);
@@ -70,14 +89,40 @@ describe("connections", () => {
   });
 
   it("accepts manual entry, and refuses two sources at once", async () => {
-    const c = await createConnection(t.db, ws.id, { name: "Manual", slug: "manual-a", manual: { entityId: "urn:idp:manual", ssoUrl: "https://idp.manual.test/sso", certificatePem: idp.certificatePem } }, actor());
+    const c = await createConnection(
+      t.db,
+      ws.id,
+      {
+        name: "Manual",
+        slug: "manual-a",
+        manual: { entityId: "urn:idp:manual", ssoUrl: "https://idp.manual.test/sso", certificatePem: idp.certificatePem },
+      },
+      actor(),
+    );
     expect(c).toMatchObject({ metadataSource: "manual", idpEntityId: "urn:idp:manual", idpSsoUrlRedirect: "https://idp.manual.test/sso" });
     await expect(
-      createConnection(t.db, ws.id, { name: "Both", slug: "both-a", metadataXml: "<x/>", manual: { entityId: "e", ssoUrl: "https://x.test", certificatePem: idp.certificatePem } }, actor()),
+      createConnection(
+        t.db,
+        ws.id,
+        {
+          name: "Both",
+          slug: "both-a",
+          metadataXml: "<x/>",
+          manual: { entityId: "e", ssoUrl: "https://x.test", certificatePem: idp.certificatePem },
+        },
+        actor(),
+      ),
     ).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
-    await expect(createConnection(t.db, ws.id, { name: "Garbage", slug: "garbage-a", metadataXml: "<not-metadata/>" }, actor())).rejects.toMatchObject({ code: "SAML_METADATA_INVALID" });
     await expect(
-      createConnection(t.db, ws.id, { name: "BadCert", slug: "badcert-a", manual: { entityId: "e", ssoUrl: "https://x.test", certificatePem: "not a cert" } }, actor()),
+      createConnection(t.db, ws.id, { name: "Garbage", slug: "garbage-a", metadataXml: "<not-metadata/>" }, actor()),
+    ).rejects.toMatchObject({ code: "SAML_METADATA_INVALID" });
+    await expect(
+      createConnection(
+        t.db,
+        ws.id,
+        { name: "BadCert", slug: "badcert-a", manual: { entityId: "e", ssoUrl: "https://x.test", certificatePem: "not a cert" } },
+        actor(),
+      ),
     ).rejects.toMatchObject({ code: "SAML_METADATA_INVALID" });
   });
 
@@ -87,16 +132,27 @@ describe("connections", () => {
   });
 
   it("stores every IdP signing certificate; a response signed by any of them is accepted", async () => {
-    const two = idp.metadataXml("https://idp.meta.test/sso").replace(
-      "<md:NameIDFormat>",
-      `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${rotated.certificatePem.replace(/-----[^-]+-----|\s/g, "")}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>\n<md:NameIDFormat>`,
+    const two = idp
+      .metadataXml("https://idp.meta.test/sso")
+      .replace(
+        "<md:NameIDFormat>",
+        `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${rotated.certificatePem.replace(/-----[^-]+-----|\s/g, "")}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>\n<md:NameIDFormat>`,
+      );
+    const c = await createConnection(
+      t.db,
+      ws.id,
+      { name: "Two certs", slug: "two-certs", metadataXml: two, allowIdpInitiated: true },
+      actor(),
     );
-    const c = await createConnection(t.db, ws.id, { name: "Two certs", slug: "two-certs", metadataXml: two, allowIdpInitiated: true }, actor());
     expect(c.idpCertificates.map((x) => x.fingerprintSha256)).toHaveLength(2);
     for (const signer of [idp, rotated]) {
       const r = await consumeSamlResponse(t.db, {
         slug: "two-certs",
-        samlResponse: signer.createResponse({ acsUrl: `${TEST_APP_URL}/auth/sso/saml/two-certs/acs`, audience: `${TEST_APP_URL}/auth/sso/saml/two-certs`, nameId: `u-${signer === idp ? 1 : 2}@corp.test` }),
+        samlResponse: signer.createResponse({
+          acsUrl: `${TEST_APP_URL}/auth/sso/saml/two-certs/acs`,
+          audience: `${TEST_APP_URL}/auth/sso/saml/two-certs`,
+          nameId: `u-${signer === idp ? 1 : 2}@corp.test`,
+        }),
         relayState: null,
         appUrl: TEST_APP_URL,
       });
@@ -106,17 +162,30 @@ describe("connections", () => {
 
   it("edits are version-checked, audited and tenant-scoped", async () => {
     const c = await createConnection(t.db, ws.id, { name: "Edit me", slug: "edit-a" }, actor());
-    const u = await updateConnection(t.db, ws.id, c.id, { version: 1, name: "Edited", allowIdpInitiated: true, defaultRedirect: "/home" }, actor());
+    const u = await updateConnection(
+      t.db,
+      ws.id,
+      c.id,
+      { version: 1, name: "Edited", allowIdpInitiated: true, defaultRedirect: "/home" },
+      actor(),
+    );
     expect(u).toMatchObject({ name: "Edited", version: 2, slug: "edit-a", allowIdpInitiated: true, defaultRedirect: "/home" });
-    await expect(updateConnection(t.db, ws.id, c.id, { version: 1, name: "Stale" }, actor())).rejects.toMatchObject({ code: "VERSION_CONFLICT" });
+    await expect(updateConnection(t.db, ws.id, c.id, { version: 1, name: "Stale" }, actor())).rejects.toMatchObject({
+      code: "VERSION_CONFLICT",
+    });
     await expect(updateConnection(t.db, ws.id, c.id, { version: 2, defaultRedirect: "//evil.test" }, actor())).rejects.toThrow();
     await expect(updateConnection(t.db, other.id, c.id, { version: 2, name: "Hijack" }, {})).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(getConnectionOrThrow(t.db, other.id, c.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await listConnections(t.db, other.id)).map((x) => x.id)).not.toContain(c.id);
     // Concurrent edits from the same version: exactly one wins.
-    const results = await Promise.allSettled([1, 2, 3].map((i) => updateConnection(t.db, ws.id, c.id, { version: 2, name: `Racer ${i}` }, actor())));
+    const results = await Promise.allSettled(
+      [1, 2, 3].map((i) => updateConnection(t.db, ws.id, c.id, { version: 2, name: `Racer ${i}` }, actor())),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    expect(results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(["VERSION_CONFLICT", "VERSION_CONFLICT"]);
+    expect(results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason.code)).toEqual([
+      "VERSION_CONFLICT",
+      "VERSION_CONFLICT",
+    ]);
     await deleteConnection(t.db, ws.id, c.id, actor());
     await expect(getConnectionOrThrow(t.db, ws.id, c.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
     const actions = (await t.db.select().from(auditLog).where(eq(auditLog.targetId, c.id))).map((a) => a.action);
@@ -149,7 +218,12 @@ describe("IdP metadata by URL", () => {
     expect(row.idpSsoUrlRedirect).toBe("https://idp.meta.test/sso2");
     expect(row.idpCertificates[0]!.pem.replace(/\s/g, "")).toBe(rotated.certificatePem.replace(/\s/g, ""));
     served = { status: 200, body: idp.metadataXml("https://idp.meta.test/sso"), delayMs: 0 };
-    const xmlConn = await createConnection(t.db, ws.id, { name: "X", slug: "xml-no-refresh", metadataXml: idp.metadataXml("https://x.test") }, actor());
+    const xmlConn = await createConnection(
+      t.db,
+      ws.id,
+      { name: "X", slug: "xml-no-refresh", metadataXml: idp.metadataXml("https://x.test") },
+      actor(),
+    );
     await expect(refreshConnectionMetadata(t.db, ws.id, xmlConn.id)).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
@@ -172,9 +246,17 @@ describe("IdP metadata by URL", () => {
   it("a stale refresh never slows a sign-in (the ACS does not wait for it)", async () => {
     const k = await makeSamlKit(t.db);
     served = { status: 200, body: k.idp.metadataXml("https://idp.slow.test/sso"), delayMs: 4000 };
-    await t.db.update(connections).set({ metadataSource: "url", metadataUrl: metaUrl, metadataFetchedAt: new Date(Date.now() - 3600_000) }).where(eq(connections.id, k.connection.id));
+    await t.db
+      .update(connections)
+      .set({ metadataSource: "url", metadataUrl: metaUrl, metadataFetchedAt: new Date(Date.now() - 3600_000) })
+      .where(eq(connections.id, k.connection.id));
     const started = Date.now();
-    const r = await consumeSamlResponse(t.db, { slug: k.connection.slug, samlResponse: k.respond(), relayState: null, appUrl: TEST_APP_URL });
+    const r = await consumeSamlResponse(t.db, {
+      slug: k.connection.slug,
+      samlResponse: k.respond(),
+      relayState: null,
+      appUrl: TEST_APP_URL,
+    });
     expect(r.ok ? "OK" : r.error.code).toBe("OK");
     expect(Date.now() - started).toBeLessThan(3500);
     await new Promise((r) => setTimeout(r, 4200));

@@ -2,7 +2,14 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections, spKeys, workspaces } from "@/db/schema";
 import { AppError, isUniqueViolation } from "@/lib/errors";
-import { connectionCreateSchema, connectionSlugSchema, connectionUpdateSchema, type ConnectionCreateInput, type ConnectionUpdateInput, type MetadataInput } from "@/lib/schemas/connections";
+import {
+  connectionCreateSchema,
+  connectionSlugSchema,
+  connectionUpdateSchema,
+  type ConnectionCreateInput,
+  type ConnectionUpdateInput,
+  type MetadataInput,
+} from "@/lib/schemas/connections";
 import { recordAudit, type AuditActor } from "./audit";
 import type { Connection } from "./connection-dto";
 import { fetchAndStoreMetadata, idpColumns, previewIdpMetadata } from "./idp-metadata";
@@ -14,16 +21,32 @@ export { previewIdpMetadata };
 /** Fields that audit entries show (no certificates bodies, no XML). */
 function auditView(c: Connection): Record<string, unknown> {
   return {
-    name: c.name, slug: c.slug, active: c.active, defaultRole: c.defaultRole, idpEntityId: c.idpEntityId,
-    idpSsoUrlRedirect: c.idpSsoUrlRedirect, idpSsoUrlPost: c.idpSsoUrlPost, metadataSource: c.metadataSource, metadataUrl: c.metadataUrl,
+    name: c.name,
+    slug: c.slug,
+    active: c.active,
+    defaultRole: c.defaultRole,
+    idpEntityId: c.idpEntityId,
+    idpSsoUrlRedirect: c.idpSsoUrlRedirect,
+    idpSsoUrlPost: c.idpSsoUrlPost,
+    metadataSource: c.metadataSource,
+    metadataUrl: c.metadataUrl,
     certificates: c.idpCertificates.map((x) => ({ subject: x.subject, notAfter: x.notAfter, fingerprintSha256: x.fingerprintSha256 })),
-    allowIdpInitiated: c.allowIdpInitiated, defaultRedirect: c.defaultRedirect, jitProvisioning: c.jitProvisioning,
-    allowAccountLinking: c.allowAccountLinking, requireVerifiedDomains: c.requireVerifiedDomains, allowSha1: c.allowSha1,
-    clockSkewSeconds: c.clockSkewSeconds, version: c.version,
+    allowIdpInitiated: c.allowIdpInitiated,
+    defaultRedirect: c.defaultRedirect,
+    jitProvisioning: c.jitProvisioning,
+    allowAccountLinking: c.allowAccountLinking,
+    requireVerifiedDomains: c.requireVerifiedDomains,
+    allowSha1: c.allowSha1,
+    clockSkewSeconds: c.clockSkewSeconds,
+    version: c.version,
   };
 }
 
-function metadataInputOf(data: { metadataUrl?: string; metadataXml?: string; manual?: { entityId: string; ssoUrl: string; certificatePem: string } }): MetadataInput | null {
+function metadataInputOf(data: {
+  metadataUrl?: string;
+  metadataXml?: string;
+  manual?: { entityId: string; ssoUrl: string; certificatePem: string };
+}): MetadataInput | null {
   const given = (["metadataUrl", "metadataXml", "manual"] as const).filter((k) => data[k] !== undefined);
   if (given.length > 1) {
     throw new AppError("VALIDATION_FAILED", {
@@ -45,7 +68,13 @@ export async function isSlugAvailable(db: Db, slug: string): Promise<boolean> {
 }
 
 /** Create a connection and its first (active) SP key. Metadata may follow later. */
-export async function createConnection(db: Db, workspaceId: string, input: ConnectionCreateInput, actor: AuditActor, now = new Date()): Promise<Connection> {
+export async function createConnection(
+  db: Db,
+  workspaceId: string,
+  input: ConnectionCreateInput,
+  actor: AuditActor,
+  now = new Date(),
+): Promise<Connection> {
   const data = connectionCreateSchema.parse(input);
   const meta = metadataInputOf(data);
   const idp = meta ? await previewIdpMetadata(meta) : null;
@@ -75,7 +104,12 @@ export async function createConnection(db: Db, workspaceId: string, input: Conne
         })
         .returning();
       await tx.insert(spKeys).values(newSpKeyValues(c!.id, c!.slug, "active", now));
-      await recordAudit(tx, workspaceId, actor, { action: "connection.created", targetType: "connection", targetId: c!.id, after: auditView(c!) });
+      await recordAudit(tx, workspaceId, actor, {
+        action: "connection.created",
+        targetType: "connection",
+        targetId: c!.id,
+        after: auditView(c!),
+      });
       return c!;
     });
   } catch (e) {
@@ -85,12 +119,19 @@ export async function createConnection(db: Db, workspaceId: string, input: Conne
 }
 
 export async function listConnections(db: Db, workspaceId: string): Promise<Connection[]> {
-  return db.select().from(connections).where(eq(connections.workspaceId, workspaceId)).orderBy(asc(connections.name), asc(connections.createdAt));
+  return db
+    .select()
+    .from(connections)
+    .where(eq(connections.workspaceId, workspaceId))
+    .orderBy(asc(connections.name), asc(connections.createdAt));
 }
 
 export async function getConnectionOrThrow(db: Db, workspaceId: string, id: string): Promise<Connection> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError("NOT_FOUND");
-  const [row] = await db.select().from(connections).where(and(eq(connections.id, id), eq(connections.workspaceId, workspaceId)));
+  const [row] = await db
+    .select()
+    .from(connections)
+    .where(and(eq(connections.id, id), eq(connections.workspaceId, workspaceId)));
   if (!row) throw new AppError("NOT_FOUND");
   return row;
 }
@@ -109,7 +150,14 @@ export async function findConnectionBySlug(db: Db, slug: string): Promise<Connec
 }
 
 /** Apply a patch made against `version`; a newer row → VERSION_CONFLICT. */
-export async function updateConnection(db: Db, workspaceId: string, id: string, patch: ConnectionUpdateInput, actor: AuditActor, now = new Date()): Promise<Connection> {
+export async function updateConnection(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  patch: ConnectionUpdateInput,
+  actor: AuditActor,
+  now = new Date(),
+): Promise<Connection> {
   const data = connectionUpdateSchema.parse(patch);
   const before = await getConnectionOrThrow(db, workspaceId, id);
   if (before.version !== data.version) {
@@ -127,28 +175,61 @@ export async function updateConnection(db: Db, workspaceId: string, id: string, 
     const current = await getConnectionOrThrow(db, workspaceId, id);
     throw new AppError("VERSION_CONFLICT", { detail: { expectedVersion: version, currentVersion: current.version } });
   }
-  await recordAudit(db, workspaceId, actor, { action: "connection.updated", targetType: "connection", targetId: id, before: auditView(before), after: auditView(row) });
+  await recordAudit(db, workspaceId, actor, {
+    action: "connection.updated",
+    targetType: "connection",
+    targetId: id,
+    before: auditView(before),
+    after: auditView(row),
+  });
   return row;
 }
 
 export async function deleteConnection(db: Db, workspaceId: string, id: string, actor: AuditActor): Promise<void> {
   const before = await getConnectionOrThrow(db, workspaceId, id);
   await db.delete(connections).where(and(eq(connections.id, id), eq(connections.workspaceId, workspaceId)));
-  await recordAudit(db, workspaceId, actor, { action: "connection.deleted", targetType: "connection", targetId: id, before: auditView(before) });
+  await recordAudit(db, workspaceId, actor, {
+    action: "connection.deleted",
+    targetType: "connection",
+    targetId: id,
+    before: auditView(before),
+  });
 }
 
 /** "Refresh now": fetch the metadata URL; on failure the last good metadata stays and the error is recorded. */
-export async function refreshConnectionMetadata(db: Db, workspaceId: string, id: string, actor?: AuditActor, now = new Date()): Promise<Connection> {
+export async function refreshConnectionMetadata(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  actor?: AuditActor,
+  now = new Date(),
+): Promise<Connection> {
   const before = await getConnectionOrThrow(db, workspaceId, id);
   if (before.metadataSource !== "url") {
-    throw new AppError("CONFLICT", { message: "This connection's metadata was not given by URL.", hint: "Paste the new metadata XML (or certificate) on the connection page." });
+    throw new AppError("CONFLICT", {
+      message: "This connection's metadata was not given by URL.",
+      hint: "Paste the new metadata XML (or certificate) on the connection page.",
+    });
   }
   try {
     const row = await fetchAndStoreMetadata(db, before, now);
-    if (actor) await recordAudit(db, workspaceId, actor, { action: "connection.metadata_refreshed", targetType: "connection", targetId: id, before: auditView(before), after: auditView(row) });
+    if (actor)
+      await recordAudit(db, workspaceId, actor, {
+        action: "connection.metadata_refreshed",
+        targetType: "connection",
+        targetId: id,
+        before: auditView(before),
+        after: auditView(row),
+      });
     return row;
   } catch (e) {
-    if (actor) await recordAudit(db, workspaceId, actor, { action: "connection.metadata_refresh_failed", targetType: "connection", targetId: id, after: { error: (e as Error).message } });
+    if (actor)
+      await recordAudit(db, workspaceId, actor, {
+        action: "connection.metadata_refresh_failed",
+        targetType: "connection",
+        targetId: id,
+        after: { error: (e as Error).message },
+      });
     throw e;
   }
 }

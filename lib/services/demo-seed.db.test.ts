@@ -22,8 +22,19 @@ describe("demo seed", () => {
     expect(await seedDemoWorkspace(t.db, { appUrl })).toMatchObject({ password: expect.any(String) });
     const found = await findConnectionBySlug(t.db, DEMO_CONNECTION.slug);
     expect(found?.workspace.slug).toBe(DEMO_WORKSPACE.slug);
-    expect(found?.connection).toMatchObject({ name: "Demo IdP", idpEntityId: devIdpUrls(appUrl).entityId, allowIdpInitiated: true, jitProvisioning: true, active: true });
-    const { fields } = await buildDevIdpResponse(t.db, { slug: DEMO_CONNECTION.slug, requestId: null, relayState: null, user: { email: "newcomer@acme.test", firstName: "New", lastName: "Comer", groups: [] } });
+    expect(found?.connection).toMatchObject({
+      name: "Demo IdP",
+      idpEntityId: devIdpUrls(appUrl).entityId,
+      allowIdpInitiated: true,
+      jitProvisioning: true,
+      active: true,
+    });
+    const { fields } = await buildDevIdpResponse(t.db, {
+      slug: DEMO_CONNECTION.slug,
+      requestId: null,
+      relayState: null,
+      user: { email: "newcomer@acme.test", firstName: "New", lastName: "Comer", groups: [] },
+    });
     const r = await consumeSamlResponse(t.db, { slug: DEMO_CONNECTION.slug, samlResponse: fields.SAMLResponse, relayState: null, appUrl });
     expect(r.ok ? "OK" : r.error.code).toBe("OK");
   });

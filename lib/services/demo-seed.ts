@@ -62,12 +62,20 @@ async function syncDemoConnection(db: Db, appUrl: string): Promise<void> {
   if (!found || found.connection.idpType !== "dev" || found.connection.metadataSource !== "xml") return;
   const cert = getDevIdp(appUrl).certificatePem.replace(/-----[^-]+-----|\s/g, "");
   const c = found.connection;
-  const current = c.idpEntityId === devIdpUrls(appUrl).entityId && c.idpCertificates.some((x) => x.pem.replace(/-----[^-]+-----|\s/g, "") === cert);
+  const current =
+    c.idpEntityId === devIdpUrls(appUrl).entityId && c.idpCertificates.some((x) => x.pem.replace(/-----[^-]+-----|\s/g, "") === cert);
   if (current) return;
   const xml = getDevIdpMetadataXml(appUrl);
   const m = parseMetadataXmlOrThrow(xml);
   await db
     .update(connections)
-    .set({ idpEntityId: m.entityId, idpSsoUrlRedirect: m.ssoUrlRedirect, idpSsoUrlPost: m.ssoUrlPost, idpCertificates: m.certificates, metadataXml: xml, updatedAt: new Date() })
+    .set({
+      idpEntityId: m.entityId,
+      idpSsoUrlRedirect: m.ssoUrlRedirect,
+      idpSsoUrlPost: m.ssoUrlPost,
+      idpCertificates: m.certificates,
+      metadataXml: xml,
+      updatedAt: new Date(),
+    })
     .where(eq(connections.id, c.id));
 }

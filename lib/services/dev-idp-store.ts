@@ -70,20 +70,38 @@ export async function readDevIdpAuthnRequest(
   const prefix = `${appUrl}/auth/sso/saml/`;
   const slug = first.issuer?.startsWith(prefix) ? first.issuer.slice(prefix.length) : null;
   const found = slug ? await findConnectionBySlug(db, slug) : undefined;
-  if (!found) throw new AppError("SAML_NOT_FOUND", { message: "The AuthnRequest comes from a service provider this IdP does not know.", detail: { issuer: first.issuer } });
+  if (!found)
+    throw new AppError("SAML_NOT_FOUND", {
+      message: "The AuthnRequest comes from a service provider this IdP does not know.",
+      detail: { issuer: first.issuer },
+    });
   const certs = await listPublishedSpCertificates(db, found.connection.id);
   const verified = idp.parseAuthnRequest({ ...input, spCertificatesPem: certs });
-  if (!verified.signatureVerified) throw new AppError("SAML_SIGNATURE_INVALID", { detail: { reason: "AuthnRequest signature not verified" } });
+  if (!verified.signatureVerified)
+    throw new AppError("SAML_SIGNATURE_INVALID", { detail: { reason: "AuthnRequest signature not verified" } });
   const sp = spValues(appUrl, found.connection.slug);
-  if (verified.acsUrl && verified.acsUrl !== sp.acsUrl) throw new AppError("SAML_RECIPIENT_MISMATCH", { detail: { expected: sp.acsUrl, actual: verified.acsUrl } });
-  return { requestId: verified.id, slug: found.connection.slug, relayState: verified.relayState, connectionName: found.connection.name, workspaceName: found.workspace.name };
+  if (verified.acsUrl && verified.acsUrl !== sp.acsUrl)
+    throw new AppError("SAML_RECIPIENT_MISMATCH", { detail: { expected: sp.acsUrl, actual: verified.acsUrl } });
+  return {
+    requestId: verified.id,
+    slug: found.connection.slug,
+    relayState: verified.relayState,
+    connectionName: found.connection.name,
+    workspaceName: found.workspace.name,
+  };
 }
 
 /** Connections (any workspace) whose IdP is this built-in IdP: the launcher's choices. */
 export async function listDevIdpConnections(db: Db, appUrl = env().appUrl) {
   const entityId = devIdpUrls(appUrl).entityId;
   return db
-    .select({ slug: connections.slug, name: connections.name, workspaceName: workspaces.name, allowIdpInitiated: connections.allowIdpInitiated, active: connections.active })
+    .select({
+      slug: connections.slug,
+      name: connections.name,
+      workspaceName: workspaces.name,
+      allowIdpInitiated: connections.allowIdpInitiated,
+      active: connections.active,
+    })
     .from(connections)
     .innerJoin(workspaces, eq(workspaces.id, connections.workspaceId))
     .where(eq(connections.idpEntityId, entityId))
@@ -93,10 +111,21 @@ export async function listDevIdpConnections(db: Db, appUrl = env().appUrl) {
 export type DevIdpUser = { email: string; firstName: string; lastName: string; groups: string[] };
 
 export function parseDevIdpUser(form: { get(name: string): unknown }): DevIdpUser {
-  const text = (k: string, max = 200) => String(form.get(k) ?? "").trim().slice(0, max);
+  const text = (k: string, max = 200) =>
+    String(form.get(k) ?? "")
+      .trim()
+      .slice(0, max);
   const email = text("email", 320).toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new AppError("VALIDATION_FAILED", { message: "Enter a valid email address.", detail: { fields: [{ path: "email", message: "Enter a valid email address" }] } });
-  const groups = text("groups", 2000).split(",").map((g) => g.trim()).filter(Boolean).slice(0, 50);
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    throw new AppError("VALIDATION_FAILED", {
+      message: "Enter a valid email address.",
+      detail: { fields: [{ path: "email", message: "Enter a valid email address" }] },
+    });
+  const groups = text("groups", 2000)
+    .split(",")
+    .map((g) => g.trim())
+    .filter(Boolean)
+    .slice(0, 50);
   return { email, firstName: text("first_name"), lastName: text("last_name"), groups };
 }
 

@@ -56,10 +56,16 @@ describe("POST /auth/sso/discover", () => {
     const res = await discover({ email: `Jane.Doe@${name.toUpperCase()}` });
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
-    expect(await res.json()).toEqual({ redirect: `http://localhost:3999/auth/sso/saml/${conn.slug}/login`, name: "Acme Okta", enforced: false });
+    expect(await res.json()).toEqual({
+      redirect: `http://localhost:3999/auth/sso/saml/${conn.slug}/login`,
+      name: "Acme Okta",
+      enforced: false,
+    });
 
     const withReturn = await (await discover({ email: `jane@${name}`, return_to: "/w/acme/settings?x=1" })).json();
-    expect(withReturn.redirect).toBe(`http://localhost:3999/auth/sso/saml/${conn.slug}/login?return_to=${encodeURIComponent("/w/acme/settings?x=1")}`);
+    expect(withReturn.redirect).toBe(
+      `http://localhost:3999/auth/sso/saml/${conn.slug}/login?return_to=${encodeURIComponent("/w/acme/settings?x=1")}`,
+    );
     for (const evil of ["//evil.example", "https://evil.example/", "/\\evil.example"]) {
       const body = await (await discover({ email: `jane@${name}`, return_to: evil })).json();
       expect(body.redirect).toBe(`http://localhost:3999/auth/sso/saml/${conn.slug}/login`);
@@ -95,7 +101,10 @@ describe("POST /auth/sso/discover", () => {
     for (const email of [`a@${routed}`, `a@unknown-${uniqueSuffix()}.example`, "garbage"]) {
       const ip = freshIp();
       await discover({ email }, ip);
-      const [row] = await t.db.select().from(rateLimits).where(eq(rateLimits.key, discoveryRateLimitKey(ip)));
+      const [row] = await t.db
+        .select()
+        .from(rateLimits)
+        .where(eq(rateLimits.key, discoveryRateLimitKey(ip)));
       expect(row?.count).toBe(1);
     }
   });

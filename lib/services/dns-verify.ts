@@ -4,8 +4,7 @@ import { challengeRecordName, challengeRecordValue, CHALLENGE_PREFIX } from "@/l
 
 export type DnsCheckCode = "DNS_RECORD_MISSING" | "DNS_RECORD_MISMATCH" | "DNS_ERROR";
 export type DnsCheckResult =
-  | { ok: true; recordName: string }
-  | { ok: false; code: DnsCheckCode; recordName: string; detail: Record<string, unknown> };
+  { ok: true; recordName: string } | { ok: false; code: DnsCheckCode; recordName: string; detail: Record<string, unknown> };
 
 /** Answers that mean "the name or the TXT record does not exist" rather than "DNS is broken". */
 const MISSING = new Set(["ENOTFOUND", "ENODATA"]);

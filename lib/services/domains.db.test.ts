@@ -82,7 +82,11 @@ describe("verifying against a loopback DNS server", () => {
     const err = await verifyDomain(t.db, workspace.id, d.id, actor, { servers }).catch((e) => e);
     expect(err.code).toBe("DNS_RECORD_MISMATCH");
     expect(err.status).toBe(422);
-    expect(err.detail).toMatchObject({ recordName: d.record.name, expected: d.record.value, found: ["gatehouse-verification=not-the-token"] });
+    expect(err.detail).toMatchObject({
+      recordName: d.record.name,
+      expected: d.record.value,
+      found: ["gatehouse-verification=not-the-token"],
+    });
     const after = await getDomainByNameOrThrow(t.db, workspace.id, d.domain);
     expect(after).toMatchObject({ status: "pending", lastCheckError: "DNS_RECORD_MISMATCH" });
     expect(after.lastCheckedAt).not.toBeNull();
@@ -106,7 +110,7 @@ describe("verifying against a loopback DNS server", () => {
     await expect(verifyDomain(t.db, workspace.id, d.id, actor, { servers })).rejects.toMatchObject({ code: "DNS_ERROR" });
     dns.setAnswer(d.record.name, { kind: "drop" });
     await expect(verifyDomain(t.db, workspace.id, d.id, actor, { servers, timeoutMs: 200 })).rejects.toMatchObject({ code: "DNS_ERROR" });
-    expect((await getDomainByNameOrThrow(t.db, workspace.id, d.domain))).toMatchObject({ status: "pending", lastCheckError: "DNS_ERROR" });
+    expect(await getDomainByNameOrThrow(t.db, workspace.id, d.domain)).toMatchObject({ status: "pending", lastCheckError: "DNS_ERROR" });
   });
 
   it("DNS_SERVERS from the environment is used when no servers are passed", async () => {
@@ -148,7 +152,7 @@ describe("ownership", () => {
     await expect(verifyDomain(t.db, b.workspace.id, db2.id, actor, { servers })).resolves.toMatchObject({ status: "verified" });
     const err = await verifyDomain(t.db, a.workspace.id, da.id, actor, { servers }).catch((e) => e);
     expect(err).toMatchObject({ code: "DOMAIN_TAKEN", status: 409 });
-    expect((await getDomainByNameOrThrow(t.db, a.workspace.id, name))).toMatchObject({ status: "pending", lastCheckError: "DOMAIN_TAKEN" });
+    expect(await getDomainByNameOrThrow(t.db, a.workspace.id, name)).toMatchObject({ status: "pending", lastCheckError: "DOMAIN_TAKEN" });
     // The third claim is still there, pending.
     expect((await getDomainByNameOrThrow(t.db, c.workspace.id, name)).status).toBe("pending");
     // Once b removes it, a can verify.
@@ -170,7 +174,10 @@ describe("ownership", () => {
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(rejected.map((r) => (r.reason as { code: string }).code)).toEqual(["DOMAIN_TAKEN"]);
-    const owners = await t.db.select().from(domains).where(and(eq(domains.domain, name), eq(domains.status, "verified")));
+    const owners = await t.db
+      .select()
+      .from(domains)
+      .where(and(eq(domains.domain, name), eq(domains.status, "verified")));
     expect(owners).toHaveLength(1);
   });
 });
@@ -223,7 +230,10 @@ describe("periodic re-check", () => {
     expect(await auditActions(a.workspace.id)).toContain("domain.failing");
 
     // A failing domain no longer proves the email domain, but still counts as the workspace's.
-    expect(await getSsoDomainPolicy(t.db, a.workspace.id, `x@${name}`)).toEqual({ emailDomainVerified: false, workspaceHasVerifiedDomains: true });
+    expect(await getSsoDomainPolicy(t.db, a.workspace.id, `x@${name}`)).toEqual({
+      emailDomainVerified: false,
+      workspaceHasVerifiedDomains: true,
+    });
 
     // Ownership is kept: another workspace still cannot take it.
     const db2 = await addDomain(t.db, b.workspace.id, name, actor);
@@ -235,7 +245,10 @@ describe("periodic re-check", () => {
     const r2 = await recheckVerifiedDomains(t.db, new Date(t1.getTime() + 2 * 3600_000), { servers, olderThanMs: 3600_000 });
     expect(r2.restored).toBeGreaterThanOrEqual(1);
     expect((await getDomainByNameOrThrow(t.db, a.workspace.id, name)).status).toBe("verified");
-    expect(await getSsoDomainPolicy(t.db, a.workspace.id, `x@${name.toUpperCase()}`)).toEqual({ emailDomainVerified: true, workspaceHasVerifiedDomains: true });
+    expect(await getSsoDomainPolicy(t.db, a.workspace.id, `x@${name.toUpperCase()}`)).toEqual({
+      emailDomainVerified: true,
+      workspaceHasVerifiedDomains: true,
+    });
     expect(await auditActions(a.workspace.id)).toContain("domain.restored");
   });
 
@@ -257,7 +270,10 @@ describe("periodic re-check", () => {
     dns.setTxt(d.record.name, [d.record.value]);
     await verifyDomain(t.db, workspace.id, d.id, actor, { servers });
     dns.setTxt(d.record.name, ["gatehouse-verification=changed"]);
-    await expect(verifyDomain(t.db, workspace.id, d.id, actor, { servers })).rejects.toMatchObject({ code: "DNS_RECORD_MISMATCH", detail: { status: "failing" } });
+    await expect(verifyDomain(t.db, workspace.id, d.id, actor, { servers })).rejects.toMatchObject({
+      code: "DNS_RECORD_MISMATCH",
+      detail: { status: "failing" },
+    });
   });
 
   it("instances re-checking at once never check a domain twice", async () => {

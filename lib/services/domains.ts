@@ -68,7 +68,12 @@ export async function addDomain(db: Db, workspaceId: string, input: string, acto
 }
 
 /** addDomain, also telling whether the claim is new. */
-export async function claimDomain(db: Db, workspaceId: string, input: string, actor: AuditActor): Promise<{ domain: DomainView; created: boolean }> {
+export async function claimDomain(
+  db: Db,
+  workspaceId: string,
+  input: string,
+  actor: AuditActor,
+): Promise<{ domain: DomainView; created: boolean }> {
   const domain = parseDomainOrThrow(input);
   const [created] = await db
     .insert(domains)
@@ -76,7 +81,12 @@ export async function claimDomain(db: Db, workspaceId: string, input: string, ac
     .onConflictDoNothing({ target: [domains.workspaceId, domains.domain] })
     .returning();
   if (!created) return { domain: toDomainView(await getRowByNameOrThrow(db, workspaceId, domain)), created: false };
-  await recordAudit(db, workspaceId, actor, { action: "domain.added", targetType: "domain", targetId: created.id, after: snapshot(created) });
+  await recordAudit(db, workspaceId, actor, {
+    action: "domain.added",
+    targetType: "domain",
+    targetId: created.id,
+    after: snapshot(created),
+  });
   return { domain: toDomainView(created), created: true };
 }
 
@@ -87,13 +97,19 @@ export async function listDomains(db: Db, workspaceId: string): Promise<DomainVi
 
 async function getRowOrThrow(db: Db, workspaceId: string, id: string): Promise<DomainRow> {
   if (!UUID.test(id)) throw new AppError("NOT_FOUND");
-  const [row] = await db.select().from(domains).where(and(eq(domains.id, id), eq(domains.workspaceId, workspaceId)));
+  const [row] = await db
+    .select()
+    .from(domains)
+    .where(and(eq(domains.id, id), eq(domains.workspaceId, workspaceId)));
   if (!row) throw new AppError("NOT_FOUND");
   return row;
 }
 
 async function getRowByNameOrThrow(db: Db, workspaceId: string, domain: string): Promise<DomainRow> {
-  const [row] = await db.select().from(domains).where(and(eq(domains.workspaceId, workspaceId), eq(domains.domain, domain)));
+  const [row] = await db
+    .select()
+    .from(domains)
+    .where(and(eq(domains.workspaceId, workspaceId), eq(domains.domain, domain)));
   if (!row) throw new AppError("NOT_FOUND", { message: `The domain ${domain} has not been added to this workspace.` });
   return row;
 }
@@ -150,7 +166,12 @@ async function applyCheckResult(db: Db, row: DomainRow, result: DnsCheckResult, 
     try {
       [updated] = await db
         .update(domains)
-        .set({ status: "verified", verifiedAt: row.status === "pending" ? now : (row.verifiedAt ?? now), lastCheckedAt: now, lastCheckError: null })
+        .set({
+          status: "verified",
+          verifiedAt: row.status === "pending" ? now : (row.verifiedAt ?? now),
+          lastCheckedAt: now,
+          lastCheckError: null,
+        })
         .where(eq(domains.id, row.id))
         .returning();
     } catch (e) {
@@ -191,7 +212,13 @@ async function applyCheckResult(db: Db, row: DomainRow, result: DnsCheckResult, 
  * Route a verified (or failing) domain to an active connection of the same workspace, or unroute
  * it with null. Another workspace's connection reads as NOT_FOUND.
  */
-export async function routeDomain(db: Db, workspaceId: string, id: string, connectionId: string | null, actor: AuditActor): Promise<DomainView> {
+export async function routeDomain(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  connectionId: string | null,
+  actor: AuditActor,
+): Promise<DomainView> {
   const row = await getRowOrThrow(db, workspaceId, id);
   if (connectionId !== null) {
     if (row.status === "pending") throw new AppError("DOMAIN_NOT_VERIFIED", { detail: { domain: row.domain } });
@@ -261,7 +288,11 @@ export async function recheckVerifiedDomains(
     .limit(opts.limit ?? 100);
   const summary = { checked: 0, failing: 0, restored: 0, errors: 0 };
   for (const { id } of candidates) {
-    const [row] = await db.update(domains).set({ lastCheckedAt: now }).where(and(eq(domains.id, id), due)).returning();
+    const [row] = await db
+      .update(domains)
+      .set({ lastCheckedAt: now })
+      .where(and(eq(domains.id, id), due))
+      .returning();
     if (!row) continue; // another instance took it
     const result = await checkDomainChallenge(row.domain, row.verificationToken, opts);
     const updated = await applyCheckResult(db, row, result, {}, now);

@@ -31,9 +31,7 @@ function stableStringify(v: unknown): string {
   return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${stableStringify(x)}`).join(",")}}`;
 }
 
-export type IdempotencyClaim =
-  | { kind: "claimed" }
-  | { kind: "replay"; statusCode: number; response: unknown };
+export type IdempotencyClaim = { kind: "claimed" } | { kind: "replay"; statusCode: number; response: unknown };
 
 /**
  * Claim (apiKeyId, key) for this request, decided by the database (insert … on conflict do nothing):

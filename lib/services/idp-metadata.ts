@@ -34,8 +34,14 @@ export function parseMetadataXmlOrThrow(xml: string): Omit<ResolvedIdp, "source"
   if (!r.ok) throw new AppError("SAML_METADATA_INVALID", { detail: r.detail });
   const m = r.metadata;
   if (!m.ssoUrlRedirect && !m.ssoUrlPost) throw invalid("no SingleSignOnService with the HTTP-Redirect or HTTP-POST binding");
-  if (!m.certificates.length) throw invalid("no signing certificate (KeyDescriptor use=\"signing\")");
-  return { entityId: m.entityId, ssoUrlRedirect: m.ssoUrlRedirect, ssoUrlPost: m.ssoUrlPost, sloUrl: m.sloUrl, certificates: m.certificates };
+  if (!m.certificates.length) throw invalid('no signing certificate (KeyDescriptor use="signing")');
+  return {
+    entityId: m.entityId,
+    ssoUrlRedirect: m.ssoUrlRedirect,
+    ssoUrlPost: m.ssoUrlPost,
+    sloUrl: m.sloUrl,
+    certificates: m.certificates,
+  };
 }
 
 /** Parse/fetch the IdP details without saving anything (the console's live preview). */
@@ -56,7 +62,16 @@ export async function previewIdpMetadata(input: MetadataInput, policy: MetadataF
   }
   if (!/^https?:\/\//i.test(ssoUrl)) throw invalid("the SSO URL must be an http(s) URL", { field: "manual.ssoUrl" });
   // One URL typed by hand: IdPs accept HTTP-Redirect at their SSO URL; keep it for POST too.
-  return { source: "manual", metadataUrl: null, metadataXml: null, entityId, ssoUrlRedirect: ssoUrl, ssoUrlPost: ssoUrl, sloUrl: null, certificates: [cert] };
+  return {
+    source: "manual",
+    metadataUrl: null,
+    metadataXml: null,
+    entityId,
+    ssoUrlRedirect: ssoUrl,
+    ssoUrlPost: ssoUrl,
+    sloUrl: null,
+    certificates: [cert],
+  };
 }
 
 /** Column values for a resolved IdP. */
@@ -81,8 +96,17 @@ type ConnectionRow = typeof connections.$inferSelect;
  * Fetch a URL-sourced connection's metadata now. Success replaces the IdP details; failure keeps the
  * last good ones and records the error (then throws it).
  */
-export async function fetchAndStoreMetadata(db: Db, c: Pick<ConnectionRow, "id" | "metadataUrl">, now = new Date(), policy = envFetchPolicy()): Promise<ConnectionRow> {
-  if (!c.metadataUrl) throw new AppError("CONFLICT", { message: "This connection's metadata was not given by URL.", hint: "Paste new metadata XML instead." });
+export async function fetchAndStoreMetadata(
+  db: Db,
+  c: Pick<ConnectionRow, "id" | "metadataUrl">,
+  now = new Date(),
+  policy = envFetchPolicy(),
+): Promise<ConnectionRow> {
+  if (!c.metadataUrl)
+    throw new AppError("CONFLICT", {
+      message: "This connection's metadata was not given by URL.",
+      hint: "Paste new metadata XML instead.",
+    });
   try {
     const xml = await fetchMetadataXml(c.metadataUrl, policy);
     const parsed = parseMetadataXmlOrThrow(xml);
@@ -136,7 +160,10 @@ export function maybeRefreshStaleMetadata(
       if (!claimed[0]) return;
       await fetchAndStoreMetadata(db, claimed[0], now, opts.policy ?? envFetchPolicy());
     } catch (e) {
-      logger.warn("background metadata refresh failed; keeping the last good metadata", { connectionId: c.id, code: isAppError(e) ? e.code : "INTERNAL" });
+      logger.warn("background metadata refresh failed; keeping the last good metadata", {
+        connectionId: c.id,
+        code: isAppError(e) ? e.code : "INTERNAL",
+      });
     }
   })();
 }

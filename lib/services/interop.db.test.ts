@@ -35,7 +35,12 @@ beforeAll(async () => {
   t = await createTestDb();
   useDbForTests(t.db);
   const id = randomBytes(4).toString("hex");
-  const made = await createWorkspace(t.db, { slug: `interop-${id}`, name: "Interop", ownerEmail: `owner@interop-${id}.test`, ownerPassword: "correct horse battery" });
+  const made = await createWorkspace(t.db, {
+    slug: `interop-${id}`,
+    name: "Interop",
+    ownerEmail: `owner@interop-${id}.test`,
+    ownerPassword: "correct horse battery",
+  });
   workspace = made.workspace;
   ownerId = made.owner.id;
 });
@@ -57,7 +62,12 @@ const ATTRIBUTES_XML = (user: { email: string; firstName: string; lastName: stri
     .map(
       ([name, values]) =>
         `<saml:Attribute Name="${name}" NameFormat="${BASIC}">` +
-        (values as string[]).map((v) => `<saml:AttributeValue xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="xs:string">${v}</saml:AttributeValue>`).join("") +
+        (values as string[])
+          .map(
+            (v) =>
+              `<saml:AttributeValue xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="xs:string">${v}</saml:AttributeValue>`,
+          )
+          .join("") +
         `</saml:Attribute>`,
     )
     .join("") +
@@ -74,7 +84,11 @@ type Interop = {
   connection: Connection;
   /** samlify's SP entity built from OUR metadata; `sign` decides what samlify signs. */
   sp: (sign: Sign) => Promise<samlify.ServiceProviderInstance>;
-  respond: (sign: Sign, requestId: string | null, user: { email: string; firstName?: string; lastName?: string; groups?: string[] }) => Promise<string>;
+  respond: (
+    sign: Sign,
+    requestId: string | null,
+    user: { email: string; firstName?: string; lastName?: string; groups?: string[] },
+  ) => Promise<string>;
 };
 
 async function makeInterop(opts: { bindings: ("redirect" | "post")[]; allowIdpInitiated?: boolean }): Promise<Interop> {
@@ -88,9 +102,14 @@ async function makeInterop(opts: { bindings: ("redirect" | "post")[]; allowIdpIn
     wantAuthnRequestsSigned: true,
     requestSignatureAlgorithm: RSA_SHA256,
     nameIDFormat: [EMAIL_FORMAT],
-    singleSignOnService: opts.bindings.map((b) => ({ Binding: b === "redirect" ? Constants.namespace.binding.redirect : Constants.namespace.binding.post, Location: `https://samlify-${id}.idp.test/sso/${b}` })),
+    singleSignOnService: opts.bindings.map((b) => ({
+      Binding: b === "redirect" ? Constants.namespace.binding.redirect : Constants.namespace.binding.post,
+      Location: `https://samlify-${id}.idp.test/sso/${b}`,
+    })),
     loginResponseTemplate: {
-      context: SamlLib.defaultLoginResponseTemplate.context.replace("{AuthnStatement}", AUTHN_STATEMENT).replace("{AttributeStatement}", "{Attrs}"),
+      context: SamlLib.defaultLoginResponseTemplate.context
+        .replace("{AuthnStatement}", AUTHN_STATEMENT)
+        .replace("{AttributeStatement}", "{Attrs}"),
       attributes: [],
     },
   });
@@ -98,7 +117,13 @@ async function makeInterop(opts: { bindings: ("redirect" | "post")[]; allowIdpIn
   const connection = await createConnection(
     t.db,
     workspace.id,
-    { name: `samlify ${id}`, slug: `samlify-${id}`, idpType: "other", metadataXml: idp.getMetadata(), allowIdpInitiated: opts.allowIdpInitiated ?? false },
+    {
+      name: `samlify ${id}`,
+      slug: `samlify-${id}`,
+      idpType: "other",
+      metadataXml: idp.getMetadata(),
+      allowIdpInitiated: opts.allowIdpInitiated ?? false,
+    },
     { userId: ownerId },
   );
   const spMetadataXml = async () => {
@@ -118,32 +143,43 @@ async function makeInterop(opts: { bindings: ("redirect" | "post")[]; allowIdpIn
     const now = new Date();
     const later = new Date(now.getTime() + 5 * 60_000);
     const requestInfo = requestId ? { extract: { request: { id: requestId } } } : { extract: {} };
-    const ctx = await idp.createLoginResponse(spEntity, requestInfo, "post", { email: user.email }, {
-      customTagReplacement: (template) => {
-        const responseId = idp.entitySetting.generateID!();
-        const values: Record<string, string> = {
-          ID: responseId,
-          AssertionID: idp.entitySetting.generateID!(),
-          Destination: spEntity.entityMeta.getAssertionConsumerService("post") as string,
-          Audience: spEntity.entityMeta.getEntityID(),
-          SubjectRecipient: spEntity.entityMeta.getAssertionConsumerService("post") as string,
-          Issuer: idp.entityMeta.getEntityID(),
-          IssueInstant: now.toISOString(),
-          StatusCode: Constants.StatusCode.Success,
-          ConditionsNotBefore: now.toISOString(),
-          ConditionsNotOnOrAfter: later.toISOString(),
-          SubjectConfirmationDataNotOnOrAfter: later.toISOString(),
-          NameIDFormat: EMAIL_FORMAT,
-          NameID: user.email,
-          InResponseTo: requestId ?? "",
-        };
-        const filled = SamlLib.replaceTagsByValue(template, values).replace(
-          "{Attrs}",
-          ATTRIBUTES_XML({ email: user.email, firstName: user.firstName ?? "Ada", lastName: user.lastName ?? "Lovelace", groups: user.groups ?? ["engineering", "admins"] }),
-        );
-        return { id: responseId, context: filled };
+    const ctx = await idp.createLoginResponse(
+      spEntity,
+      requestInfo,
+      "post",
+      { email: user.email },
+      {
+        customTagReplacement: (template) => {
+          const responseId = idp.entitySetting.generateID!();
+          const values: Record<string, string> = {
+            ID: responseId,
+            AssertionID: idp.entitySetting.generateID!(),
+            Destination: spEntity.entityMeta.getAssertionConsumerService("post") as string,
+            Audience: spEntity.entityMeta.getEntityID(),
+            SubjectRecipient: spEntity.entityMeta.getAssertionConsumerService("post") as string,
+            Issuer: idp.entityMeta.getEntityID(),
+            IssueInstant: now.toISOString(),
+            StatusCode: Constants.StatusCode.Success,
+            ConditionsNotBefore: now.toISOString(),
+            ConditionsNotOnOrAfter: later.toISOString(),
+            SubjectConfirmationDataNotOnOrAfter: later.toISOString(),
+            NameIDFormat: EMAIL_FORMAT,
+            NameID: user.email,
+            InResponseTo: requestId ?? "",
+          };
+          const filled = SamlLib.replaceTagsByValue(template, values).replace(
+            "{Attrs}",
+            ATTRIBUTES_XML({
+              email: user.email,
+              firstName: user.firstName ?? "Ada",
+              lastName: user.lastName ?? "Lovelace",
+              groups: user.groups ?? ["engineering", "admins"],
+            }),
+          );
+          return { id: responseId, context: filled };
+        },
       },
-    });
+    );
     return ctx.context;
   };
   return { idp, connection, sp, respond };
@@ -169,7 +205,10 @@ function redirectOctets(url: string): string {
 }
 
 async function startRedirectLogin(x: Interop, returnTo: string) {
-  const res = await loginRoute.GET(new Request(`${TEST_APP_URL}/auth/sso/saml/${x.connection.slug}/login?return_to=${encodeURIComponent(returnTo)}`), params(x.connection.slug));
+  const res = await loginRoute.GET(
+    new Request(`${TEST_APP_URL}/auth/sso/saml/${x.connection.slug}/login?return_to=${encodeURIComponent(returnTo)}`),
+    params(x.connection.slug),
+  );
   expect(res.status).toBe(302);
   const url = res.headers.get("location")!;
   const query = Object.fromEntries(new URL(url).searchParams);
@@ -187,7 +226,9 @@ async function expectSignedIn(acs: Response, email: string, returnTo: string) {
   expect(done.headers.get("location")).toBe(`${TEST_APP_URL}${returnTo}`);
   expect(done.headers.get("set-cookie")).toMatch(/session-token=/);
   // The ticket is single use.
-  await expect(redeemLoginTicket(t.db, new URL(location, TEST_APP_URL).searchParams.get("ticket")!)).rejects.toMatchObject({ code: "SAML_LOGIN_TICKET_INVALID" });
+  await expect(redeemLoginTicket(t.db, new URL(location, TEST_APP_URL).searchParams.get("ticket")!)).rejects.toMatchObject({
+    code: "SAML_LOGIN_TICKET_INVALID",
+  });
   const { items } = await listSsoEvents(t.db, workspace.id, { email });
   expect(items[0]).toMatchObject({ outcome: "success", email });
 }
@@ -222,7 +263,9 @@ describe("samlify IdP ↔ Gatehouse SP", () => {
     expect(request.assertionConsumerServiceUrl).toBe(`${TEST_APP_URL}/auth/sso/saml/${x.connection.slug}/acs`);
     expect(parsed.extract.issuer).toBe(`${TEST_APP_URL}/auth/sso/saml/${x.connection.slug}`);
     const forged = redirectOctets(url).replace(/RelayState=[^&]*/, "RelayState=forged");
-    await expect(x.idp.parseLoginRequest(await x.sp("assertion"), "redirect", { query: { ...query, RelayState: "forged" }, octetString: forged })).rejects.toThrow(/SIGNATURE/);
+    await expect(
+      x.idp.parseLoginRequest(await x.sp("assertion"), "redirect", { query: { ...query, RelayState: "forged" }, octetString: forged }),
+    ).rejects.toThrow(/SIGNATURE/);
   });
 
   for (const sign of ["assertion", "response", "both"] as const) {
@@ -234,14 +277,23 @@ describe("samlify IdP ↔ Gatehouse SP", () => {
       const xml = Buffer.from(samlResponse, "base64").toString("utf8");
       const signatures = xml.match(/<ds:Signature[\s>]/g) ?? [];
       expect(signatures).toHaveLength(sign === "both" ? 2 : 1);
-      await expectSignedIn(await postAcs(x.connection.slug, { SAMLResponse: samlResponse, RelayState: query.RelayState! }), email, returnTo);
+      await expectSignedIn(
+        await postAcs(x.connection.slug, { SAMLResponse: samlResponse, RelayState: query.RelayState! }),
+        email,
+        returnTo,
+      );
     });
   }
 
   it("names and groups from samlify's attributes reach provisioning; the same response again is a replay", async () => {
     const { query, parsed } = await startRedirectLogin(x, "/");
     const email = `names-${randomBytes(3).toString("hex")}@interop.test`;
-    const samlResponse = await x.respond("both", (parsed.extract.request as Record<string, string>).id, { email, firstName: "Grace", lastName: "Hopper", groups: ["eng", "ops"] });
+    const samlResponse = await x.respond("both", (parsed.extract.request as Record<string, string>).id, {
+      email,
+      firstName: "Grace",
+      lastName: "Hopper",
+      groups: ["eng", "ops"],
+    });
     expect((await postAcs(x.connection.slug, { SAMLResponse: samlResponse, RelayState: query.RelayState! })).status).toBe(303);
     const { items } = await listSsoEvents(t.db, workspace.id, { email });
     expect(items[0]!.detail).toMatchObject({ issuer: x.idp.entityMeta.getEntityID(), nameId: email, nameIdFormat: EMAIL_FORMAT });
@@ -265,7 +317,11 @@ describe("samlify IdP-initiated", () => {
       const email = `idp-${sign}-${randomBytes(3).toString("hex")}@interop.test`;
       const samlResponse = await x.respond(sign, null, { email });
       expect(Buffer.from(samlResponse, "base64").toString("utf8")).toContain('InResponseTo=""');
-      await expectSignedIn(await postAcs(x.connection.slug, { SAMLResponse: samlResponse, RelayState: "/w/deep/link" }), email, "/w/deep/link");
+      await expectSignedIn(
+        await postAcs(x.connection.slug, { SAMLResponse: samlResponse, RelayState: "/w/deep/link" }),
+        email,
+        "/w/deep/link",
+      );
     }
   });
 });
@@ -274,18 +330,34 @@ describe("samlify with a POST-only IdP", () => {
   it("HTTP-POST AuthnRequest: samlify verifies the enveloped signature and the schema; the round trip completes", async () => {
     const x = await makeInterop({ bindings: ["post"] });
     expect(x.connection.idpSsoUrlRedirect).toBeNull();
-    const res = await loginRoute.GET(new Request(`${TEST_APP_URL}/auth/sso/saml/${x.connection.slug}/login?return_to=/post-only`), params(x.connection.slug));
+    const res = await loginRoute.GET(
+      new Request(`${TEST_APP_URL}/auth/sso/saml/${x.connection.slug}/login?return_to=/post-only`),
+      params(x.connection.slug),
+    );
     expect(res.status).toBe(200);
     const html = await res.text();
-    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)![1]!.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+    const field = (name: string) =>
+      new RegExp(`name="${name}" value="([^"]*)"`)
+        .exec(html)![1]!
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, "&");
     expect(html).toContain(`action="${x.connection.idpSsoUrlPost}"`);
-    const parsed = await x.idp.parseLoginRequest(await x.sp("assertion"), "post", { body: { SAMLRequest: field("SAMLRequest"), RelayState: field("RelayState") } });
+    const parsed = await x.idp.parseLoginRequest(await x.sp("assertion"), "post", {
+      body: { SAMLRequest: field("SAMLRequest"), RelayState: field("RelayState") },
+    });
     const requestId = (parsed.extract.request as Record<string, string>).id;
     expect(requestId).toMatch(/^_/);
     // Tampering with the signed request breaks samlify's verification.
-    const tampered = Buffer.from(Buffer.from(field("SAMLRequest"), "base64").toString("utf8").replace('AllowCreate="true"', 'AllowCreate="false"')).toString("base64");
+    const tampered = Buffer.from(
+      Buffer.from(field("SAMLRequest"), "base64").toString("utf8").replace('AllowCreate="true"', 'AllowCreate="false"'),
+    ).toString("base64");
     await expect(x.idp.parseLoginRequest(await x.sp("assertion"), "post", { body: { SAMLRequest: tampered } })).rejects.toThrow();
     const email = `post-${randomBytes(3).toString("hex")}@interop.test`;
-    await expectSignedIn(await postAcs(x.connection.slug, { SAMLResponse: await x.respond("both", requestId, { email }), RelayState: field("RelayState") }), email, "/post-only");
+    await expectSignedIn(
+      await postAcs(x.connection.slug, { SAMLResponse: await x.respond("both", requestId, { email }), RelayState: field("RelayState") }),
+      email,
+      "/post-only",
+    );
   });
 });

@@ -56,7 +56,13 @@ describe("invitations", () => {
   it("refuses expired, revoked and unknown links with INVITATION_INVALID; revoking removes the invited membership", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
     const actor = { userId: owner.id, role: "owner" as const };
-    const old = await inviteMember(t.db, workspace.id, { email: `exp-${uniq()}@example.test`, role: "viewer" }, actor, new Date(Date.now() - 8 * 86400_000));
+    const old = await inviteMember(
+      t.db,
+      workspace.id,
+      { email: `exp-${uniq()}@example.test`, role: "viewer" },
+      actor,
+      new Date(Date.now() - 8 * 86400_000),
+    );
     await expect(getInvitationByToken(t.db, tokenOf(old.inviteUrl))).rejects.toMatchObject({ code: "INVITATION_INVALID" });
     await expect(acceptInvitation(t.db, { token: tokenOf(old.inviteUrl), signUp })).rejects.toMatchObject({ code: "INVITATION_INVALID" });
 
@@ -72,7 +78,13 @@ describe("invitations", () => {
   it("re-sends with a new token and expiry; the old link stops working", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
     const actor = { userId: owner.id, role: "owner" as const };
-    const first = await inviteMember(t.db, workspace.id, { email: `re-${uniq()}@example.test`, role: "editor" }, actor, new Date(Date.now() - 8 * 86400_000));
+    const first = await inviteMember(
+      t.db,
+      workspace.id,
+      { email: `re-${uniq()}@example.test`, role: "editor" },
+      actor,
+      new Date(Date.now() - 8 * 86400_000),
+    );
     const again = await resendInvitation(t.db, workspace.id, first.invitation.id, actor);
     expect(again.inviteUrl).not.toBe(first.inviteUrl);
     expect(again.invitation.expiresAt.getTime()).toBeGreaterThan(Date.now() + 6 * 86400_000);
@@ -100,16 +112,27 @@ describe("invitations", () => {
   it("admins cannot invite admins or owners; active members cannot be invited again; re-inviting replaces the link", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
     const admin = { userId: null, role: "admin" as const };
-    await expect(inviteMember(t.db, workspace.id, { email: `x-${uniq()}@example.test`, role: "admin" }, admin)).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(inviteMember(t.db, workspace.id, { email: `x-${uniq()}@example.test`, role: "owner" }, admin)).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(inviteMember(t.db, workspace.id, { email: owner.email, role: "viewer" }, admin)).rejects.toMatchObject({ code: "ALREADY_MEMBER" });
-    await expect(inviteMember(t.db, workspace.id, { email: "not-an-email", role: "viewer" }, admin)).rejects.toMatchObject({ name: "ZodError" });
+    await expect(inviteMember(t.db, workspace.id, { email: `x-${uniq()}@example.test`, role: "admin" }, admin)).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    await expect(inviteMember(t.db, workspace.id, { email: `x-${uniq()}@example.test`, role: "owner" }, admin)).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    await expect(inviteMember(t.db, workspace.id, { email: owner.email, role: "viewer" }, admin)).rejects.toMatchObject({
+      code: "ALREADY_MEMBER",
+    });
+    await expect(inviteMember(t.db, workspace.id, { email: "not-an-email", role: "viewer" }, admin)).rejects.toMatchObject({
+      name: "ZodError",
+    });
     const email = `twice-${uniq()}@example.test`;
     const a = await inviteMember(t.db, workspace.id, { email, role: "viewer" }, admin);
     const b = await inviteMember(t.db, workspace.id, { email, role: "editor" }, admin);
     expect(b.membershipId).toBe(a.membershipId);
     await expect(getInvitationByToken(t.db, tokenOf(a.inviteUrl))).rejects.toMatchObject({ code: "INVITATION_INVALID" });
-    const open = await t.db.select().from(invitations).where(and(eq(invitations.workspaceId, workspace.id), eq(invitations.email, email)));
+    const open = await t.db
+      .select()
+      .from(invitations)
+      .where(and(eq(invitations.workspaceId, workspace.id), eq(invitations.email, email)));
     expect(open.filter((i) => !i.revokedAt)).toHaveLength(1);
     expect((await acceptInvitation(t.db, { token: tokenOf(b.inviteUrl), signUp })).role).toBe("editor");
   });

@@ -6,7 +6,13 @@ import { AppError } from "@/lib/errors";
 import { env } from "@/lib/env";
 import { hashPassword } from "@/lib/auth/password";
 import type { Role } from "@/lib/auth/roles";
-import { invitationSignUpSchema, memberInviteSchema, type InvitationDto, type InvitationSignUpInput, type MemberInviteInput } from "@/lib/schemas/members";
+import {
+  invitationSignUpSchema,
+  memberInviteSchema,
+  type InvitationDto,
+  type InvitationSignUpInput,
+  type MemberInviteInput,
+} from "@/lib/schemas/members";
 import { recordAudit } from "./audit";
 import { assertCanManageMember, lockWorkspaceMembers, type MemberActor } from "./members";
 import { assertPasswordSignInAllowed } from "./sso-enforcement";
@@ -36,7 +42,14 @@ export function invitationStatus(i: Invitation, now = new Date()): InvitationDto
 }
 
 export function toInvitationDto(i: Invitation, now = new Date()): InvitationDto {
-  return { id: i.id, email: i.email, role: i.role, status: invitationStatus(i, now), expires_at: i.expiresAt.toISOString(), created_at: i.createdAt.toISOString() };
+  return {
+    id: i.id,
+    email: i.email,
+    role: i.role,
+    status: invitationStatus(i, now),
+    expires_at: i.expiresAt.toISOString(),
+    created_at: i.createdAt.toISOString(),
+  };
 }
 
 async function writeOutbox(db: Db, workspaceName: string, email: string, role: Role, url: string) {
@@ -71,7 +84,10 @@ export async function inviteMember(
     await lockWorkspaceMembers(tx, workspaceId);
     const name = await workspaceName(tx, workspaceId);
     const { user } = await findOrCreateUser(tx, { email: data.email });
-    const [existing] = await tx.select().from(memberships).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, user.id)));
+    const [existing] = await tx
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, user.id)));
     if (existing?.status === "active") throw new AppError("ALREADY_MEMBER", { detail: { email: data.email } });
     if (existing && existing.role !== data.role) assertCanManageMember(actor.role, existing.role, data.role);
     const [membership] = existing
@@ -83,11 +99,25 @@ export async function inviteMember(
     await tx
       .update(invitations)
       .set({ revokedAt: now })
-      .where(and(eq(invitations.workspaceId, workspaceId), sql`lower(${invitations.email}) = ${data.email}`, isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+      .where(
+        and(
+          eq(invitations.workspaceId, workspaceId),
+          sql`lower(${invitations.email}) = ${data.email}`,
+          isNull(invitations.acceptedAt),
+          isNull(invitations.revokedAt),
+        ),
+      );
     const { token, tokenHash } = newToken();
     const [invitation] = await tx
       .insert(invitations)
-      .values({ workspaceId, email: data.email, role: data.role, tokenHash, invitedBy: actor.userId ?? null, expiresAt: new Date(now.getTime() + INVITATION_TTL_MS) })
+      .values({
+        workspaceId,
+        email: data.email,
+        role: data.role,
+        tokenHash,
+        invitedBy: actor.userId ?? null,
+        expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+      })
       .returning();
     const url = inviteUrl(token);
     await writeOutbox(tx, name, data.email, data.role, url);
@@ -113,14 +143,23 @@ export async function listInvitations(db: Db, workspaceId: string): Promise<Invi
 
 async function getOpenInvitationOrThrow(db: Db, workspaceId: string, invitationId: string): Promise<Invitation> {
   if (!/^[0-9a-f-]{36}$/i.test(invitationId)) throw new AppError("NOT_FOUND");
-  const [row] = await db.select().from(invitations).where(and(eq(invitations.workspaceId, workspaceId), eq(invitations.id, invitationId)));
+  const [row] = await db
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.workspaceId, workspaceId), eq(invitations.id, invitationId)));
   if (!row) throw new AppError("NOT_FOUND");
   if (row.acceptedAt || row.revokedAt) throw new AppError("INVITATION_INVALID");
   return row;
 }
 
 /** Revoke: the link stops working and the still-invited membership is removed. */
-export async function revokeInvitation(db: Db, workspaceId: string, invitationId: string, actor: MemberActor, now = new Date()): Promise<void> {
+export async function revokeInvitation(
+  db: Db,
+  workspaceId: string,
+  invitationId: string,
+  actor: MemberActor,
+  now = new Date(),
+): Promise<void> {
   await db.transaction(async (tx) => {
     await lockWorkspaceMembers(tx, workspaceId);
     const inv = await getOpenInvitationOrThrow(tx, workspaceId, invitationId);
@@ -226,19 +265,30 @@ export async function acceptInvitation(
     const { user: invited } = await findOrCreateUser(tx, { email: inv.email });
     let user = invited;
     if (input.signUp) {
-      if (view.mode !== "sign_up") throw new AppError("INVITATION_INVALID", { hint: "An account with this email already exists: sign in, then open the invitation link again." });
+      if (view.mode !== "sign_up")
+        throw new AppError("INVITATION_INVALID", {
+          hint: "An account with this email already exists: sign in, then open the invitation link again.",
+        });
       const data = invitationSignUpSchema.parse(input.signUp);
       const firstName = data.firstName || null;
       const lastName = data.lastName || null;
       [user] = (await tx
         .update(users)
-        .set({ passwordHash: await hashPassword(data.password), passwordUnverified: true, firstName, lastName, name: [firstName, lastName].filter(Boolean).join(" ") || null, updatedAt: now })
+        .set({
+          passwordHash: await hashPassword(data.password),
+          passwordUnverified: true,
+          firstName,
+          lastName,
+          name: [firstName, lastName].filter(Boolean).join(" ") || null,
+          updatedAt: now,
+        })
         .where(and(eq(users.id, invited.id), isNull(users.passwordHash)))
         .returning()) as [User];
       if (!user) throw new AppError("INVITATION_INVALID");
     } else {
       const session = input.sessionUserId ? await findUserById(tx, input.sessionUserId) : undefined;
-      if (!session || session.id !== invited.id) throw new AppError("UNAUTHORIZED", { hint: `Sign in as ${inv.email}, then open the invitation link again.` });
+      if (!session || session.id !== invited.id)
+        throw new AppError("UNAUTHORIZED", { hint: `Sign in as ${inv.email}, then open the invitation link again.` });
     }
     const [consumed] = await tx
       .update(invitations)
@@ -247,19 +297,34 @@ export async function acceptInvitation(
       .returning({ id: invitations.id });
     if (!consumed) throw new AppError("INVITATION_INVALID");
     const values = { role: inv.role, status: "active" as const, source: "password" as const, connectionId: null, updatedAt: now };
-    const [existing] = await tx.select().from(memberships).where(and(eq(memberships.workspaceId, inv.workspaceId), eq(memberships.userId, user.id)));
+    const [existing] = await tx
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.workspaceId, inv.workspaceId), eq(memberships.userId, user.id)));
     if (existing?.disabled) throw new AppError("INVITATION_INVALID", { hint: "Your membership is disabled; ask a workspace admin." });
     const [membership] = existing
-      ? await tx.update(memberships).set(existing.status === "active" ? { updatedAt: now } : values).where(eq(memberships.id, existing.id)).returning()
-      : await tx.insert(memberships).values({ workspaceId: inv.workspaceId, userId: user.id, invitedBy: inv.invitedBy, ...values }).returning();
+      ? await tx
+          .update(memberships)
+          .set(existing.status === "active" ? { updatedAt: now } : values)
+          .where(eq(memberships.id, existing.id))
+          .returning()
+      : await tx
+          .insert(memberships)
+          .values({ workspaceId: inv.workspaceId, userId: user.id, invitedBy: inv.invitedBy, ...values })
+          .returning();
     if (input.signUp) await assertPasswordSignInAllowed(tx, user);
-    await recordAudit(tx, inv.workspaceId, { userId: user.id, ip: input.ip ?? null }, {
-      action: "invitation.accepted",
-      targetType: "membership",
-      targetId: membership!.id,
-      before: existing ? { role: existing.role, status: existing.status } : null,
-      after: { role: membership!.role, status: "active", email: user.email, via: input.signUp ? "password_sign_up" : "signed_in" },
-    });
+    await recordAudit(
+      tx,
+      inv.workspaceId,
+      { userId: user.id, ip: input.ip ?? null },
+      {
+        action: "invitation.accepted",
+        targetType: "membership",
+        targetId: membership!.id,
+        before: existing ? { role: existing.role, status: existing.status } : null,
+        after: { role: membership!.role, status: "active", email: user.email, via: input.signUp ? "password_sign_up" : "signed_in" },
+      },
+    );
     return { user, workspace: view.workspace, role: membership!.role };
   });
 }

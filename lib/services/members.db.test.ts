@@ -19,7 +19,10 @@ afterAll(async () => {
 
 async function addMember(workspaceId: string, role: Role, email = `m-${uniq()}@example.test`) {
   const { user } = await findOrCreateUser(t.db, { email });
-  const [m] = await t.db.insert(memberships).values({ workspaceId, userId: user.id, role, status: "active", source: "password" }).returning();
+  const [m] = await t.db
+    .insert(memberships)
+    .values({ workspaceId, userId: user.id, role, status: "active", source: "password" })
+    .returning();
   return { user, membership: m! };
 }
 
@@ -66,20 +69,28 @@ describe("members: roles and the last owner", () => {
     const actor = { userId: admin.user.id, role: "admin" as const };
     await expect(changeMemberRole(t.db, workspace.id, viewer.membership.id, "admin", actor)).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(changeMemberRole(t.db, workspace.id, viewer.membership.id, "owner", actor)).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(changeMemberRole(t.db, workspace.id, otherAdmin.membership.id, "viewer", actor)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(changeMemberRole(t.db, workspace.id, otherAdmin.membership.id, "viewer", actor)).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     await expect(removeMember(t.db, workspace.id, otherAdmin.membership.id, actor)).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect((await changeMemberRole(t.db, workspace.id, viewer.membership.id, "editor", actor)).role).toBe("editor");
     await setMemberDisabled(t.db, workspace.id, viewer.membership.id, true, actor);
     const editor = await addMember(workspace.id, "editor");
-    await expect(changeMemberRole(t.db, workspace.id, viewer.membership.id, "viewer", { userId: editor.user.id, role: "editor" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      changeMemberRole(t.db, workspace.id, viewer.membership.id, "viewer", { userId: editor.user.id, role: "editor" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 
   it("reads another workspace's member as NOT_FOUND", async () => {
     const { workspace: a, owner } = await makeWorkspace(t.db);
     const { workspace: b } = await makeWorkspace(t.db);
     const inB = await addMember(b.id, "viewer");
-    await expect(changeMemberRole(t.db, a.id, inB.membership.id, "editor", { userId: owner.id, role: "owner" })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(removeMember(t.db, a.id, inB.membership.id, { userId: owner.id, role: "owner" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(changeMemberRole(t.db, a.id, inB.membership.id, "editor", { userId: owner.id, role: "owner" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(removeMember(t.db, a.id, inB.membership.id, { userId: owner.id, role: "owner" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(removeMember(t.db, a.id, "not-a-uuid", { userId: owner.id, role: "owner" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
@@ -125,21 +136,31 @@ describe("audit log", () => {
     const { workspace: other, owner: otherOwner } = await makeWorkspace(t.db);
     const actor = { userId: owner.id, role: "owner" as const, ip: "198.51.100.7" };
     const m = await addMember(workspace.id, "viewer");
-    for (const role of ["editor", "viewer", "editor", "admin", "viewer"] as const) await changeMemberRole(t.db, workspace.id, m.membership.id, role, actor);
+    for (const role of ["editor", "viewer", "editor", "admin", "viewer"] as const)
+      await changeMemberRole(t.db, workspace.id, m.membership.id, role, actor);
     await setMemberDisabled(t.db, workspace.id, m.membership.id, true, actor);
     const o = await addMember(other.id, "viewer");
     await changeMemberRole(t.db, other.id, o.membership.id, "editor", { userId: otherOwner.id, role: "owner" });
 
     const first = await listAuditPage(t.db, workspace.id, { limit: 4 });
     expect(first.items).toHaveLength(4);
-    expect(first.items[0]).toMatchObject({ action: "member.disabled", ip: "198.51.100.7", actor: { kind: "user", id: owner.id, email: owner.email } });
+    expect(first.items[0]).toMatchObject({
+      action: "member.disabled",
+      ip: "198.51.100.7",
+      actor: { kind: "user", id: owner.id, email: owner.email },
+    });
     expect(first.nextCursor).toBeTruthy();
     const second = await listAuditPage(t.db, workspace.id, { limit: 4, cursor: first.nextCursor });
     expect(second.items).toHaveLength(2);
     expect(second.nextCursor).toBeNull();
     const all = [...first.items, ...second.items];
     expect(new Set(all.map((i) => i.id)).size).toBe(6);
-    expect(all.at(-1)).toMatchObject({ action: "member.role_changed", before: { role: "viewer" }, after: { role: "editor" }, targetId: m.membership.id });
+    expect(all.at(-1)).toMatchObject({
+      action: "member.role_changed",
+      before: { role: "viewer" },
+      after: { role: "editor" },
+      targetId: m.membership.id,
+    });
     await expect(listAuditPage(t.db, workspace.id, { cursor: "garbage" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });

@@ -32,9 +32,15 @@ export async function makeConnection(db: Db, workspaceId: string, patch: Partial
 
 /** A verified domain, set up directly (as the domains feature would leave it). */
 export async function addVerifiedDomain(db: Db, workspaceId: string, domain: string) {
-  await db.insert(domains).values({ workspaceId, domain, verificationToken: uniq(), status: "verified", verifiedAt: new Date(), lastCheckedAt: new Date() });
+  await db
+    .insert(domains)
+    .values({ workspaceId, domain, verificationToken: uniq(), status: "verified", verifiedAt: new Date(), lastCheckedAt: new Date() });
 }
 
-export function identity(email: string, attributes: Record<string, string[]> = {}, names: { firstName?: string; lastName?: string } = {}): SsoIdentity {
+export function identity(
+  email: string,
+  attributes: Record<string, string[]> = {},
+  names: { firstName?: string; lastName?: string } = {},
+): SsoIdentity {
   return { nameId: email, email, firstName: names.firstName ?? null, lastName: names.lastName ?? null, attributes };
 }

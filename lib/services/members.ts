@@ -64,7 +64,11 @@ export async function listMembersPage(
   let after: { email: string; id: string } | null = null;
   if (opts.cursor) {
     const [email, id] = Buffer.from(opts.cursor, "base64url").toString("utf8").split("\n");
-    if (!email || !id || !/^[0-9a-f-]{36}$/i.test(id)) throw new AppError("VALIDATION_FAILED", { message: "Invalid cursor.", detail: { fields: [{ path: "cursor", message: "Invalid cursor" }] } });
+    if (!email || !id || !/^[0-9a-f-]{36}$/i.test(id))
+      throw new AppError("VALIDATION_FAILED", {
+        message: "Invalid cursor.",
+        detail: { fields: [{ path: "cursor", message: "Invalid cursor" }] },
+      });
     after = { email, id };
   }
   const rows = await memberQuery(db)
@@ -78,7 +82,10 @@ export async function listMembersPage(
     .limit(limit + 1);
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? Buffer.from(`${last.email.toLowerCase()}\n${last.id}`).toString("base64url") : null };
+  return {
+    items,
+    nextCursor: rows.length > limit && last ? Buffer.from(`${last.email.toLowerCase()}\n${last.id}`).toString("base64url") : null,
+  };
 }
 
 export async function getMemberOrThrow(db: Db, workspaceId: string, membershipId: string): Promise<MemberRow> {
@@ -138,7 +145,13 @@ async function assertAnotherOwner(db: Db, workspaceId: string, exceptMembershipI
   if (!row || Number(row.n) < 1) throw new AppError("LAST_OWNER");
 }
 
-export async function changeMemberRole(db: Db, workspaceId: string, membershipId: string, role: Role, actor: MemberActor): Promise<MemberRow> {
+export async function changeMemberRole(
+  db: Db,
+  workspaceId: string,
+  membershipId: string,
+  role: Role,
+  actor: MemberActor,
+): Promise<MemberRow> {
   return db.transaction(async (tx) => {
     await lockWorkspaceMembers(tx, workspaceId);
     const target = await getMemberOrThrow(tx, workspaceId, membershipId);
@@ -151,7 +164,14 @@ export async function changeMemberRole(db: Db, workspaceId: string, membershipId
       await tx
         .update(invitations)
         .set({ role })
-        .where(and(eq(invitations.workspaceId, workspaceId), sql`lower(${invitations.email}) = lower(${target.email})`, isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+        .where(
+          and(
+            eq(invitations.workspaceId, workspaceId),
+            sql`lower(${invitations.email}) = lower(${target.email})`,
+            isNull(invitations.acceptedAt),
+            isNull(invitations.revokedAt),
+          ),
+        );
     }
     await recordAudit(tx, workspaceId, actor, {
       action: "member.role_changed",
@@ -169,7 +189,12 @@ export async function changeMemberRole(db: Db, workspaceId: string, membershipId
  * request. Their sessions are revoked (session_version bumped) only when no workspace membership is
  * left, so one workspace's admin never signs a person out of another workspace.
  */
-export async function removeMember(db: Db, workspaceId: string, membershipId: string, actor: MemberActor): Promise<{ sessionsRevoked: boolean }> {
+export async function removeMember(
+  db: Db,
+  workspaceId: string,
+  membershipId: string,
+  actor: MemberActor,
+): Promise<{ sessionsRevoked: boolean }> {
   return db.transaction(async (tx) => {
     await lockWorkspaceMembers(tx, workspaceId);
     const target = await getMemberOrThrow(tx, workspaceId, membershipId);
@@ -179,7 +204,14 @@ export async function removeMember(db: Db, workspaceId: string, membershipId: st
     await tx
       .update(invitations)
       .set({ revokedAt: new Date() })
-      .where(and(eq(invitations.workspaceId, workspaceId), sql`lower(${invitations.email}) = lower(${target.email})`, isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+      .where(
+        and(
+          eq(invitations.workspaceId, workspaceId),
+          sql`lower(${invitations.email}) = lower(${target.email})`,
+          isNull(invitations.acceptedAt),
+          isNull(invitations.revokedAt),
+        ),
+      );
     const [other] = await tx.select({ id: memberships.id }).from(memberships).where(eq(memberships.userId, target.userId)).limit(1);
     const sessionsRevoked = !other;
     if (sessionsRevoked) await revokeUserSessions(tx, target.userId);
@@ -195,7 +227,13 @@ export async function removeMember(db: Db, workspaceId: string, membershipId: st
 }
 
 /** Disable (or re-enable) a membership: a disabled member is refused on every request and at SSO. */
-export async function setMemberDisabled(db: Db, workspaceId: string, membershipId: string, disabled: boolean, actor: MemberActor): Promise<MemberRow> {
+export async function setMemberDisabled(
+  db: Db,
+  workspaceId: string,
+  membershipId: string,
+  disabled: boolean,
+  actor: MemberActor,
+): Promise<MemberRow> {
   return db.transaction(async (tx) => {
     await lockWorkspaceMembers(tx, workspaceId);
     const target = await getMemberOrThrow(tx, workspaceId, membershipId);

@@ -40,7 +40,9 @@ describe("metadata URL fetch", () => {
 
   it("refuses http for anything but loopback, and http entirely in production", async () => {
     await expect(fetchMetadataXml("http://example.com/meta", dev)).rejects.toMatchObject({ code: "SAML_METADATA_FETCH_FAILED" });
-    await expect(fetchMetadataXml(`${base}/ok`, { allowPrivate: true, allowHttpLoopback: false })).rejects.toMatchObject({ code: "SAML_METADATA_FETCH_FAILED" });
+    await expect(fetchMetadataXml(`${base}/ok`, { allowPrivate: true, allowHttpLoopback: false })).rejects.toMatchObject({
+      code: "SAML_METADATA_FETCH_FAILED",
+    });
     await expect(fetchMetadataXml("ftp://example.com/meta", dev)).rejects.toMatchObject({ code: "SAML_METADATA_FETCH_FAILED" });
     await expect(fetchMetadataXml(`${base}/redirect-out`, dev)).rejects.toMatchObject({ code: "SAML_METADATA_FETCH_FAILED" });
   });
@@ -49,9 +51,16 @@ describe("metadata URL fetch", () => {
     await expect(fetchMetadataXml(`${base}/ok`, strict)).rejects.toMatchObject({ code: "SAML_METADATA_FETCH_FAILED" });
     // A name that resolves to loopback: checked at connect time, on the resolved address.
     const byName = fetchMetadataXml(`http://localhost:${port}/ok`, strict);
-    await expect(byName).rejects.toMatchObject({ code: "SAML_METADATA_FETCH_FAILED", detail: { reason: expect.stringMatching(/private|loopback/) } });
-    await expect(fetchMetadataXml(`https://localhost:${port}/ok`, strict)).rejects.toMatchObject({ detail: { reason: expect.stringMatching(/private|loopback/) } });
-    await expect(fetchMetadataXml("https://169.254.169.254/latest/meta-data", strict)).rejects.toMatchObject({ detail: { reason: expect.stringMatching(/private|loopback/) } });
+    await expect(byName).rejects.toMatchObject({
+      code: "SAML_METADATA_FETCH_FAILED",
+      detail: { reason: expect.stringMatching(/private|loopback/) },
+    });
+    await expect(fetchMetadataXml(`https://localhost:${port}/ok`, strict)).rejects.toMatchObject({
+      detail: { reason: expect.stringMatching(/private|loopback/) },
+    });
+    await expect(fetchMetadataXml("https://169.254.169.254/latest/meta-data", strict)).rejects.toMatchObject({
+      detail: { reason: expect.stringMatching(/private|loopback/) },
+    });
     await expect(fetchMetadataXml("https://[::1]/x", strict)).rejects.toMatchObject({ code: "SAML_METADATA_FETCH_FAILED" });
     await expect(fetchMetadataXml("https://10.1.2.3/x", strict)).rejects.toMatchObject({ code: "SAML_METADATA_FETCH_FAILED" });
   });
@@ -63,7 +72,9 @@ describe("metadata URL fetch", () => {
 
   it("times out (5 s by default; shortened here)", async () => {
     const started = Date.now();
-    await expect(fetchMetadataXml(`${base}/slow`, { ...dev, timeoutMs: 300 })).rejects.toMatchObject({ detail: { reason: expect.stringMatching(/timed out/) } });
+    await expect(fetchMetadataXml(`${base}/slow`, { ...dev, timeoutMs: 300 })).rejects.toMatchObject({
+      detail: { reason: expect.stringMatching(/timed out/) },
+    });
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -72,7 +83,21 @@ describe("metadata URL fetch", () => {
   });
 
   it("classifies addresses", () => {
-    for (const a of ["10.0.0.1", "127.0.0.1", "169.254.169.254", "172.16.5.4", "192.168.1.1", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::"]) {
+    for (const a of [
+      "10.0.0.1",
+      "127.0.0.1",
+      "169.254.169.254",
+      "172.16.5.4",
+      "192.168.1.1",
+      "100.64.0.1",
+      "0.0.0.0",
+      "::1",
+      "fe80::1",
+      "fd00::1",
+      "::ffff:127.0.0.1",
+      "::ffff:10.0.0.1",
+      "::",
+    ]) {
       expect(isNonPublicAddress(a), a).toBe(true);
     }
     for (const a of ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"]) expect(isNonPublicAddress(a), a).toBe(false);

@@ -23,13 +23,34 @@ export const METADATA_TIMEOUT_MS = 5000;
 
 const blocked = new BlockList();
 for (const [net, prefix] of [
-  ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12],
-  ["192.0.0.0", 24], ["192.0.2.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["198.51.100.0", 24],
-  ["203.0.113.0", 24], ["224.0.0.0", 4], ["240.0.0.0", 4],
-] as const) blocked.addSubnet(net, prefix, "ipv4");
+  ["0.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24],
+  ["192.0.2.0", 24],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["198.51.100.0", 24],
+  ["203.0.113.0", 24],
+  ["224.0.0.0", 4],
+  ["240.0.0.0", 4],
+] as const)
+  blocked.addSubnet(net, prefix, "ipv4");
 for (const [net, prefix] of [
-  ["::", 128], ["::1", 128], ["fc00::", 7], ["fe80::", 10], ["fec0::", 10], ["ff00::", 8], ["64:ff9b::", 96], ["100::", 64], ["2001:db8::", 32],
-] as const) blocked.addSubnet(net, prefix, "ipv6");
+  ["::", 128],
+  ["::1", 128],
+  ["fc00::", 7],
+  ["fe80::", 10],
+  ["fec0::", 10],
+  ["ff00::", 8],
+  ["64:ff9b::", 96],
+  ["100::", 64],
+  ["2001:db8::", 32],
+] as const)
+  blocked.addSubnet(net, prefix, "ipv6");
 
 const loopback = new BlockList();
 loopback.addSubnet("127.0.0.0", 8, "ipv4");
@@ -58,7 +79,10 @@ export function isLoopbackAddress(address: string): boolean {
 }
 
 function fail(reason: string, url: string): AppError {
-  return new AppError("SAML_METADATA_FETCH_FAILED", { message: `The metadata URL could not be fetched: ${reason}.`, detail: { url, reason } });
+  return new AppError("SAML_METADATA_FETCH_FAILED", {
+    message: `The metadata URL could not be fetched: ${reason}.`,
+    detail: { url, reason },
+  });
 }
 
 type Target = { url: URL; loopbackOnly: boolean };
@@ -106,7 +130,11 @@ function checkingLookup(target: Target, policy: MetadataFetchPolicy) {
   };
 }
 
-function requestOnce(target: Target, policy: MetadataFetchPolicy, deadline: number): Promise<{ status: number; location?: string; body: string }> {
+function requestOnce(
+  target: Target,
+  policy: MetadataFetchPolicy,
+  deadline: number,
+): Promise<{ status: number; location?: string; body: string }> {
   const maxBytes = policy.maxBytes ?? METADATA_MAX_BYTES;
   const host = target.url.hostname.replace(/^\[|\]$/g, "");
   if (isIP(host) && !addressAllowed(host, target, policy)) {
@@ -119,7 +147,10 @@ function requestOnce(target: Target, policy: MetadataFetchPolicy, deadline: numb
       target.url,
       {
         method: "GET",
-        headers: { accept: "application/samlmetadata+xml, application/xml, text/xml;q=0.9, */*;q=0.1", "user-agent": "Gatehouse-Metadata/1" },
+        headers: {
+          accept: "application/samlmetadata+xml, application/xml, text/xml;q=0.9, */*;q=0.1",
+          "user-agent": "Gatehouse-Metadata/1",
+        },
         lookup: checkingLookup(target, policy) as unknown as typeof dnsLookup,
         timeout: remaining,
         agent: false,
@@ -155,11 +186,15 @@ function requestOnce(target: Target, policy: MetadataFetchPolicy, deadline: numb
     req.on("error", (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       const reason =
-        e.code === "EADDRNOTALLOWED" ? "the host resolves to a private, loopback or link-local address"
-        : e.code === "ETIMEDOUT" ? "timed out after 5 seconds"
-        : e.code === "ENOTFOUND" ? "the host name does not resolve"
-        : e.code === "ECONNREFUSED" ? "the connection was refused"
-        : e.message;
+        e.code === "EADDRNOTALLOWED"
+          ? "the host resolves to a private, loopback or link-local address"
+          : e.code === "ETIMEDOUT"
+            ? "timed out after 5 seconds"
+            : e.code === "ENOTFOUND"
+              ? "the host name does not resolve"
+              : e.code === "ECONNREFUSED"
+                ? "the connection was refused"
+                : e.message;
       reject(e instanceof AppError ? e : fail(reason, target.url.toString()));
     });
     req.on("close", () => clearTimeout(timer));

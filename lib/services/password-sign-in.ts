@@ -35,7 +35,9 @@ export async function signInWithPassword(
   }
 
   const user = await findUserByEmail(db, email);
-  const ok = user?.passwordHash ? await verifyPassword(input.password, user.passwordHash) : (await burnPasswordCheck(input.password), false);
+  const ok = user?.passwordHash
+    ? await verifyPassword(input.password, user.passwordHash)
+    : (await burnPasswordCheck(input.password), false);
   if (!user || !ok || user.disabled) {
     await hitRateLimit(db, accountKey(email), ACCOUNT_FAILURES, now);
     if (input.ip) await hitRateLimit(db, ipKey(input.ip), IP_FAILURES, now);

@@ -21,7 +21,10 @@ describe("resolveRole", () => {
   });
 
   it("counts every value of a multi-valued attribute", () => {
-    expect(resolveRole(rules, { groups: ["Sales", "Marketing", "Engineering"] }, "viewer")).toMatchObject({ role: "editor", matchedRule: { id: "r1" } });
+    expect(resolveRole(rules, { groups: ["Sales", "Marketing", "Engineering"] }, "viewer")).toMatchObject({
+      role: "editor",
+      matchedRule: { id: "r1" },
+    });
   });
 
   it("falls back to the default role with no matched rule when nothing matches", () => {
@@ -42,7 +45,10 @@ describe("resolveRole", () => {
       { attribute: "appRole", value: "admin", role: "admin" },
       { attribute: "appRole", value: "editor", role: "editor" },
     ];
-    expect(resolveRole(appRole, { appRole: ["admin"] }, "viewer")).toMatchObject({ role: "admin", matchedRule: { attribute: "appRole", value: "admin" } });
+    expect(resolveRole(appRole, { appRole: ["admin"] }, "viewer")).toMatchObject({
+      role: "admin",
+      matchedRule: { attribute: "appRole", value: "admin" },
+    });
     expect(resolveRole(appRole, { appRole: ["editor"], groups: ["admin"] }, "viewer").role).toBe("editor");
   });
 
@@ -53,7 +59,9 @@ describe("resolveRole", () => {
 
   it("works with Entra's claim-URI group attribute (group object IDs)", () => {
     const entra: RoleRule[] = [{ attribute: ENTRA, value: "5f1c2a9e-0000-4000-8000-000000000001", role: "admin" }];
-    expect(resolveRole(entra, { [ENTRA]: ["aaaaaaaa-0000-4000-8000-000000000000", "5f1c2a9e-0000-4000-8000-000000000001"] }, "viewer").role).toBe("admin");
+    expect(
+      resolveRole(entra, { [ENTRA]: ["aaaaaaaa-0000-4000-8000-000000000000", "5f1c2a9e-0000-4000-8000-000000000001"] }, "viewer").role,
+    ).toBe("admin");
     expect(resolveRole(entra, { groups: ["5f1c2a9e-0000-4000-8000-000000000001"] }, "viewer").role).toBe("viewer");
   });
 });
@@ -77,7 +85,9 @@ describe("role mapping rules validation", () => {
     expect(roleMappingsReplaceSchema.safeParse({ rules: [{ attribute: "groups", value: "x", role: "owner" }] }).success).toBe(false);
     expect(roleMappingsReplaceSchema.safeParse({ rules: [{ attribute: "groups", value: "x", role: "root" }] }).success).toBe(false);
     expect(roleMappingsReplaceSchema.safeParse({ rules: [{ attribute: "", value: "x", role: "admin" }] }).success).toBe(false);
-    const ok = roleMappingsReplaceSchema.safeParse({ rules: ["admin", "editor", "viewer"].map((role) => ({ attribute: "groups", value: role, role })) });
+    const ok = roleMappingsReplaceSchema.safeParse({
+      rules: ["admin", "editor", "viewer"].map((role) => ({ attribute: "groups", value: role, role })),
+    });
     expect(ok.success).toBe(true);
   });
 });

@@ -4,7 +4,12 @@ import { connections, roleMappings } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { getIdp } from "@/lib/idp-catalogue";
 import { MAPPABLE_ROLES, roleRank, type MappableRole, type Role } from "@/lib/auth/roles";
-import { roleMappingRuleSchema, roleMappingsReplaceSchema, type RoleMappingDto, type RoleMappingRuleInput } from "@/lib/schemas/role-mappings";
+import {
+  roleMappingRuleSchema,
+  roleMappingsReplaceSchema,
+  type RoleMappingDto,
+  type RoleMappingRuleInput,
+} from "@/lib/schemas/role-mappings";
 import { recordAudit, type AuditActor } from "./audit";
 
 export type RoleRule = { id?: string; attribute: string; value: string; role: Role };
@@ -92,7 +97,11 @@ export async function replaceRoleMappings(
     await assertConnectionInWorkspace(tx, workspaceId, connectionId);
     // Serialise concurrent replaces of the same list.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`role-mappings:${connectionId}`}))`);
-    const before = await tx.select().from(roleMappings).where(eq(roleMappings.connectionId, connectionId)).orderBy(asc(roleMappings.position));
+    const before = await tx
+      .select()
+      .from(roleMappings)
+      .where(eq(roleMappings.connectionId, connectionId))
+      .orderBy(asc(roleMappings.position));
     await tx.delete(roleMappings).where(eq(roleMappings.connectionId, connectionId));
     const inserted = parsed.length
       ? await tx
@@ -129,7 +138,10 @@ export async function appendRoleMapping(
       .from(roleMappings)
       .where(eq(roleMappings.connectionId, connectionId));
     const position = max?.max == null ? 0 : Number(max.max) + 1;
-    const [row] = await tx.insert(roleMappings).values({ connectionId, position, attribute: r.attribute, value: r.value, role: r.role }).returning();
+    const [row] = await tx
+      .insert(roleMappings)
+      .values({ connectionId, position, attribute: r.attribute, value: r.value, role: r.role })
+      .returning();
     await recordAudit(tx, workspaceId, actor, {
       action: "connection.role_mapping_added",
       targetType: "connection",

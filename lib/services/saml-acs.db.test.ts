@@ -23,7 +23,13 @@ afterAll(async () => {
 });
 
 const acs = (samlResponse: string | null, extra: { relayState?: string | null; now?: Date; slug?: string; k?: SamlKit } = {}) =>
-  consumeSamlResponse(t.db, { slug: extra.slug ?? (extra.k ?? kit).connection.slug, samlResponse, relayState: extra.relayState ?? null, appUrl: TEST_APP_URL, now: extra.now });
+  consumeSamlResponse(t.db, {
+    slug: extra.slug ?? (extra.k ?? kit).connection.slug,
+    samlResponse,
+    relayState: extra.relayState ?? null,
+    appUrl: TEST_APP_URL,
+    now: extra.now,
+  });
 
 const codeOf = (r: AcsResult) => (r.ok ? "OK" : r.error.code);
 const ticketOf = (r: AcsResult) => (r.ok ? new URL(r.location, TEST_APP_URL).searchParams.get("ticket")! : "");
@@ -70,7 +76,10 @@ describe("ACS: SP-initiated", () => {
     expect(r.ok && r.location.startsWith("/auth/sso/complete?ticket=")).toBe(true);
     const [user] = await t.db.select().from(users).where(eq(users.email, email));
     expect(user).toMatchObject({ firstName: "Ada", lastName: "Lovelace" });
-    const [m] = await t.db.select().from(memberships).where(and(eq(memberships.userId, user!.id), eq(memberships.workspaceId, kit.workspace.id)));
+    const [m] = await t.db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.userId, user!.id), eq(memberships.workspaceId, kit.workspace.id)));
     expect(m).toMatchObject({ role: "editor", status: "active", source: "sso" });
     const ev = await eventOf(r);
     expect(ev).toMatchObject({ outcome: "success", flow: "sp", email, userId: user!.id, testMode: false });
@@ -156,7 +165,14 @@ describe("ACS: one-time use", () => {
     try {
       const dbs = extra.length ? extra.map((h) => h.db) : [t.db];
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => consumeSamlResponse(dbs[i % dbs.length]!, { slug: k.connection.slug, samlResponse: response, relayState: null, appUrl: TEST_APP_URL })),
+        Array.from({ length: 20 }, (_, i) =>
+          consumeSamlResponse(dbs[i % dbs.length]!, {
+            slug: k.connection.slug,
+            samlResponse: response,
+            relayState: null,
+            appUrl: TEST_APP_URL,
+          }),
+        ),
       );
       const codes = results.map(codeOf);
       expect(codes.filter((c) => c === "OK")).toHaveLength(1);
@@ -193,7 +209,13 @@ describe("ACS: accounts", () => {
   });
 
   it("no email anywhere → SAML_MISSING_EMAIL", async () => {
-    const r = await acs(kit.respond({ nameId: "opaque-id-123", nameIdFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", attributes: { firstName: "No" } }));
+    const r = await acs(
+      kit.respond({
+        nameId: "opaque-id-123",
+        nameIdFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+        attributes: { firstName: "No" },
+      }),
+    );
     expect(codeOf(r)).toBe("SAML_MISSING_EMAIL");
   });
 
@@ -242,7 +264,9 @@ describe("login tickets", () => {
     await redeemLoginTicket(t.db, ticket);
     await expect(redeemLoginTicket(t.db, ticket)).rejects.toMatchObject({ code: "SAML_LOGIN_TICKET_INVALID" });
     const r2 = await acs(kit.respond());
-    await expect(redeemLoginTicket(t.db, ticketOf(r2), new Date(Date.now() + 61_000))).rejects.toMatchObject({ code: "SAML_LOGIN_TICKET_INVALID" });
+    await expect(redeemLoginTicket(t.db, ticketOf(r2), new Date(Date.now() + 61_000))).rejects.toMatchObject({
+      code: "SAML_LOGIN_TICKET_INVALID",
+    });
     await expect(redeemLoginTicket(t.db, "x".repeat(43))).rejects.toMatchObject({ code: "SAML_LOGIN_TICKET_INVALID" });
   });
 });

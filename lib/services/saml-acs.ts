@@ -107,7 +107,8 @@ export async function consumeSamlResponse(db: Db, input: AcsInput): Promise<AcsR
   flow = a.inResponseTo ? "sp" : "idp";
   if (!a.inResponseTo) {
     testMode = false; // test mode only through a stored (signed-for) request
-    if (!connection.allowIdpInitiated) return fail("SAML_UNSOLICITED", { expected: "InResponseTo of a sign-in started here", actual: null });
+    if (!connection.allowIdpInitiated)
+      return fail("SAML_UNSOLICITED", { expected: "InResponseTo of a sign-in started here", actual: null });
   }
 
   // One-time use and InResponseTo, decided by the database (correct across instances).
@@ -115,7 +116,12 @@ export async function consumeSamlResponse(db: Db, input: AcsInput): Promise<AcsR
   const recordAssertion = async (q: Db) => {
     const inserted = await q
       .insert(consumedAssertions)
-      .values({ connectionId: connection.id, assertionId: a.id, expiresAt: new Date(a.notOnOrAfter.getTime() + (clockSkewSeconds + 60) * 1000), createdAt: now })
+      .values({
+        connectionId: connection.id,
+        assertionId: a.id,
+        expiresAt: new Date(a.notOnOrAfter.getTime() + (clockSkewSeconds + 60) * 1000),
+        createdAt: now,
+      })
       .onConflictDoNothing()
       .returning({ assertionId: consumedAssertions.assertionId });
     if (!inserted.length) throw new AppError("SAML_REPLAY", { detail: { assertionId: a.id } });
@@ -166,7 +172,17 @@ export async function consumeSamlResponse(db: Db, input: AcsInput): Promise<AcsR
     };
     Object.assign(detail, testDetail);
     if (preview.error) return failWith(new AppError(preview.error.code, { hint: preview.error.hint }));
-    const ev = await recordSsoEvent(db, { workspaceId: workspace.id, connectionId: connection.id, outcome: "success", email, flow, testMode: true, ip: input.ip ?? null, detail: testDetail, now });
+    const ev = await recordSsoEvent(db, {
+      workspaceId: workspace.id,
+      connectionId: connection.id,
+      outcome: "success",
+      email,
+      flow,
+      testMode: true,
+      ip: input.ip ?? null,
+      detail: testDetail,
+      now,
+    });
     return { ok: true, location: testResultPath(workspace.slug, connection.id, ev.id), eventId: ev.id, testMode: true, userId: null };
   }
 
@@ -195,11 +211,20 @@ export async function consumeSamlResponse(db: Db, input: AcsInput): Promise<AcsR
     detail: { ...detail, role: provisioned.role, matchedRule: provisioned.matchedRule, userCreated: provisioned.userCreated },
     now,
   });
-  return { ok: true, location: `/auth/sso/complete?ticket=${encodeURIComponent(ticket)}`, eventId: ev.id, testMode: false, userId: provisioned.user.id };
+  return {
+    ok: true,
+    location: `/auth/sso/complete?ticket=${encodeURIComponent(ticket)}`,
+    eventId: ev.id,
+    testMode: false,
+    userId: provisioned.user.id,
+  };
 }
 
 /** An ACS request refused before the response could be read (e.g. the body cap): still one event. */
-export async function recordAcsRejection(db: Db, input: { slug: string; error: AppError; ip?: string | null; now?: Date }): Promise<string> {
+export async function recordAcsRejection(
+  db: Db,
+  input: { slug: string; error: AppError; ip?: string | null; now?: Date },
+): Promise<string> {
   const found = await findConnectionBySlug(db, input.slug);
   const ev = await recordSsoEvent(db, {
     workspaceId: found?.connection.workspaceId ?? null,

@@ -36,7 +36,8 @@ const form = (fields: Record<string, string>) => ({
   headers: { "content-type": "application/x-www-form-urlencoded" },
   body: new URLSearchParams(fields).toString(),
 });
-const postAcs = (slug: string, fields: Record<string, string>) => acsRoute.POST(new Request(`${TEST_APP_URL}/auth/sso/saml/${slug}/acs`, form(fields)), params(slug));
+const postAcs = (slug: string, fields: Record<string, string>) =>
+  acsRoute.POST(new Request(`${TEST_APP_URL}/auth/sso/saml/${slug}/acs`, form(fields)), params(slug));
 
 describe("SP endpoints", () => {
   it("GET metadata: XML download; unknown slug → 404 page", async () => {
@@ -54,7 +55,10 @@ describe("SP endpoints", () => {
   });
 
   it("GET login: 302 to the IdP with SAMLRequest, RelayState, SigAlg, Signature; unknown → 404; inactive → 410", async () => {
-    const res = await loginRoute.GET(new Request(`${TEST_APP_URL}/auth/sso/saml/${kit.connection.slug}/login?return_to=/w/x`), params(kit.connection.slug));
+    const res = await loginRoute.GET(
+      new Request(`${TEST_APP_URL}/auth/sso/saml/${kit.connection.slug}/login?return_to=/w/x`),
+      params(kit.connection.slug),
+    );
     expect(res.status).toBe(302);
     const loc = new URL(res.headers.get("location")!);
     expect(loc.origin + loc.pathname).toBe(kit.connection.idpSsoUrlRedirect);
@@ -70,7 +74,18 @@ describe("SP endpoints", () => {
   });
 
   it("GET login: a POST-only IdP gets an auto-submitting form with a nonce CSP", async () => {
-    const c = await createConnection(t.db, kit.workspace.id, { name: "Post only", slug: `post-${kit.connection.slug}`, metadataXml: kit.idp.metadataXml("https://idp.post.test/sso").replace(/<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"[^>]*\/>/, "") }, {});
+    const c = await createConnection(
+      t.db,
+      kit.workspace.id,
+      {
+        name: "Post only",
+        slug: `post-${kit.connection.slug}`,
+        metadataXml: kit.idp
+          .metadataXml("https://idp.post.test/sso")
+          .replace(/<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"[^>]*\/>/, ""),
+      },
+      {},
+    );
     expect(c.idpSsoUrlRedirect).toBeNull();
     const res = await loginRoute.GET(new Request(`${TEST_APP_URL}/l`), params(c.slug));
     expect(res.status).toBe(200);
@@ -130,7 +145,12 @@ describe("built-in IdP over HTTP", () => {
     expect(md.status).toBe(200);
     const mdXml = await md.text();
     expect(mdXml).toBe(getDevIdpMetadataXml());
-    const c = await createConnection(t.db, kit.workspace.id, { name: "Dev", slug: `dev-${kit.connection.slug}`, idpType: "dev", metadataXml: mdXml, allowIdpInitiated: true }, {});
+    const c = await createConnection(
+      t.db,
+      kit.workspace.id,
+      { name: "Dev", slug: `dev-${kit.connection.slug}`, idpType: "dev", metadataXml: mdXml, allowIdpInitiated: true },
+      {},
+    );
 
     // SP-initiated: login → /dev/idp/sso (verifies the signed request) → chooser → respond → ACS → complete.
     const login = await loginRoute.GET(new Request(`${TEST_APP_URL}/l?return_to=/w/${kit.workspace.slug}`), params(c.slug));
@@ -141,10 +161,25 @@ describe("built-in IdP over HTTP", () => {
     const chooser = new URL(sso.headers.get("location")!, TEST_APP_URL);
     expect(chooser.pathname).toBe("/dev/idp/sso/choose");
     const posted = await devRespondRoute.POST(
-      new Request(`${TEST_APP_URL}/dev/idp/respond`, form({ slug: c.slug, request_id: chooser.searchParams.get("request_id")!, relay_state: chooser.searchParams.get("relay_state")!, email: "dev.sp@acme.test", first_name: "Dev", last_name: "User", groups: "engineering" })),
+      new Request(
+        `${TEST_APP_URL}/dev/idp/respond`,
+        form({
+          slug: c.slug,
+          request_id: chooser.searchParams.get("request_id")!,
+          relay_state: chooser.searchParams.get("relay_state")!,
+          email: "dev.sp@acme.test",
+          first_name: "Dev",
+          last_name: "User",
+          groups: "engineering",
+        }),
+      ),
     );
     const page = await posted.text();
-    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1]?.replace(/&quot;/g, '"').replace(/&amp;/g, "&") ?? "";
+    const field = (name: string) =>
+      new RegExp(`name="${name}" value="([^"]*)"`)
+        .exec(page)?.[1]
+        ?.replace(/&quot;/g, '"')
+        .replace(/&amp;/g, "&") ?? "";
     expect(page).toContain(`action="${TEST_APP_URL}/auth/sso/saml/${c.slug}/acs"`);
     const acs = await postAcs(c.slug, { SAMLResponse: field("SAMLResponse"), RelayState: field("RelayState") });
     expect(acs.status).toBe(303);
@@ -157,7 +192,12 @@ describe("built-in IdP over HTTP", () => {
     expect((await devSsoRoute.GET(new Request(tampered.toString()))).status).toBe(401);
 
     // IdP-initiated from the launcher form.
-    const idpInit = await devRespondRoute.POST(new Request(`${TEST_APP_URL}/dev/idp/respond`, form({ slug: c.slug, email: "dev.idp@acme.test", first_name: "", last_name: "", groups: "" })));
+    const idpInit = await devRespondRoute.POST(
+      new Request(
+        `${TEST_APP_URL}/dev/idp/respond`,
+        form({ slug: c.slug, email: "dev.idp@acme.test", first_name: "", last_name: "", groups: "" }),
+      ),
+    );
     const html = await idpInit.text();
     const samlResponse = /name="SAMLResponse" value="([^"]*)"/.exec(html)![1]!;
     expect((await postAcs(c.slug, { SAMLResponse: samlResponse })).status).toBe(303);

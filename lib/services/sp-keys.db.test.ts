@@ -26,7 +26,12 @@ const body = (pem: string) => pem.replace(/-----[^-]+-----|\s/g, "");
 async function signIn(): Promise<void> {
   const { requestId, relayState, signatureVerified } = await kit.login();
   expect(signatureVerified).toBe(true);
-  const r = await consumeSamlResponse(t.db, { slug: kit.connection.slug, samlResponse: kit.respond({ inResponseTo: requestId }), relayState, appUrl: TEST_APP_URL });
+  const r = await consumeSamlResponse(t.db, {
+    slug: kit.connection.slug,
+    samlResponse: kit.respond({ inResponseTo: requestId }),
+    relayState,
+    appUrl: TEST_APP_URL,
+  });
   expect(r.ok ? "OK" : r.error.code).toBe("OK");
 }
 
@@ -93,7 +98,9 @@ describe("SP keys", () => {
     await expect(rotateSpKey(t.db, kit.workspace.id, kit.connection.id, "activate", actor)).rejects.toMatchObject({ code: "CONFLICT" });
 
     const actions = (await t.db.select().from(auditLog).where(eq(auditLog.targetId, kit.connection.id))).map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(["connection.sp_key_staged", "connection.sp_key_activated", "connection.sp_key_retired"]));
+    expect(actions).toEqual(
+      expect.arrayContaining(["connection.sp_key_staged", "connection.sp_key_activated", "connection.sp_key_retired"]),
+    );
   });
 
   it("another workspace cannot see or rotate the keys", async () => {

@@ -20,7 +20,15 @@ const publicColumns = {
   activatedAt: spKeys.activatedAt,
   retiredAt: spKeys.retiredAt,
 };
-export type SpKeyPublic = { id: string; state: "next" | "active" | "retired"; certificatePem: string; notAfter: Date; createdAt: Date; activatedAt: Date | null; retiredAt: Date | null };
+export type SpKeyPublic = {
+  id: string;
+  state: "next" | "active" | "retired";
+  certificatePem: string;
+  notAfter: Date;
+  createdAt: Date;
+  activatedAt: Date | null;
+  retiredAt: Date | null;
+};
 
 export function newSpKeyValues(connectionId: string, slug: string, state: "next" | "active", now: Date) {
   const pair = generateSpKeyPair({ commonName: `Gatehouse SP ${slug}`, now });
@@ -55,7 +63,12 @@ export async function listPublishedSpCertificates(db: Db, connectionId: string):
   const rows = await db
     .select({ state: spKeys.state, certificatePem: spKeys.certificatePem })
     .from(spKeys)
-    .where(and(eq(spKeys.connectionId, connectionId), or(inArray(spKeys.state, ["active", "next"]), and(eq(spKeys.state, "retired"), isNull(spKeys.retiredAt)))));
+    .where(
+      and(
+        eq(spKeys.connectionId, connectionId),
+        or(inArray(spKeys.state, ["active", "next"]), and(eq(spKeys.state, "retired"), isNull(spKeys.retiredAt))),
+      ),
+    );
   const order = { active: 0, next: 1, retired: 2 } as const;
   return rows.sort((a, b) => order[a.state] - order[b.state]).map((r) => r.certificatePem);
 }
@@ -86,21 +99,63 @@ export async function rotateSpKey(
     const next = keys.find((k) => k.state === "next");
     const active = keys.find((k) => k.state === "active");
     if (action === "stage") {
-      if (next) throw new AppError("CONFLICT", { message: "A next key is already staged.", hint: "Activate it, or wait: only one key can be staged at a time." });
-      const [k] = await tx.insert(spKeys).values(newSpKeyValues(c.id, c.slug, "next", now)).returning(publicColumns);
-      await recordAudit(tx, workspaceId, actor, { action: "connection.sp_key_staged", targetType: "connection", targetId: c.id, after: { keyId: k!.id } });
+      if (next)
+        throw new AppError("CONFLICT", {
+          message: "A next key is already staged.",
+          hint: "Activate it, or wait: only one key can be staged at a time.",
+        });
+      const [k] = await tx
+        .insert(spKeys)
+        .values(newSpKeyValues(c.id, c.slug, "next", now))
+        .returning(publicColumns);
+      await recordAudit(tx, workspaceId, actor, {
+        action: "connection.sp_key_staged",
+        targetType: "connection",
+        targetId: c.id,
+        after: { keyId: k!.id },
+      });
     } else if (action === "activate") {
-      if (!next) throw new AppError("CONFLICT", { message: "There is no staged key to activate.", hint: "Stage a next key first, and let the IdP pick it up from the metadata." });
+      if (!next)
+        throw new AppError("CONFLICT", {
+          message: "There is no staged key to activate.",
+          hint: "Stage a next key first, and let the IdP pick it up from the metadata.",
+        });
       // Earlier retired keys leave the metadata now; the outgoing active key keeps a grace period.
-      await tx.update(spKeys).set({ retiredAt: now }).where(and(eq(spKeys.connectionId, c.id), eq(spKeys.state, "retired"), isNull(spKeys.retiredAt)));
+      await tx
+        .update(spKeys)
+        .set({ retiredAt: now })
+        .where(and(eq(spKeys.connectionId, c.id), eq(spKeys.state, "retired"), isNull(spKeys.retiredAt)));
       if (active) await tx.update(spKeys).set({ state: "retired" }).where(eq(spKeys.id, active.id));
       await tx.update(spKeys).set({ state: "active", activatedAt: now }).where(eq(spKeys.id, next.id));
-      await recordAudit(tx, workspaceId, actor, { action: "connection.sp_key_activated", targetType: "connection", targetId: c.id, before: { keyId: active?.id ?? null }, after: { keyId: next.id } });
+      await recordAudit(tx, workspaceId, actor, {
+        action: "connection.sp_key_activated",
+        targetType: "connection",
+        targetId: c.id,
+        before: { keyId: active?.id ?? null },
+        after: { keyId: next.id },
+      });
     } else {
       const grace = keys.filter((k) => k.state === "retired" && !k.retiredAt);
-      if (!grace.length) throw new AppError("CONFLICT", { message: "There is no previous key to retire.", hint: "Retire follows Activate: it removes the previous key from the metadata." });
-      await tx.update(spKeys).set({ retiredAt: now }).where(inArray(spKeys.id, grace.map((k) => k.id)));
-      await recordAudit(tx, workspaceId, actor, { action: "connection.sp_key_retired", targetType: "connection", targetId: c.id, after: { keyIds: grace.map((k) => k.id) } });
+      if (!grace.length)
+        throw new AppError("CONFLICT", {
+          message: "There is no previous key to retire.",
+          hint: "Retire follows Activate: it removes the previous key from the metadata.",
+        });
+      await tx
+        .update(spKeys)
+        .set({ retiredAt: now })
+        .where(
+          inArray(
+            spKeys.id,
+            grace.map((k) => k.id),
+          ),
+        );
+      await recordAudit(tx, workspaceId, actor, {
+        action: "connection.sp_key_retired",
+        targetType: "connection",
+        targetId: c.id,
+        after: { keyIds: grace.map((k) => k.id) },
+      });
     }
   });
   return listSpKeys(db, workspaceId, connectionId);

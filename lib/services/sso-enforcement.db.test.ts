@@ -34,7 +34,11 @@ async function verifiedDomain(workspaceId: string, status: "verified" | "failing
   return name;
 }
 
-async function addMember(workspaceId: string, email: string, opts: { source?: "password" | "sso"; role?: "owner" | "admin" | "viewer" } = {}) {
+async function addMember(
+  workspaceId: string,
+  email: string,
+  opts: { source?: "password" | "sso"; role?: "owner" | "admin" | "viewer" } = {},
+) {
   const { user } = await findOrCreateUser(t.db, { email, passwordHash: await hashPassword(PASSWORD) });
   const [m] = await t.db
     .insert(memberships)
@@ -69,7 +73,10 @@ describe("enforcement modes", () => {
 
     await setBreakGlass(t.db, workspace.id, sso.membership.id, true, { userId: null, ip: "127.0.0.1" });
     await expect(signIn(`sso-${s}@mixed.example`)).resolves.toBeTruthy();
-    const audit = await t.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, workspace.id), eq(auditLog.action, "member.break_glass_granted")));
+    const audit = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.workspaceId, workspace.id), eq(auditLog.action, "member.break_glass_granted")));
     expect(audit).toHaveLength(1);
     expect(audit[0]!.targetId).toBe(sso.membership.id);
   });
@@ -119,7 +126,10 @@ describe("warnings before enforcing", () => {
     expect((await getEnforcement(t.db, workspace.id)).mode).toBe("off");
     await setEnforcement(t.db, workspace.id, "sso_provisioned_users", { userId: null }, { confirm: true });
     expect((await getEnforcement(t.db, workspace.id)).mode).toBe("sso_provisioned_users");
-    const audit = await t.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, workspace.id), eq(auditLog.action, "workspace.sso_enforcement_changed")));
+    const audit = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.workspaceId, workspace.id), eq(auditLog.action, "workspace.sso_enforcement_changed")));
     expect(audit).toHaveLength(1);
     expect(audit[0]!.before).toEqual({ mode: "off" });
   });
@@ -134,13 +144,18 @@ describe("warnings before enforcing", () => {
 
     const codes = async () => (await previewEnforcement(t.db, workspace.id, "verified_domains", owner.id)).map((w) => w.code);
     expect(await codes()).toEqual(["LOCKS_YOU_OUT"]);
-    await expect(setEnforcement(t.db, workspace.id, "verified_domains", { userId: owner.id })).rejects.toMatchObject({ code: "ENFORCEMENT_CONFIRMATION_REQUIRED" });
+    await expect(setEnforcement(t.db, workspace.id, "verified_domains", { userId: owner.id })).rejects.toMatchObject({
+      code: "ENFORCEMENT_CONFIRMATION_REQUIRED",
+    });
     // Seen from an API key (no acting user), the same owner is reported as another owner.
     expect((await previewEnforcement(t.db, workspace.id, "verified_domains", null)).map((w) => w.code)).toEqual(["LOCKS_OUT_OWNERS"]);
 
     await t.db.insert(linkedIdentities).values({ connectionId: conn.id, nameId: `boss@${domain}`, userId: owner.id });
     expect(await codes()).toEqual([]);
-    await expect(setEnforcement(t.db, workspace.id, "verified_domains", { userId: owner.id })).resolves.toMatchObject({ mode: "verified_domains", warnings: [] });
+    await expect(setEnforcement(t.db, workspace.id, "verified_domains", { userId: owner.id })).resolves.toMatchObject({
+      mode: "verified_domains",
+      warnings: [],
+    });
   });
 
   it("verified_domains warns about verified domains not routed to an active connection; off never warns", async () => {
@@ -152,14 +167,25 @@ describe("warnings before enforcing", () => {
     expect(await previewEnforcement(t.db, workspace.id, "off", null)).toEqual([]);
     const { workspace: empty } = await makeWorkspace(t.db);
     await insertConnection(t.db, empty.id);
-    expect(await previewEnforcement(t.db, empty.id, "verified_domains", null)).toEqual([expect.objectContaining({ code: "NO_VERIFIED_DOMAINS", severity: "info" })]);
+    expect(await previewEnforcement(t.db, empty.id, "verified_domains", null)).toEqual([
+      expect.objectContaining({ code: "NO_VERIFIED_DOMAINS", severity: "info" }),
+    ]);
   });
 });
 
 describe("the next-auth credentials endpoint (POST /api/auth/callback/password)", () => {
   // next-auth's own request handler (the one its Next route adapter calls), on our real options.
   const nextAuthCore = createRequire(import.meta.url)(path.join(process.cwd(), "node_modules/next-auth/core/index.js")) as {
-    AuthHandler: (p: { req: Record<string, unknown>; options: unknown }) => Promise<{ status?: number; redirect?: string; body?: unknown; cookies?: { name: string; value: string }[]; headers?: { key: string; value: string }[] }>;
+    AuthHandler: (p: {
+      req: Record<string, unknown>;
+      options: unknown;
+    }) => Promise<{
+      status?: number;
+      redirect?: string;
+      body?: unknown;
+      cookies?: { name: string; value: string }[];
+      headers?: { key: string; value: string }[];
+    }>;
   };
 
   async function postCredentials(email: string, password: string) {
@@ -169,11 +195,21 @@ describe("the next-auth credentials endpoint (POST /api/auth/callback/password)"
     const cookies = Object.fromEntries((csrf.cookies ?? []).map((c) => [c.name, c.value]));
     const token = (csrf.body as { csrfToken: string }).csrfToken;
     const internal = await nextAuthCore.AuthHandler({
-      req: { ...base, cookies, method: "POST", action: "callback", providerId: "password", body: { email, password, csrfToken: token, json: "true" } },
+      req: {
+        ...base,
+        cookies,
+        method: "POST",
+        action: "callback",
+        providerId: "password",
+        body: { email, password, csrfToken: token, json: "true" },
+      },
       options,
     });
     // As next-auth's Next adapter does in JSON mode: { url: <redirect> } with the internal status.
-    const res = new Response(JSON.stringify({ url: internal.redirect }), { status: internal.status ?? 200, headers: { "content-type": "application/json" } });
+    const res = new Response(JSON.stringify({ url: internal.redirect }), {
+      status: internal.status ?? 200,
+      headers: { "content-type": "application/json" },
+    });
     return (await ssoRequiredResponse(res)) ?? res;
   }
 
@@ -201,12 +237,17 @@ describe("the next-auth credentials endpoint (POST /api/auth/callback/password)"
   });
 
   it("converts a redirect-mode refusal too, keeping next-auth's cookies", async () => {
-    const res = new Response(null, { status: 302, headers: { location: "http://localhost:3999/api/auth/error?error=SSO_REQUIRED", "set-cookie": "a=b; Path=/" } });
+    const res = new Response(null, {
+      status: 302,
+      headers: { location: "http://localhost:3999/api/auth/error?error=SSO_REQUIRED", "set-cookie": "a=b; Path=/" },
+    });
     const out = (await ssoRequiredResponse(res))!;
     expect(out.status).toBe(403);
     expect(out.headers.get("location")).toBeNull();
     expect(out.headers.get("set-cookie")).toContain("a=b");
     expect((await out.json()).error.code).toBe("SSO_REQUIRED");
-    expect(await ssoRequiredResponse(new Response(null, { status: 302, headers: { location: "/api/auth/error?error=INVALID_CREDENTIALS" } }))).toBeNull();
+    expect(
+      await ssoRequiredResponse(new Response(null, { status: 302, headers: { location: "/api/auth/error?error=INVALID_CREDENTIALS" } })),
+    ).toBeNull();
   });
 });

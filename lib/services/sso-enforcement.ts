@@ -28,7 +28,10 @@ export type EnforcementWarning = {
 };
 
 /** The workspaces whose enforcement covers `user` (empty: password sign-in is allowed). */
-export async function findEnforcingWorkspaces(db: Db, user: Pick<User, "id" | "email">): Promise<{ id: string; slug: string; name: string; mode: EnforcementMode }[]> {
+export async function findEnforcingWorkspaces(
+  db: Db,
+  user: Pick<User, "id" | "email">,
+): Promise<{ id: string; slug: string; name: string; mode: EnforcementMode }[]> {
   const cols = { id: workspaces.id, slug: workspaces.slug, name: workspaces.name, mode: workspaces.ssoEnforcement };
   const bySource = await db
     .select(cols)
@@ -78,14 +81,23 @@ export async function assertPasswordSignInAllowed(db: Db, user: User): Promise<v
   }
 }
 
-export async function getEnforcement(db: Db, workspaceId: string, actorUserId?: string | null): Promise<{ mode: EnforcementMode; warnings: EnforcementWarning[] }> {
+export async function getEnforcement(
+  db: Db,
+  workspaceId: string,
+  actorUserId?: string | null,
+): Promise<{ mode: EnforcementMode; warnings: EnforcementWarning[] }> {
   const [ws] = await db.select({ mode: workspaces.ssoEnforcement }).from(workspaces).where(eq(workspaces.id, workspaceId));
   if (!ws) throw new AppError("NOT_FOUND");
   return { mode: ws.mode, warnings: await previewEnforcement(db, workspaceId, ws.mode, actorUserId ?? null) };
 }
 
 /** What would go wrong if `mode` were enforced now (danger warnings need explicit confirmation). */
-export async function previewEnforcement(db: Db, workspaceId: string, mode: EnforcementMode, actorUserId: string | null): Promise<EnforcementWarning[]> {
+export async function previewEnforcement(
+  db: Db,
+  workspaceId: string,
+  mode: EnforcementMode,
+  actorUserId: string | null,
+): Promise<EnforcementWarning[]> {
   if (mode === "off") return [];
   const warnings: EnforcementWarning[] = [];
   const active = await db
@@ -93,7 +105,11 @@ export async function previewEnforcement(db: Db, workspaceId: string, mode: Enfo
     .from(connections)
     .where(and(eq(connections.workspaceId, workspaceId), eq(connections.active, true)));
   if (!active.length) {
-    warnings.push({ code: "NO_ACTIVE_CONNECTION", severity: "danger", message: "There is no active SSO connection: enforced members could not sign in at all." });
+    warnings.push({
+      code: "NO_ACTIVE_CONNECTION",
+      severity: "danger",
+      message: "There is no active SSO connection: enforced members could not sign in at all.",
+    });
   }
   if (mode === "verified_domains") {
     const verified = await db
@@ -101,7 +117,11 @@ export async function previewEnforcement(db: Db, workspaceId: string, mode: Enfo
       .from(domains)
       .where(and(eq(domains.workspaceId, workspaceId), eq(domains.status, "verified")));
     if (!verified.length) {
-      warnings.push({ code: "NO_VERIFIED_DOMAINS", severity: "info", message: "No domain is verified yet, so this mode enforces nobody until one is." });
+      warnings.push({
+        code: "NO_VERIFIED_DOMAINS",
+        severity: "info",
+        message: "No domain is verified yet, so this mode enforces nobody until one is.",
+      });
     }
     const activeIds = new Set(active.map((c) => c.id));
     const unrouted = verified.filter((d) => !d.connectionId || !activeIds.has(d.connectionId)).map((d) => d.domain);
@@ -119,7 +139,8 @@ export async function previewEnforcement(db: Db, workspaceId: string, mode: Enfo
     warnings.push({
       code: "LOCKS_YOU_OUT",
       severity: "danger",
-      message: "You would be locked out: you have not signed in with SSO to this workspace yet and are not break-glass. Test SSO first, or mark yourself break-glass.",
+      message:
+        "You would be locked out: you have not signed in with SSO to this workspace yet and are not break-glass. Test SSO first, or mark yourself break-glass.",
     });
   }
   const others = lockedOwners.filter((o) => o.userId !== actorUserId);
@@ -140,10 +161,22 @@ async function findOwnersLockedOut(db: Db, workspaceId: string, mode: Enforcemen
     .select({ userId: users.id, email: users.email, source: memberships.source })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.role, "owner"), eq(memberships.breakGlass, false), eq(memberships.disabled, false)));
+    .where(
+      and(
+        eq(memberships.workspaceId, workspaceId),
+        eq(memberships.role, "owner"),
+        eq(memberships.breakGlass, false),
+        eq(memberships.disabled, false),
+      ),
+    );
   if (!owners.length) return [];
   const verified = new Set(
-    (await db.select({ domain: domains.domain }).from(domains).where(and(eq(domains.workspaceId, workspaceId), eq(domains.status, "verified")))).map((d) => d.domain),
+    (
+      await db
+        .select({ domain: domains.domain })
+        .from(domains)
+        .where(and(eq(domains.workspaceId, workspaceId), eq(domains.status, "verified")))
+    ).map((d) => d.domain),
   );
   const enforced = owners.filter((o) => (mode === "sso_provisioned_users" ? o.source === "sso" : verified.has(emailDomain(o.email) ?? "")));
   if (!enforced.length) return [];
@@ -151,7 +184,16 @@ async function findOwnersLockedOut(db: Db, workspaceId: string, mode: Enforcemen
     .select({ userId: linkedIdentities.userId })
     .from(linkedIdentities)
     .innerJoin(connections, eq(connections.id, linkedIdentities.connectionId))
-    .where(and(eq(connections.workspaceId, workspaceId), eq(connections.active, true), inArray(linkedIdentities.userId, enforced.map((o) => o.userId))));
+    .where(
+      and(
+        eq(connections.workspaceId, workspaceId),
+        eq(connections.active, true),
+        inArray(
+          linkedIdentities.userId,
+          enforced.map((o) => o.userId),
+        ),
+      ),
+    );
   const withSso = new Set(linked.map((l) => l.userId));
   return enforced.filter((o) => !withSso.has(o.userId)).map(({ userId, email }) => ({ userId, email }));
 }
@@ -167,7 +209,8 @@ export async function setEnforcement(
   actor: AuditActor,
   opts: { confirm?: boolean } = {},
 ): Promise<{ mode: EnforcementMode; warnings: EnforcementWarning[] }> {
-  if (!ENFORCEMENT_MODES.includes(mode)) throw new AppError("VALIDATION_FAILED", { detail: { fields: [{ path: "mode", message: `One of ${ENFORCEMENT_MODES.join(", ")}` }] } });
+  if (!ENFORCEMENT_MODES.includes(mode))
+    throw new AppError("VALIDATION_FAILED", { detail: { fields: [{ path: "mode", message: `One of ${ENFORCEMENT_MODES.join(", ")}` }] } });
   const warnings = await previewEnforcement(db, workspaceId, mode, actor.userId ?? null);
   if (warnings.some((w) => w.severity === "danger") && !opts.confirm) {
     throw new AppError("ENFORCEMENT_CONFIRMATION_REQUIRED", { detail: { mode, warnings } });
@@ -188,7 +231,13 @@ export async function setEnforcement(
 }
 
 /** Mark a member exempt from enforcement (break-glass), or not. Audited. */
-export async function setBreakGlass(db: Db, workspaceId: string, membershipId: string, breakGlass: boolean, actor: AuditActor): Promise<{ membershipId: string; breakGlass: boolean }> {
+export async function setBreakGlass(
+  db: Db,
+  workspaceId: string,
+  membershipId: string,
+  breakGlass: boolean,
+  actor: AuditActor,
+): Promise<{ membershipId: string; breakGlass: boolean }> {
   const [row] = /^[0-9a-f-]{36}$/i.test(membershipId)
     ? await db
         .select({ id: memberships.id, breakGlass: memberships.breakGlass, userId: memberships.userId })

@@ -52,7 +52,11 @@ export type SsoEventFilter = {
 };
 
 /** Newest first; the cursor is opaque ("<created_at ISO>|<id>"). */
-export async function listSsoEvents(db: Db, workspaceId: string, f: SsoEventFilter = {}): Promise<{ items: SsoEvent[]; nextCursor: string | null }> {
+export async function listSsoEvents(
+  db: Db,
+  workspaceId: string,
+  f: SsoEventFilter = {},
+): Promise<{ items: SsoEvent[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
   const cursor = f.cursor ? decodeCursor(f.cursor) : null;
   const rows = await db
@@ -66,9 +70,7 @@ export async function listSsoEvents(db: Db, workspaceId: string, f: SsoEventFilt
         f.email ? sql`lower(${ssoEvents.email}) = ${f.email.trim().toLowerCase()}` : undefined,
         f.since ? gte(ssoEvents.createdAt, f.since) : undefined,
         f.until ? lt(ssoEvents.createdAt, f.until) : undefined,
-        cursor
-          ? or(lt(ssoEvents.createdAt, cursor.at), and(eq(ssoEvents.createdAt, cursor.at), lt(ssoEvents.id, cursor.id)))
-          : undefined,
+        cursor ? or(lt(ssoEvents.createdAt, cursor.at), and(eq(ssoEvents.createdAt, cursor.at), lt(ssoEvents.id, cursor.id))) : undefined,
       ),
     )
     .orderBy(desc(ssoEvents.createdAt), desc(ssoEvents.id))

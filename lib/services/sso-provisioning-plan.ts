@@ -52,8 +52,21 @@ export type ProvisionPlan = {
   matchedRule: MatchedRule | null;
 };
 
-const GIVEN_NAME_ATTRS = ["firstName", "givenName", "given_name", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname", "urn:oid:2.5.4.42"];
-const SURNAME_ATTRS = ["lastName", "surname", "sn", "family_name", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname", "urn:oid:2.5.4.4"];
+const GIVEN_NAME_ATTRS = [
+  "firstName",
+  "givenName",
+  "given_name",
+  "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+  "urn:oid:2.5.4.42",
+];
+const SURNAME_ATTRS = [
+  "lastName",
+  "surname",
+  "sn",
+  "family_name",
+  "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
+  "urn:oid:2.5.4.4",
+];
 
 function firstAttr(attributes: Record<string, string[]>, names: string[]): string | null {
   const lower = new Map(Object.entries(attributes).map(([k, v]) => [k.toLowerCase(), v]));
@@ -109,10 +122,19 @@ async function notProvisionedHint(db: Db, workspace: ProvisionInput["workspace"]
     .select({ email: users.email, name: users.name })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.workspaceId, workspace.id), eq(memberships.role, "owner"), eq(memberships.status, "active"), eq(memberships.disabled, false)))
+    .where(
+      and(
+        eq(memberships.workspaceId, workspace.id),
+        eq(memberships.role, "owner"),
+        eq(memberships.status, "active"),
+        eq(memberships.disabled, false),
+      ),
+    )
     .orderBy(asc(memberships.createdAt))
     .limit(1);
-  const who = owner ? `${owner.name ? `${owner.name} (${owner.email})` : owner.email}, an owner of ${workspace.name}` : `an admin of ${workspace.name}`;
+  const who = owner
+    ? `${owner.name ? `${owner.name} (${owner.email})` : owner.email}, an owner of ${workspace.name}`
+    : `an admin of ${workspace.name}`;
   return `Ask ${who}, to invite you: just-in-time provisioning is off for this connection, so only invited members can sign in.`;
 }
 
@@ -176,13 +198,19 @@ export async function planProvisioning(db: Db, input: ProvisionInput): Promise<P
       plan.account = "link_existing";
       plan.user = existing;
     } else if (!plan.invitation && !connection.jitProvisioning) {
-      return refuse("SAML_USER_NOT_PROVISIONED", { hint: await notProvisionedHint(db, workspace), detail: { email, jitProvisioning: false } });
+      return refuse("SAML_USER_NOT_PROVISIONED", {
+        hint: await notProvisionedHint(db, workspace),
+        detail: { email, jitProvisioning: false },
+      });
     }
   }
   if (plan.user?.disabled) return refuse("SAML_USER_DISABLED", { detail: { email } });
 
   if (plan.user) {
-    const [m] = await db.select().from(memberships).where(and(eq(memberships.workspaceId, workspace.id), eq(memberships.userId, plan.user.id)));
+    const [m] = await db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.workspaceId, workspace.id), eq(memberships.userId, plan.user.id)));
     plan.membership = m ?? null;
   }
   const m = plan.membership;
@@ -202,7 +230,10 @@ export async function planProvisioning(db: Db, input: ProvisionInput): Promise<P
     return { ...plan, membershipAction: "consume_invitation", ...mapped(plan.invitation.role, "invitation") };
   }
   if (!connection.jitProvisioning) {
-    return refuse("SAML_USER_NOT_PROVISIONED", { hint: await notProvisionedHint(db, workspace), detail: { email, jitProvisioning: false } });
+    return refuse("SAML_USER_NOT_PROVISIONED", {
+      hint: await notProvisionedHint(db, workspace),
+      detail: { email, jitProvisioning: false },
+    });
   }
   // New membership (or an invited one whose invitation expired): JIT at the mapped or default role.
   return { ...plan, membershipAction: m ? "activate" : "create" };

@@ -23,7 +23,10 @@ const ownerActor = (userId: string) => ({ userId, role: "owner" as const });
 async function membershipOf(workspaceId: string, email: string) {
   const u = await findUserByEmail(t.db, email);
   if (!u) return undefined;
-  const [m] = await t.db.select().from(memberships).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, u.id)));
+  const [m] = await t.db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, u.id)));
   return m;
 }
 
@@ -31,9 +34,16 @@ describe("provisionSsoUser: new people (JIT)", () => {
   it("creates the user with names from givenName/surname, an active SSO membership at the mapped role, and links the identity", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
     const connection = await makeConnection(t.db, workspace.id, { defaultRole: "viewer" });
-    await replaceRoleMappings(t.db, workspace.id, connection.id, [{ attribute: "groups", value: "eng", role: "editor" }], { userId: owner.id });
+    await replaceRoleMappings(t.db, workspace.id, connection.id, [{ attribute: "groups", value: "eng", role: "editor" }], {
+      userId: owner.id,
+    });
     const email = `new-${uniq()}@example.test`;
-    const r = await provisionSsoUser(t.db, { workspace, connection, identity: identity(email, { groups: ["eng", "all"], givenName: ["Ada"], surname: ["Lovelace"] }), now: now() });
+    const r = await provisionSsoUser(t.db, {
+      workspace,
+      connection,
+      identity: identity(email, { groups: ["eng", "all"], givenName: ["Ada"], surname: ["Lovelace"] }),
+      now: now(),
+    });
     expect(r.userCreated).toBe(true);
     expect(r.role).toBe("editor");
     expect(r.matchedRule).toMatchObject({ attribute: "groups", value: "eng", role: "editor" });
@@ -86,7 +96,10 @@ describe("provisionSsoUser: new people (JIT)", () => {
     expect(ok).toHaveLength(8);
     const ids = new Set(ok.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof provisionSsoUser>>>).value.user.id));
     expect(ids.size).toBe(1);
-    const [count] = await t.db.select({ n: sql<number>`count(*)::int` }).from(users).where(sql`lower(${users.email}) = ${email}`);
+    const [count] = await t.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(users)
+      .where(sql`lower(${users.email}) = ${email}`);
     expect(Number(count!.n)).toBe(1);
     const ms = await t.db.select().from(memberships).where(eq(memberships.workspaceId, workspace.id));
     expect(ms.filter((m) => m.source === "sso")).toHaveLength(1);
@@ -97,7 +110,9 @@ describe("provisionSsoUser: invitations", () => {
   it("consumes a pending invitation and keeps the invited role (default role and mapping not applied)", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
     const connection = await makeConnection(t.db, workspace.id, { defaultRole: "viewer", jitProvisioning: false });
-    await replaceRoleMappings(t.db, workspace.id, connection.id, [{ attribute: "groups", value: "admins", role: "admin" }], { userId: owner.id });
+    await replaceRoleMappings(t.db, workspace.id, connection.id, [{ attribute: "groups", value: "admins", role: "admin" }], {
+      userId: owner.id,
+    });
     const email = `invited-${uniq()}@example.test`;
     const { invitation } = await inviteMember(t.db, workspace.id, { email, role: "editor" }, ownerActor(owner.id));
     const r = await provisionSsoUser(t.db, { workspace, connection, identity: identity(email, { groups: ["admins"] }), now: now() });
@@ -110,7 +125,9 @@ describe("provisionSsoUser: invitations", () => {
   it("applies the mapping to an invited person when mapping applies on every sign-in", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
     const connection = await makeConnection(t.db, workspace.id, { applyMappingEveryLogin: true });
-    await replaceRoleMappings(t.db, workspace.id, connection.id, [{ attribute: "groups", value: "admins", role: "admin" }], { userId: owner.id });
+    await replaceRoleMappings(t.db, workspace.id, connection.id, [{ attribute: "groups", value: "admins", role: "admin" }], {
+      userId: owner.id,
+    });
     const email = `invited-${uniq()}@example.test`;
     await inviteMember(t.db, workspace.id, { email, role: "viewer" }, ownerActor(owner.id));
     const r = await provisionSsoUser(t.db, { workspace, connection, identity: identity(email, { groups: ["admins"] }), now: now() });
@@ -122,7 +139,9 @@ describe("provisionSsoUser: invitations", () => {
     const connection = await makeConnection(t.db, workspace.id, { jitProvisioning: false });
     const email = `late-${uniq()}@example.test`;
     await inviteMember(t.db, workspace.id, { email, role: "editor" }, ownerActor(owner.id), new Date(Date.now() - 8 * 24 * 3600 * 1000));
-    await expect(provisionSsoUser(t.db, { workspace, connection, identity: identity(email), now: now() })).rejects.toMatchObject({ code: "SAML_USER_NOT_PROVISIONED" });
+    await expect(provisionSsoUser(t.db, { workspace, connection, identity: identity(email), now: now() })).rejects.toMatchObject({
+      code: "SAML_USER_NOT_PROVISIONED",
+    });
   });
 });
 
@@ -137,7 +156,9 @@ describe("provisionSsoUser: existing accounts and verified domains", () => {
     const { workspace } = await makeWorkspace(t.db);
     const connection = await makeConnection(t.db, workspace.id);
     const { email } = await existingAccount(`unverified-${uniq()}.test`);
-    await expect(provisionSsoUser(t.db, { workspace, connection, identity: identity(email), now: now() })).rejects.toMatchObject({ code: "SAML_ACCOUNT_NOT_LINKABLE" });
+    await expect(provisionSsoUser(t.db, { workspace, connection, identity: identity(email), now: now() })).rejects.toMatchObject({
+      code: "SAML_ACCOUNT_NOT_LINKABLE",
+    });
   });
 
   it("links an existing account only with a verified domain AND allowAccountLinking", async () => {
@@ -146,11 +167,16 @@ describe("provisionSsoUser: existing accounts and verified domains", () => {
     const noLinking = await makeConnection(t.db, workspace.id, { allowAccountLinking: false });
     const linking = await makeConnection(t.db, workspace.id, { allowAccountLinking: true });
     const { email, user } = await existingAccount(domain);
-    await expect(provisionSsoUser(t.db, { workspace, connection: noLinking, identity: identity(email), now: now() })).rejects.toMatchObject({ code: "SAML_ACCOUNT_NOT_LINKABLE" });
+    await expect(provisionSsoUser(t.db, { workspace, connection: noLinking, identity: identity(email), now: now() })).rejects.toMatchObject(
+      { code: "SAML_ACCOUNT_NOT_LINKABLE" },
+    );
     const r = await provisionSsoUser(t.db, { workspace, connection: linking, identity: identity(email), now: now() });
     expect(r).toMatchObject({ accountLinked: true, userCreated: false });
     expect(r.user.id).toBe(user.id);
-    const [link] = await t.db.select().from(linkedIdentities).where(and(eq(linkedIdentities.connectionId, linking.id), eq(linkedIdentities.userId, user.id)));
+    const [link] = await t.db
+      .select()
+      .from(linkedIdentities)
+      .where(and(eq(linkedIdentities.connectionId, linking.id), eq(linkedIdentities.userId, user.id)));
     expect(link).toBeTruthy();
   });
 
@@ -163,17 +189,29 @@ describe("provisionSsoUser: existing accounts and verified domains", () => {
     await expect(
       provisionSsoUser(t.db, { workspace, connection: before, identity: identity(`outside-${uniq()}@elsewhere.test`), now: now() }),
     ).rejects.toMatchObject({ code: "SAML_EMAIL_OUTSIDE_DOMAINS" });
-    const inside = await provisionSsoUser(t.db, { workspace, connection: before, identity: identity(`inside-${uniq()}@${domain}`), now: now() });
+    const inside = await provisionSsoUser(t.db, {
+      workspace,
+      connection: before,
+      identity: identity(`inside-${uniq()}@${domain}`),
+      now: now(),
+    });
     expect(inside.userCreated).toBe(true);
     const optOut = await makeConnection(t.db, workspace.id, { requireVerifiedDomains: false });
-    const r = await provisionSsoUser(t.db, { workspace, connection: optOut, identity: identity(`contractor-${uniq()}@elsewhere.test`), now: now() });
+    const r = await provisionSsoUser(t.db, {
+      workspace,
+      connection: optOut,
+      identity: identity(`contractor-${uniq()}@elsewhere.test`),
+      now: now(),
+    });
     expect(r.userCreated).toBe(true);
   });
 
   it("requireVerifiedDomains=true refuses everything while no domain is verified", async () => {
     const { workspace } = await makeWorkspace(t.db);
     const connection = await makeConnection(t.db, workspace.id, { requireVerifiedDomains: true });
-    await expect(provisionSsoUser(t.db, { workspace, connection, identity: identity(`x-${uniq()}@example.test`), now: now() })).rejects.toMatchObject({
+    await expect(
+      provisionSsoUser(t.db, { workspace, connection, identity: identity(`x-${uniq()}@example.test`), now: now() }),
+    ).rejects.toMatchObject({
       code: "SAML_EMAIL_OUTSIDE_DOMAINS",
     });
   });
@@ -183,9 +221,13 @@ describe("provisionSsoUser: existing members", () => {
   it("with mapping on every sign-in, removal from the group demotes at the next sign-in", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
     const connection = await makeConnection(t.db, workspace.id, { applyMappingEveryLogin: true, defaultRole: "viewer" });
-    await replaceRoleMappings(t.db, workspace.id, connection.id, [{ attribute: "groups", value: "admins", role: "admin" }], { userId: owner.id });
+    await replaceRoleMappings(t.db, workspace.id, connection.id, [{ attribute: "groups", value: "admins", role: "admin" }], {
+      userId: owner.id,
+    });
     const email = `map-${uniq()}@example.test`;
-    expect((await provisionSsoUser(t.db, { workspace, connection, identity: identity(email, { groups: ["admins"] }), now: now() })).role).toBe("admin");
+    expect(
+      (await provisionSsoUser(t.db, { workspace, connection, identity: identity(email, { groups: ["admins"] }), now: now() })).role,
+    ).toBe("admin");
     const r = await provisionSsoUser(t.db, { workspace, connection, identity: identity(email, { groups: [] }), now: now() });
     expect(r).toMatchObject({ role: "viewer", matchedRule: null });
     expect((await membershipOf(workspace.id, email))!.role).toBe("viewer");
@@ -194,7 +236,9 @@ describe("provisionSsoUser: existing members", () => {
   it("without mapping on every sign-in, the role stays after leaving the group", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
     const connection = await makeConnection(t.db, workspace.id, { applyMappingEveryLogin: false });
-    await replaceRoleMappings(t.db, workspace.id, connection.id, [{ attribute: "groups", value: "admins", role: "admin" }], { userId: owner.id });
+    await replaceRoleMappings(t.db, workspace.id, connection.id, [{ attribute: "groups", value: "admins", role: "admin" }], {
+      userId: owner.id,
+    });
     const email = `keep-${uniq()}@example.test`;
     await provisionSsoUser(t.db, { workspace, connection, identity: identity(email, { groups: ["admins"] }), now: now() });
     const r = await provisionSsoUser(t.db, { workspace, connection, identity: identity(email, { groups: [] }), now: now() });
@@ -217,15 +261,35 @@ describe("provisionSsoUser: existing members", () => {
     const { workspace } = await makeWorkspace(t.db);
     const noSync = await makeConnection(t.db, workspace.id, { syncProfileEveryLogin: false });
     const email = `prof-${uniq()}@example.test`;
-    await provisionSsoUser(t.db, { workspace, connection: noSync, identity: identity(email, {}, { firstName: "Ann", lastName: "Old" }), now: now() });
-    const kept = await provisionSsoUser(t.db, { workspace, connection: noSync, identity: identity(email, {}, { firstName: "Ann", lastName: "New" }), now: now() });
+    await provisionSsoUser(t.db, {
+      workspace,
+      connection: noSync,
+      identity: identity(email, {}, { firstName: "Ann", lastName: "Old" }),
+      now: now(),
+    });
+    const kept = await provisionSsoUser(t.db, {
+      workspace,
+      connection: noSync,
+      identity: identity(email, {}, { firstName: "Ann", lastName: "New" }),
+      now: now(),
+    });
     expect(kept.user).toMatchObject({ lastName: "Old", name: "Ann Old" });
 
     const { workspace: w2 } = await makeWorkspace(t.db);
     const sync = await makeConnection(t.db, w2.id, { syncProfileEveryLogin: true });
     const email2 = `prof-${uniq()}@example.test`;
-    await provisionSsoUser(t.db, { workspace: w2, connection: sync, identity: identity(email2, {}, { firstName: "Bo", lastName: "Old" }), now: now() });
-    const synced = await provisionSsoUser(t.db, { workspace: w2, connection: sync, identity: identity(email2, {}, { firstName: "Bo", lastName: "New" }), now: now() });
+    await provisionSsoUser(t.db, {
+      workspace: w2,
+      connection: sync,
+      identity: identity(email2, {}, { firstName: "Bo", lastName: "Old" }),
+      now: now(),
+    });
+    const synced = await provisionSsoUser(t.db, {
+      workspace: w2,
+      connection: sync,
+      identity: identity(email2, {}, { firstName: "Bo", lastName: "New" }),
+      now: now(),
+    });
     expect(synced.user).toMatchObject({ lastName: "New", name: "Bo New" });
   });
 
@@ -235,10 +299,14 @@ describe("provisionSsoUser: existing members", () => {
     const email = `dis-${uniq()}@example.test`;
     const r = await provisionSsoUser(t.db, { workspace, connection, identity: identity(email), now: now() });
     await t.db.update(memberships).set({ disabled: true }).where(eq(memberships.id, r.membership.id));
-    await expect(provisionSsoUser(t.db, { workspace, connection, identity: identity(email), now: now() })).rejects.toMatchObject({ code: "SAML_USER_DISABLED" });
+    await expect(provisionSsoUser(t.db, { workspace, connection, identity: identity(email), now: now() })).rejects.toMatchObject({
+      code: "SAML_USER_DISABLED",
+    });
     await t.db.update(memberships).set({ disabled: false }).where(eq(memberships.id, r.membership.id));
     await t.db.update(users).set({ disabled: true }).where(eq(users.id, r.user.id));
-    await expect(provisionSsoUser(t.db, { workspace, connection, identity: identity(email), now: now() })).rejects.toMatchObject({ code: "SAML_USER_DISABLED" });
+    await expect(provisionSsoUser(t.db, { workspace, connection, identity: identity(email), now: now() })).rejects.toMatchObject({
+      code: "SAML_USER_DISABLED",
+    });
   });
 });
 
@@ -246,10 +314,18 @@ describe("previewSsoProvisioning", () => {
   it("reports role, matched rule and outcome without writing anything", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
     const connection = await makeConnection(t.db, workspace.id);
-    await replaceRoleMappings(t.db, workspace.id, connection.id, [{ attribute: "appRole", value: "admin", role: "admin" }], { userId: owner.id });
+    await replaceRoleMappings(t.db, workspace.id, connection.id, [{ attribute: "appRole", value: "admin", role: "admin" }], {
+      userId: owner.id,
+    });
     const email = `preview-${uniq()}@example.test`;
     const p = await previewSsoProvisioning(t.db, { workspace, connection, identity: identity(email, { appRole: ["admin"] }), now: now() });
-    expect(p).toMatchObject({ outcome: "create_user", membership: "create", role: "admin", matchedRule: { attribute: "appRole", value: "admin" }, error: null });
+    expect(p).toMatchObject({
+      outcome: "create_user",
+      membership: "create",
+      role: "admin",
+      matchedRule: { attribute: "appRole", value: "admin" },
+      error: null,
+    });
     expect(await findUserByEmail(t.db, email)).toBeUndefined();
 
     const jitOff = await makeConnection(t.db, workspace.id, { jitProvisioning: false });

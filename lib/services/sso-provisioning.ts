@@ -5,7 +5,14 @@ import { AppError, type ErrorCode } from "@/lib/errors";
 import type { Role } from "@/lib/auth/roles";
 import { recordAudit } from "./audit";
 import type { MatchedRule, RoleResolution } from "./role-mapping";
-import { planProvisioning, refusalMessage, type Membership, type ProvisionInput, type ProvisionPlan, type RoleSource } from "./sso-provisioning-plan";
+import {
+  planProvisioning,
+  refusalMessage,
+  type Membership,
+  type ProvisionInput,
+  type ProvisionPlan,
+  type RoleSource,
+} from "./sso-provisioning-plan";
 import { findOrCreateUser, type User } from "./users";
 
 export type { ProvisionInput, SsoIdentity } from "./sso-provisioning-plan";
@@ -92,7 +99,10 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<P
         .returning()) as [User];
     }
     if (plan.account !== "linked") {
-      await tx.insert(linkedIdentities).values({ connectionId: connection.id, nameId: identity.nameId, userId: user.id, lastLoginAt: now }).onConflictDoNothing();
+      await tx
+        .insert(linkedIdentities)
+        .values({ connectionId: connection.id, nameId: identity.nameId, userId: user.id, lastLoginAt: now })
+        .onConflictDoNothing();
     } else {
       await tx
         .update(linkedIdentities)
@@ -127,7 +137,14 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<P
           .returning({ id: invitations.id });
         invitationConsumed = !!consumed;
       }
-      const values = { role: plan.role, status: "active" as const, source: "sso" as const, connectionId: connection.id, lastLoginAt: now, updatedAt: now };
+      const values = {
+        role: plan.role,
+        status: "active" as const,
+        source: "sso" as const,
+        connectionId: connection.id,
+        lastLoginAt: now,
+        updatedAt: now,
+      };
       if (before) {
         [membership] = (await tx.update(memberships).set(values).where(eq(memberships.id, before.id)).returning()) as [Membership];
       } else {
@@ -141,7 +158,14 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<P
         targetType: "membership",
         targetId: membership.id,
         before: before ? { role: before.role, status: before.status } : null,
-        after: { role: plan.role, status: "active", source: "sso", email: user.email, connectionId: connection.id, matchedRule: plan.matchedRule },
+        after: {
+          role: plan.role,
+          status: "active",
+          source: "sso",
+          email: user.email,
+          connectionId: connection.id,
+          matchedRule: plan.matchedRule,
+        },
       });
     }
     return {
@@ -201,6 +225,10 @@ async function updateProfile(db: Db, user: User, plan: ProvisionPlan, sync: bool
   };
   const name = (sync || !user.name) && (firstName || lastName) ? joinName(next.firstName, next.lastName) : user.name;
   if (next.firstName === user.firstName && next.lastName === user.lastName && name === user.name) return user;
-  const [updated] = await db.update(users).set({ ...next, name, updatedAt: now }).where(eq(users.id, user.id)).returning();
+  const [updated] = await db
+    .update(users)
+    .set({ ...next, name, updatedAt: now })
+    .where(eq(users.id, user.id))
+    .returning();
   return updated ?? user;
 }

@@ -31,7 +31,11 @@ export type TenantSamlResult = { connection: Connection; domain: DomainView; cre
 
 /** Slug candidates for a domain's connection, in order of preference. */
 export function tenantConnectionSlugs(domain: string, workspaceSlug: string): string[] {
-  const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  const clean = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "");
   const base = clean(domain).slice(0, 63).replace(/-+$/, "");
   const suffix = clean(workspaceSlug).slice(0, 30);
   const alt = `${base.slice(0, 62 - suffix.length).replace(/-+$/, "")}-${suffix}`;

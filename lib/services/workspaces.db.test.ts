@@ -13,10 +13,17 @@ afterAll(async () => {
 
 describe("workspaces", () => {
   it("creates a workspace with an owner and refuses a taken slug", async () => {
-    const { workspace, owner } = await createWorkspace(t.db, { slug: "ws-one", name: "One", ownerEmail: "Owner@One.test", ownerPassword: "correct horse battery" });
+    const { workspace, owner } = await createWorkspace(t.db, {
+      slug: "ws-one",
+      name: "One",
+      ownerEmail: "Owner@One.test",
+      ownerPassword: "correct horse battery",
+    });
     expect(workspace.slug).toBe("ws-one");
     expect(owner.email).toBe("owner@one.test");
-    await expect(createWorkspace(t.db, { slug: "ws-one", name: "Again", ownerEmail: "x@y.test" })).rejects.toMatchObject({ code: "SLUG_TAKEN" });
+    await expect(createWorkspace(t.db, { slug: "ws-one", name: "Again", ownerEmail: "x@y.test" })).rejects.toMatchObject({
+      code: "SLUG_TAKEN",
+    });
   });
 
   it("treats emails case-insensitively and uniquely", async () => {

@@ -89,7 +89,13 @@ export async function startTestDnsServer(opts: { lookup?: DnsLookup; host?: stri
           case "txt":
             if (question.type === Packet.TYPE.TXT) {
               for (const data of answer.values) {
-                response.answers.push({ name: question.name, type: Packet.TYPE.TXT, class: Packet.CLASS.IN, ttl: 0, data } as unknown as (typeof response.answers)[number]);
+                response.answers.push({
+                  name: question.name,
+                  type: Packet.TYPE.TXT,
+                  class: Packet.CLASS.IN,
+                  ttl: 0,
+                  data,
+                } as unknown as (typeof response.answers)[number]);
               }
             }
             break;

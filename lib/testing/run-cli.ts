@@ -9,7 +9,12 @@ export type CliResult = { code: number; stdout: string; stderr: string; json: un
  */
 export function runCli(
   args: string[],
-  env: { databaseUrl?: string; dataDir: string; stdin?: string; /** e.g. APP_URL, INIT_CWD (the directory `npm run` was started from) */ extraEnv?: Record<string, string> },
+  env: {
+    databaseUrl?: string;
+    dataDir: string;
+    stdin?: string;
+    /** e.g. APP_URL, INIT_CWD (the directory `npm run` was started from) */ extraEnv?: Record<string, string>;
+  },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(process.cwd(), "lib", "cli", "index.ts"), ...args], {

@@ -20,19 +20,35 @@ export type SamlKit = {
   connection: Connection;
   sp: ReturnType<typeof spValues>;
   /** SP-initiated start; the dev IdP parses and verifies the AuthnRequest against the SP metadata certs. */
-  login: (opts?: { returnTo?: string; test?: boolean; userId?: string; now?: Date }) => Promise<{ requestId: string; relayState: string; signatureVerified: boolean }>;
+  login: (opts?: {
+    returnTo?: string;
+    test?: boolean;
+    userId?: string;
+    now?: Date;
+  }) => Promise<{ requestId: string; relayState: string; signatureVerified: boolean }>;
   /** A signed SAMLResponse for this connection (defaults: email NameID, first/last name attributes). */
   respond: (opts?: Partial<CreateResponseOptions> & { email?: string }) => string;
 };
 
 export async function makeSamlKit(db: Db, opts: Partial<ConnectionCreateInput> = {}): Promise<SamlKit> {
   const id = randomBytes(4).toString("hex");
-  const { workspace, owner } = await createWorkspace(db, { slug: `ws-${id}`, name: `WS ${id}`, ownerEmail: `owner-${id}@ws-${id}.test`, ownerPassword: "correct horse battery" });
+  const { workspace, owner } = await createWorkspace(db, {
+    slug: `ws-${id}`,
+    name: `WS ${id}`,
+    ownerEmail: `owner-${id}@ws-${id}.test`,
+    ownerPassword: "correct horse battery",
+  });
   const idp = createDevIdp({ entityId: `https://idp-${id}.test/entity` });
   const connection = await createConnection(
     db,
     workspace.id,
-    { name: `IdP ${id}`, slug: `c-${id}`, metadataXml: idp.metadataXml(`https://idp-${id}.test/sso`), allowIdpInitiated: true, ...opts } as ConnectionCreateInput,
+    {
+      name: `IdP ${id}`,
+      slug: `c-${id}`,
+      metadataXml: idp.metadataXml(`https://idp-${id}.test/sso`),
+      allowIdpInitiated: true,
+      ...opts,
+    } as ConnectionCreateInput,
     { userId: owner.id },
   );
   const sp = spValues(TEST_APP_URL, connection.slug);
@@ -44,12 +60,24 @@ export async function makeSamlKit(db: Db, opts: Partial<ConnectionCreateInput> =
     connection,
     sp,
     async login(o = {}) {
-      const start = await startSamlLogin(db, { slug: connection.slug, returnTo: o.returnTo, test: o.test, userId: o.userId, appUrl: TEST_APP_URL, now: o.now });
+      const start = await startSamlLogin(db, {
+        slug: connection.slug,
+        returnTo: o.returnTo,
+        test: o.test,
+        userId: o.userId,
+        appUrl: TEST_APP_URL,
+        now: o.now,
+      });
       const certs = await listPublishedSpCertificates(db, connection.id);
       const parsed =
         start.binding === "redirect"
           ? idp.parseAuthnRequest({ binding: "redirect", query: start.url, spCertificatesPem: certs })
-          : idp.parseAuthnRequest({ binding: "post", samlRequest: start.fields.SAMLRequest, relayState: start.fields.RelayState, spCertificatesPem: certs });
+          : idp.parseAuthnRequest({
+              binding: "post",
+              samlRequest: start.fields.SAMLRequest,
+              relayState: start.fields.RelayState,
+              spCertificatesPem: certs,
+            });
       return { requestId: parsed.id, relayState: parsed.relayState ?? "", signatureVerified: parsed.signatureVerified };
     },
     respond(o = {}) {

@@ -29,8 +29,8 @@ export default async function DevIdpLauncherPage() {
     >
       {choices.length === 0 ? (
         <p className="text-sm text-slate-600">
-          No active connection to this IdP allows IdP-initiated sign-in. Create one in Settings → SSO with the metadata URL above and turn on
-          “Allow IdP-initiated sign-in”.
+          No active connection to this IdP allows IdP-initiated sign-in. Create one in Settings → SSO with the metadata URL above and turn
+          on “Allow IdP-initiated sign-in”.
         </p>
       ) : (
         <form method="post" action="/dev/idp/respond" className="space-y-6">

@@ -22,7 +22,9 @@ function implementedOperations(): string[] {
         const apiPath = "/api/v1" + rel.map((s) => "/" + s.replace(/^\[(.+)\]$/, "{$1}")).join("");
         const src = readFileSync(full, "utf8");
         for (const m of METHODS) {
-          const exported = new RegExp(`export\\s+(const|async\\s+function|function)\\s+${m}\\b|export\\s*\\{[^}]*\\b${m}\\b[^}]*\\}`).test(src);
+          const exported = new RegExp(`export\\s+(const|async\\s+function|function)\\s+${m}\\b|export\\s*\\{[^}]*\\b${m}\\b[^}]*\\}`).test(
+            src,
+          );
           if (exported) out.push(`${m} ${apiPath}`);
         }
       }
@@ -49,8 +51,14 @@ describe("OpenAPI document", () => {
     const implemented = implementedOperations();
     const documented = documentedOperations(doc);
     expect(implemented.length).toBeGreaterThan(0);
-    expect(documented.filter((op) => !implemented.includes(op)), "documented but not implemented").toEqual([]);
-    expect(implemented.filter((op) => !documented.includes(op)), "implemented but not documented").toEqual([]);
+    expect(
+      documented.filter((op) => !implemented.includes(op)),
+      "documented but not implemented",
+    ).toEqual([]);
+    expect(
+      implemented.filter((op) => !documented.includes(op)),
+      "implemented but not documented",
+    ).toEqual([]);
   });
 
   it("is a valid OpenAPI 3.1 document", async () => {
@@ -77,7 +85,10 @@ describe("OpenAPI document", () => {
         if (p.includes("{")) expect(op.responses["404"], where).toBeDefined();
         for (const param of p.match(/\{(\w+)\}/g) ?? []) {
           const name = param.slice(1, -1);
-          expect(op.parameters?.some((x) => x.in === "path" && x.name === name), `${where} path parameter ${name}`).toBe(true);
+          expect(
+            op.parameters?.some((x) => x.in === "path" && x.name === name),
+            `${where} path parameter ${name}`,
+          ).toBe(true);
         }
       }
     }

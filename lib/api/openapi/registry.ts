@@ -17,7 +17,8 @@ registry.registerComponent("securitySchemes", BEARER_AUTH, {
   type: "http",
   scheme: "bearer",
   bearerFormat: "gh_live_…",
-  description: "An API key from Settings → API keys (or `npm run gatehouse -- api-keys:create`). Sent as `Authorization: Bearer gh_live_…`.",
+  description:
+    "An API key from Settings → API keys (or `npm run gatehouse -- api-keys:create`). Sent as `Authorization: Bearer gh_live_…`.",
 });
 
 export const MetaSchema = registry.register(
@@ -41,7 +42,9 @@ export const ErrorSchema = registry.register(
   "Error",
   z.object({
     error: z.object({
-      code: z.string().meta({ description: "Stable machine-readable code (assert on this, not on the message).", example: "VALIDATION_FAILED" }),
+      code: z
+        .string()
+        .meta({ description: "Stable machine-readable code (assert on this, not on the message).", example: "VALIDATION_FAILED" }),
       message: z.string(),
       hint: z.string().meta({ description: "What to do about it." }),
       fields: z
@@ -54,7 +57,9 @@ export const ErrorSchema = registry.register(
   }),
 );
 
-const REQUEST_ID_HEADER_DOC = { "X-Request-Id": { description: "The request ID (also in meta.request_id).", schema: { type: "string" as const } } };
+const REQUEST_ID_HEADER_DOC = {
+  "X-Request-Id": { description: "The request ID (also in meta.request_id).", schema: { type: "string" as const } },
+};
 
 export type ApiPathSpec = {
   method: "get" | "post" | "put" | "patch" | "delete";

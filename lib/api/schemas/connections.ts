@@ -132,6 +132,7 @@ export const apiRoleMappingsReplaceSchema = z.preprocess(
   (v) => (Array.isArray(v) ? { rules: v } : v),
   roleMappingsReplaceSchema.meta({
     id: "RoleMappingsReplace",
-    description: "The full, ordered list of rules (replaces the current one). A user matching several rules gets the highest role; owner is never granted.",
+    description:
+      "The full, ordered list of rules (replaces the current one). A user matching several rules gets the highest role; owner is never granted.",
   }),
 );

@@ -66,7 +66,15 @@ describe("/api/v1/connections", () => {
     expect(r.headers.get("x-request-id")).toMatch(/^req_/);
     expect(r.json.meta.request_id).toBe(r.headers.get("x-request-id"));
     const c = r.json.data;
-    expect(c).toMatchObject({ name: "Okta", slug: "conn-a-okta", idp_type: "okta", default_role: "editor", active: true, configured: true, version: 1 });
+    expect(c).toMatchObject({
+      name: "Okta",
+      slug: "conn-a-okta",
+      idp_type: "okta",
+      default_role: "editor",
+      active: true,
+      configured: true,
+      version: 1,
+    });
     expect(c.idp_entity_id).toBe(idp.entityId);
     expect(c.sp).toEqual({
       entity_id: "http://localhost:3999/auth/sso/saml/conn-a-okta",
@@ -82,13 +90,22 @@ describe("/api/v1/connections", () => {
     expect(camel.status).toBe(201);
     expect(camel.json.data).toMatchObject({ default_role: "admin", allow_idp_initiated: true, configured: false });
 
-    const bad = await create(a, { name: "", slug: "Bad Slug!", default_role: "owner", manual: { entity_id: "x", sso_url: "not a url", certificate_pem: "x" } });
+    const bad = await create(a, {
+      name: "",
+      slug: "Bad Slug!",
+      default_role: "owner",
+      manual: { entity_id: "x", sso_url: "not a url", certificate_pem: "x" },
+    });
     expect(bad.status).toBe(422);
     expect(bad.json.error.code).toBe("VALIDATION_FAILED");
     const paths = bad.json.error.fields.map((f: { path: string }) => f.path);
     expect(paths).toEqual(expect.arrayContaining(["name", "slug", "default_role", "manual.sso_url"]));
 
-    const garbageCert = await create(a, { name: "Bad cert", slug: "conn-a-badcert", manual: { ...manual, certificate_pem: "not a certificate" } });
+    const garbageCert = await create(a, {
+      name: "Bad cert",
+      slug: "conn-a-badcert",
+      manual: { ...manual, certificate_pem: "not a certificate" },
+    });
     expect(garbageCert.status).toBe(422);
     expect(garbageCert.json.error.code).toBe("SAML_METADATA_INVALID");
     expect(garbageCert.json.error.fields[0].path).toBe("manual.certificate_pem");
@@ -177,7 +194,9 @@ describe("/api/v1/connections", () => {
     expect(r.json.data.metadata_fetched_at).toBeTruthy();
     expect(r.json.data.metadata_error).toBeNull();
 
-    const okta = (await callRoute(listRoute.GET, "GET", "/api/v1/connections", a.key)).json.data.find((x: { slug: string }) => x.slug === "conn-a-okta");
+    const okta = (await callRoute(listRoute.GET, "GET", "/api/v1/connections", a.key)).json.data.find(
+      (x: { slug: string }) => x.slug === "conn-a-okta",
+    );
     const manualRefresh = await callRoute(refreshRoute.POST, "POST", `/x`, a.key, { params: { id: okta.id } });
     expect(manualRefresh.status).toBe(409);
     expect(manualRefresh.json.error.code).toBe("CONFLICT");
@@ -212,9 +231,17 @@ describe("/api/v1/connections", () => {
     const call = (method: "GET" | "PUT", body?: unknown) =>
       callRoute(mappingsRoute[method], method, `/api/v1/connections/${c.id}/role-mappings`, a.key, { body, params: { id: c.id } });
     expect((await call("GET")).json.data).toEqual([]);
-    const put = await call("PUT", { rules: [{ attribute: "groups", value: "admins", role: "admin" }, { attribute: "groups", value: "eng", role: "editor" }] });
+    const put = await call("PUT", {
+      rules: [
+        { attribute: "groups", value: "admins", role: "admin" },
+        { attribute: "groups", value: "eng", role: "editor" },
+      ],
+    });
     expect(put.status).toBe(200);
-    expect(put.json.data.map((r: { value: string; role: string }) => [r.value, r.role])).toEqual([["admins", "admin"], ["eng", "editor"]]);
+    expect(put.json.data.map((r: { value: string; role: string }) => [r.value, r.role])).toEqual([
+      ["admins", "admin"],
+      ["eng", "editor"],
+    ]);
     expect((await call("GET")).json.data).toHaveLength(2);
     const bare = await call("PUT", [{ attribute: "appRole", value: "viewer", role: "viewer" }]);
     expect(bare.json.data).toHaveLength(1);

@@ -32,23 +32,46 @@ describe("no secret is ever serialised by the REST API", () => {
   it("responses never contain SP private keys (PEM or sealed), API keys or their hashes", async () => {
     const responses: CallResult[] = [];
     const created = await callRoute(listRoute.POST, "POST", "/api/v1/connections", a.key, {
-      body: { name: "Secrets", slug: "secrets-a-conn", manual: { entity_id: idp.entityId, sso_url: "https://idp.secrets.test/sso", certificate_pem: idp.certificatePem } },
+      body: {
+        name: "Secrets",
+        slug: "secrets-a-conn",
+        manual: { entity_id: idp.entityId, sso_url: "https://idp.secrets.test/sso", certificate_pem: idp.certificatePem },
+      },
     });
     responses.push(created);
     const id = created.json.data.id as string;
     const p = { params: { id } };
     responses.push(await callRoute(spKeysRoute.POST, "POST", "/x", a.key, { ...p, body: { action: "stage" } }));
-    responses.push(await callRoute(mappingsRoute.PUT, "PUT", "/x", a.key, { ...p, body: { rules: [{ attribute: "groups", value: "a", role: "admin" }] } }));
-    await recordSsoEvent(t.db, { workspaceId: a.id, connectionId: id, outcome: "failure", errorCode: "SAML_SIGNATURE_INVALID", detail: { expected: "x", actual: "y" } });
+    responses.push(
+      await callRoute(mappingsRoute.PUT, "PUT", "/x", a.key, {
+        ...p,
+        body: { rules: [{ attribute: "groups", value: "a", role: "admin" }] },
+      }),
+    );
+    await recordSsoEvent(t.db, {
+      workspaceId: a.id,
+      connectionId: id,
+      outcome: "failure",
+      errorCode: "SAML_SIGNATURE_INVALID",
+      detail: { expected: "x", actual: "y" },
+    });
     responses.push(await callRoute(listRoute.GET, "GET", "/x", a.key));
     responses.push(await callRoute(itemRoute.GET, "GET", "/x", a.key, p));
-    responses.push(await callRoute(itemRoute.PATCH, "PATCH", "/x", a.key, { ...p, body: { version: created.json.data.version, name: "Renamed" } }));
+    responses.push(
+      await callRoute(itemRoute.PATCH, "PATCH", "/x", a.key, { ...p, body: { version: created.json.data.version, name: "Renamed" } }),
+    );
     responses.push(await callRoute(spKeysRoute.GET, "GET", "/x", a.key, p));
     responses.push(await callRoute(mappingsRoute.GET, "GET", "/x", a.key, p));
     responses.push(await callRoute(eventsRoute.GET, "GET", "/x", a.key));
     responses.push(
       await callRoute(tenantRoute.PUT, "PUT", "/x", a.key, {
-        body: { enabled: true, entity_id: idp.entityId, sso_url: "https://idp.secrets.test/sso", certificate: idp.certificatePem, email_domain: "secrets.example" },
+        body: {
+          enabled: true,
+          entity_id: idp.entityId,
+          sso_url: "https://idp.secrets.test/sso",
+          certificate: idp.certificatePem,
+          email_domain: "secrets.example",
+        },
       }),
     );
     responses.push(await callRoute(openapiRoute.GET, "GET", "/api/v1/openapi.json", null));
@@ -62,7 +85,12 @@ describe("no secret is ever serialised by the REST API", () => {
       a.key,
       keyRow!.hash,
       ...sealed.map((s) => s.v),
-      ...sealed.map((s) => openSecret(s.v).replace(/-----[^-]+-----/g, "").replace(/\s+/g, "").slice(0, 64)),
+      ...sealed.map((s) =>
+        openSecret(s.v)
+          .replace(/-----[^-]+-----/g, "")
+          .replace(/\s+/g, "")
+          .slice(0, 64),
+      ),
     ];
     for (const r of responses) {
       const flat = r.text.replace(/\\n/g, "").replace(/\s+/g, "");

@@ -25,7 +25,14 @@ beforeAll(async () => {
   connA2 = (await createConnection(t.db, a.id, { name: "A2", slug: "ev-a-two" }, {})).id;
   const connB = (await createConnection(t.db, b.id, { name: "B", slug: "ev-b-one" }, {})).id;
   for (let i = 0; i < 5; i++) {
-    await recordSsoEvent(t.db, { workspaceId: a.id, connectionId: connA1, outcome: "success", email: `user${i}@a.test`, flow: "sp", now: at(i) });
+    await recordSsoEvent(t.db, {
+      workspaceId: a.id,
+      connectionId: connA1,
+      outcome: "success",
+      email: `user${i}@a.test`,
+      flow: "sp",
+      now: at(i),
+    });
   }
   await recordSsoEvent(t.db, {
     workspaceId: a.id,
@@ -37,7 +44,9 @@ beforeAll(async () => {
     detail: { expected: "http://localhost:3999/auth/sso/saml/ev-a-two", actual: "https://other" },
     now: at(10),
   });
-  eventB = (await recordSsoEvent(t.db, { workspaceId: b.id, connectionId: connB, outcome: "failure", errorCode: "SAML_REPLAY", now: at(3) })).id;
+  eventB = (
+    await recordSsoEvent(t.db, { workspaceId: b.id, connectionId: connB, outcome: "failure", errorCode: "SAML_REPLAY", now: at(3) })
+  ).id;
 });
 afterAll(async () => {
   await t.close();

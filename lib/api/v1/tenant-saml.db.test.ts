@@ -84,15 +84,39 @@ describe("PUT /api/v1/tenant/saml", () => {
 
   it("a second PUT for the domain updates the same connection (200): enabled → active, new IdP, role", async () => {
     const first = (await put(a, seedBody())).json.data;
-    const r = await put(a, seedBody({ enabled: false, entity_id: okta.entityId, sso_url: "https://company.okta.com/app/abc123/sso/saml", certificate: okta.certificatePem, default_role: "editor", jit_provisioning: false }));
+    const r = await put(
+      a,
+      seedBody({
+        enabled: false,
+        entity_id: okta.entityId,
+        sso_url: "https://company.okta.com/app/abc123/sso/saml",
+        certificate: okta.certificatePem,
+        default_role: "editor",
+        jit_provisioning: false,
+      }),
+    );
     expect(r.status).toBe(200);
-    expect(r.json.data).toMatchObject({ id: first.id, created: false, enabled: false, active: false, entity_id: okta.entityId, default_role: "editor", jit_provisioning: false });
+    expect(r.json.data).toMatchObject({
+      id: first.id,
+      created: false,
+      enabled: false,
+      active: false,
+      entity_id: okta.entityId,
+      default_role: "editor",
+      jit_provisioning: false,
+    });
     expect(r.json.data.version).toBeGreaterThan(first.version);
     const stored = await getConnectionOrThrow(t.db, a.id, first.id);
     expect(stored.idpCertificates[0]!.pem.replace(/\s+/g, "")).toBe(okta.certificatePem.replace(/\s+/g, ""));
     expect(await listDomains(t.db, a.id)).toHaveLength(1);
     // Omitted optional fields return to their defaults (PUT replaces).
-    const defaults = await put(a, { enabled: true, entity_id: okta.entityId, sso_url: "https://company.okta.com/sso", certificate: okta.certificatePem, email_domain: "company.com" });
+    const defaults = await put(a, {
+      enabled: true,
+      entity_id: okta.entityId,
+      sso_url: "https://company.okta.com/sso",
+      certificate: okta.certificatePem,
+      email_domain: "company.com",
+    });
     expect(defaults.json.data).toMatchObject({ id: first.id, jit_provisioning: true, default_role: "viewer", active: true });
   });
 
@@ -109,7 +133,10 @@ describe("PUT /api/v1/tenant/saml", () => {
     const first = await put(a, seedBody({ email_domain: "hand.example" }));
     expect(first.json.data.slug).toBe("hand-example");
     // Point the domain at the hand-made connection, as an admin could.
-    await t.db.update(domains).set({ connectionId: c.id }).where(and(eq(domains.workspaceId, a.id), eq(domains.domain, "hand.example")));
+    await t.db
+      .update(domains)
+      .set({ connectionId: c.id })
+      .where(and(eq(domains.workspaceId, a.id), eq(domains.domain, "hand.example")));
     const r = await put(a, seedBody({ email_domain: "hand.example", default_role: "admin" }));
     expect(r.status).toBe(200);
     expect(r.json.data).toMatchObject({ id: c.id, slug: "tenant-a-hand", default_role: "admin" });
@@ -118,7 +145,13 @@ describe("PUT /api/v1/tenant/saml", () => {
   it("422 with the API's field names", async () => {
     const missing = await put(a, {});
     expect(missing.status).toBe(422);
-    expect(missing.json.error.fields.map((f: { path: string }) => f.path).sort()).toEqual(["certificate", "email_domain", "enabled", "entity_id", "sso_url"]);
+    expect(missing.json.error.fields.map((f: { path: string }) => f.path).sort()).toEqual([
+      "certificate",
+      "email_domain",
+      "enabled",
+      "entity_id",
+      "sso_url",
+    ]);
 
     const role = await put(a, seedBody({ default_role: "owner" }));
     expect(role.status).toBe(422);
@@ -129,7 +162,10 @@ describe("PUT /api/v1/tenant/saml", () => {
     expect(domain.json.error.code).toBe("DOMAIN_INVALID");
     expect(domain.json.error.fields[0].path).toBe("email_domain");
 
-    const cert = await put(a, seedBody({ email_domain: "certless.example", certificate: "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----" }));
+    const cert = await put(
+      a,
+      seedBody({ email_domain: "certless.example", certificate: "-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----" }),
+    );
     expect(cert.status).toBe(422);
     expect(cert.json.error.code).toBe("SAML_METADATA_INVALID");
     expect(cert.json.error.fields[0].path).toBe("certificate");
@@ -140,14 +176,19 @@ describe("PUT /api/v1/tenant/saml", () => {
     const dns = await startTestDnsServer();
     try {
       const r = (await put(a, seedBody({ email_domain: "verified-later.example" }))).json.data;
-      expect(await discoverSso(t.db, { email: "jo@verified-later.example", ip: "203.0.113.9", appUrl: "http://localhost:3999" })).toEqual({ found: false });
+      expect(await discoverSso(t.db, { email: "jo@verified-later.example", ip: "203.0.113.9", appUrl: "http://localhost:3999" })).toEqual({
+        found: false,
+      });
       dns.setTxt(r.domain.verification_record.name, [r.domain.verification_record.value]);
       const v = await verifyDomain(t.db, a.id, r.domain.id, {}, { servers: [dns.address] });
       expect(v).toMatchObject({ status: "verified", connectionId: r.id });
       const found = await discoverSso(t.db, { email: "jo@verified-later.example", ip: "203.0.113.9", appUrl: "http://localhost:3999" });
       expect(found).toMatchObject({ found: true, redirect: r.sp.login_url });
       // A later PUT keeps the verified domain routed (through routeDomain).
-      expect((await put(a, seedBody({ email_domain: "verified-later.example" }))).json.data.domain).toMatchObject({ status: "verified", connection_id: r.id });
+      expect((await put(a, seedBody({ email_domain: "verified-later.example" }))).json.data.domain).toMatchObject({
+        status: "verified",
+        connection_id: r.id,
+      });
     } finally {
       await dns.close();
     }

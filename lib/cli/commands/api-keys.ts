@@ -6,7 +6,11 @@ import { defineCommand, str } from "../command";
 
 async function workspaceOrThrow(db: Db, slug: string) {
   const ws = await findWorkspaceBySlug(db, slug);
-  if (!ws) throw new AppError("NOT_FOUND", { message: `No workspace with slug "${slug}".`, hint: "Check the slug (see the console URL /w/<slug>)." });
+  if (!ws)
+    throw new AppError("NOT_FOUND", {
+      message: `No workspace with slug "${slug}".`,
+      hint: "Check the slug (see the console URL /w/<slug>).",
+    });
   return ws;
 }
 
@@ -51,7 +55,9 @@ export const apiKeysList = defineCommand({
     const keys = await listApiKeys(ctx.db, ws.id);
     if (keys.length === 0) ctx.print(`No API keys in ${ws.slug}.`);
     for (const k of keys) {
-      ctx.print(`${k.prefix}…  ${k.name}  created ${k.createdAt.toISOString()}  last used ${k.lastUsedAt?.toISOString() ?? "never"}${k.revokedAt ? "  REVOKED" : ""}  (${k.id})`);
+      ctx.print(
+        `${k.prefix}…  ${k.name}  created ${k.createdAt.toISOString()}  last used ${k.lastUsedAt?.toISOString() ?? "never"}${k.revokedAt ? "  REVOKED" : ""}  (${k.id})`,
+      );
     }
     return keys.map(toApiKeyJson);
   },

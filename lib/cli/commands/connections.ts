@@ -7,7 +7,11 @@ import { bool, defineCommand, optStr, str, type CliContext } from "../command";
 
 async function workspaceOrThrow(ctx: CliContext) {
   const ws = await findWorkspaceBySlug(ctx.db, str(ctx, "workspace"));
-  if (!ws) throw new AppError("NOT_FOUND", { message: `No workspace with slug "${str(ctx, "workspace")}".`, hint: "List workspace slugs in the console URL (/w/<slug>)." });
+  if (!ws)
+    throw new AppError("NOT_FOUND", {
+      message: `No workspace with slug "${str(ctx, "workspace")}".`,
+      hint: "List workspace slugs in the console URL (/w/<slug>).",
+    });
   return ws;
 }
 
@@ -57,7 +61,10 @@ export const connectionsList = defineCommand({
     const ws = await workspaceOrThrow(ctx);
     const list = (await listConnections(ctx.db, ws.id)).map((c) => toConnectionDto(c, ctx.appUrl));
     if (!list.length) ctx.print(`No connections in ${ws.slug}. Create one with connections:create.`);
-    for (const c of list) ctx.print(`${c.slug.padEnd(24)} ${c.active ? "active  " : "inactive"} ${c.configured ? "" : "(needs metadata) "}${c.name}  ${c.sp.login_url}`);
+    for (const c of list)
+      ctx.print(
+        `${c.slug.padEnd(24)} ${c.active ? "active  " : "inactive"} ${c.configured ? "" : "(needs metadata) "}${c.name}  ${c.sp.login_url}`,
+      );
     return { connections: list };
   },
 });
@@ -78,7 +85,8 @@ export const connectionsRotateKey = defineCommand({
     const action = bool(ctx, "stage") ? "stage" : bool(ctx, "activate") ? "activate" : "retire";
     const keys = (await rotateSpKey(ctx.db, found.workspace.id, found.connection.id, action, { userId: null })).map(toSpKeyDto);
     ctx.print(`${action}: done for ${found.connection.slug}.`);
-    for (const k of keys) ctx.print(`  ${k.state.padEnd(8)} ${k.id}  created ${k.created_at}${k.retired_at ? `  removed from metadata ${k.retired_at}` : ""}`);
+    for (const k of keys)
+      ctx.print(`  ${k.state.padEnd(8)} ${k.id}  created ${k.created_at}${k.retired_at ? `  removed from metadata ${k.retired_at}` : ""}`);
     return { connection: { id: found.connection.id, slug: found.connection.slug }, action, sp_keys: keys };
   },
 });

@@ -12,7 +12,11 @@ const OPERATOR = { userId: null };
 
 async function workspaceOrThrow(db: Db, slug: string) {
   const ws = await findWorkspaceBySlug(db, slug);
-  if (!ws) throw new AppError("NOT_FOUND", { message: `No workspace with slug "${slug}".`, hint: "Check the slug (see the console URL /w/<slug>)." });
+  if (!ws)
+    throw new AppError("NOT_FOUND", {
+      message: `No workspace with slug "${slug}".`,
+      hint: "Check the slug (see the console URL /w/<slug>).",
+    });
   return ws;
 }
 
@@ -53,7 +57,9 @@ export const domainsVerify = defineCommand({
     const ws = await workspaceOrThrow(ctx.db, str(ctx, "workspace"));
     const existing = await getDomainByNameOrThrow(ctx.db, ws.id, str(ctx, "domain"));
     const d = await verifyDomain(ctx.db, ws.id, existing.id, OPERATOR);
-    ctx.print(`${d.domain} is verified for ${ws.slug}.${d.connectionId ? "" : ` Route it to a connection: domains:route --domain ${d.domain} --connection <slug>`}`);
+    ctx.print(
+      `${d.domain} is verified for ${ws.slug}.${d.connectionId ? "" : ` Route it to a connection: domains:route --domain ${d.domain} --connection <slug>`}`,
+    );
     return output(d, ws);
   },
 });
@@ -67,7 +73,11 @@ export const domainsRoute = defineCommand({
   },
   async run(ctx) {
     const found = await findConnectionBySlug(ctx.db, str(ctx, "connection"));
-    if (!found) throw new AppError("NOT_FOUND", { message: `No connection with slug "${str(ctx, "connection")}".`, hint: "See the connection's page in Settings → SSO." });
+    if (!found)
+      throw new AppError("NOT_FOUND", {
+        message: `No connection with slug "${str(ctx, "connection")}".`,
+        hint: "See the connection's page in Settings → SSO.",
+      });
     const { connection, workspace } = found;
     const d = await getDomainByNameOrThrow(ctx.db, workspace.id, str(ctx, "domain")).catch((e) => {
       if (e instanceof AppError && e.code === "NOT_FOUND") {

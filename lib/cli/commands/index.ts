@@ -7,4 +7,20 @@ import { usersSetPassword } from "./users";
 import { workspacesCreate } from "./workspaces";
 
 /** Every CLI command. Names are an interface: never rename one. */
-export const commands: Command[] = [workspacesCreate, usersSetPassword, apiKeysCreate, apiKeysList, apiKeysRevoke, membersInvite, membersList, connectionsMapRole, domainsAdd, domainsVerify, domainsRoute, workspacesEnforce, connectionsCreate, connectionsList, connectionsRotateKey];
+export const commands: Command[] = [
+  workspacesCreate,
+  usersSetPassword,
+  apiKeysCreate,
+  apiKeysList,
+  apiKeysRevoke,
+  membersInvite,
+  membersList,
+  connectionsMapRole,
+  domainsAdd,
+  domainsVerify,
+  domainsRoute,
+  workspacesEnforce,
+  connectionsCreate,
+  connectionsList,
+  connectionsRotateKey,
+];

@@ -8,7 +8,11 @@ import { defineCommand, str } from "../command";
 
 async function workspaceOrThrow(db: Db, slug: string) {
   const ws = await findWorkspaceBySlug(db, slug);
-  if (!ws) throw new AppError("NOT_FOUND", { message: `No workspace with slug "${slug}".`, hint: "Check the slug (see the console URL /w/<slug>)." });
+  if (!ws)
+    throw new AppError("NOT_FOUND", {
+      message: `No workspace with slug "${slug}".`,
+      hint: "Check the slug (see the console URL /w/<slug>).",
+    });
   return ws;
 }
 
@@ -29,7 +33,12 @@ export const membersInvite = defineCommand({
     ctx.print(`Invited ${r.invitation.email} to ${ws.slug} as ${r.invitation.role}. Send them this link (valid 7 days):`);
     ctx.print("");
     ctx.print(`  ${r.inviteUrl}`);
-    return { ...toInvitationDto(r.invitation), invite_url: r.inviteUrl, membership_id: r.membershipId, workspace: { id: ws.id, slug: ws.slug } };
+    return {
+      ...toInvitationDto(r.invitation),
+      invite_url: r.inviteUrl,
+      membership_id: r.membershipId,
+      workspace: { id: ws.id, slug: ws.slug },
+    };
   },
 });
 
@@ -43,7 +52,9 @@ export const membersList = defineCommand({
     for (const m of members) {
       const source = m.source === "sso" ? `sso${m.connection?.name ? ` (${m.connection.name})` : ""}` : m.source;
       const flags = [m.disabled ? "disabled" : "", m.break_glass ? "break-glass" : ""].filter(Boolean).join(", ");
-      ctx.print(`${m.email.padEnd(36)} ${m.role.padEnd(7)} ${m.status.padEnd(8)} ${source.padEnd(20)} ${m.last_sign_in_at ?? "never"}${flags ? `  [${flags}]` : ""}`);
+      ctx.print(
+        `${m.email.padEnd(36)} ${m.role.padEnd(7)} ${m.status.padEnd(8)} ${source.padEnd(20)} ${m.last_sign_in_at ?? "never"}${flags ? `  [${flags}]` : ""}`,
+      );
     }
     if (!members.length) ctx.print("No members.");
     return members;
@@ -55,7 +66,11 @@ export const connectionsMapRole = defineCommand({
   summary: "Append a role-mapping rule to a connection: when the IdP attribute carries the value, grant the role.",
   flags: {
     slug: { type: "string", required: true, description: "Connection slug" },
-    attribute: { type: "string", required: true, description: "Assertion attribute, e.g. groups (Entra: http://schemas.microsoft.com/ws/2008/06/identity/claims/groups)" },
+    attribute: {
+      type: "string",
+      required: true,
+      description: "Assertion attribute, e.g. groups (Entra: http://schemas.microsoft.com/ws/2008/06/identity/claims/groups)",
+    },
     value: { type: "string", required: true, description: "Attribute value, e.g. the group name or ID" },
     role: { type: "string", required: true, description: "admin | editor | viewer (owner is never granted by an IdP)" },
   },

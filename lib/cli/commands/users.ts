@@ -8,7 +8,11 @@ export const usersSetPassword = defineCommand({
   summary: "Set a user's password (prompted on a terminal, generated and printed otherwise). Ends their sessions.",
   flags: {
     email: { type: "string", required: true, description: "The user's email" },
-    password: { type: "string", prompt: "New password (empty to generate one): ", description: "The new password (avoid: it lands in shell history; asked for on a terminal when omitted)" },
+    password: {
+      type: "string",
+      prompt: "New password (empty to generate one): ",
+      description: "The new password (avoid: it lands in shell history; asked for on a terminal when omitted)",
+    },
   },
   async run(ctx) {
     let password = optStr(ctx, "password");

@@ -14,7 +14,10 @@ function Frame({ title, children }: { title: string; children: React.ReactNode }
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-md">
         <div className="mb-8 text-center">
-          <div className="mx-auto mb-3 flex h-11 w-11 items-center justify-center rounded-xl bg-brand-600 text-lg font-bold text-white" aria-hidden="true">
+          <div
+            className="mx-auto mb-3 flex h-11 w-11 items-center justify-center rounded-xl bg-brand-600 text-lg font-bold text-white"
+            aria-hidden="true"
+          >
             G
           </div>
           <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>

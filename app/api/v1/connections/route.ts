@@ -12,6 +12,8 @@ export const GET = apiRoute({}, async (ctx) => {
 });
 
 export const POST = apiRoute({ body: apiConnectionCreateSchema, idempotent: true }, async (ctx) => {
-  const c = await withApiFieldNames(connectionFieldPath, () => createConnection(ctx.db, ctx.workspace.id, toConnectionCreateInput(ctx.body), ctx.actor));
+  const c = await withApiFieldNames(connectionFieldPath, () =>
+    createConnection(ctx.db, ctx.workspace.id, toConnectionCreateInput(ctx.body), ctx.actor),
+  );
   return { data: toConnectionDto(c, env().appUrl), status: 201 };
 });

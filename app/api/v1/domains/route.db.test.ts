@@ -37,7 +37,11 @@ afterAll(async () => {
 function req(method: string, path: string, body?: unknown, opts: { key?: string; headers?: Record<string, string> } = {}) {
   return new Request(`http://localhost:3999${path}`, {
     method,
-    headers: { authorization: `Bearer ${opts.key ?? key}`, ...(body !== undefined ? { "content-type": "application/json" } : {}), ...opts.headers },
+    headers: {
+      authorization: `Bearer ${opts.key ?? key}`,
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      ...opts.headers,
+    },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
 }
@@ -49,7 +53,13 @@ describe("/api/v1/domains", () => {
     const created = await addRoute(req("POST", "/api/v1/domains", { domain: `https://${domain.toUpperCase()}/` }));
     expect(created.status).toBe(201);
     const d = (await created.json()).data;
-    expect(d).toMatchObject({ domain, status: "pending", connection_id: null, last_check_error: null, verification_record: { type: "TXT", name: `_gatehouse-challenge.${domain}` } });
+    expect(d).toMatchObject({
+      domain,
+      status: "pending",
+      connection_id: null,
+      last_check_error: null,
+      verification_record: { type: "TXT", name: `_gatehouse-challenge.${domain}` },
+    });
     expect(d.verification_record.value).toMatch(/^gatehouse-verification=/);
     expect(JSON.stringify(d)).not.toMatch(/verification_token|workspace_id/);
     const again = await addRoute(req("POST", "/api/v1/domains", { domain }));
@@ -60,7 +70,9 @@ describe("/api/v1/domains", () => {
     expect(missing.status).toBe(422);
     expect((await missing.json()).error.code).toBe("DNS_RECORD_MISSING");
     dns.setTxt(d.verification_record.name, ["gatehouse-verification=nope"]);
-    expect((await (await verifyRoute(req("POST", `/api/v1/domains/${d.id}/verify`), params(d.id))).json()).error.code).toBe("DNS_RECORD_MISMATCH");
+    expect((await (await verifyRoute(req("POST", `/api/v1/domains/${d.id}/verify`), params(d.id))).json()).error.code).toBe(
+      "DNS_RECORD_MISMATCH",
+    );
     dns.setAnswer(d.verification_record.name, { kind: "servfail" });
     const dnsErr = await verifyRoute(req("POST", `/api/v1/domains/${d.id}/verify`), params(d.id));
     expect(dnsErr.status).toBe(502);
@@ -118,7 +130,9 @@ describe("/api/v1/domains", () => {
     const mine = (await (await addRoute(req("POST", "/api/v1/domains", { domain }))).json()).data;
     const theirs = (await (await addRoute(req("POST", "/api/v1/domains", { domain }, { key: otherKey }))).json()).data;
     dns.setTxt(mine.verification_record.name, [mine.verification_record.value, theirs.verification_record.value]);
-    expect((await verifyRoute(req("POST", `/api/v1/domains/${theirs.id}/verify`, undefined, { key: otherKey }), params(theirs.id))).status).toBe(200);
+    expect(
+      (await verifyRoute(req("POST", `/api/v1/domains/${theirs.id}/verify`, undefined, { key: otherKey }), params(theirs.id))).status,
+    ).toBe(200);
     const taken = await verifyRoute(req("POST", `/api/v1/domains/${mine.id}/verify`), params(mine.id));
     expect(taken.status).toBe(409);
     expect((await taken.json()).error.code).toBe("DOMAIN_TAKEN");
@@ -132,7 +146,9 @@ describe("/api/v1/workspace/enforcement", () => {
     const get = await (await enforcementGet(req("GET", "/api/v1/workspace/enforcement", undefined, { key: k }))).json();
     expect(get.data).toEqual({ mode: "off", warnings: [] });
 
-    const refused = await enforcementPut(req("PUT", "/api/v1/workspace/enforcement", { mode: "sso_provisioned_users", confirm: false }, { key: k }));
+    const refused = await enforcementPut(
+      req("PUT", "/api/v1/workspace/enforcement", { mode: "sso_provisioned_users", confirm: false }, { key: k }),
+    );
     expect(refused.status).toBe(409);
     const rb = await refused.json();
     expect(rb.error.code).toBe("ENFORCEMENT_CONFIRMATION_REQUIRED");
@@ -146,6 +162,8 @@ describe("/api/v1/workspace/enforcement", () => {
     const invalid = await enforcementPut(req("PUT", "/api/v1/workspace/enforcement", { mode: "always" }, { key: k }));
     expect(invalid.status).toBe(422);
     expect((await invalid.json()).error.fields[0].path).toBe("mode");
-    expect((await (await enforcementGet(req("GET", "/api/v1/workspace/enforcement", undefined, { key: k }))).json()).data.mode).toBe("sso_provisioned_users");
+    expect((await (await enforcementGet(req("GET", "/api/v1/workspace/enforcement", undefined, { key: k }))).json()).data.mode).toBe(
+      "sso_provisioned_users",
+    );
   });
 });

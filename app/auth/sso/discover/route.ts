@@ -18,9 +18,17 @@ export async function POST(req: Request) {
   if (!parsed.success) return discoveryErrorResponse("VALIDATION_FAILED");
   try {
     const db = await getReadyDb();
-    const result = await discoverSso(db, { email: parsed.data.email, returnTo: parsed.data.return_to, ip: clientIp(req.headers), appUrl: env().appUrl });
+    const result = await discoverSso(db, {
+      email: parsed.data.email,
+      returnTo: parsed.data.return_to,
+      ip: clientIp(req.headers),
+      appUrl: env().appUrl,
+    });
     if (!result.found) return discoveryNotFound();
-    return Response.json({ redirect: result.redirect, name: result.name, enforced: result.enforced }, { headers: { "cache-control": "no-store" } });
+    return Response.json(
+      { redirect: result.redirect, name: result.name, enforced: result.enforced },
+      { headers: { "cache-control": "no-store" } },
+    );
   } catch (e) {
     return discoveryErrorResponse(e);
   }

@@ -6,6 +6,10 @@ export const dynamic = "force-dynamic";
 export async function GET() {
   if (!devIdpEnabled()) return new Response("Not found", { status: 404 });
   return new Response(getDevIdpMetadataXml(), {
-    headers: { "Content-Type": "application/samlmetadata+xml; charset=utf-8", "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff" },
+    headers: {
+      "Content-Type": "application/samlmetadata+xml; charset=utf-8",
+      "Cache-Control": "no-cache",
+      "X-Content-Type-Options": "nosniff",
+    },
   });
 }

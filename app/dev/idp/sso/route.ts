@@ -28,6 +28,10 @@ export async function GET(req: Request) {
 export async function POST(req: Request) {
   return handle(async () => {
     const form = await readFormBody(req);
-    return readDevIdpAuthnRequest(await getReadyDb(), { binding: "post", samlRequest: form.get("SAMLRequest") ?? "", relayState: form.get("RelayState") });
+    return readDevIdpAuthnRequest(await getReadyDb(), {
+      binding: "post",
+      samlRequest: form.get("SAMLRequest") ?? "",
+      relayState: form.get("RelayState"),
+    });
   });
 }

@@ -1,5 +1,10 @@
 import { deletedSchema, idParamsSchema } from "@/lib/api/schemas/common";
-import { apiConnectionCreateSchema, apiConnectionUpdateSchema, apiRoleMappingsReplaceSchema, apiSpKeyActionSchema } from "@/lib/api/schemas/connections";
+import {
+  apiConnectionCreateSchema,
+  apiConnectionUpdateSchema,
+  apiRoleMappingsReplaceSchema,
+  apiSpKeyActionSchema,
+} from "@/lib/api/schemas/connections";
 import { connectionDtoSchema, spKeyDtoSchema } from "@/lib/schemas/connections";
 import { roleMappingDtoSchema } from "@/lib/schemas/role-mappings";
 import { registerApiPath } from "../registry";
@@ -8,7 +13,10 @@ const Connection = connectionDtoSchema.meta({
   id: "Connection",
   description: "A SAML connection with the SP values to register in the IdP (`sp`). Never contains private keys.",
 });
-const SpKey = spKeyDtoSchema.meta({ id: "SpKey", description: "An SP signing key: its certificate only (the private key never leaves the server)." });
+const SpKey = spKeyDtoSchema.meta({
+  id: "SpKey",
+  description: "An SP signing key: its certificate only (the private key never leaves the server).",
+});
 const RoleMapping = roleMappingDtoSchema.meta({ id: "RoleMapping" });
 const tags = ["Connections"];
 const params = idParamsSchema;
@@ -43,7 +51,8 @@ registerApiPath({
   method: "patch",
   path: "/api/v1/connections/{id}",
   summary: "Update a connection",
-  description: "Send the `version` you read; if someone changed the connection since, the answer is 409 `VERSION_CONFLICT` and nothing changes.",
+  description:
+    "Send the `version` you read; if someone changed the connection since, the answer is 409 `VERSION_CONFLICT` and nothing changes.",
   tags,
   params,
   body: apiConnectionUpdateSchema,
@@ -65,7 +74,8 @@ registerApiPath({
   method: "post",
   path: "/api/v1/connections/{id}/metadata/refresh",
   summary: "Refresh IdP metadata now",
-  description: "Fetches the connection's metadata URL now. On failure the last good metadata stays and the error is recorded (`metadata_error`).",
+  description:
+    "Fetches the connection's metadata URL now. On failure the last good metadata stays and the error is recorded (`metadata_error`).",
   tags,
   params,
   response: Connection,
@@ -73,13 +83,22 @@ registerApiPath({
   errors: ["CONFLICT", "SAML_METADATA_INVALID", "SAML_METADATA_FETCH_FAILED"],
 });
 
-registerApiPath({ method: "get", path: "/api/v1/connections/{id}/sp-keys", summary: "List SP signing keys", tags: ["SP keys"], params, response: SpKey, list: true });
+registerApiPath({
+  method: "get",
+  path: "/api/v1/connections/{id}/sp-keys",
+  summary: "List SP signing keys",
+  tags: ["SP keys"],
+  params,
+  response: SpKey,
+  list: true,
+});
 
 registerApiPath({
   method: "post",
   path: "/api/v1/connections/{id}/sp-keys",
   summary: "Rotate the SP signing key (stage, activate, retire)",
-  description: "Rotation without an outage: `stage` a next key (published in SP metadata), let the IdP pick it up, `activate` it, then `retire` the old one. Returns the connection's keys after the step.",
+  description:
+    "Rotation without an outage: `stage` a next key (published in SP metadata), let the IdP pick it up, `activate` it, then `retire` the old one. Returns the connection's keys after the step.",
   tags: ["SP keys"],
   params,
   body: apiSpKeyActionSchema,
@@ -103,7 +122,8 @@ registerApiPath({
   method: "put",
   path: "/api/v1/connections/{id}/role-mappings",
   summary: "Replace role-mapping rules",
-  description: "Replaces the full, ordered list. Body `{ rules: [{ attribute, value, role }] }` (a bare array is accepted too). Roles: admin, editor, viewer.",
+  description:
+    "Replaces the full, ordered list. Body `{ rules: [{ attribute, value, role }] }` (a bare array is accepted too). Roles: admin, editor, viewer.",
   tags: ["Role mappings"],
   params,
   body: apiRoleMappingsReplaceSchema,

@@ -1,5 +1,11 @@
 import { deletedSchema, idParamsSchema } from "@/lib/api/schemas/common";
-import { DomainDtoSchema, domainCreateSchema, domainRouteSchema, EnforcementDtoSchema, enforcementUpdateSchema } from "@/lib/schemas/domains";
+import {
+  DomainDtoSchema,
+  domainCreateSchema,
+  domainRouteSchema,
+  EnforcementDtoSchema,
+  enforcementUpdateSchema,
+} from "@/lib/schemas/domains";
 import { registerApiPath } from "../registry";
 
 const tags = ["Domains"];

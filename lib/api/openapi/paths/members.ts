@@ -1,5 +1,11 @@
 import { deletedSchema, idParamsSchema } from "@/lib/api/schemas/common";
-import { memberDtoSchema, memberInviteResultSchema, memberInviteSchema, memberListQuerySchema, memberUpdateSchema } from "@/lib/schemas/members";
+import {
+  memberDtoSchema,
+  memberInviteResultSchema,
+  memberInviteSchema,
+  memberListQuerySchema,
+  memberUpdateSchema,
+} from "@/lib/schemas/members";
 import { registerApiPath } from "../registry";
 
 const tags = ["Members"];
@@ -10,7 +16,8 @@ registerApiPath({
   method: "get",
   path: "/api/v1/members",
   summary: "List members",
-  description: "Members and invited people of the key's workspace, ordered by email, with role, status, source (password / SSO connection / SCIM), last sign-in and break-glass flag.",
+  description:
+    "Members and invited people of the key's workspace, ordered by email, with role, status, source (password / SSO connection / SCIM), last sign-in and break-glass flag.",
   tags,
   query: memberListQuerySchema,
   response: member,
@@ -45,7 +52,8 @@ registerApiPath({
   method: "patch",
   path: "/api/v1/members/{id}",
   summary: "Change a member's role or disable them",
-  description: "Admins (and API keys) manage editors and viewers; only owners grant or change admin/owner. The last owner cannot be demoted or disabled (409 LAST_OWNER).",
+  description:
+    "Admins (and API keys) manage editors and viewers; only owners grant or change admin/owner. The last owner cannot be demoted or disabled (409 LAST_OWNER).",
   tags,
   params: idParamsSchema,
   body: memberUpdateSchema,

@@ -5,7 +5,8 @@ import { registerApiPath } from "../registry";
 
 const SsoEvent = ssoEventDtoSchema.meta({
   id: "SsoEvent",
-  description: "One sign-in attempt: outcome, error code, email, flow and safe expected/actual values in `detail` (never keys or assertions).",
+  description:
+    "One sign-in attempt: outcome, error code, email, flow and safe expected/actual values in `detail` (never keys or assertions).",
 });
 
 registerApiPath({
@@ -19,4 +20,11 @@ registerApiPath({
   list: true,
 });
 
-registerApiPath({ method: "get", path: "/api/v1/sso-events/{id}", summary: "Get a sign-in event", tags: ["SSO events"], params: idParamsSchema, response: SsoEvent });
+registerApiPath({
+  method: "get",
+  path: "/api/v1/sso-events/{id}",
+  summary: "Get a sign-in event",
+  tags: ["SSO events"],
+  params: idParamsSchema,
+  response: SsoEvent,
+});

@@ -50,7 +50,11 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ worksp
             title="Only owners and admins manage API keys"
             description={
               <>
-                Ask a workspace owner or admin for a key. You can still read the <Link className="text-brand-700 underline" href={referenceHref}>API reference</Link>.
+                Ask a workspace owner or admin for a key. You can still read the{" "}
+                <Link className="text-brand-700 underline" href={referenceHref}>
+                  API reference
+                </Link>
+                .
               </>
             }
           />
@@ -77,11 +81,21 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ worksp
               <caption className="sr-only">API keys of {workspace.name}</caption>
               <thead>
                 <tr className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-                  <th scope="col" className="px-5 py-3">Name</th>
-                  <th scope="col" className="px-5 py-3">Key</th>
-                  <th scope="col" className="px-4 py-3">Created by</th>
-                  <th scope="col" className="px-4 py-3">Created (UTC)</th>
-                  <th scope="col" className="px-4 py-3">Last used (UTC)</th>
+                  <th scope="col" className="px-5 py-3">
+                    Name
+                  </th>
+                  <th scope="col" className="px-5 py-3">
+                    Key
+                  </th>
+                  <th scope="col" className="px-4 py-3">
+                    Created by
+                  </th>
+                  <th scope="col" className="px-4 py-3">
+                    Created (UTC)
+                  </th>
+                  <th scope="col" className="px-4 py-3">
+                    Last used (UTC)
+                  </th>
                   <th scope="col" className="px-5 py-3">
                     <span className="sr-only">Actions</span>
                   </th>
@@ -111,7 +125,10 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ worksp
       </Card>
 
       <Card className="mt-6">
-        <CardHeader title="Using the API" description="Every request sends the key as a Bearer token. Responses are JSON: { data, meta }." />
+        <CardHeader
+          title="Using the API"
+          description="Every request sends the key as a Bearer token. Responses are JSON: { data, meta }."
+        />
         <div className="space-y-4 px-5 py-4">
           <CopyField label="Base URL" value={`${appUrl}/api/v1`} id="api-base-url" />
           <CopyField label="OpenAPI document" value={`${appUrl}/api/v1/openapi.json`} id="api-openapi-url" />
@@ -119,8 +136,15 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ worksp
             {`curl -H "Authorization: Bearer gh_live_…" ${appUrl}/api/v1/connections`}
           </pre>
           <p className="text-sm text-slate-600">
-            Read the <Link className="text-brand-700 underline" href={referenceHref}>API reference</Link> for every endpoint, its fields and
-            errors. Keys can also be created with <code className="rounded bg-slate-100 px-1">npm run gatehouse -- api-keys:create --workspace {workspace.slug} --name NAME --json</code>.
+            Read the{" "}
+            <Link className="text-brand-700 underline" href={referenceHref}>
+              API reference
+            </Link>{" "}
+            for every endpoint, its fields and errors. Keys can also be created with{" "}
+            <code className="rounded bg-slate-100 px-1">
+              npm run gatehouse -- api-keys:create --workspace {workspace.slug} --name NAME --json
+            </code>
+            .
           </p>
         </div>
       </Card>

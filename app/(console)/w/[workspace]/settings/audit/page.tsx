@@ -84,7 +84,13 @@ function ChangeList({ item }: { item: AuditItem }) {
   );
 }
 
-export default async function AuditPage({ params, searchParams }: { params: Promise<{ workspace: string }>; searchParams: Promise<{ cursor?: string }> }) {
+export default async function AuditPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ workspace: string }>;
+  searchParams: Promise<{ cursor?: string }>;
+}) {
   const { workspace: slug } = await params;
   const { cursor } = await searchParams;
   const { db, workspace, membership } = await requireWorkspaceRole(slug, "viewer");
@@ -93,7 +99,11 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
       <>
         <PageHeader title="Audit log" description="Every change to members, connections, domains and keys." />
         <Card>
-          <EmptyState icon="!" title="Only owners can read the audit log" description="Ask an owner of this workspace if you need to know who changed what." />
+          <EmptyState
+            icon="!"
+            title="Only owners can read the audit log"
+            description="Ask an owner of this workspace if you need to know who changed what."
+          />
         </Card>
       </>
     );
@@ -107,13 +117,24 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
   }
   return (
     <>
-      <PageHeader title="Audit log" description="Every change to members, connections, domains and keys: who, what, before and after, when and from where." />
+      <PageHeader
+        title="Audit log"
+        description="Every change to members, connections, domains and keys: who, what, before and after, when and from where."
+      />
       <Card>
         {page.items.length === 0 ? (
           <EmptyState
             title={cursor ? "No older entries" : "Nothing recorded yet"}
-            description={cursor ? "You have reached the beginning of the log." : "Changes made in the console, the API or the CLI appear here."}
-            action={cursor ? <Link className="text-sm font-medium text-brand-600" href={`/w/${workspace.slug}/settings/audit`}>Back to newest</Link> : undefined}
+            description={
+              cursor ? "You have reached the beginning of the log." : "Changes made in the console, the API or the CLI appear here."
+            }
+            action={
+              cursor ? (
+                <Link className="text-sm font-medium text-brand-600" href={`/w/${workspace.slug}/settings/audit`}>
+                  Back to newest
+                </Link>
+              ) : undefined
+            }
           />
         ) : (
           <ScrollArea label="Audit log entries">
@@ -127,10 +148,18 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
               </colgroup>
               <thead>
                 <tr className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-                  <th scope="col" className="px-5 py-3">Time (UTC) · IP</th>
-                  <th scope="col" className="px-5 py-3">Actor</th>
-                  <th scope="col" className="px-5 py-3">Action</th>
-                  <th scope="col" className="px-5 py-3">Change</th>
+                  <th scope="col" className="px-5 py-3">
+                    Time (UTC) · IP
+                  </th>
+                  <th scope="col" className="px-5 py-3">
+                    Actor
+                  </th>
+                  <th scope="col" className="px-5 py-3">
+                    Action
+                  </th>
+                  <th scope="col" className="px-5 py-3">
+                    Change
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -159,9 +188,18 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
         )}
         {(page.nextCursor || cursor) && (
           <nav aria-label="Audit log pages" className="flex justify-between border-t border-slate-100 px-5 py-3 text-sm">
-            {cursor ? <Link className="font-medium text-brand-600 hover:text-brand-700" href={`/w/${workspace.slug}/settings/audit`}>Newest</Link> : <span />}
+            {cursor ? (
+              <Link className="font-medium text-brand-600 hover:text-brand-700" href={`/w/${workspace.slug}/settings/audit`}>
+                Newest
+              </Link>
+            ) : (
+              <span />
+            )}
             {page.nextCursor && (
-              <Link className="font-medium text-brand-600 hover:text-brand-700" href={`/w/${workspace.slug}/settings/audit?cursor=${encodeURIComponent(page.nextCursor)}`}>
+              <Link
+                className="font-medium text-brand-600 hover:text-brand-700"
+                href={`/w/${workspace.slug}/settings/audit?cursor=${encodeURIComponent(page.nextCursor)}`}
+              >
                 Older entries →
               </Link>
             )}

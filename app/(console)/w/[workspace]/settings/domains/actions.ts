@@ -45,7 +45,11 @@ export async function verifyDomainAction(workspace: string, id: string): Promise
   });
 }
 
-export async function routeDomainAction(workspace: string, id: string, connectionId: string | null): Promise<ActionResult<{ domain: DomainItem }>> {
+export async function routeDomainAction(
+  workspace: string,
+  id: string,
+  connectionId: string | null,
+): Promise<ActionResult<{ domain: DomainItem }>> {
   return run(async () => {
     const { db, workspace: ws, actor, done } = await caller(workspace, "admin");
     const d = await routeDomain(db, ws.id, idSchema.parse(id), connectionId === null ? null : idSchema.parse(connectionId), actor);
@@ -64,7 +68,11 @@ export async function removeDomainAction(workspace: string, id: string): Promise
 }
 
 /** Owners only. Without `confirm`, lock-out warnings come back as ENFORCEMENT_CONFIRMATION_REQUIRED. */
-export async function setEnforcementAction(workspace: string, mode: EnforcementMode, confirm: boolean): Promise<ActionResult<EnforcementState>> {
+export async function setEnforcementAction(
+  workspace: string,
+  mode: EnforcementMode,
+  confirm: boolean,
+): Promise<ActionResult<EnforcementState>> {
   return run(async () => {
     const { db, workspace: ws, actor, done } = await caller(workspace, "owner");
     const r = await setEnforcement(db, ws.id, enforcementModeSchema.parse(mode), actor, { confirm });
@@ -73,7 +81,11 @@ export async function setEnforcementAction(workspace: string, mode: EnforcementM
   });
 }
 
-export async function setBreakGlassAction(workspace: string, membershipId: string, breakGlass: boolean): Promise<ActionResult<{ breakGlass: boolean }>> {
+export async function setBreakGlassAction(
+  workspace: string,
+  membershipId: string,
+  breakGlass: boolean,
+): Promise<ActionResult<{ breakGlass: boolean }>> {
   return run(async () => {
     const { db, workspace: ws, actor, done } = await caller(workspace, "owner");
     const r = await setBreakGlass(db, ws.id, idSchema.parse(membershipId), z.boolean().parse(breakGlass), actor);

@@ -19,7 +19,10 @@ async function caller(workspace: string) {
   return { ...ctx, actor, done: () => revalidatePath(`/w/${ctx.workspace.slug}/settings/members`) };
 }
 
-export async function inviteMemberAction(workspace: string, input: MemberInviteInput): Promise<ActionResult<{ inviteUrl: string; email: string }>> {
+export async function inviteMemberAction(
+  workspace: string,
+  input: MemberInviteInput,
+): Promise<ActionResult<{ inviteUrl: string; email: string }>> {
   return runAction("members", async () => {
     const { db, workspace: ws, actor, done } = await caller(workspace);
     const r = await inviteMember(db, ws.id, memberInviteSchema.parse(input), actor);
@@ -64,7 +67,10 @@ export async function revokeInvitationAction(workspace: string, invitationId: st
   });
 }
 
-export async function resendInvitationAction(workspace: string, invitationId: string): Promise<ActionResult<{ inviteUrl: string; email: string }>> {
+export async function resendInvitationAction(
+  workspace: string,
+  invitationId: string,
+): Promise<ActionResult<{ inviteUrl: string; email: string }>> {
   return runAction("members", async () => {
     const { db, workspace: ws, actor, done } = await caller(workspace);
     const r = await resendInvitation(db, ws.id, idSchema.parse(invitationId), actor);

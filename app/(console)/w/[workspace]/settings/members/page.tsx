@@ -27,7 +27,10 @@ export default async function MembersPage({ params }: { params: Promise<{ worksp
   const { db, workspace, membership, user } = await requireWorkspaceRole(slug, "viewer");
   const canManage = hasRole(membership.role, "admin");
   const grantable: Role[] = membership.role === "owner" ? [...ROLES] : canManage ? ["editor", "viewer"] : [];
-  const [members, invitations] = await Promise.all([listMembers(db, workspace.id), canManage ? listInvitations(db, workspace.id) : Promise.resolve([])]);
+  const [members, invitations] = await Promise.all([
+    listMembers(db, workspace.id),
+    canManage ? listInvitations(db, workspace.id) : Promise.resolve([]),
+  ]);
   const now = new Date();
 
   const views: MemberView[] = members.map((m) => ({
@@ -43,7 +46,8 @@ export default async function MembersPage({ params }: { params: Promise<{ worksp
     isSelf: m.userId === user.id,
   }));
   // Your own row has no actions (no accidental self-lockout); another owner or admin changes it.
-  const manageable = (m: MemberView) => canManage && !m.isSelf && (membership.role === "owner" || (m.role !== "owner" && m.role !== "admin"));
+  const manageable = (m: MemberView) =>
+    canManage && !m.isSelf && (membership.role === "owner" || (m.role !== "owner" && m.role !== "admin"));
 
   return (
     <>
@@ -65,14 +69,25 @@ export default async function MembersPage({ params }: { params: Promise<{ worksp
 
         {canManage && invitations.length > 0 && (
           <Card>
-            <CardHeader title="Open invitations" description="Links not yet used. A new link replaces the old one and restarts the 7-day expiry." />
+            <CardHeader
+              title="Open invitations"
+              description="Links not yet used. A new link replaces the old one and restarts the 7-day expiry."
+            />
             <table className="min-w-full divide-y divide-slate-200 text-sm">
               <thead>
                 <tr className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-                  <th scope="col" className="px-5 py-3">Email</th>
-                  <th scope="col" className="px-5 py-3">Role</th>
-                  <th scope="col" className="px-5 py-3">Expires (UTC)</th>
-                  <th scope="col" className="px-5 py-3"><span className="sr-only">Actions</span></th>
+                  <th scope="col" className="px-5 py-3">
+                    Email
+                  </th>
+                  <th scope="col" className="px-5 py-3">
+                    Role
+                  </th>
+                  <th scope="col" className="px-5 py-3">
+                    Expires (UTC)
+                  </th>
+                  <th scope="col" className="px-5 py-3">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -87,7 +102,10 @@ export default async function MembersPage({ params }: { params: Promise<{ worksp
                       </td>
                       <td className="px-5 py-3">
                         {(membership.role === "owner" || (i.role !== "owner" && i.role !== "admin")) && (
-                          <InvitationActions workspace={workspace.slug} invitation={{ id: i.id, email: i.email, role: i.role, status, expiresAt: i.expiresAt.toISOString() }} />
+                          <InvitationActions
+                            workspace={workspace.slug}
+                            invitation={{ id: i.id, email: i.email, role: i.role, status, expiresAt: i.expiresAt.toISOString() }}
+                          />
                         )}
                       </td>
                     </tr>
@@ -101,17 +119,32 @@ export default async function MembersPage({ params }: { params: Promise<{ worksp
         <Card>
           <CardHeader title="Who has access" description={`${members.length} ${members.length === 1 ? "person" : "people"}`} />
           {views.length === 0 ? (
-            <EmptyState title="No members yet" description="Invite someone above, or connect your IdP in Settings → SSO to provision people when they first sign in." />
+            <EmptyState
+              title="No members yet"
+              description="Invite someone above, or connect your IdP in Settings → SSO to provision people when they first sign in."
+            />
           ) : (
             <ScrollArea label="Members">
               <table className="min-w-full divide-y divide-slate-200 text-sm">
                 <thead>
                   <tr className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-                    <th scope="col" className="px-5 py-3">Member · source</th>
-                    <th scope="col" className="px-4 py-3">Role</th>
-                    <th scope="col" className="px-4 py-3">Status</th>
-                    <th scope="col" className="whitespace-nowrap px-4 py-3">Last sign-in</th>
-                    {canManage && <th scope="col" className="px-5 py-3"><span className="sr-only">Actions</span></th>}
+                    <th scope="col" className="px-5 py-3">
+                      Member · source
+                    </th>
+                    <th scope="col" className="px-4 py-3">
+                      Role
+                    </th>
+                    <th scope="col" className="px-4 py-3">
+                      Status
+                    </th>
+                    <th scope="col" className="whitespace-nowrap px-4 py-3">
+                      Last sign-in
+                    </th>
+                    {canManage && (
+                      <th scope="col" className="px-5 py-3">
+                        <span className="sr-only">Actions</span>
+                      </th>
+                    )}
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
@@ -125,10 +158,16 @@ export default async function MembersPage({ params }: { params: Promise<{ worksp
                         {m.name && <div className="text-xs text-slate-500">{m.email}</div>}
                         <div className="text-xs text-slate-500">{m.source}</div>
                       </td>
-                      <td className="px-4 py-3 capitalize" data-testid="member-role">{m.role}</td>
+                      <td className="px-4 py-3 capitalize" data-testid="member-role">
+                        {m.role}
+                      </td>
                       <td className="px-4 py-3">
                         <div className="flex flex-wrap gap-1">
-                          {m.disabled ? <Badge tone="red">disabled</Badge> : <Badge tone={m.status === "active" ? "green" : "yellow"}>{m.status}</Badge>}
+                          {m.disabled ? (
+                            <Badge tone="red">disabled</Badge>
+                          ) : (
+                            <Badge tone={m.status === "active" ? "green" : "yellow"}>{m.status}</Badge>
+                          )}
                           {m.breakGlass && <Badge tone="blue">break-glass</Badge>}
                         </div>
                       </td>

@@ -8,7 +8,10 @@ import { createConnection, isSlugAvailable } from "@/lib/services/connections";
 import { runAction, type ActionResult } from "@/lib/server/action-result";
 
 /** Live slug check for the new-connection form (admins only). */
-export async function checkSlugAction(workspace: string, slug: string): Promise<ActionResult<{ available: boolean; reason: string | null }>> {
+export async function checkSlugAction(
+  workspace: string,
+  slug: string,
+): Promise<ActionResult<{ available: boolean; reason: string | null }>> {
   return runAction("sso", async () => {
     const { db } = await requireWorkspaceRole(workspace, "admin");
     const parsed = connectionSlugSchema.safeParse(slug);

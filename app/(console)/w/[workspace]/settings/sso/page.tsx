@@ -13,7 +13,8 @@ import { listConnections } from "@/lib/services/connections";
 
 export const metadata: Metadata = { title: "SSO" };
 
-const linkButton = "inline-flex items-center justify-center gap-2 rounded-md bg-brand-600 px-3.5 py-2 text-sm font-medium text-white shadow-sm hover:bg-brand-700";
+const linkButton =
+  "inline-flex items-center justify-center gap-2 rounded-md bg-brand-600 px-3.5 py-2 text-sm font-medium text-white shadow-sm hover:bg-brand-700";
 
 export default async function SsoPage({ params }: { params: Promise<{ workspace: string }> }) {
   const { workspace: slug } = await params;
@@ -56,65 +57,77 @@ export default async function SsoPage({ params }: { params: Promise<{ workspace:
         <>
           <Card>
             <ScrollArea label="SSO connections">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <caption className="sr-only">SSO connections</caption>
-              <thead>
-                <tr className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-                  <th scope="col" className="px-4 py-3">Connection</th>
-                  <th scope="col" className="px-4 py-3">Status</th>
-                  <th scope="col" className="px-4 py-3">Routed domains</th>
-                  <th scope="col" className="px-4 py-3">
-                    Last successful <span className="whitespace-nowrap">sign-in</span>
-                  </th>
-                  <th scope="col" className="px-4 py-3 text-right">
-                    Failures <span className="whitespace-nowrap">(24 h)</span>
-                  </th>
-                  <th scope="col" className="px-4 py-3">IdP certificate expiry</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {connections.map((c) => {
-                  const h = health.get(c.id);
-                  const idp = getIdp(c.idpType);
-                  return (
-                    <tr key={c.id} className="hover:bg-slate-50">
-                      <td className="min-w-[15rem] px-4 py-3">
-                        <div className="flex items-center gap-3">
-                          <IdpLogo type={c.idpType} />
-                          <div className="min-w-0">
-                            <Link href={`${base}/${c.id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">
-                              {c.name}
-                            </Link>
-                            {c.name !== idp.displayName && <div className="text-xs text-slate-500">{idp.displayName}</div>}
-                            <div className="max-w-[16rem] truncate font-mono text-xs text-slate-500" title={c.slug}>
-                              {c.slug}
+              <table className="min-w-full divide-y divide-slate-200 text-sm">
+                <caption className="sr-only">SSO connections</caption>
+                <thead>
+                  <tr className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
+                    <th scope="col" className="px-4 py-3">
+                      Connection
+                    </th>
+                    <th scope="col" className="px-4 py-3">
+                      Status
+                    </th>
+                    <th scope="col" className="px-4 py-3">
+                      Routed domains
+                    </th>
+                    <th scope="col" className="px-4 py-3">
+                      Last successful <span className="whitespace-nowrap">sign-in</span>
+                    </th>
+                    <th scope="col" className="px-4 py-3 text-right">
+                      Failures <span className="whitespace-nowrap">(24 h)</span>
+                    </th>
+                    <th scope="col" className="px-4 py-3">
+                      IdP certificate expiry
+                    </th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {connections.map((c) => {
+                    const h = health.get(c.id);
+                    const idp = getIdp(c.idpType);
+                    return (
+                      <tr key={c.id} className="hover:bg-slate-50">
+                        <td className="min-w-[15rem] px-4 py-3">
+                          <div className="flex items-center gap-3">
+                            <IdpLogo type={c.idpType} />
+                            <div className="min-w-0">
+                              <Link href={`${base}/${c.id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">
+                                {c.name}
+                              </Link>
+                              {c.name !== idp.displayName && <div className="text-xs text-slate-500">{idp.displayName}</div>}
+                              <div className="max-w-[16rem] truncate font-mono text-xs text-slate-500" title={c.slug}>
+                                {c.slug}
+                              </div>
                             </div>
                           </div>
-                        </div>
-                      </td>
-                      <td className="px-4 py-3">{h && <ConnectionStatusBadge status={h.status} />}</td>
-                      <td className="px-4 py-3 text-slate-700 [overflow-wrap:anywhere]">
-                        {h?.routedDomains.length ? h.routedDomains.join(", ") : <span className="text-slate-500">None</span>}
-                      </td>
-                      <td className="px-4 py-3 text-slate-600">{h?.lastSuccessAt ? formatDateTime(h.lastSuccessAt) : "Never"}</td>
-                      <td className={`px-4 py-3 text-right tabular-nums ${h?.failures24h ? "font-semibold text-red-700" : "text-slate-600"}`}>{h?.failures24h ?? 0}</td>
-                      <td className="whitespace-nowrap px-4 py-3">
-                        {h?.certExpiresAt ? (
-                          <span className={h.certExpiringSoon ? "font-medium text-amber-800" : "text-slate-600"}>
-                            {formatDate(h.certExpiresAt)}
-                            {h.certExpiringSoon && (
-                              <span className="block text-xs">{h.certDaysLeft! < 0 ? "Expired" : `⚠ in ${h.certDaysLeft} days`}</span>
-                            )}
-                          </span>
-                        ) : (
-                          <span className="text-slate-500">No certificate</span>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+                        </td>
+                        <td className="px-4 py-3">{h && <ConnectionStatusBadge status={h.status} />}</td>
+                        <td className="px-4 py-3 text-slate-700 [overflow-wrap:anywhere]">
+                          {h?.routedDomains.length ? h.routedDomains.join(", ") : <span className="text-slate-500">None</span>}
+                        </td>
+                        <td className="px-4 py-3 text-slate-600">{h?.lastSuccessAt ? formatDateTime(h.lastSuccessAt) : "Never"}</td>
+                        <td
+                          className={`px-4 py-3 text-right tabular-nums ${h?.failures24h ? "font-semibold text-red-700" : "text-slate-600"}`}
+                        >
+                          {h?.failures24h ?? 0}
+                        </td>
+                        <td className="whitespace-nowrap px-4 py-3">
+                          {h?.certExpiresAt ? (
+                            <span className={h.certExpiringSoon ? "font-medium text-amber-800" : "text-slate-600"}>
+                              {formatDate(h.certExpiresAt)}
+                              {h.certExpiringSoon && (
+                                <span className="block text-xs">{h.certDaysLeft! < 0 ? "Expired" : `⚠ in ${h.certDaysLeft} days`}</span>
+                              )}
+                            </span>
+                          ) : (
+                            <span className="text-slate-500">No certificate</span>
+                          )}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
             </ScrollArea>
           </Card>
           {!anyRouted && (

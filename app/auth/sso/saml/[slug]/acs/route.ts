@@ -23,12 +23,23 @@ export async function POST(req: Request, ctx: { params: Promise<{ slug: string }
     return samlErrorResponse(error, { eventId });
   }
   try {
-    const result = await consumeSamlResponse(db, { slug, samlResponse: form.samlResponse, relayState: form.relayState, ip, appUrl: env().appUrl });
+    const result = await consumeSamlResponse(db, {
+      slug,
+      samlResponse: form.samlResponse,
+      relayState: form.relayState,
+      ip,
+      appUrl: env().appUrl,
+    });
     if (result.ok || result.location) {
       const location = result.ok ? result.location : result.location!;
-      return new Response(null, { status: 303, headers: { Location: location, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" } });
+      return new Response(null, {
+        status: 303,
+        headers: { Location: location, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" },
+      });
     }
-    const retry = ["SAML_NOT_FOUND", "SAML_INACTIVE", "SAML_NOT_CONFIGURED"].includes(result.error.code) ? null : `/auth/sso/saml/${encodeURIComponent(slug)}/login`;
+    const retry = ["SAML_NOT_FOUND", "SAML_INACTIVE", "SAML_NOT_CONFIGURED"].includes(result.error.code)
+      ? null
+      : `/auth/sso/saml/${encodeURIComponent(slug)}/login`;
     return samlErrorResponse(result.error, { eventId: result.eventId, retryUrl: retry });
   } catch (e) {
     logger.error("ACS failed", { err: e, slug });
@@ -38,5 +49,9 @@ export async function POST(req: Request, ctx: { params: Promise<{ slug: string }
 
 /** A browser that lands here by GET (bookmark, back button) gets a readable page, not a bare 405. */
 export async function GET() {
-  return samlErrorResponse(new AppError("SAML_MALFORMED", { hint: "The ACS URL only accepts the identity provider's HTTP-POST. Start the sign-in again from the login page." }));
+  return samlErrorResponse(
+    new AppError("SAML_MALFORMED", {
+      hint: "The ACS URL only accepts the identity provider's HTTP-POST. Start the sign-in again from the login page.",
+    }),
+  );
 }

@@ -15,9 +15,18 @@ export async function GET(req: Request, ctx: { params: Promise<{ slug: string }>
   const test = query.get("test") === "1";
   try {
     const user = test ? await getSessionUser() : null;
-    const start = await startSamlLogin(await getReadyDb(), { slug, returnTo: query.get("return_to"), test, userId: user?.id ?? null, appUrl: env().appUrl });
+    const start = await startSamlLogin(await getReadyDb(), {
+      slug,
+      returnTo: query.get("return_to"),
+      test,
+      userId: user?.id ?? null,
+      appUrl: env().appUrl,
+    });
     if (start.binding === "post") return autoPostResponse(start.action, start.fields);
-    return new Response(null, { status: 302, headers: { Location: start.url, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" } });
+    return new Response(null, {
+      status: 302,
+      headers: { Location: start.url, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" },
+    });
   } catch (e) {
     if (isAppError(e)) return samlErrorResponse(e);
     logger.error("SAML login start failed", { err: e });

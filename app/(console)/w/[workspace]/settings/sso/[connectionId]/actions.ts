@@ -6,7 +6,13 @@ import { requireWorkspaceRole } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { connectionUpdateSchema, metadataInputSchema, type ConnectionUpdateInput, type MetadataInput } from "@/lib/schemas/connections";
 import { roleMappingRuleSchema, type RoleMappingRuleInput } from "@/lib/schemas/role-mappings";
-import { deleteConnection, getConnectionOrThrow, previewIdpMetadata, refreshConnectionMetadata, updateConnection } from "@/lib/services/connections";
+import {
+  deleteConnection,
+  getConnectionOrThrow,
+  previewIdpMetadata,
+  refreshConnectionMetadata,
+  updateConnection,
+} from "@/lib/services/connections";
 import { listRoleMappings, replaceRoleMappings, resolveRole } from "@/lib/services/role-mapping";
 import { rotateSpKey } from "@/lib/services/sp-keys";
 import { listSsoEvents } from "@/lib/services/sso-events";
@@ -41,7 +47,11 @@ export async function previewMetadataAction(workspace: string, input: MetadataIn
 }
 
 /** Any edit of the connection; `version` is the one the form loaded (stale → VERSION_CONFLICT). */
-export async function updateConnectionAction(workspace: string, connectionId: string, patch: ConnectionUpdateInput): Promise<ActionResult<{ version: number }>> {
+export async function updateConnectionAction(
+  workspace: string,
+  connectionId: string,
+  patch: ConnectionUpdateInput,
+): Promise<ActionResult<{ version: number }>> {
   return runAction("sso", async () => {
     const { db, workspace: ws, actor } = await admin(workspace);
     const row = await updateConnection(db, ws.id, connectionId, connectionUpdateSchema.parse(patch), actor);
@@ -57,7 +67,11 @@ export async function refreshMetadataAction(workspace: string, connectionId: str
   });
 }
 
-export async function rotateSpKeyAction(workspace: string, connectionId: string, step: "stage" | "activate" | "retire"): Promise<ActionResult> {
+export async function rotateSpKeyAction(
+  workspace: string,
+  connectionId: string,
+  step: "stage" | "activate" | "retire",
+): Promise<ActionResult> {
   return runAction("sso", async () => {
     const { db, workspace: ws, actor } = await admin(workspace);
     await rotateSpKey(db, ws.id, connectionId, z.enum(["stage", "activate", "retire"]).parse(step), actor);
@@ -105,7 +119,11 @@ export async function previewRoleAction(
     const c = await getConnectionOrThrow(db, ws.id, connectionId);
     const data = previewInput.parse(input);
     const r = resolveRole(data.rules, { [data.attribute]: data.values }, c.defaultRole);
-    return { role: r.role, matchedRule: r.matchedRule ? { attribute: r.matchedRule.attribute, value: r.matchedRule.value, role: r.matchedRule.role } : null, defaultRole: c.defaultRole };
+    return {
+      role: r.role,
+      matchedRule: r.matchedRule ? { attribute: r.matchedRule.attribute, value: r.matchedRule.value, role: r.matchedRule.role } : null,
+      defaultRole: c.defaultRole,
+    };
   });
 }
 
@@ -115,7 +133,10 @@ export async function deleteConnectionAction(workspace: string, connectionId: st
     const { db, workspace: ws, actor } = await admin(workspace);
     const c = await getConnectionOrThrow(db, ws.id, connectionId);
     if (typedSlug.trim() !== c.slug) {
-      throw new AppError("VALIDATION_FAILED", { message: "Type the slug exactly to confirm.", detail: { fields: [{ path: "confirm", message: `Type ${c.slug} to confirm` }] } });
+      throw new AppError("VALIDATION_FAILED", {
+        message: "Type the slug exactly to confirm.",
+        detail: { fields: [{ path: "confirm", message: `Type ${c.slug} to confirm` }] },
+      });
     }
     await deleteConnection(db, ws.id, connectionId, actor);
     return {};
@@ -123,11 +144,19 @@ export async function deleteConnectionAction(workspace: string, connectionId: st
 }
 
 /** Polled by the test panel: the newest test-mode attempt since `since` (ISO), or null. */
-export async function latestTestEventAction(workspace: string, connectionId: string, since: string): Promise<ActionResult<{ event: SsoEventView | null }>> {
+export async function latestTestEventAction(
+  workspace: string,
+  connectionId: string,
+  since: string,
+): Promise<ActionResult<{ event: SsoEventView | null }>> {
   return runAction("sso", async () => {
     const { db, workspace: ws } = await admin(workspace);
     const sinceDate = new Date(since);
-    const { items } = await listSsoEvents(db, ws.id, { connectionId, since: Number.isNaN(sinceDate.getTime()) ? undefined : sinceDate, limit: 50 });
+    const { items } = await listSsoEvents(db, ws.id, {
+      connectionId,
+      since: Number.isNaN(sinceDate.getTime()) ? undefined : sinceDate,
+      limit: 50,
+    });
     const e = items.find((x) => x.testMode);
     return { event: e ? toEventView(e) : null };
   });

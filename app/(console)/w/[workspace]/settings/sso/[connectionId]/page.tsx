@@ -65,7 +65,10 @@ export default async function ConnectionPage({
         description={`${idp.displayName} · slug ${c.slug} · ${STATUS_HELP[health.status]}`}
         actions={
           isAdmin && (
-            <Link href={`${base}/setup?step=${configured ? 4 : 2}`} className="rounded-md bg-white px-3.5 py-2 text-sm font-medium text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50">
+            <Link
+              href={`${base}/setup?step=${configured ? 4 : 2}`}
+              className="rounded-md bg-white px-3.5 py-2 text-sm font-medium text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50"
+            >
               {configured ? "Guided setup" : "Continue setup"}
             </Link>
           )
@@ -87,13 +90,21 @@ export default async function ConnectionPage({
             <div>
               <dt className="text-slate-500">IdP certificate expiry</dt>
               <dd className={health.certExpiringSoon ? "font-semibold text-amber-800" : "font-medium"}>
-                {health.certExpiresAt ? `${formatDate(health.certExpiresAt)}${health.certExpiringSoon ? ` (${health.certDaysLeft! < 0 ? "expired" : `${health.certDaysLeft} days`})` : ""}` : "—"}
+                {health.certExpiresAt
+                  ? `${formatDate(health.certExpiresAt)}${health.certExpiringSoon ? ` (${health.certDaysLeft! < 0 ? "expired" : `${health.certDaysLeft} days`})` : ""}`
+                  : "—"}
               </dd>
             </div>
             <div>
               <dt className="text-slate-500">Routed domains</dt>
               <dd className="font-medium">
-                {health.routedDomains.length ? health.routedDomains.join(", ") : <Link href={`/w/${slug}/settings/domains`} className="text-brand-700 underline">Route a domain</Link>}
+                {health.routedDomains.length ? (
+                  health.routedDomains.join(", ")
+                ) : (
+                  <Link href={`/w/${slug}/settings/domains`} className="text-brand-700 underline">
+                    Route a domain
+                  </Link>
+                )}
               </dd>
             </div>
           </dl>
@@ -101,7 +112,11 @@ export default async function ConnectionPage({
         <Card>
           <CardHeader title="Status" />
           <div className="px-5 py-4">
-            {isAdmin ? <ActiveSwitch workspace={slug} connectionId={c.id} version={c.version} active={c.active} /> : <p className="text-sm">{c.active ? "Active" : "Inactive"}</p>}
+            {isAdmin ? (
+              <ActiveSwitch workspace={slug} connectionId={c.id} version={c.version} active={c.active} />
+            ) : (
+              <p className="text-sm">{c.active ? "Active" : "Inactive"}</p>
+            )}
           </div>
         </Card>
       </div>
@@ -111,14 +126,23 @@ export default async function ConnectionPage({
           <CardHeader title="Test sign-in" />
           <div className="px-5 py-4">
             <QueryProvider>
-              <TestSignInPanel workspace={slug} connectionId={c.id} slug={c.slug} configured={configured} lastTest={lastTest ? toEventView(lastTest) : null} />
+              <TestSignInPanel
+                workspace={slug}
+                connectionId={c.id}
+                slug={c.slug}
+                configured={configured}
+                lastTest={lastTest ? toEventView(lastTest) : null}
+              />
             </QueryProvider>
           </div>
         </Card>
       )}
 
       <Card className="mt-6">
-        <CardHeader title={`Values registered in ${idp.displayName}`} description="Service provider (Gatehouse) values for this connection." />
+        <CardHeader
+          title={`Values registered in ${idp.displayName}`}
+          description="Service provider (Gatehouse) values for this connection."
+        />
         <div className="px-5 py-4">
           <SpValuesPanel idpType={c.idpType} values={sp} compact />
         </div>
@@ -127,7 +151,11 @@ export default async function ConnectionPage({
       <Card className="mt-6">
         <CardHeader
           title="Identity provider"
-          description={c.metadataSource ? `${SOURCE_LABEL[c.metadataSource]}${c.metadataSource === "url" ? ` · last refreshed ${formatDateTime(c.metadataFetchedAt)}` : ""}` : "Not configured yet"}
+          description={
+            c.metadataSource
+              ? `${SOURCE_LABEL[c.metadataSource]}${c.metadataSource === "url" ? ` · last refreshed ${formatDateTime(c.metadataFetchedAt)}` : ""}`
+              : "Not configured yet"
+          }
           actions={isAdmin && c.metadataSource === "url" ? <RefreshMetadataButton workspace={slug} connectionId={c.id} /> : undefined}
         />
         <div className="space-y-4 px-5 py-4 text-sm">
@@ -162,7 +190,9 @@ export default async function ConnectionPage({
           )}
           {isAdmin && (
             <details className="rounded-md border border-slate-200 px-4 py-3" open={!configured}>
-              <summary className="cursor-pointer font-medium text-slate-800">{configured ? "Replace the IdP metadata" : "Add the IdP metadata"}</summary>
+              <summary className="cursor-pointer font-medium text-slate-800">
+                {configured ? "Replace the IdP metadata" : "Add the IdP metadata"}
+              </summary>
               <div className="mt-4">
                 <QueryProvider>
                   <MetadataForm workspace={slug} connectionId={c.id} version={c.version} idpType={c.idpType} />
@@ -212,13 +242,23 @@ export default async function ConnectionPage({
             </div>
           </Card>
           <Card className="mt-6">
-            <CardHeader title="SP signing key" description="Signs the sign-in requests Gatehouse sends to the IdP. Rotate it without an outage in three steps." />
+            <CardHeader
+              title="SP signing key"
+              description="Signs the sign-in requests Gatehouse sends to the IdP. Rotate it without an outage in three steps."
+            />
             <div className="px-5 py-5">
               <SpKeyRotation
                 workspace={slug}
                 connectionId={c.id}
                 certificateUrl={sp.certificateUrl!}
-                keys={keys.map((k) => ({ id: k.id, state: k.state, notAfter: k.notAfter.toISOString(), createdAt: k.createdAt.toISOString(), activatedAt: k.activatedAt?.toISOString() ?? null, retiredAt: k.retiredAt?.toISOString() ?? null }))}
+                keys={keys.map((k) => ({
+                  id: k.id,
+                  state: k.state,
+                  notAfter: k.notAfter.toISOString(),
+                  createdAt: k.createdAt.toISOString(),
+                  activatedAt: k.activatedAt?.toISOString() ?? null,
+                  retiredAt: k.retiredAt?.toISOString() ?? null,
+                }))}
               />
             </div>
           </Card>

@@ -11,7 +11,13 @@ import { isIdpType } from "@/lib/idp-catalogue";
 
 export const metadata: Metadata = { title: "New SSO connection" };
 
-export default async function NewConnectionPage({ params, searchParams }: { params: Promise<{ workspace: string }>; searchParams: Promise<{ idp?: string }> }) {
+export default async function NewConnectionPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ workspace: string }>;
+  searchParams: Promise<{ idp?: string }>;
+}) {
   const { workspace: slug } = await params;
   const { idp } = await searchParams;
   const { membership, workspace } = await requireWorkspaceRole(slug, "viewer");
@@ -22,7 +28,10 @@ export default async function NewConnectionPage({ params, searchParams }: { para
           ← SSO connections
         </Link>
       </nav>
-      <PageHeader title="New SSO connection" description="Four short steps: name it, register Gatehouse in your IdP, give Gatehouse your IdP's metadata, test." />
+      <PageHeader
+        title="New SSO connection"
+        description="Four short steps: name it, register Gatehouse in your IdP, give Gatehouse your IdP's metadata, test."
+      />
       {hasRole(membership.role, "admin") ? (
         <QueryProvider>
           <NewConnectionForm

@@ -16,8 +16,10 @@ import { toEventView } from "../../_lib/views";
 
 export const metadata: Metadata = { title: "Set up SSO connection" };
 
-const primaryLink = "inline-flex items-center gap-2 rounded-md bg-brand-600 px-3.5 py-2 text-sm font-medium text-white shadow-sm hover:bg-brand-700";
-const secondaryLink = "inline-flex items-center gap-2 rounded-md bg-white px-3.5 py-2 text-sm font-medium text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50";
+const primaryLink =
+  "inline-flex items-center gap-2 rounded-md bg-brand-600 px-3.5 py-2 text-sm font-medium text-white shadow-sm hover:bg-brand-700";
+const secondaryLink =
+  "inline-flex items-center gap-2 rounded-md bg-white px-3.5 py-2 text-sm font-medium text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50";
 
 export default async function SetupPage({
   params,
@@ -65,7 +67,10 @@ export default async function SetupPage({
       <SetupStepper current={step} hrefFor={stepHref} />
       {step === 2 && (
         <Card>
-          <CardHeader title={`Step 2 · Register these in ${idp.displayName}`} description={`Open ${idp.displayName} in another tab and follow these steps. Every value has a copy button.`} />
+          <CardHeader
+            title={`Step 2 · Register these in ${idp.displayName}`}
+            description={`Open ${idp.displayName} in another tab and follow these steps. Every value has a copy button.`}
+          />
           <div className="px-5 py-5">
             <SpValuesPanel idpType={c.idpType} values={sp} />
           </div>
@@ -80,11 +85,22 @@ export default async function SetupPage({
         <Card>
           <CardHeader
             title={`Step 3 · Give Gatehouse ${idp.displayName}'s metadata`}
-            description={configured ? `Current IdP: ${c.idpEntityId}. Saving replaces it.` : "Gatehouse reads it at once and shows what it found, or exactly what is wrong."}
+            description={
+              configured
+                ? `Current IdP: ${c.idpEntityId}. Saving replaces it.`
+                : "Gatehouse reads it at once and shows what it found, or exactly what is wrong."
+            }
           />
           <div className="px-5 py-5">
             <QueryProvider>
-              <MetadataForm workspace={slug} connectionId={c.id} version={c.version} idpType={c.idpType} nextHref={stepHref(4)} submitLabel="Save and continue" />
+              <MetadataForm
+                workspace={slug}
+                connectionId={c.id}
+                version={c.version}
+                idpType={c.idpType}
+                nextHref={stepHref(4)}
+                submitLabel="Save and continue"
+              />
             </QueryProvider>
           </div>
           {configured && (
