@@ -51,12 +51,9 @@ export const enforcementModeSchema = z.enum(ENFORCEMENT_MODES).meta({
 
 export const enforcementUpdateSchema = z.object({
   mode: enforcementModeSchema,
-  confirm: z
-    .boolean()
-    .optional()
-    .meta({
-      description: "Apply despite lock-out warnings. Defaults to true for API calls (scripts are explicit); the console asks first.",
-    }),
+  confirm: z.boolean().optional().meta({
+    description: "Apply despite lock-out warnings. Defaults to true for API calls (scripts are explicit); the console asks first.",
+  }),
 });
 
 export const breakGlassSchema = z.object({ membershipId: z.uuid(), breakGlass: z.boolean() });

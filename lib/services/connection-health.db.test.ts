@@ -35,16 +35,14 @@ async function addConnection(workspaceId: string, slug: string, opts: Partial<ty
 }
 
 async function addEvent(workspaceId: string, connectionId: string, outcome: "success" | "failure", at: Date, testMode = false) {
-  await t.db
-    .insert(ssoEvents)
-    .values({
-      workspaceId,
-      connectionId,
-      outcome,
-      errorCode: outcome === "failure" ? "SAML_SIGNATURE_INVALID" : null,
-      createdAt: at,
-      testMode,
-    });
+  await t.db.insert(ssoEvents).values({
+    workspaceId,
+    connectionId,
+    outcome,
+    errorCode: outcome === "failure" ? "SAML_SIGNATURE_INVALID" : null,
+    createdAt: at,
+    testMode,
+  });
 }
 
 beforeAll(async () => {

@@ -176,10 +176,7 @@ describe("warnings before enforcing", () => {
 describe("the next-auth credentials endpoint (POST /api/auth/callback/password)", () => {
   // next-auth's own request handler (the one its Next route adapter calls), on our real options.
   const nextAuthCore = createRequire(import.meta.url)(path.join(process.cwd(), "node_modules/next-auth/core/index.js")) as {
-    AuthHandler: (p: {
-      req: Record<string, unknown>;
-      options: unknown;
-    }) => Promise<{
+    AuthHandler: (p: { req: Record<string, unknown>; options: unknown }) => Promise<{
       status?: number;
       redirect?: string;
       body?: unknown;

@@ -7,11 +7,9 @@ import { connectionDtoSchema } from "@/lib/schemas/connections";
  */
 export const tenantSamlInputSchema = z
   .object({
-    enabled: z
-      .boolean()
-      .meta({
-        description: "true: the connection is active (sign-ins allowed); false: it exists but refuses sign-ins (410 SAML_INACTIVE).",
-      }),
+    enabled: z.boolean().meta({
+      description: "true: the connection is active (sign-ins allowed); false: it exists but refuses sign-ins (410 SAML_INACTIVE).",
+    }),
     entity_id: z
       .string()
       .trim()
@@ -28,15 +26,10 @@ export const tenantSamlInputSchema = z
       .min(1, "Required")
       .max(20_000, "Too long for a certificate")
       .meta({ description: "The IdP's X.509 signing certificate (PEM, or its base64 body)." }),
-    email_domain: z
-      .string()
-      .trim()
-      .min(1, "Required")
-      .max(253)
-      .meta({
-        description: "The email domain routed to this IdP, e.g. company.com. Added pending until its DNS TXT record is verified.",
-        example: "company.com",
-      }),
+    email_domain: z.string().trim().min(1, "Required").max(253).meta({
+      description: "The email domain routed to this IdP, e.g. company.com. Added pending until its DNS TXT record is verified.",
+      example: "company.com",
+    }),
     jit_provisioning: z.boolean().default(true).meta({ description: "Create accounts at first sign-in (default true)." }),
     default_role: z
       .enum(["admin", "editor", "viewer", "member"], { error: "Role must be admin, editor or viewer (owner is never granted by an IdP)" })
