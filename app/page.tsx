@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
-import { getReadyDb } from "@/lib/server/bootstrap";
+import { getReadyDb } from "@/server/bootstrap";
 import { listWorkspacesForUser } from "@/lib/services/workspaces";
 
 export default async function Home() {

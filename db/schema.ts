@@ -5,3 +5,4 @@ export * from "./schema/connections";
 export * from "./schema/domains";
 export * from "./schema/members";
 export * from "./schema/api-keys";
+export * from "./schema/jobs";

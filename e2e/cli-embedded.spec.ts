@@ -1,3 +1,4 @@
+import { serverArgs } from "./support/server-command";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -155,7 +156,7 @@ test("the CLI works while the server runs on the embedded database", async ({ re
 });
 
 function startServer(port: number, appUrl: string, dataDir: string) {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join("lib", "server", "http-server.ts")], {
+  const child: ChildProcess = spawn(process.execPath, serverArgs(), {
     cwd: process.cwd(),
     env: {
       PATH: process.env.PATH,

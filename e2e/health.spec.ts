@@ -1,3 +1,4 @@
+import { serverArgs } from "./support/server-command";
 import { spawn } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
@@ -6,7 +7,7 @@ import { expect, test } from "./support/fixtures";
 
 test("health answers 503 when the database is unreachable", async ({ request }) => {
   const port = Number(process.env.E2E_PORT_BASE ?? 3100) + 9;
-  const child = spawn(process.execPath, ["--import", "tsx", path.join("lib", "server", "http-server.ts")], {
+  const child = spawn(process.execPath, serverArgs(), {
     cwd: process.cwd(),
     env: {
       PATH: process.env.PATH,

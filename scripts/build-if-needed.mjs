@@ -1,4 +1,4 @@
-// Build the Next app when no build exists or the sources changed since the last build.
+// Build the Next app and the server bundle when no build exists or the sources changed since the last build.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
@@ -16,7 +16,7 @@ function sourceStamp(root) {
       else if (!/\.test\.ts$/.test(name)) h.update(`${path.relative(root, p)}:${st.size}:${st.mtimeMs}\n`);
     }
   };
-  for (const d of ["app", "components", "lib", "db", "public"]) walk(path.join(root, d));
+  for (const d of ["app", "components", "lib", "db", "public", "server"]) walk(path.join(root, d));
   for (const f of [
     "package-lock.json",
     "next.config.mjs",
@@ -36,7 +36,11 @@ export function buildIfNeeded(root) {
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   const stampFile = path.join(root, distDir, "gatehouse-source-stamp");
   const stamp = sourceStamp(root);
-  const built = existsSync(path.join(root, distDir, "BUILD_ID")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp;
+  const built =
+    existsSync(path.join(root, distDir, "BUILD_ID")) &&
+    existsSync(path.join(root, distDir, "gatehouse-server.mjs")) &&
+    existsSync(stampFile) &&
+    readFileSync(stampFile, "utf8") === stamp;
   if (built) return;
   console.log("Gatehouse: building the app (first start or changed sources; this takes a minute)…");
   const r = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
@@ -45,5 +49,11 @@ export function buildIfNeeded(root) {
     env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
   });
   if (r.status !== 0) throw new Error(`next build failed (exit ${r.status})`);
+  const s = spawnSync(process.execPath, [path.join(root, "scripts", "build-server.mjs")], {
+    cwd: root,
+    stdio: "inherit",
+    env: process.env,
+  });
+  if (s.status !== 0) throw new Error(`server build failed (exit ${s.status})`);
   writeFileSync(stampFile, stamp);
 }

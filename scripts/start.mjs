@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm start: build once when no (current) build exists, then serve it.
+// npm start: build once when no (current) build exists, then serve the compiled server with plain node.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { buildIfNeeded } from "./build-if-needed.mjs";
@@ -12,7 +12,8 @@ try {
   console.error(e.message);
   process.exit(1);
 }
-const child = spawn(process.execPath, ["--import", "tsx", path.join("lib", "server", "http-server.ts")], {
+const distDir = process.env.NEXT_DIST_DIR || ".next";
+const child = spawn(process.execPath, ["--enable-source-maps", path.join(distDir, "gatehouse-server.mjs")], {
   stdio: "inherit",
   env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
 });

@@ -1,5 +1,5 @@
 /** Typed result of the API-key server actions. */
-export type { ActionError, ActionResult } from "@/lib/server/action-result";
+export type { ActionError, ActionResult } from "@/lib/http/action-result";
 
 /** A key as the console shows it (never the hash; the key itself only right after creation). */
 export type ApiKeyView = {

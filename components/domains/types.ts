@@ -1,4 +1,4 @@
-import type { ActionError as BaseActionError, ActionResult as BaseActionResult } from "@/lib/server/action-result";
+import type { ActionError as BaseActionError, ActionResult as BaseActionResult } from "@/lib/http/action-result";
 import type { EnforcementMode } from "@/lib/schemas/domains";
 
 /** Typed result of the domains/enforcement server actions: ENFORCEMENT_CONFIRMATION_REQUIRED adds what would go wrong. */

@@ -1,3 +1,4 @@
+import { serverArgs } from "./server-command";
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
@@ -96,7 +97,7 @@ export default async function globalSetup() {
 async function startInstance(root: string, env: NodeJS.ProcessEnv, tag: string) {
   const logFile = path.join(OUTPUT_DIR, `server-${tag}.log`);
   const out = openSync(logFile, "w");
-  const child = spawn(process.execPath, ["--import", "tsx", path.join("lib", "server", "http-server.ts")], {
+  const child = spawn(process.execPath, serverArgs(), {
     cwd: root,
     env,
     stdio: ["ignore", "pipe", out],

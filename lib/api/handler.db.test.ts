@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { rateLimits, idempotencyKeys } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { useDbForTests } from "@/lib/server/bootstrap";
+import { useDbForTests } from "@/server/bootstrap";
 import { createApiKey, revokeApiKey } from "@/lib/services/api-keys";
 import { hashIdempotentRequest } from "@/lib/services/idempotency";
 import { createWorkspace } from "@/lib/services/workspaces";

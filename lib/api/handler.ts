@@ -1,9 +1,9 @@
 import type { z } from "zod";
 import type { Db } from "@/db";
 import { AppError } from "@/lib/errors";
-import { getReadyDb } from "@/lib/server/bootstrap";
-import { clientIp } from "@/lib/server/client-ip";
-import { logger } from "@/lib/server/logger";
+import { getReadyDb } from "@/server/bootstrap";
+import { clientIp } from "@/lib/http/client-ip";
+import { logger } from "@/lib/logger";
 import { authenticateApiKey } from "@/lib/services/api-keys";
 import type { AuditActor } from "@/lib/services/audit";
 import { hitRateLimit, type RateLimitRule } from "@/lib/services/rate-limit";

@@ -1,6 +1,6 @@
 import { ZodError } from "zod";
 import { AppError, describeError, isAppError, type ErrorCode } from "@/lib/errors";
-import { logger } from "@/lib/server/logger";
+import { logger } from "@/lib/logger";
 import { REQUEST_ID_HEADER } from "./request-id";
 
 /** `meta` of every API response. */

@@ -2,9 +2,9 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
-import { getReadyDb } from "@/lib/server/bootstrap";
-import { clientIp } from "@/lib/server/client-ip";
-import { logger } from "@/lib/server/logger";
+import { getReadyDb } from "@/server/bootstrap";
+import { clientIp } from "@/lib/http/client-ip";
+import { logger } from "@/lib/logger";
 import { signInWithPassword } from "@/lib/services/password-sign-in";
 import { SESSION_MAX_AGE_SECONDS } from "./session-cookie";
 

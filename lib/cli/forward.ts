@@ -1,11 +1,11 @@
 import path from "node:path";
 import { isAlive, readDirLockPid } from "@/db";
-import { CLI_BRIDGE_PATH, CLI_TOKEN_HEADER, readServerInfo, type ServerInfo } from "@/lib/server/server-info";
+import { CLI_BRIDGE_PATH, CLI_TOKEN_HEADER, readServerInfo, type ServerInfo } from "@/server/server-info";
 import { failure, type CliOutput, type FileInputs } from "./run";
 
 /**
  * The CLI side of the bridge to a server running on the embedded database (PGlite is single-process,
- * so while `npm start` runs, the CLI hands its command to that server; see lib/server/cli-bridge.ts).
+ * so while `npm start` runs, the CLI hands its command to that server; see server/cli-bridge.ts).
  */
 
 /**

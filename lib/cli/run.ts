@@ -9,7 +9,7 @@ import { commands } from "./commands";
 
 /**
  * The CLI split in two, so the same code produces the same output in the CLI process (local database)
- * and inside the running server (embedded database, see lib/server/cli-bridge.ts):
+ * and inside the running server (embedded database, see server/cli-bridge.ts):
  * parseCommandLine (no database, no I/O) → collectLocalInputs (CLI process: files, prompts) → executeCommand.
  */
 

@@ -10,7 +10,7 @@ import { domains, users } from "@/db/schema";
 import * as attacks from "@/lib/dev-idp/attacks";
 import { env } from "@/lib/env";
 import { safeRelativePath } from "@/lib/schemas/connections";
-import { useDbForTests } from "@/lib/server/bootstrap";
+import { useDbForTests } from "@/server/bootstrap";
 import { makeSamlKit, TEST_APP_URL, type SamlKit } from "@/lib/testing/saml-kit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { createConnection, type Connection } from "./connections";

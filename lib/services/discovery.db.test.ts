@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { domains, rateLimits } from "@/db/schema";
-import { useDbForTests } from "@/lib/server/bootstrap";
-import { REMOTE_ADDR_HEADER } from "@/lib/server/client-ip";
+import { useDbForTests } from "@/server/bootstrap";
+import { REMOTE_ADDR_HEADER } from "@/lib/http/client-ip";
 import { DISCOVERY_RATE_LIMIT, discoveryRateLimitKey } from "./discovery";
 import { addDomain, routeDomain } from "./domains";
 import { insertConnection, makeWorkspace, uniqueSuffix } from "@/lib/testing/domain-fixtures";

@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
-import { getReadyDb } from "@/lib/server/bootstrap";
-import { logger } from "@/lib/server/logger";
+import type { Db } from "@/db";
+import { logger } from "@/lib/logger";
 
-export async function checkDatabase(timeoutMs = 3000): Promise<{ ok: boolean }> {
+/** One database round trip within `timeoutMs`; `openDb` is how the caller reaches its database. */
+export async function checkDatabase(openDb: () => Promise<Db>, timeoutMs = 3000): Promise<{ ok: boolean }> {
   try {
-    const db = await withTimeout(getReadyDb(), timeoutMs);
+    const db = await withTimeout(openDb(), timeoutMs);
     await withTimeout(db.execute(sql`select 1`), timeoutMs);
     return { ok: true };
   } catch (err) {

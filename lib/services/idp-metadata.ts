@@ -5,7 +5,7 @@ import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import { parseCertificate, parseIdpMetadata } from "@/lib/saml";
 import type { MetadataInput } from "@/lib/schemas/connections";
-import { logger } from "@/lib/server/logger";
+import { logger } from "@/lib/logger";
 import { fetchMetadataXml, type MetadataFetchPolicy } from "./metadata-fetch";
 
 /** What a connection stores about its IdP, from metadata (URL or XML) or typed by hand. */

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as samlify from "samlify";
 import * as xsdValidator from "@authenio/samlify-node-xmllint";
 import { generateSpKeyPair } from "@/lib/saml";
-import { useDbForTests } from "@/lib/server/bootstrap";
+import { useDbForTests } from "@/server/bootstrap";
 import { TEST_APP_URL } from "@/lib/testing/saml-kit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { createConnection, type Connection } from "./connections";

@@ -5,7 +5,7 @@ import { env } from "@/lib/env";
 import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
 import { validateSamlResponse, type ValidatedAssertion } from "@/lib/saml";
 import { safeRelativePath } from "@/lib/schemas/connections";
-import { logger } from "@/lib/server/logger";
+import { logger } from "@/lib/logger";
 import { consumeAuthnRequest, explainAuthnRequest, findAuthnRequestByRelayState, type AuthnRequestRow } from "./authn-requests";
 import { isConnectionConfigured, type Connection } from "./connection-dto";
 import { findConnectionBySlug } from "./connections";

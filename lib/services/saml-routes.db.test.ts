@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decode } from "next-auth/jwt";
 import { env } from "@/lib/env";
-import { useDbForTests } from "@/lib/server/bootstrap";
+import { useDbForTests } from "@/server/bootstrap";
 import { makeSamlKit, TEST_APP_URL, type SamlKit } from "@/lib/testing/saml-kit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { createConnection } from "./connections";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, domains, linkedIdentities, memberships } from "@/db/schema";
 import { authOptions } from "@/lib/auth/options";
 import { ssoRequiredResponse } from "@/lib/auth/sso-required-response";
-import { useDbForTests } from "@/lib/server/bootstrap";
+import { useDbForTests } from "@/server/bootstrap";
 import { insertConnection, makeWorkspace, uniqueSuffix } from "@/lib/testing/domain-fixtures";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { addDomain } from "./domains";

@@ -2,7 +2,7 @@ import { notFound } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { Field, Select } from "@/components/ui/input";
 import { env } from "@/lib/env";
-import { getReadyDb } from "@/lib/server/bootstrap";
+import { getReadyDb } from "@/server/bootstrap";
 import { devIdpEnabled, devIdpUrls, listDevIdpConnections } from "@/lib/services/dev-idp-store";
 import { DevIdpFrame, DevIdpUserFields } from "./user-fields";
 

@@ -8,7 +8,7 @@ import * as spKeysRoute from "@/app/api/v1/connections/[id]/sp-keys/route";
 import * as mappingsRoute from "@/app/api/v1/connections/[id]/role-mappings/route";
 import { rateLimits } from "@/db/schema";
 import { createDevIdp } from "@/lib/dev-idp";
-import { useDbForTests } from "@/lib/server/bootstrap";
+import { useDbForTests } from "@/server/bootstrap";
 import { revokeApiKey } from "@/lib/services/api-keys";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { API_RATE_LIMIT, apiRateLimitKey } from "../handler";

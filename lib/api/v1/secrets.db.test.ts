@@ -10,7 +10,7 @@ import * as openapiRoute from "@/app/api/v1/openapi.json/route";
 import { apiKeys, spKeys } from "@/db/schema";
 import { openSecret } from "@/lib/crypto/secret-box";
 import { createDevIdp } from "@/lib/dev-idp";
-import { useDbForTests } from "@/lib/server/bootstrap";
+import { useDbForTests } from "@/server/bootstrap";
 import { recordSsoEvent } from "@/lib/services/sso-events";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { callRoute, createApiTestWorkspace, type ApiTestWorkspace, type CallResult } from "../test-helpers";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as listRoute from "@/app/api/v1/sso-events/route";
 import * as itemRoute from "@/app/api/v1/sso-events/[id]/route";
-import { useDbForTests } from "@/lib/server/bootstrap";
+import { useDbForTests } from "@/server/bootstrap";
 import { createConnection } from "@/lib/services/connections";
 import { recordSsoEvent } from "@/lib/services/sso-events";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tenantRoute from "@/app/api/v1/tenant/saml/route";
 import { domains } from "@/db/schema";
 import { createDevIdp } from "@/lib/dev-idp";
-import { useDbForTests } from "@/lib/server/bootstrap";
+import { useDbForTests } from "@/server/bootstrap";
 import { createConnection, getConnectionOrThrow } from "@/lib/services/connections";
 import { discoverSso } from "@/lib/services/discovery";
 import { listDomains, verifyDomain } from "@/lib/services/domains";

@@ -7,9 +7,9 @@ import { getSessionUser } from "@/lib/auth/session";
 import { mintSessionCookie } from "@/lib/auth/session-cookie";
 import { describeError, isAppError } from "@/lib/errors";
 import { invitationSignUpSchema, type InvitationSignUpInput } from "@/lib/schemas/members";
-import { getReadyDb } from "@/lib/server/bootstrap";
-import { clientIp } from "@/lib/server/client-ip";
-import { logger } from "@/lib/server/logger";
+import { getReadyDb } from "@/server/bootstrap";
+import { clientIp } from "@/lib/http/client-ip";
+import { logger } from "@/lib/logger";
 import { acceptInvitation } from "@/lib/services/invitations";
 
 /**

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AcceptInvitation } from "@/components/members/accept-invitation";
 import { getSessionUser } from "@/lib/auth/session";
 import { describeError, isAppError } from "@/lib/errors";
-import { getReadyDb } from "@/lib/server/bootstrap";
+import { getReadyDb } from "@/server/bootstrap";
 import { getInvitationByToken, type InvitationView } from "@/lib/services/invitations";
 
 export const metadata: Metadata = { title: "Accept invitation", referrer: "no-referrer" };

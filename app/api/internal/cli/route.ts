@@ -1,5 +1,5 @@
 // POST /api/internal/cli — the operator CLI's commands while this server owns the embedded database (loopback + token only; else 404).
-import { handleCliBridgeRequest } from "@/lib/server/cli-bridge";
+import { handleCliBridgeRequest } from "@/server/cli-bridge";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvForTests } from "@/lib/env";
-import { useDbForTests } from "@/lib/server/bootstrap";
+import { useDbForTests } from "@/server/bootstrap";
 import { createApiKey } from "@/lib/services/api-keys";
 import { startTestDnsServer, type TestDnsServer } from "@/lib/testing/dns-server";
 import { insertConnection, makeWorkspace, uniqueSuffix } from "@/lib/testing/domain-fixtures";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { useDbForTests } from "@/lib/server/bootstrap";
+import { useDbForTests } from "@/server/bootstrap";
 import { createApiKey } from "@/lib/services/api-keys";
 import { getInvitationByToken } from "@/lib/services/invitations";
 import { makeWorkspace } from "@/lib/services/members.fixtures";

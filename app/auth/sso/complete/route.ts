@@ -3,9 +3,9 @@ import { NextResponse } from "next/server";
 import { mintSessionCookie } from "@/lib/auth/session-cookie";
 import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
-import { getReadyDb } from "@/lib/server/bootstrap";
-import { logger } from "@/lib/server/logger";
-import { samlErrorResponse } from "@/lib/server/saml-pages";
+import { getReadyDb } from "@/server/bootstrap";
+import { logger } from "@/lib/logger";
+import { samlErrorResponse } from "@/lib/http/saml-pages";
 import { safeRelativePath } from "@/lib/schemas/connections";
 import { redeemLoginTicket } from "@/lib/services/login-tickets";
 

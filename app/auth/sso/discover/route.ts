@@ -3,9 +3,9 @@
 import { discoverSso } from "@/lib/services/discovery";
 import { env } from "@/lib/env";
 import { discoverySchema } from "@/lib/schemas/domains";
-import { getReadyDb } from "@/lib/server/bootstrap";
-import { clientIp } from "@/lib/server/client-ip";
-import { discoveryErrorResponse, discoveryNotFound } from "@/lib/server/discovery-responses";
+import { getReadyDb } from "@/server/bootstrap";
+import { clientIp } from "@/lib/http/client-ip";
+import { discoveryErrorResponse, discoveryNotFound } from "@/lib/http/discovery-responses";
 
 export async function POST(req: Request) {
   let raw: unknown;

@@ -1,8 +1,8 @@
 // POST /dev/idp/respond — the built-in IdP signs a response for the chosen user and posts it to the connection's ACS.
 import { AppError, isAppError } from "@/lib/errors";
-import { getReadyDb } from "@/lib/server/bootstrap";
-import { readFormBody } from "@/lib/server/read-form";
-import { autoPostResponse, samlErrorResponse } from "@/lib/server/saml-pages";
+import { getReadyDb } from "@/server/bootstrap";
+import { readFormBody } from "@/lib/http/read-form";
+import { autoPostResponse, samlErrorResponse } from "@/lib/http/saml-pages";
 import { buildDevIdpResponse, devIdpEnabled, parseDevIdpUser } from "@/lib/services/dev-idp-store";
 
 export const dynamic = "force-dynamic";

@@ -1,8 +1,8 @@
 // GET+POST /dev/idp/sso — the built-in IdP receives a signed AuthnRequest (Redirect or POST binding) and shows the user chooser.
 import { AppError, isAppError } from "@/lib/errors";
-import { getReadyDb } from "@/lib/server/bootstrap";
-import { readFormBody } from "@/lib/server/read-form";
-import { samlErrorResponse } from "@/lib/server/saml-pages";
+import { getReadyDb } from "@/server/bootstrap";
+import { readFormBody } from "@/lib/http/read-form";
+import { samlErrorResponse } from "@/lib/http/saml-pages";
 import { devIdpEnabled, readDevIdpAuthnRequest, type DevIdpRequest } from "@/lib/services/dev-idp-store";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { Button } from "@/components/ui/button";
-import { getReadyDb } from "@/lib/server/bootstrap";
+import { getReadyDb } from "@/server/bootstrap";
 import { findConnectionBySlug } from "@/lib/services/connections";
 import { devIdpEnabled } from "@/lib/services/dev-idp-store";
 import { DevIdpFrame, DevIdpUserFields } from "../../user-fields";

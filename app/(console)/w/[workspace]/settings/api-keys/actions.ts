@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import type { ActionResult } from "@/components/api-keys/types";
 import { requireWorkspaceRole } from "@/lib/auth/session";
 import { apiKeyCreateSchema, apiKeyRevokeSchema, type ApiKeyCreateInput } from "@/lib/schemas/api-keys";
-import { runAction } from "@/lib/server/action-result";
+import { runAction } from "@/lib/http/action-result";
 import { createApiKey, revokeApiKey } from "@/lib/services/api-keys";
 
 /** Create a key (owners and admins). The key is returned once, to be shown once. */

@@ -6,7 +6,7 @@ import type { ActionError, ActionResult, DomainItem, EnforcementState } from "@/
 import { requireWorkspaceRole } from "@/lib/auth/session";
 import type { Role } from "@/lib/auth/roles";
 import { domainCreateSchema, enforcementModeSchema, type DomainCreateInput, type EnforcementMode } from "@/lib/schemas/domains";
-import { runAction } from "@/lib/server/action-result";
+import { runAction } from "@/lib/http/action-result";
 import { toDomainItem } from "./domain-item";
 import { addDomain, listDomains, removeDomain, routeDomain, verifyDomain } from "@/lib/services/domains";
 import { setBreakGlass, setEnforcement, type EnforcementWarning } from "@/lib/services/sso-enforcement";

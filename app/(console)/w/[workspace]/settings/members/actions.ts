@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { ActionResult } from "@/components/members/types";
 import { requireWorkspaceRole } from "@/lib/auth/session";
 import { memberDisableSchema, memberInviteSchema, memberRoleUpdateSchema, type MemberInviteInput } from "@/lib/schemas/members";
-import { runAction } from "@/lib/server/action-result";
+import { runAction } from "@/lib/http/action-result";
 import { inviteMember, resendInvitation, revokeInvitation } from "@/lib/services/invitations";
 import { changeMemberRole, removeMember, setMemberDisabled, type MemberActor } from "@/lib/services/members";
 import type { Role } from "@/lib/auth/roles";

@@ -5,7 +5,7 @@ import { requireWorkspaceRole } from "@/lib/auth/session";
 import { MAPPABLE_ROLES } from "@/lib/auth/roles";
 import { IDP_TYPES, connectionSlugSchema } from "@/lib/schemas/connections";
 import { createConnection, isSlugAvailable } from "@/lib/services/connections";
-import { runAction, type ActionResult } from "@/lib/server/action-result";
+import { runAction, type ActionResult } from "@/lib/http/action-result";
 
 /** Live slug check for the new-connection form (admins only). */
 export async function checkSlugAction(

@@ -1,11 +1,11 @@
 // POST /auth/sso/saml/{slug}/acs — the IdP's HTTP-POST of a SAMLResponse: validate, provision, hand off by login ticket.
 import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
-import { getReadyDb } from "@/lib/server/bootstrap";
-import { clientIp } from "@/lib/server/client-ip";
-import { logger } from "@/lib/server/logger";
-import { readSamlPostForm } from "@/lib/server/read-form";
-import { samlErrorResponse } from "@/lib/server/saml-pages";
+import { getReadyDb } from "@/server/bootstrap";
+import { clientIp } from "@/lib/http/client-ip";
+import { logger } from "@/lib/logger";
+import { readSamlPostForm } from "@/lib/http/read-form";
+import { samlErrorResponse } from "@/lib/http/saml-pages";
 import { consumeSamlResponse, recordAcsRejection } from "@/lib/services/saml-acs";
 
 export const dynamic = "force-dynamic";

@@ -2,9 +2,9 @@
 import { getSessionUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
-import { getReadyDb } from "@/lib/server/bootstrap";
-import { logger } from "@/lib/server/logger";
-import { autoPostResponse, samlErrorResponse } from "@/lib/server/saml-pages";
+import { getReadyDb } from "@/server/bootstrap";
+import { logger } from "@/lib/logger";
+import { autoPostResponse, samlErrorResponse } from "@/lib/http/saml-pages";
 import { startSamlLogin } from "@/lib/services/saml-login";
 
 export const dynamic = "force-dynamic";

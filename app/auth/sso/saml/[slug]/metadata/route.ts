@@ -1,9 +1,9 @@
 // GET /auth/sso/saml/{slug}/metadata — the SP metadata for this connection, as a download.
 import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
-import { getReadyDb } from "@/lib/server/bootstrap";
-import { logger } from "@/lib/server/logger";
-import { samlErrorResponse } from "@/lib/server/saml-pages";
+import { getReadyDb } from "@/server/bootstrap";
+import { logger } from "@/lib/logger";
+import { samlErrorResponse } from "@/lib/http/saml-pages";
 import { getSpMetadata } from "@/lib/services/sp-metadata";
 
 export const dynamic = "force-dynamic";

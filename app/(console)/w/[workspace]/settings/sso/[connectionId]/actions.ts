@@ -16,7 +16,7 @@ import {
 import { listRoleMappings, replaceRoleMappings, resolveRole } from "@/lib/services/role-mapping";
 import { rotateSpKey } from "@/lib/services/sp-keys";
 import { listSsoEvents } from "@/lib/services/sso-events";
-import { runAction, type ActionResult } from "@/lib/server/action-result";
+import { runAction, type ActionResult } from "@/lib/http/action-result";
 import { toEventView } from "../_lib/views";
 
 async function admin(workspace: string) {

@@ -4,13 +4,13 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDevIdp } from "@/lib/dev-idp";
 import { resetEnvForTests } from "@/lib/env";
-import { useDbForTests } from "@/lib/server/bootstrap";
+import { useDbForTests } from "@/server/bootstrap";
 import { findConnectionBySlug } from "@/lib/services/connections";
 import { findWorkspaceBySlug } from "@/lib/services/workspaces";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { POST } from "@/app/api/internal/cli/route";
 import { isLoopbackAddress } from "./cli-bridge";
-import { REMOTE_ADDR_HEADER } from "./client-ip";
+import { REMOTE_ADDR_HEADER } from "@/lib/http/client-ip";
 import { CLI_TOKEN_HEADER, serverInfoPath, writeServerInfo, type ServerInfo } from "./server-info";
 
 let t: TestDb;

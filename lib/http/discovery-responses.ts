@@ -1,5 +1,5 @@
 import { describeError, isAppError, type ErrorCode } from "@/lib/errors";
-import { logger } from "./logger";
+import { logger } from "@/lib/logger";
 
 const NO_STORE = { "cache-control": "no-store" };
 

@@ -1,6 +1,6 @@
 import { getDbHandle, type Db } from "@/db";
 import { env } from "@/lib/env";
-import { logger } from "@/lib/server/logger";
+import { logger } from "@/lib/logger";
 import { DEMO_WORKSPACE, seedDemoWorkspace } from "@/lib/services/demo-seed";
 
 type Global = typeof globalThis & { __gatehouseReady?: Promise<Db> };

@@ -1,7 +1,7 @@
 import { unstable_rethrow } from "next/navigation";
 import { ZodError } from "zod";
 import { describeError, isAppError, type AppError, type ErrorCode } from "@/lib/errors";
-import { logger } from "./logger";
+import { logger } from "@/lib/logger";
 
 /**
  * What every console server action returns: it never throws to the client (except Next's redirect

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { parseCommandLine, executeCommand, failureFromError, type CliOutput, type FileInputs } from "@/lib/cli/run";
 import { env } from "@/lib/env";
 import { getReadyDb } from "./bootstrap";
-import { REMOTE_ADDR_HEADER } from "./client-ip";
+import { REMOTE_ADDR_HEADER } from "@/lib/http/client-ip";
 import { CLI_TOKEN_HEADER, readServerInfo } from "./server-info";
 
 /**

@@ -1,0 +1,26 @@
+import type { Db } from "@/db";
+import { recheckVerifiedDomains, RECHECK_INTERVAL_MS } from "@/lib/services/domains";
+
+/**
+ * Every periodic job of Gatehouse. The scheduler runs each at most once per `everyMs` across all
+ * instances (lib/services/jobs.ts); a job that works through rows (deliveries, sweeps) claims them
+ * in SQL as well, so it may also be run by hand or in tests with `runJob`.
+ */
+export type Job = {
+  name: string;
+  everyMs: number;
+  /** How long one run may take before another instance may take the job over. */
+  leaseMs?: number;
+  run: (db: Db, now: Date) => Promise<Record<string, unknown> | void>;
+};
+
+const MINUTE = 60_000;
+
+export const jobs: Job[] = [
+  {
+    name: "domains.recheck",
+    everyMs: 5 * MINUTE,
+    leaseMs: 5 * MINUTE,
+    run: (db, now) => recheckVerifiedDomains(db, now, { olderThanMs: RECHECK_INTERVAL_MS }),
+  },
+];
