@@ -24,6 +24,7 @@ const config = [
       "playwright-report/**",
       "e2e/artifacts/**",
       "next-env.d.ts",
+      ".drizzle-check-*/**",
     ],
   },
   ...nextVitals,

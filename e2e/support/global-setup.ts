@@ -1,10 +1,10 @@
 import { serverArgs } from "./server-command";
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { postgresReachable, withDatabase } from "../../lib/testing/test-db";
+import { assertPostgresWhenRequired, postgresReachable, withDatabase } from "../../lib/testing/test-db";
 import { testDatabaseBaseUrl } from "../../lib/env";
 import { startE2eDns } from "./dns";
 import { OUTPUT_DIR, STATE_FILE, type E2EState } from "./state";
@@ -19,6 +19,10 @@ const PORT_B = PORT_A + 1;
  * Postgres a second instance joins the same database, as behind a load balancer.
  */
 export default async function globalSetup() {
+  if (!existsSync("/usr/bin/chromium")) {
+    throw new Error("Chromium is missing at /usr/bin/chromium: install Debian's chromium (apt-get install chromium; .ci/run does this).");
+  }
+  await assertPostgresWhenRequired();
   const root = process.cwd();
   const { buildIfNeeded } = await import(path.join(root, "scripts", "build-if-needed.mjs"));
   buildIfNeeded(root);
