@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { hasRole, type Role } from "@/lib/auth/roles";
 import type { MemberDto } from "@/lib/schemas/members";
 import { recordAudit, type AuditActor } from "./audit";
+import { endAccess } from "./access-revocation";
 import { revokeUserSessions } from "./users";
 
 /** Who performs a member change, with the role they act with (API keys act as admin; the CLI as owner). */
@@ -214,6 +215,7 @@ export async function removeMember(
       );
     const [other] = await tx.select({ id: memberships.id }).from(memberships).where(eq(memberships.userId, target.userId)).limit(1);
     const sessionsRevoked = !other;
+    await endAccess(tx, { userId: target.userId, workspaceId, reason: "member_removed" });
     if (sessionsRevoked) await revokeUserSessions(tx, target.userId);
     await recordAudit(tx, workspaceId, actor, {
       action: "member.removed",
@@ -241,6 +243,7 @@ export async function setMemberDisabled(
     if (target.disabled === disabled) return target;
     if (disabled && target.role === "owner") await assertAnotherOwner(tx, workspaceId, target.id);
     await tx.update(memberships).set({ disabled, updatedAt: new Date() }).where(eq(memberships.id, target.id));
+    if (disabled) await endAccess(tx, { userId: target.userId, workspaceId, reason: "member_disabled" });
     await recordAudit(tx, workspaceId, actor, {
       action: disabled ? "member.disabled" : "member.enabled",
       targetType: "membership",
