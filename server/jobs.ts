@@ -1,5 +1,8 @@
 import type { Db } from "@/db";
 import { recheckVerifiedDomains, RECHECK_INTERVAL_MS } from "@/lib/services/domains";
+import { BACKCHANNEL_LOGOUT_JOB } from "@/lib/services/oidc-grants";
+import { sweepOidcState } from "@/lib/services/oidc-maintenance";
+import { runBackchannelLogouts } from "./oidc/backchannel";
 
 /**
  * Every periodic job of Gatehouse. The scheduler runs each at most once per `everyMs` across all
@@ -22,5 +25,19 @@ export const jobs: Job[] = [
     everyMs: 5 * MINUTE,
     leaseMs: 5 * MINUTE,
     run: (db, now) => recheckVerifiedDomains(db, now, { olderThanMs: RECHECK_INTERVAL_MS }),
+  },
+  {
+    // OpenID Connect back-channel logout deliveries (queued by endAccess and RP-initiated logout).
+    name: BACKCHANNEL_LOGOUT_JOB,
+    everyMs: 10_000,
+    leaseMs: 2 * MINUTE,
+    run: runBackchannelLogouts,
+  },
+  {
+    // The provider's expired sessions, interactions, codes, tokens and grants.
+    name: "oidc.sweep",
+    everyMs: 10 * MINUTE,
+    leaseMs: 5 * MINUTE,
+    run: sweepOidcState,
   },
 ];

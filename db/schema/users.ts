@@ -34,6 +34,8 @@ export const loginTickets = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     returnTo: text().notNull(),
+    /** The connection that signed the person in (carried into the session: which IdP authenticated it). */
+    connectionId: uuid(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     usedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

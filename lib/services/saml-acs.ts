@@ -199,7 +199,7 @@ export async function consumeSamlResponse(db: Db, input: AcsInput): Promise<AcsR
     (flow === "idp" ? safeRelativePath(input.relayState) : null) ??
     safeRelativePath(connection.defaultRedirect) ??
     "/";
-  const ticket = await issueLoginTicket(db, { userId: provisioned.user.id, returnTo, now });
+  const ticket = await issueLoginTicket(db, { userId: provisioned.user.id, returnTo, connectionId: connection.id, now });
   const ev = await recordSsoEvent(db, {
     workspaceId: workspace.id,
     connectionId: connection.id,

@@ -14,8 +14,8 @@ export const dynamic = "force-dynamic";
 export async function GET(req: Request) {
   const ticket = new URL(req.url).searchParams.get("ticket") ?? "";
   try {
-    const { user, returnTo } = await redeemLoginTicket(await getReadyDb(), ticket);
-    const cookie = await mintSessionCookie(user);
+    const { user, returnTo, connectionId } = await redeemLoginTicket(await getReadyDb(), ticket);
+    const cookie = await mintSessionCookie(user, { connectionId });
     const res = NextResponse.redirect(new URL(safeRelativePath(returnTo) ?? "/", env().appUrl), 303);
     res.cookies.set(cookie.name, cookie.value, cookie.options);
     res.headers.set("Cache-Control", "no-store");
