@@ -2,15 +2,18 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as client from "openid-client";
 import type { Db } from "@/db";
+import { domains, memberships } from "@/db/schema";
 import { mintSessionCookie, sessionCookieName } from "@/lib/auth/session-cookie";
 import { env } from "@/lib/env";
 import { REMOTE_ADDR_HEADER } from "@/lib/http/client-ip";
 import { createApplication, type Application } from "@/lib/services/applications";
 import { redeemLoginTicket } from "@/lib/services/login-tickets";
+import { deliverBackchannelLogouts } from "@/lib/services/oidc-backchannel";
 import { consumeSamlResponse } from "@/lib/services/saml-acs";
 import type { User } from "@/lib/services/users";
+import { postBackchannelLogout } from "@/server/oidc/backchannel";
 import { createOidcMount } from "@/server/oidc/mount";
-import { issuerFor } from "@/server/oidc/provider";
+import { getOidcProvider, issuerFor, signLogoutToken } from "@/server/oidc/provider";
 import { TEST_APP_URL, type SamlKit } from "./saml-kit";
 
 /**
@@ -198,4 +201,37 @@ export async function startLogoutReceiver(status = 200) {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/backchannel`;
   return { url, received, state, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** A verified email domain of the workspace, routed to a connection (as the domains feature leaves it). */
+export async function routeDomain(db: Db, workspaceId: string, domain: string, connectionId: string | null): Promise<void> {
+  await db.insert(domains).values({
+    workspaceId,
+    domain,
+    verificationToken: `t-${domain}`,
+    status: "verified",
+    verifiedAt: new Date(),
+    lastCheckedAt: new Date(),
+    connectionId,
+  });
+}
+
+export async function addMember(db: Db, workspaceId: string, userId: string, role: "admin" | "editor" | "viewer" = "viewer") {
+  const [m] = await db.insert(memberships).values({ workspaceId, userId, role, status: "active", source: "password" }).returning();
+  return m!;
+}
+
+/** The back-channel logout job, run now against this provider (as the scheduler would). */
+export async function runLogoutDeliveries(db: Db, op: OidcServer, now = new Date()) {
+  const provider = await getOidcProvider(db, { appUrl: op.url, authSecret: env().authSecret, secureCookies: false });
+  return deliverBackchannelLogouts(db, now, {
+    signLogoutToken: (clientId, sub, sid) => signLogoutToken(provider, clientId, sub, sid),
+    post: postBackchannelLogout,
+  });
+}
+
+export function callbackParams(location: string | null): URLSearchParams {
+  if (!location) throw new Error("no redirect to the application");
+  const u = new URL(location);
+  return u.hash.length > 1 ? new URLSearchParams(u.hash.slice(1)) : u.searchParams;
 }

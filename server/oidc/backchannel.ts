@@ -4,7 +4,7 @@ import { deliverBackchannelLogouts } from "@/lib/services/oidc-backchannel";
 import { getOidcProvider, oidcSettingsFromEnv, signLogoutToken } from "./provider";
 
 /** POST a form, without following redirects, within 5 seconds. */
-async function postForm(url: string, form: Record<string, string>): Promise<number> {
+export async function postBackchannelLogout(url: string, form: Record<string, string>): Promise<number> {
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", "user-agent": "Gatehouse-Backchannel-Logout/1" },
@@ -21,6 +21,6 @@ export async function runBackchannelLogouts(db: Db, now: Date) {
   const provider = await getOidcProvider(db, oidcSettingsFromEnv(env()));
   return deliverBackchannelLogouts(db, now, {
     signLogoutToken: (clientId, sub, sid) => signLogoutToken(provider, clientId, sub, sid),
-    post: postForm,
+    post: postBackchannelLogout,
   });
 }
