@@ -1,6 +1,7 @@
 import Provider, { interactionPolicy, type Configuration, type FindAccount, type Grant, type KoaContextWithOIDC } from "oidc-provider";
 import { loggedOutPage, logoutConfirmPage, oidcErrorPage, type RenderedPage } from "@/lib/http/oidc-pages";
 import { SCOPE_CLAIMS, SUPPORTED_SCOPES } from "./claims";
+import { interactionPath, OIDC_MOUNT_PATH } from "./paths";
 
 /**
  * Gatehouse's OpenID Connect provider: panva's oidc-provider configured for Gatehouse. Everything
@@ -13,7 +14,7 @@ import { SCOPE_CLAIMS, SUPPORTED_SCOPES } from "./claims";
  * - RP-initiated and back-channel logout (deliveries queued by Gatehouse, not sent inline);
  * - the claims of every granted scope in the ID token as well as at userinfo (next-auth reads the ID token).
  */
-export const OIDC_MOUNT_PATH = "/oidc";
+export { OIDC_MOUNT_PATH };
 export const EXTRA_AUTHORIZATION_PARAMS = ["organization", "connection", "domain_hint"] as const;
 
 export const OIDC_TTL = {
@@ -103,7 +104,7 @@ export function createOidcProvider(deps: ProviderDeps): Provider {
     },
     interactions: {
       policy,
-      url: (_ctx, interaction) => `${OIDC_MOUNT_PATH}/interaction/${interaction.uid}`,
+      url: (_ctx, interaction) => interactionPath(interaction.uid),
     },
     clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((u) => originOf(u) === origin) ?? false,
     features: {

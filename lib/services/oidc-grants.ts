@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { applications, oidcGrants, oidcLogoutDeliveries, oidcPayloads, type OidcGrant } from "@/db/schema";
 import { nudgeJob } from "./jobs";
@@ -101,18 +101,29 @@ export async function revokeOidcAccess(
     .select({ clientId: applications.clientId })
     .from(applications)
     .where(and(inArray(applications.clientId, [...toTell.keys()]), sql`${applications.backchannelLogoutUri} is not null`));
+  // One pending delivery per (application, session) is enough: removing the last membership ends the
+  // organization's grants and then the whole account in one transaction.
+  const pending = await db
+    .select({ clientId: oidcLogoutDeliveries.clientId, sid: oidcLogoutDeliveries.sid })
+    .from(oidcLogoutDeliveries)
+    .where(
+      and(eq(oidcLogoutDeliveries.subject, e.userId), isNull(oidcLogoutDeliveries.deliveredAt), isNull(oidcLogoutDeliveries.failedAt)),
+    );
+  const queued = new Set(pending.map((p) => `${p.clientId} ${p.sid ?? ""}`));
   const rows = withUri.flatMap(({ clientId }) => {
     const sids = [...toTell.get(clientId)!];
     // A sid-less token is only needed when no session of that application is known.
     const known = sids.filter((s): s is string => s !== null);
-    return (known.length ? known : [null]).map((sid) => ({
-      clientId,
-      subject: e.userId,
-      sid,
-      reason: e.reason,
-      nextAttemptAt: now,
-      createdAt: now,
-    }));
+    return (known.length ? known : [null])
+      .filter((sid) => !queued.has(`${clientId} ${sid ?? ""}`))
+      .map((sid) => ({
+        clientId,
+        subject: e.userId,
+        sid,
+        reason: e.reason,
+        nextAttemptAt: now,
+        createdAt: now,
+      }));
   });
   if (rows.length) {
     await db.insert(oidcLogoutDeliveries).values(rows);

@@ -6,6 +6,7 @@ import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
 import { validateSamlResponse, type ValidatedAssertion } from "@/lib/saml";
 import { safeRelativePath } from "@/lib/schemas/connections";
 import { logger } from "@/lib/logger";
+import { launchPath } from "@/lib/oidc/paths";
 import { consumeAuthnRequest, explainAuthnRequest, findAuthnRequestByRelayState, type AuthnRequestRow } from "./authn-requests";
 import { isConnectionConfigured, type Connection } from "./connection-dto";
 import { findConnectionBySlug } from "./connections";
@@ -196,6 +197,8 @@ export async function consumeSamlResponse(db: Db, input: AcsInput): Promise<AcsR
   }
   const returnTo =
     safeRelativePath(request?.returnTo) ??
+    // IdP-initiated, and the connection names a default application: continue into that application.
+    (flow === "idp" && connection.defaultApplicationId ? launchPath(connection.defaultApplicationId) : null) ??
     (flow === "idp" ? safeRelativePath(input.relayState) : null) ??
     safeRelativePath(connection.defaultRedirect) ??
     "/";

@@ -153,6 +153,15 @@ export async function registerApp(
   return { application, clientSecret, config };
 }
 
+/** The same application seen by a relying party that starts afresh (new discovery, empty JWKS cache). */
+export async function rediscover(op: OidcServer, app: TestApp): Promise<TestApp> {
+  const config = await client.discovery(new URL(op.issuer), app.application.clientId, app.clientSecret, undefined, {
+    execute: [client.allowInsecureRequests],
+  });
+  client.enableNonRepudiationChecks(config);
+  return { ...app, config };
+}
+
 export type AuthorizationStart = { url: URL; verifier: string; state: string; nonce: string };
 
 export async function startAuthorization(app: TestApp, params: Record<string, string> = {}): Promise<AuthorizationStart> {

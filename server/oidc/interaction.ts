@@ -4,7 +4,7 @@ import type { Db } from "@/db";
 import { readGatehouseSession } from "@/lib/auth/session-reader";
 import { interactionProblemPage, organizationPickerPage, type RenderedPage } from "@/lib/http/oidc-pages";
 import { logger } from "@/lib/logger";
-import { OIDC_MOUNT_PATH } from "@/lib/oidc/provider";
+import { interactionPath, launchPath } from "@/lib/oidc/paths";
 import { findApplicationByClientId, getApplicationOrThrow } from "@/lib/services/applications";
 import { decideAuthorization, readAuthorizationAsk } from "@/lib/services/oidc-authorization";
 import { recordGrantContext } from "@/lib/services/oidc-grants";
@@ -79,7 +79,7 @@ export async function handleInteraction(
     ask: readAuthorizationAsk(params),
     signIn: await readGatehouseSession(c.db, req.headers.cookie),
     startedAt: details.iat ?? 0,
-    returnTo: `${OIDC_MOUNT_PATH}/interaction/${uid}`,
+    returnTo: interactionPath(uid),
     chosenWorkspaceId: chosen,
     appUrl: c.appUrl,
     ip: c.ip,
@@ -93,7 +93,7 @@ export async function handleInteraction(
       return sendPage(
         res,
         organizationPickerPage({
-          action: `${OIDC_MOUNT_PATH}/interaction/${uid}/organization`,
+          action: `${interactionPath(uid)}/organization`,
           clientName: app?.name ?? null,
           organizations: decision.organizations,
         }),
@@ -142,7 +142,7 @@ export async function handleInteraction(
  */
 export async function handleLaunch(c: HandlerContext, req: IncomingMessage, res: ServerResponse, applicationRef: string): Promise<void> {
   const signIn = await readGatehouseSession(c.db, req.headers.cookie);
-  if (!signIn) return redirect(res, `/login?next=${encodeURIComponent(`${OIDC_MOUNT_PATH}/launch/${applicationRef}`)}`);
+  if (!signIn) return redirect(res, `/login?next=${encodeURIComponent(launchPath(applicationRef))}`);
   let initiate: string | null = null;
   try {
     initiate = (await getApplicationOrThrow(c.db, applicationRef)).initiateLoginUri;

@@ -4,7 +4,7 @@ import type { Db } from "@/db";
 import { clientIp } from "@/lib/http/client-ip";
 import { interactionProblemPage } from "@/lib/http/oidc-pages";
 import { logger } from "@/lib/logger";
-import { OIDC_MOUNT_PATH } from "@/lib/oidc/provider";
+import { OIDC_MOUNT_PATH } from "@/lib/oidc/paths";
 import { handleInteraction, handleLaunch, sendPage } from "./interaction";
 import { getOidcProvider, type OidcSettings } from "./provider";
 

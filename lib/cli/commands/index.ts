@@ -2,6 +2,7 @@ import type { Command } from "../command";
 import { domainsAdd, domainsRoute, domainsVerify, workspacesEnforce } from "./domains";
 import { connectionsCreate, connectionsList, connectionsRotateKey } from "./connections";
 import { apiKeysCreate, apiKeysList, apiKeysRevoke } from "./api-keys";
+import { appsCreate, appsDelete, appsList, appsRotateSecret, connectionsSetApp, oidcKeys, oidcRotateKey } from "./apps";
 import { connectionsMapRole, membersInvite, membersList } from "./members";
 import { usersSetPassword } from "./users";
 import { workspacesCreate } from "./workspaces";
@@ -23,4 +24,11 @@ export const commands: Command[] = [
   connectionsCreate,
   connectionsList,
   connectionsRotateKey,
+  connectionsSetApp,
+  appsCreate,
+  appsList,
+  appsRotateSecret,
+  appsDelete,
+  oidcRotateKey,
+  oidcKeys,
 ];
