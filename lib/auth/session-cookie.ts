@@ -21,7 +21,7 @@ export type SessionToken = { uid: string; sv: number; email: string; name?: stri
  */
 export async function mintSessionCookie(
   user: { id: string; email: string; name: string | null; sessionVersion: number },
-  signIn: { connectionId?: string | null; now?: Date } = {},
+  signIn: { connectionId?: string | null; now?: Date; amr?: "sso" | "pwd" } = {},
 ) {
   const authTime = Math.floor((signIn.now ?? new Date()).getTime() / 1000);
   const value = await encode({
@@ -29,7 +29,7 @@ export async function mintSessionCookie(
       sub: user.id,
       uid: user.id,
       sv: user.sessionVersion,
-      amr: "sso",
+      amr: signIn.amr ?? "sso",
       auth_time: authTime,
       ...(signIn.connectionId ? { cid: signIn.connectionId } : {}),
       email: user.email,

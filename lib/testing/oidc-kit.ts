@@ -97,7 +97,10 @@ export class TestBrowser {
 
   /** Be signed in to Gatehouse, as /auth/sso/complete or the password form would leave the browser. */
   async signIn(user: User, o: { connectionId?: string | null; amr?: "pwd"; now?: Date } = {}): Promise<void> {
-    const cookie = await mintSessionCookie(user, { connectionId: o.amr === "pwd" ? null : o.connectionId, now: o.now });
+    const cookie = await mintSessionCookie(
+      user,
+      o.amr === "pwd" ? { amr: "pwd", now: o.now } : { connectionId: o.connectionId, now: o.now },
+    );
     this.cookies.set(cookie.name, cookie.value);
   }
 
