@@ -51,6 +51,9 @@ export function createOidcMount(opts: OidcMountOptions) {
     const settings = opts.settings();
     const ip = clientIp(req.headers);
     pinRequestToAppUrl(req, settings.appUrl, ip);
+    // What proxy.ts would add for every response (the provider and the pages here add their CSPs).
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    if (settings.secureCookies) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     try {
       const db = await opts.getDb();
       const provider = await getOidcProvider(db, settings);
