@@ -88,6 +88,8 @@ export function organizationPickerPage(o: {
   action: string;
   clientName: string | null;
   organizations: { id: string; slug: string; name: string }[];
+  /** The application's redirect URI origin: the form's redirects end there (CSP form-action covers them). */
+  redirectOrigin: string | null;
 }): RenderedPage {
   const nonce = randomBytes(16).toString("base64");
   const items = o.organizations
@@ -99,5 +101,8 @@ export function organizationPickerPage(o: {
   const body = `<main>${brand("Choose an organization")}<div class="card"><h1>Continue to ${escapeHtml(o.clientName ?? "the application")} as a member of…</h1>
 <form method="post" action="${escapeHtml(o.action)}"><ul class="orgs">${items}</ul></form></div></main>`;
   const extra = `<style nonce="${nonce}">.orgs{list-style:none;padding:0;margin:1rem 0 0;display:grid;gap:.5rem}.orgs button{width:100%;text-align:left}.orgs .muted{color:#dbeafe}</style>`;
-  return { html: renderHtmlPage("Choose an organization", body, nonce, extra), csp: csp(nonce) };
+  return {
+    html: renderHtmlPage("Choose an organization", body, nonce, extra),
+    csp: csp(nonce, { formAction: ["'self'", o.redirectOrigin].filter(Boolean).join(" ") }),
+  };
 }

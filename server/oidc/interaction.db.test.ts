@@ -163,6 +163,8 @@ describe.each(await bothTestDbKinds())("OpenID Connect login step on %s", (kind)
     const picker = await authorize(browser, start);
     expect(picker.location).toBeNull();
     const html = await picker.last.text();
+    // The form's redirect chain ends at the application: CSP form-action must allow its origin.
+    expect(picker.last.headers.get("content-security-policy")).toContain("form-action 'self' http://127.0.0.1:9");
     expect(html).toContain("Alpha");
     expect(html).toContain("Beta");
     const action = /action="([^"]+)"/.exec(html)![1]!;

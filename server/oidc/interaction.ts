@@ -50,6 +50,14 @@ async function readSmallForm(req: IncomingMessage, maxBytes = 4096): Promise<URL
   return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
 }
 
+function originOf(url: unknown): string | null {
+  try {
+    return typeof url === "string" ? new URL(url).origin : null;
+  } catch {
+    return null;
+  }
+}
+
 const EXPIRED = interactionProblemPage(
   "This sign-in request has expired.",
   "Go back to the application and sign in again. Sign-in requests are valid for one hour and only in the browser that started them.",
@@ -96,6 +104,7 @@ export async function handleInteraction(
           action: `${interactionPath(uid)}/organization`,
           clientName: app?.name ?? null,
           organizations: decision.organizations,
+          redirectOrigin: originOf(params.redirect_uri),
         }),
       );
     }
