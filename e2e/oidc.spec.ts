@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { resetEnvForTests } from "../lib/env";
 import { createConnection } from "../lib/services/connections";
+import { createWorkspace } from "../lib/services/workspaces";
 import { runCli } from "../lib/testing/run-cli";
 import { startRelyingParty, type RelyingParty } from "./support/oidc-rp";
 import { readState } from "./support/state";
@@ -90,6 +91,30 @@ test.describe("Sign in to your app: Gatehouse as the OpenID Connect provider", (
     await expect(page.getByRole("heading", { name: `Welcome ${email}` })).toBeVisible();
     await expect(page.locator('[data-claim="org_slug"]')).toHaveText(ws.slug);
     await expect(page.locator('[data-claim="role"]')).toHaveText("viewer");
+  });
+
+  test("a person in two organizations signs in with a password on the email-first page and picks the organization", async ({
+    page,
+    db,
+    makeWorkspace,
+  }) => {
+    const first = await makeWorkspace({ name: "First Org" });
+    const secondSlug = `second-${first.slug}`;
+    await createWorkspace(db, { slug: secondSlug, name: "Second Org", ownerEmail: first.ownerEmail });
+    await registerRp(rp);
+
+    await page.goto(`${rp.url}/login`);
+    await page.getByLabel("Work email").fill(first.ownerEmail);
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByLabel("Password").fill(first.ownerPassword);
+    await page.getByRole("button", { name: "Sign in" }).click();
+
+    await expect(page.getByRole("heading", { name: /as a member of/ })).toBeVisible();
+    await page.getByRole("button", { name: /Second Org/ }).click();
+    await expect(page).toHaveURL(`${rp.url}/`);
+    await expect(page.locator('[data-claim="org_slug"]')).toHaveText(secondSlug);
+    await expect(page.locator('[data-claim="role"]')).toHaveText("owner");
+    await expect(page.locator('[data-claim="amr"]')).toHaveText('["pwd"]');
   });
 
   test("the demo application at /dev/app: sign in with Gatehouse through the built-in IdP, see the verified claims, sign out", async ({
