@@ -8,3 +8,4 @@ export * from "./schema/api-keys";
 export * from "./schema/jobs";
 export * from "./schema/applications";
 export * from "./schema/oidc";
+export * from "./schema/operator-keys";

@@ -63,6 +63,16 @@ CREATE TABLE "oidc_signing_keys" (
 	"retired_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "operator_keys" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"name" text NOT NULL,
+	"prefix" text NOT NULL,
+	"key_hash" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_used_at" timestamp with time zone,
+	"revoked_at" timestamp with time zone
+);
+--> statement-breakpoint
 ALTER TABLE "login_tickets" ADD COLUMN "connection_id" uuid;--> statement-breakpoint
 ALTER TABLE "workspaces" ADD COLUMN "external_id" text;--> statement-breakpoint
 ALTER TABLE "connections" ADD COLUMN "default_application_id" uuid;--> statement-breakpoint
@@ -83,5 +93,6 @@ CREATE INDEX "oidc_payloads_expires_idx" ON "oidc_payloads" USING btree ("expire
 CREATE UNIQUE INDEX "oidc_signing_keys_kid_key" ON "oidc_signing_keys" USING btree ("kid");--> statement-breakpoint
 CREATE UNIQUE INDEX "oidc_signing_keys_one_active" ON "oidc_signing_keys" USING btree ("state") WHERE state = 'active';--> statement-breakpoint
 CREATE UNIQUE INDEX "oidc_signing_keys_one_next" ON "oidc_signing_keys" USING btree ("state") WHERE state = 'next';--> statement-breakpoint
+CREATE UNIQUE INDEX "operator_keys_key_hash_key" ON "operator_keys" USING btree ("key_hash");--> statement-breakpoint
 ALTER TABLE "connections" ADD CONSTRAINT "connections_default_application_id_applications_id_fk" FOREIGN KEY ("default_application_id") REFERENCES "public"."applications"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "workspaces_external_id_key" ON "workspaces" USING btree ("external_id");

@@ -93,7 +93,10 @@ describe("operator CLI: apps and OIDC signing keys", () => {
     expect((await runCli(["oidc:rotate-key", "--stage", "--json"], env)).json).toMatchObject({ error: { code: "CONFLICT" } });
     const activated = await runCli(["oidc:rotate-key", "--activate", "--json"], env);
     expect((activated.json as { keys: { state: string; published: boolean }[] }).keys).toEqual(
-      expect.arrayContaining([expect.objectContaining({ state: "active" }), expect.objectContaining({ state: "retired", published: true })]),
+      expect.arrayContaining([
+        expect.objectContaining({ state: "active" }),
+        expect.objectContaining({ state: "retired", published: true }),
+      ]),
     );
     await runCli(["oidc:rotate-key", "--retire", "--json"], env);
     const keys = await listOidcKeys(t.db);
@@ -105,14 +108,27 @@ describe("operator CLI: apps and OIDC signing keys", () => {
   it("connections:set-app points IdP-initiated sign-ins at an application with an initiate login URI", async (ctx) => {
     if (!t.url) ctx.skip();
     const kit = await makeSamlKit(t.db);
-    const noInitiate = (await runCli(["apps:create", "--name", "Plain", "--redirect-uri", "https://plain.example.com/cb", "--json"], env)).json as {
+    const noInitiate = (await runCli(["apps:create", "--name", "Plain", "--redirect-uri", "https://plain.example.com/cb", "--json"], env))
+      .json as {
       client_id: string;
     };
-    const refused = await runCli(["connections:set-app", "--slug", kit.connection.slug, "--client-id", noInitiate.client_id, "--json"], env);
+    const refused = await runCli(
+      ["connections:set-app", "--slug", kit.connection.slug, "--client-id", noInitiate.client_id, "--json"],
+      env,
+    );
     expect(refused.json).toMatchObject({ error: { code: "VALIDATION_FAILED" } });
     const app = (
       await runCli(
-        ["apps:create", "--name", "Tile", "--redirect-uri", "https://tile.example.com/cb", "--initiate-login-uri", "https://tile.example.com/login", "--json"],
+        [
+          "apps:create",
+          "--name",
+          "Tile",
+          "--redirect-uri",
+          "https://tile.example.com/cb",
+          "--initiate-login-uri",
+          "https://tile.example.com/login",
+          "--json",
+        ],
         env,
       )
     ).json as { client_id: string };

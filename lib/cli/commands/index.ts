@@ -2,6 +2,7 @@ import type { Command } from "../command";
 import { domainsAdd, domainsRoute, domainsVerify, workspacesEnforce } from "./domains";
 import { connectionsCreate, connectionsList, connectionsRotateKey } from "./connections";
 import { apiKeysCreate, apiKeysList, apiKeysRevoke } from "./api-keys";
+import { operatorKeysCreate, operatorKeysList, operatorKeysRevoke } from "./operator-keys";
 import { appsCreate, appsDelete, appsList, appsRotateSecret, connectionsSetApp, oidcKeys, oidcRotateKey } from "./apps";
 import { connectionsMapRole, membersInvite, membersList } from "./members";
 import { usersSetPassword } from "./users";
@@ -31,4 +32,7 @@ export const commands: Command[] = [
   appsDelete,
   oidcRotateKey,
   oidcKeys,
+  operatorKeysCreate,
+  operatorKeysList,
+  operatorKeysRevoke,
 ];
