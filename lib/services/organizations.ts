@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, or, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { memberships, oidcGrants, workspaces } from "@/db/schema";
 import type { Workspace } from "./workspaces";
@@ -70,6 +70,8 @@ export async function createOrganization(
   }
 }
 
+const createdMs = sql`date_trunc('milliseconds', ${workspaces.createdAt})`;
+
 /** Ordered by creation (cursor = the last row's created_at and id); `externalId` finds the operator's own tenant. */
 export async function listOrganizations(
   db: Db,
@@ -91,12 +93,11 @@ export async function listOrganizations(
     .where(
       and(
         opts.externalId ? eq(workspaces.externalId, opts.externalId) : undefined,
-        after
-          ? or(gt(workspaces.createdAt, after.at), and(eq(workspaces.createdAt, after.at), sql`${workspaces.id} > ${after.id}::uuid`))
-          : undefined,
+        // Milliseconds, as the cursor carries them (Postgres keeps microseconds).
+        after ? sql`(${createdMs}, ${workspaces.id}) > (${after.at.toISOString()}::timestamptz, ${after.id}::uuid)` : undefined,
       ),
     )
-    .orderBy(asc(workspaces.createdAt), asc(workspaces.id))
+    .orderBy(createdMs, asc(workspaces.id))
     .limit(limit + 1);
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
