@@ -1,4 +1,5 @@
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { apiKeyScopeEnum, roleEnum } from "./enums";
 import { users } from "./users";
 import { workspaces } from "./workspaces";
 
@@ -15,6 +16,12 @@ export const apiKeys = pgTable(
     /** SHA-256 of the whole key (the key has 256 bits of entropy; no slow hash needed). */
     keyHash: text().notNull(),
     createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    /**
+     * The most the key may do: its creator's role when it was made (operator keys: admin, or owner
+     * when made with --role owner). Each request acts with min(role, the creator's current role).
+     */
+    role: roleEnum().notNull().default("admin"),
+    scope: apiKeyScopeEnum().notNull().default("read_write"),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp({ withTimezone: true }),
     revokedAt: timestamp({ withTimezone: true }),
@@ -34,5 +41,5 @@ export const idempotencyKeys = pgTable(
     response: jsonb(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.apiKeyId, t.key] })],
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
 );

@@ -8,4 +8,8 @@ export const spKeyStateEnum = pgEnum("sp_key_state", ["next", "active", "retired
 export const metadataSourceEnum = pgEnum("metadata_source", ["url", "xml", "manual"]);
 export const ssoOutcomeEnum = pgEnum("sso_outcome", ["success", "failure"]);
 export const ssoFlowEnum = pgEnum("sso_flow", ["sp", "idp"]);
+/** Who last approved a connection's trust settings: a signed-in owner, the operator (CLI), or an owner-level API key. */
+export const trustApprovalViaEnum = pgEnum("trust_approval_via", ["owner", "operator", "api_key"]);
+/** What an API key may do: read only (GET) or read and write. */
+export const apiKeyScopeEnum = pgEnum("api_key_scope", ["read_only", "read_write"]);
 export const domainStatusEnum = pgEnum("domain_status", ["pending", "verified", "failing"]);
