@@ -3,6 +3,7 @@ import { resetEnvForTests } from "../lib/env";
 import { createConnection } from "../lib/services/connections";
 import { readState } from "./support/state";
 import { expect, test } from "./support/fixtures";
+import { OPERATOR } from "../lib/services/actor";
 
 // SP keys made here must be readable by the app: use the app's data directory (its dev secrets).
 const state = readState();
@@ -18,7 +19,7 @@ test.describe("SAML round trips through the built-in IdP", () => {
     const ws = await makeWorkspace();
     const metadataXml = await (await fetch(`${baseURL}/dev/idp/metadata`)).text();
     const slug = `sp-${ws.slug}`;
-    await createConnection(db, ws.id, { name: "Built-in IdP", slug, idpType: "dev", metadataXml }, {});
+    await createConnection(db, ws.id, { name: "Built-in IdP", slug, idpType: "dev", metadataXml }, OPERATOR);
 
     await page.goto(`/auth/sso/saml/${slug}/login?return_to=/w/${ws.slug}/settings/members`);
     await expect(page).toHaveURL(/\/dev\/idp\/sso\/choose/);

@@ -15,7 +15,8 @@ export const apiKeys = pgTable(
     prefix: text().notNull(),
     /** SHA-256 of the whole key (the key has 256 bits of entropy; no slow hash needed). */
     keyHash: text().notNull(),
-    createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    /** The member who made the key (null: the operator made it with the CLI). Their keys go with them. */
+    createdBy: uuid().references(() => users.id, { onDelete: "cascade" }),
     /**
      * The most the key may do: its creator's role when it was made (operator keys: admin, or owner
      * when made with --role owner). Each request acts with min(role, the creator's current role).

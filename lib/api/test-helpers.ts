@@ -1,4 +1,5 @@
 import type { Db } from "@/db";
+import { memberActor } from "@/lib/services/actor";
 import { createApiKey } from "@/lib/services/api-keys";
 import { createWorkspace } from "@/lib/services/workspaces";
 import type { RouteHandler } from "./handler";
@@ -9,7 +10,7 @@ export type ApiTestWorkspace = { id: string; slug: string; ownerId: string; key:
 
 export async function createApiTestWorkspace(db: Db, slug: string): Promise<ApiTestWorkspace> {
   const { workspace, owner } = await createWorkspace(db, { slug, name: `WS ${slug}`, ownerEmail: `owner@${slug}.test` });
-  const { apiKey, secret } = await createApiKey(db, workspace.id, { name: `key for ${slug}` }, { userId: owner.id });
+  const { apiKey, secret } = await createApiKey(db, workspace.id, { name: `key for ${slug}` }, memberActor(owner.id, "owner"));
   return { id: workspace.id, slug: workspace.slug, ownerId: owner.id, key: secret, keyId: apiKey.id };
 }
 

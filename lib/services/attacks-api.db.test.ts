@@ -31,6 +31,7 @@ import * as refreshRoute from "@/app/api/v1/connections/[id]/metadata/refresh/ro
 import * as domainRoute from "@/app/api/v1/domains/[id]/route";
 import * as memberRoute from "@/app/api/v1/members/[id]/route";
 import * as eventRoute from "@/app/api/v1/sso-events/[id]/route";
+import { memberActor, OPERATOR } from "./actor";
 
 let t: TestDb;
 let a: SamlKit;
@@ -42,8 +43,8 @@ beforeAll(async () => {
   useDbForTests(t.db);
   a = await makeSamlKit(t.db);
   b = await makeSamlKit(t.db);
-  keyA = (await createApiKey(t.db, a.workspace.id, { name: "attacker" }, { userId: a.owner.id })).secret;
-  keyB = (await createApiKey(t.db, b.workspace.id, { name: "victim" }, { userId: b.owner.id })).secret;
+  keyA = (await createApiKey(t.db, a.workspace.id, { name: "attacker" }, memberActor(a.owner.id, "owner"))).secret;
+  keyB = (await createApiKey(t.db, b.workspace.id, { name: "victim" }, memberActor(b.owner.id, "owner"))).secret;
 });
 afterAll(async () => {
   await t?.close();
@@ -105,7 +106,7 @@ describe("test-mode abuse", () => {
     const k = await makeSamlKit(t.db);
     const { relayState } = await k.login({ test: true, userId: k.owner.id });
     const found = await findConnectionBySlug(t.db, k.connection.slug);
-    await updateConnection(t.db, k.workspace.id, k.connection.id, { version: found!.connection.version, active: false }, {});
+    await updateConnection(t.db, k.workspace.id, k.connection.id, { version: found!.connection.version, active: false }, OPERATOR);
     const r = await acs(k, k.respond(), { relayState });
     expect(r.ok ? "OK" : r.error.code).toBe("SAML_INACTIVE");
   });
@@ -142,7 +143,13 @@ describe("discovery", () => {
     const d = await addDomain(t.db, inactive.workspace.id, inactiveDomain, {});
     await t.db.update(domains).set({ status: "verified", connectionId: inactive.connection.id }).where(eq(domains.id, d.id));
     const found = await findConnectionBySlug(t.db, inactive.connection.slug);
-    await updateConnection(t.db, inactive.workspace.id, inactive.connection.id, { version: found!.connection.version, active: false }, {});
+    await updateConnection(
+      t.db,
+      inactive.workspace.id,
+      inactive.connection.id,
+      { version: found!.connection.version, active: false },
+      OPERATOR,
+    );
     const cases = [
       `x@never-${randomBytes(3).toString("hex")}.example.org`,
       `x@${await mk("pending", true)}`,
@@ -225,7 +232,7 @@ describe("REST API across workspaces", () => {
   });
 
   it("missing, malformed, foreign-looking and revoked keys → 401 INVALID_API_KEY", async () => {
-    const revoked = await createApiKey(t.db, a.workspace.id, { name: "to revoke" }, {});
+    const revoked = await createApiKey(t.db, a.workspace.id, { name: "to revoke" }, OPERATOR);
     expect((await call(connectionsRoute.GET, "GET", "", undefined, revoked.secret)).status).toBe(200);
     await revokeApiKey(t.db, a.workspace.id, revoked.apiKey.id, {});
     for (const key of [revoked.secret, "", "gh_live_", `gh_live_${"A".repeat(43)}`, keyA.slice(0, -1), `${keyA} ${keyA}`]) {

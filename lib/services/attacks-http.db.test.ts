@@ -21,6 +21,7 @@ import { createWorkspace } from "./workspaces";
 import * as loginRoute from "@/app/auth/sso/saml/[slug]/login/route";
 import * as acsRoute from "@/app/auth/sso/saml/[slug]/acs/route";
 import * as completeRoute from "@/app/auth/sso/complete/route";
+import { OPERATOR } from "./actor";
 
 let t: TestDb;
 /** A: a workspace and connection trusting a dev IdP. B: another workspace whose connection trusts the SAME IdP (entity ID + cert). */
@@ -41,7 +42,7 @@ beforeAll(async () => {
     t.db,
     ws.workspace.id,
     { name: "Same IdP", slug: `b-${id}`, metadataXml: a.idp.metadataXml(`https://idp-shared.test/sso`), allowIdpInitiated: true },
-    {},
+    OPERATOR,
   );
 });
 afterAll(async () => {

@@ -20,6 +20,7 @@ import {
 import { maybeRefreshStaleMetadata } from "./idp-metadata";
 import { consumeSamlResponse } from "./saml-acs";
 import { createWorkspace } from "./workspaces";
+import { memberActor, OPERATOR } from "./actor";
 
 let t: TestDb;
 let ws: { id: string; ownerId: string };
@@ -52,7 +53,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const actor = () => ({ userId: ws.ownerId });
+const actor = () => memberActor(ws.ownerId, "owner");
 
 describe("connections", () => {
   it("creates from XML with an active SP key; slug is global and unique; DTO carries SP values and no secrets", async () => {
@@ -81,8 +82,8 @@ describe("connections", () => {
     expect(JSON.stringify(dto)).not.toMatch(/PRIVATE KEY|private_key|v1:/);
     expect(await isSlugAvailable(t.db, "okta-a")).toBe(false);
     expect(await isSlugAvailable(t.db, "okta-b")).toBe(true);
-    await expect(createConnection(t.db, other.id, { name: "Dup", slug: "okta-a" }, {})).rejects.toMatchObject({ code: "SLUG_TAKEN" });
-    await expect(createConnection(t.db, ws.id, { name: "Bad", slug: "Bad Slug!" }, {})).rejects.toThrow();
+    await expect(createConnection(t.db, other.id, { name: "Dup", slug: "okta-a" }, OPERATOR)).rejects.toMatchObject({ code: "SLUG_TAKEN" });
+    await expect(createConnection(t.db, ws.id, { name: "Bad", slug: "Bad Slug!" }, OPERATOR)).rejects.toThrow();
     const audit = await t.db.select().from(auditLog).where(eq(auditLog.targetId, c.id));
     expect(audit.map((a) => a.action)).toContain("connection.created");
     expect(JSON.stringify(audit)).not.toContain("PRIVATE KEY");
@@ -174,7 +175,9 @@ describe("connections", () => {
       code: "VERSION_CONFLICT",
     });
     await expect(updateConnection(t.db, ws.id, c.id, { version: 2, defaultRedirect: "//evil.test" }, actor())).rejects.toThrow();
-    await expect(updateConnection(t.db, other.id, c.id, { version: 2, name: "Hijack" }, {})).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(updateConnection(t.db, other.id, c.id, { version: 2, name: "Hijack" }, OPERATOR)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(getConnectionOrThrow(t.db, other.id, c.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await listConnections(t.db, other.id)).map((x) => x.id)).not.toContain(c.id);
     // Concurrent edits from the same version: exactly one wins.

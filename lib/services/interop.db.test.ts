@@ -20,6 +20,7 @@ import * as metadataRoute from "@/app/auth/sso/saml/[slug]/metadata/route";
 import * as loginRoute from "@/app/auth/sso/saml/[slug]/login/route";
 import * as acsRoute from "@/app/auth/sso/saml/[slug]/acs/route";
 import * as completeRoute from "@/app/auth/sso/complete/route";
+import { memberActor } from "./actor";
 
 samlify.setSchemaValidator(xsdValidator);
 
@@ -124,7 +125,7 @@ async function makeInterop(opts: { bindings: ("redirect" | "post")[]; allowIdpIn
       metadataXml: idp.getMetadata(),
       allowIdpInitiated: opts.allowIdpInitiated ?? false,
     },
-    { userId: ownerId },
+    memberActor(ownerId, "owner"),
   );
   const spMetadataXml = async () => {
     const res = await metadataRoute.GET(new Request(`${TEST_APP_URL}/auth/sso/saml/${connection.slug}/metadata`), params(connection.slug));

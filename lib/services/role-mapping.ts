@@ -10,7 +10,9 @@ import {
   type RoleMappingDto,
   type RoleMappingRuleInput,
 } from "@/lib/schemas/role-mappings";
-import { recordAudit, type AuditActor } from "./audit";
+import type { Actor } from "./actor";
+import { recordAudit } from "./audit";
+import { assertMayChangeTrust, recordTrustChange, trustApprovalColumns } from "./connection-trust";
 
 export type RoleRule = { id?: string; attribute: string; value: string; role: Role };
 export type MatchedRule = { id?: string; attribute: string; value: string; role: MappableRole };
@@ -84,13 +86,39 @@ export async function loadRulesForConnection(db: Db, connectionId: string): Prom
   return rows.map((r) => ({ id: r.id, attribute: r.attribute, value: r.value, role: r.role }));
 }
 
-/** Replace the whole list (PUT semantics) in one transaction; audited with before/after. */
+const ruleView = (r: { attribute: string; value: string; role: string }) => ({ attribute: r.attribute, value: r.value, role: r.role });
+
+/**
+ * Record that `actor` approved the connection's trust (role mappings are part of it), with the rules
+ * before and after. Inside the caller's transaction.
+ */
+async function approveMappingChange(
+  tx: Db,
+  workspaceId: string,
+  connectionId: string,
+  actor: Actor,
+  before: { attribute: string; value: string; role: string }[],
+  after: { attribute: string; value: string; role: string }[],
+) {
+  await tx.update(connections).set(trustApprovalColumns(actor, new Date())).where(eq(connections.id, connectionId));
+  await recordTrustChange(tx, workspaceId, actor, connectionId, {
+    before: { roleMappings: before.map(ruleView) },
+    after: { roleMappings: after.map(ruleView) },
+    fields: ["roleMappings"],
+  });
+}
+
+/**
+ * Replace the whole list (PUT semantics) in one transaction; audited with before/after. The rules are
+ * part of the connection's trust (they decide roles, admin included): owners only. Saving the same
+ * list again changes nothing and needs no owner.
+ */
 export async function replaceRoleMappings(
   db: Db,
   workspaceId: string,
   connectionId: string,
   rules: RoleMappingRuleInput[],
-  actor: AuditActor,
+  actor: Actor,
 ): Promise<RoleMappingDto[]> {
   const parsed = roleMappingsReplaceSchema.parse({ rules }).rules;
   return db.transaction(async (tx) => {
@@ -102,6 +130,9 @@ export async function replaceRoleMappings(
       .from(roleMappings)
       .where(eq(roleMappings.connectionId, connectionId))
       .orderBy(asc(roleMappings.position));
+    const same = JSON.stringify(before.map(ruleView)) === JSON.stringify(parsed.map(ruleView));
+    if (same) return before.map(toDto);
+    assertMayChangeTrust(actor, "the role mapping");
     await tx.delete(roleMappings).where(eq(roleMappings.connectionId, connectionId));
     const inserted = parsed.length
       ? await tx
@@ -114,21 +145,23 @@ export async function replaceRoleMappings(
       action: "connection.role_mappings_replaced",
       targetType: "connection",
       targetId: connectionId,
-      before: { rules: before.map((r) => ({ attribute: r.attribute, value: r.value, role: r.role })) },
-      after: { rules: after.map((r) => ({ attribute: r.attribute, value: r.value, role: r.role })) },
+      before: { rules: before.map(ruleView) },
+      after: { rules: after.map(ruleView) },
     });
+    await approveMappingChange(tx, workspaceId, connectionId, actor, before, after);
     return after;
   });
 }
 
-/** Append one rule at the end (CLI `connections:map-role`). */
+/** Append one rule at the end (CLI `connections:map-role`). Owners only, like every mapping change. */
 export async function appendRoleMapping(
   db: Db,
   workspaceId: string,
   connectionId: string,
   rule: RoleMappingRuleInput,
-  actor: AuditActor,
+  actor: Actor,
 ): Promise<RoleMappingDto> {
+  assertMayChangeTrust(actor, "the role mapping");
   const r = roleMappingRuleSchema.parse(rule);
   return db.transaction(async (tx) => {
     await assertConnectionInWorkspace(tx, workspaceId, connectionId);
@@ -148,6 +181,7 @@ export async function appendRoleMapping(
       targetId: connectionId,
       after: { attribute: r.attribute, value: r.value, role: r.role, position },
     });
+    await approveMappingChange(tx, workspaceId, connectionId, actor, [], [ruleView(r)]);
     return toDto(row!);
   });
 }

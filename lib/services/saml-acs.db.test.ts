@@ -10,6 +10,7 @@ import { updateConnection } from "./connections";
 import { redeemLoginTicket } from "./login-tickets";
 import { consumeSamlResponse, type AcsResult } from "./saml-acs";
 import { findOrCreateUser } from "./users";
+import { memberActor } from "./actor";
 
 let t: TestDb;
 let kit: SamlKit;
@@ -49,7 +50,13 @@ describe("ACS: connection selection", () => {
 
   it("inactive connection → 410 SAML_INACTIVE", async () => {
     const k = await makeSamlKit(t.db);
-    await updateConnection(t.db, k.workspace.id, k.connection.id, { version: k.connection.version, active: false }, { userId: k.owner.id });
+    await updateConnection(
+      t.db,
+      k.workspace.id,
+      k.connection.id,
+      { version: k.connection.version, active: false },
+      memberActor(k.owner.id, "owner"),
+    );
     const r = await acs(k.respond(), { k });
     expect(codeOf(r)).toBe("SAML_INACTIVE");
     expect(r.ok ? 0 : r.error.status).toBe(410);

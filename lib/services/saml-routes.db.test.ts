@@ -18,6 +18,7 @@ import * as completeRoute from "@/app/auth/sso/complete/route";
 import * as devSsoRoute from "@/app/dev/idp/sso/route";
 import * as devRespondRoute from "@/app/dev/idp/respond/route";
 import * as devMetadataRoute from "@/app/dev/idp/metadata/route";
+import { OPERATOR } from "./actor";
 
 let t: TestDb;
 let kit: SamlKit;
@@ -84,7 +85,7 @@ describe("SP endpoints", () => {
           .metadataXml("https://idp.post.test/sso")
           .replace(/<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"[^>]*\/>/, ""),
       },
-      {},
+      OPERATOR,
     );
     expect(c.idpSsoUrlRedirect).toBeNull();
     const res = await loginRoute.GET(new Request(`${TEST_APP_URL}/l`), params(c.slug));
@@ -149,7 +150,7 @@ describe("built-in IdP over HTTP", () => {
       t.db,
       kit.workspace.id,
       { name: "Dev", slug: `dev-${kit.connection.slug}`, idpType: "dev", metadataXml: mdXml, allowIdpInitiated: true },
-      {},
+      OPERATOR,
     );
 
     // SP-initiated: login → /dev/idp/sso (verifies the signed request) → chooser → respond → ACS → complete.

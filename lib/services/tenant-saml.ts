@@ -3,6 +3,7 @@ import type { Db } from "@/db";
 import { domains } from "@/db/schema";
 import { AppError, isAppError } from "@/lib/errors";
 import type { MappableRole } from "@/lib/auth/roles";
+import type { Actor } from "./actor";
 import { recordAudit, type AuditActor } from "./audit";
 import type { Connection } from "./connection-dto";
 import { createConnection, isSlugAvailable, listConnections, updateConnection } from "./connections";
@@ -46,7 +47,7 @@ export async function upsertTenantSaml(
   db: Db,
   workspace: { id: string; slug: string },
   input: TenantSamlInput,
-  actor: AuditActor,
+  actor: Actor,
 ): Promise<TenantSamlResult> {
   const domainName = parseDomainOrThrow(input.emailDomain);
   const slugs = tenantConnectionSlugs(domainName, workspace.slug);

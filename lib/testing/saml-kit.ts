@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "@/db";
 import { createDevIdp, type CreateResponseOptions, type DevIdp } from "@/lib/dev-idp";
 import type { ConnectionCreateInput } from "@/lib/schemas/connections";
+import { memberActor } from "@/lib/services/actor";
 import { createConnection, type Connection } from "@/lib/services/connections";
 import { startSamlLogin } from "@/lib/services/saml-login";
 import { listPublishedSpCertificates } from "@/lib/services/sp-keys";
@@ -49,7 +50,7 @@ export async function makeSamlKit(db: Db, opts: Partial<ConnectionCreateInput> =
       allowIdpInitiated: true,
       ...opts,
     } as ConnectionCreateInput,
-    { userId: owner.id },
+    memberActor(owner.id, "owner"),
   );
   const sp = spValues(TEST_APP_URL, connection.slug);
   return {

@@ -6,6 +6,7 @@ import { createConnection } from "@/lib/services/connections";
 import { recordSsoEvent } from "@/lib/services/sso-events";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { assertNoSecrets, callRoute, createApiTestWorkspace, type ApiTestWorkspace } from "../test-helpers";
+import { OPERATOR } from "@/lib/services/actor";
 
 let t: TestDb;
 let a: ApiTestWorkspace;
@@ -21,9 +22,9 @@ beforeAll(async () => {
   useDbForTests(t.db);
   a = await createApiTestWorkspace(t.db, "ev-a");
   b = await createApiTestWorkspace(t.db, "ev-b");
-  connA1 = (await createConnection(t.db, a.id, { name: "A1", slug: "ev-a-one" }, {})).id;
-  connA2 = (await createConnection(t.db, a.id, { name: "A2", slug: "ev-a-two" }, {})).id;
-  const connB = (await createConnection(t.db, b.id, { name: "B", slug: "ev-b-one" }, {})).id;
+  connA1 = (await createConnection(t.db, a.id, { name: "A1", slug: "ev-a-one" }, OPERATOR)).id;
+  connA2 = (await createConnection(t.db, a.id, { name: "A2", slug: "ev-a-two" }, OPERATOR)).id;
+  const connB = (await createConnection(t.db, b.id, { name: "B", slug: "ev-b-one" }, OPERATOR)).id;
   for (let i = 0; i < 5; i++) {
     await recordSsoEvent(t.db, {
       workspaceId: a.id,

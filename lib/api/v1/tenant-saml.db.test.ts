@@ -11,6 +11,7 @@ import { startTestDnsServer } from "@/lib/testing/dns-server";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { tenantConnectionSlugs } from "@/lib/services/tenant-saml";
 import { assertNoSecrets, callRoute, createApiTestWorkspace, type ApiTestWorkspace } from "../test-helpers";
+import { OPERATOR } from "@/lib/services/actor";
 
 let t: TestDb;
 let a: ApiTestWorkspace;
@@ -129,7 +130,7 @@ describe("PUT /api/v1/tenant/saml", () => {
   });
 
   it("updates a connection the domain is already routed to, whatever its slug", async () => {
-    const c = await createConnection(t.db, a.id, { name: "Hand made", slug: "tenant-a-hand" }, {});
+    const c = await createConnection(t.db, a.id, { name: "Hand made", slug: "tenant-a-hand" }, OPERATOR);
     const first = await put(a, seedBody({ email_domain: "hand.example" }));
     expect(first.json.data.slug).toBe("hand-example");
     // Point the domain at the hand-made connection, as an admin could.

@@ -1,4 +1,5 @@
 import { AppError } from "@/lib/errors";
+import { OPERATOR } from "@/lib/services/actor";
 import { toConnectionDto, toSpKeyDto } from "@/lib/services/connection-dto";
 import { createConnection, findConnectionBySlug, listConnections } from "@/lib/services/connections";
 import { rotateSpKey } from "@/lib/services/sp-keys";
@@ -41,7 +42,7 @@ export const connectionsCreate = defineCommand({
         allowIdpInitiated: bool(ctx, "allow-idp-initiated"),
         ...(optStr(ctx, "default-role") ? { defaultRole: optStr(ctx, "default-role") as "viewer" } : {}),
       },
-      { userId: null },
+      OPERATOR,
     );
     const dto = toConnectionDto(c, ctx.appUrl);
     ctx.print(`Created connection ${c.name} (${c.slug}) in ${ws.slug}. Register these in your IdP:`);
@@ -83,7 +84,7 @@ export const connectionsRotateKey = defineCommand({
     const found = await findConnectionBySlug(ctx.db, str(ctx, "slug"));
     if (!found) throw new AppError("SAML_NOT_FOUND", { detail: { slug: str(ctx, "slug") } });
     const action = bool(ctx, "stage") ? "stage" : bool(ctx, "activate") ? "activate" : "retire";
-    const keys = (await rotateSpKey(ctx.db, found.workspace.id, found.connection.id, action, { userId: null })).map(toSpKeyDto);
+    const keys = (await rotateSpKey(ctx.db, found.workspace.id, found.connection.id, action, OPERATOR)).map(toSpKeyDto);
     ctx.print(`${action}: done for ${found.connection.slug}.`);
     for (const k of keys)
       ctx.print(`  ${k.state.padEnd(8)} ${k.id}  created ${k.created_at}${k.retired_at ? `  removed from metadata ${k.retired_at}` : ""}`);

@@ -1,4 +1,5 @@
 import type { Db } from "@/db";
+import { OPERATOR } from "@/lib/services/actor";
 import { AppError } from "@/lib/errors";
 import { ENFORCEMENT_MODES, toDomainDto, toEnforcementDto, type EnforcementMode } from "@/lib/schemas/domains";
 import { findConnectionBySlug } from "@/lib/services/connections";
@@ -8,7 +9,6 @@ import { findWorkspaceBySlug } from "@/lib/services/workspaces";
 import { defineCommand, str, type CliContext } from "../command";
 
 // The operator CLI acts as the system in the audit log (no user).
-const OPERATOR = { userId: null };
 
 async function workspaceOrThrow(db: Db, slug: string) {
   const ws = await findWorkspaceBySlug(db, slug);

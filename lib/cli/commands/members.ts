@@ -2,6 +2,7 @@ import { AppError } from "@/lib/errors";
 import type { Db } from "@/db";
 import { inviteMember, toInvitationDto } from "@/lib/services/invitations";
 import { listMembers, toMemberDto } from "@/lib/services/members";
+import { OPERATOR } from "@/lib/services/actor";
 import { appendRoleMapping, findConnectionScopeBySlug, listRoleMappings } from "@/lib/services/role-mapping";
 import { findWorkspaceBySlug } from "@/lib/services/workspaces";
 import { defineCommand, str } from "../command";
@@ -17,7 +18,6 @@ async function workspaceOrThrow(db: Db, slug: string) {
 }
 
 // The operator CLI acts with owner rights and is recorded in the audit log as the system (no user).
-const OPERATOR = { userId: null, role: "owner" as const };
 
 export const membersInvite = defineCommand({
   name: "members:invite",

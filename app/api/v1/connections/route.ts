@@ -6,12 +6,12 @@ import { env } from "@/lib/env";
 import { toConnectionDto } from "@/lib/services/connection-dto";
 import { createConnection, listConnections } from "@/lib/services/connections";
 
-export const GET = apiRoute({}, async (ctx) => {
+export const GET = apiRoute({ minRole: "viewer" }, async (ctx) => {
   const rows = await listConnections(ctx.db, ctx.workspace.id);
   return { data: rows.map((c) => toConnectionDto(c, env().appUrl)), nextCursor: null };
 });
 
-export const POST = apiRoute({ body: apiConnectionCreateSchema, idempotent: true }, async (ctx) => {
+export const POST = apiRoute({ minRole: "owner", body: apiConnectionCreateSchema, idempotent: true }, async (ctx) => {
   const c = await withApiFieldNames(connectionFieldPath, () =>
     createConnection(ctx.db, ctx.workspace.id, toConnectionCreateInput(ctx.body), ctx.actor),
   );

@@ -4,7 +4,7 @@ import { apiSsoEventListQuerySchema } from "@/lib/api/schemas/sso-events";
 import { toSsoEventDto } from "@/lib/services/connection-dto";
 import { listSsoEvents } from "@/lib/services/sso-events";
 
-export const GET = apiRoute({ query: apiSsoEventListQuerySchema }, async (ctx) => {
+export const GET = apiRoute({ minRole: "viewer", query: apiSsoEventListQuerySchema }, async (ctx) => {
   const q = ctx.query;
   const page = await listSsoEvents(ctx.db, ctx.workspace.id, {
     connectionId: q.connection_id ?? q.connection,

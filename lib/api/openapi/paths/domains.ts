@@ -85,7 +85,7 @@ registerApiPath({
   path: "/api/v1/workspace/enforcement",
   summary: "Set SSO enforcement",
   description:
-    "Sets the mode. Warnings (no active connection, unrouted domains, owners who would be locked out) are returned; send `confirm: false` to have them refuse the change with 409 `ENFORCEMENT_CONFIRMATION_REQUIRED` instead.",
+    'Sets the mode (owner keys only). When the change has lock-out warnings (no active connection, owners who would be locked out), it is refused with 409 `ENFORCEMENT_CONFIRMATION_REQUIRED` and the warnings, unless the request states `"confirm": true`. Information warnings (e.g. unrouted domains) are returned with the result.',
   tags: ["Enforcement"],
   body: enforcementUpdateSchema,
   response: EnforcementDtoSchema,

@@ -17,7 +17,7 @@ const FIELD: Record<string, string> = {
   active: "enabled",
 };
 
-export const PUT = apiRoute({ body: tenantSamlInputSchema }, async (ctx) => {
+export const PUT = apiRoute({ minRole: "owner", body: tenantSamlInputSchema }, async (ctx) => {
   const b = ctx.body;
   const result = await withApiFieldNames(
     (p) => FIELD[p] ?? p,
