@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useDbForTests } from "@/server/bootstrap";
 import { createApiKey } from "@/lib/services/api-keys";
-import { getInvitationByToken } from "@/lib/services/invitations";
+import { acceptInvitation, getInvitationByToken, inviteMember } from "@/lib/services/invitations";
 import { makeWorkspace } from "@/lib/services/members.fixtures";
 import { getWorkspaceAccess } from "@/lib/services/workspaces";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { GET as listRoute, POST as inviteRoute } from "./route";
 import { DELETE as deleteRoute, GET as getRoute, PATCH as patchRoute } from "./[id]/route";
 import { memberActor } from "@/lib/services/actor";
-import { findOrCreateUser } from "@/lib/services/users";
-import { memberships } from "@/db/schema";
 
 let t: TestDb;
 let key: string;
@@ -40,8 +38,14 @@ const params = (id: string) => ({ params: Promise.resolve({ id }) });
 let adminKey: string | undefined;
 async function asAdmin() {
   if (!adminKey) {
-    const { user } = await findOrCreateUser(t.db, { email: "admin@members-route.test" });
-    await t.db.insert(memberships).values({ workspaceId: ws.workspace.id, userId: user.id, role: "admin", status: "active" });
+    const { inviteUrl } = await inviteMember(
+      t.db,
+      ws.workspace.id,
+      { email: "admin@members-route.test", role: "admin" },
+      memberActor(ws.owner.id, "owner"),
+    );
+    const token = inviteUrl.split("/invite/")[1]!;
+    const { user } = await acceptInvitation(t.db, { token, signUp: { password: "admin password 1", firstName: "", lastName: "" } });
     adminKey = (await createApiKey(t.db, ws.workspace.id, { name: "admin key" }, memberActor(user.id, "admin"))).secret;
   }
   return { authorization: `Bearer ${adminKey}` };
