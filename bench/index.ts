@@ -35,7 +35,7 @@ async function runBackend(label: string, handle: import("@/db").DbHandle) {
   const { createWorkspace } = await import("@/lib/services/workspaces");
   const { createConnection } = await import("@/lib/services/connections");
   const { OPERATOR } = await import("@/lib/services/actor");
-  const { consumeSamlResponse } = await import("@/lib/services/saml-acs");
+  const { consumeSamlResponse, failureOf } = await import("@/lib/services/saml-acs");
   const { spValues } = await import("@/lib/services/sp-values");
   const appUrl = process.env.APP_URL!;
   const db = handle.db;
@@ -83,7 +83,7 @@ async function runBackend(label: string, handle: import("@/db").DbHandle) {
     const s = performance.now();
     const res = await consumeSamlResponse(db, { slug: connection.slug, samlResponse: r, relayState: null, appUrl });
     acsSamples.push(performance.now() - s);
-    if (!res.ok) throw new Error(`ACS failed: ${res.error.code}`);
+    if (failureOf(res)) throw new Error(`ACS failed: ${failureOf(res)}`);
   }
   const acs = stats(acsSamples, performance.now() - t0);
 
@@ -99,7 +99,7 @@ async function runBackend(label: string, handle: import("@/db").DbHandle) {
         const s = performance.now();
         const res = await consumeSamlResponse(db, { slug: connection.slug, samlResponse: r, relayState: null, appUrl });
         concSamples.push(performance.now() - s);
-        if (!res.ok) throw new Error(`ACS failed: ${res.error.code}`);
+        if (failureOf(res)) throw new Error(`ACS failed: ${failureOf(res)}`);
       }
     }),
   );

@@ -25,7 +25,17 @@ export async function makeConnection(db: Db, workspaceId: string, patch: Partial
   const id = uniq();
   const [c] = await db
     .insert(connections)
-    .values({ workspaceId, name: `IdP ${id}`, slug: `idp-${id}`, idpType: "okta", idpEntityId: `https://idp-${id}.test`, ...patch })
+    .values({
+      workspaceId,
+      name: `IdP ${id}`,
+      slug: `idp-${id}`,
+      idpType: "okta",
+      idpEntityId: `https://idp-${id}.test`,
+      // As if the operator had set it up: its trust is approved (pass trustApprovedVia: null for an unapproved one).
+      trustApprovedVia: "operator",
+      trustApprovedAt: new Date(),
+      ...patch,
+    })
     .returning();
   return c!;
 }

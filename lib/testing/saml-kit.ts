@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "@/db";
 import { createDevIdp, type CreateResponseOptions, type DevIdp } from "@/lib/dev-idp";
 import type { ConnectionCreateInput } from "@/lib/schemas/connections";
+import { newSsoCookieValue, ssoNonceCookieName } from "@/lib/http/sso-cookies";
 import { memberActor } from "@/lib/services/actor";
 import { createConnection, type Connection } from "@/lib/services/connections";
 import { startSamlLogin } from "@/lib/services/saml-login";
@@ -9,6 +10,7 @@ import { listPublishedSpCertificates } from "@/lib/services/sp-keys";
 import { spValues } from "@/lib/services/sp-values";
 import { createWorkspace, type Workspace } from "@/lib/services/workspaces";
 import type { User } from "@/lib/services/users";
+import type { TestBrowser } from "./test-browser";
 
 export const TEST_APP_URL = "http://localhost:3999";
 
@@ -26,7 +28,9 @@ export type SamlKit = {
     test?: boolean;
     userId?: string;
     now?: Date;
-  }) => Promise<{ requestId: string; relayState: string; signatureVerified: boolean }>;
+    /** The browser that starts the sign-in: it gets the login nonce cookie (as from the login route). */
+    browser?: TestBrowser;
+  }) => Promise<{ requestId: string; relayState: string; signatureVerified: boolean; nonce: string }>;
   /** A signed SAMLResponse for this connection (defaults: email NameID, first/last name attributes). */
   respond: (opts?: Partial<CreateResponseOptions> & { email?: string }) => string;
 };
@@ -61,7 +65,10 @@ export async function makeSamlKit(db: Db, opts: Partial<ConnectionCreateInput> =
     connection,
     sp,
     async login(o = {}) {
+      const nonce = newSsoCookieValue();
+      o.browser?.set(ssoNonceCookieName(), nonce);
       const start = await startSamlLogin(db, {
+        browserNonce: nonce,
         slug: connection.slug,
         returnTo: o.returnTo,
         test: o.test,
@@ -79,7 +86,7 @@ export async function makeSamlKit(db: Db, opts: Partial<ConnectionCreateInput> =
               relayState: start.fields.RelayState,
               spCertificatesPem: certs,
             });
-      return { requestId: parsed.id, relayState: parsed.relayState ?? "", signatureVerified: parsed.signatureVerified };
+      return { requestId: parsed.id, relayState: parsed.relayState ?? "", signatureVerified: parsed.signatureVerified, nonce };
     },
     respond(o = {}) {
       const email = o.email ?? `user-${randomBytes(3).toString("hex")}@corp-${id}.test`;
