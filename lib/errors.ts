@@ -70,7 +70,7 @@ const catalogue = {
   PAYLOAD_TOO_LARGE: {
     status: 413,
     message: "The request body is too large.",
-    hint: "Send a smaller body (the API accepts up to 1 MB).",
+    hint: "Send a smaller body (the REST API accepts up to 1 MB, SSO discovery 4 KB).",
     fixer: "user",
   },
   DB_UNAVAILABLE: {
