@@ -45,6 +45,11 @@ export type ApiResult = {
   status?: number;
   /** Lists: the cursor of the next page, or null on the last page (→ meta.next_cursor). */
   nextCursor?: string | null;
+  /**
+   * What the idempotency store keeps and a replay returns instead of `data`, when `data` carries a
+   * secret shown once (e.g. an invitation link): never store secrets in clear.
+   */
+  replayData?: unknown;
   headers?: Record<string, string>;
 };
 
@@ -145,13 +150,14 @@ export function apiRoute<
         req,
       } as ApiContext<Out<BS, undefined>, Out<QS, Record<string, string>>, Out<PS, Record<string, string>>>;
 
-      const run = async (): Promise<{ status: number; body: unknown; headers: Record<string, string> }> => {
+      const run = async (): Promise<{ status: number; body: unknown; headers: Record<string, string>; storedBody?: unknown }> => {
         try {
           const result = await fn(ctx);
           return {
             status: result.status ?? 200,
             body: successBody(result.data, requestId, result.nextCursor),
             headers: result.headers ?? {},
+            ...(result.replayData !== undefined ? { storedBody: successBody(result.replayData, requestId, result.nextCursor) } : {}),
           };
         } catch (e) {
           const r = errorResult(e, requestId);

@@ -12,5 +12,8 @@ export const GET = apiRoute({ minRole: "viewer", query: memberListQuerySchema },
 export const POST = apiRoute({ minRole: "admin", body: memberInviteSchema, idempotent: true }, async (ctx) => {
   const r = await inviteMember(ctx.db, ctx.workspace.id, ctx.body, ctx.actor);
   const member = await getMemberOrThrow(ctx.db, ctx.workspace.id, r.membershipId);
-  return { status: 201, data: { member: toMemberDto(member), invitation: { ...toInvitationDto(r.invitation), invite_url: r.inviteUrl } } };
+  const invitation = toInvitationDto(r.invitation);
+  const data = { member: toMemberDto(member), invitation: { ...invitation, invite_url: r.inviteUrl } };
+  // The link is shown once: the idempotency store keeps (and a replay returns) the result without it.
+  return { status: 201, data, replayData: { ...data, invitation: { ...invitation, invite_url: null } } };
 });

@@ -30,7 +30,8 @@ registerApiPath({
   summary: "Invite a member",
   description:
     "Invite by email with a role: the person becomes an `invited` member and the response carries the one-time `invite_url` (no email is sent). " +
-    "When they first sign in by SSO with that email the invited role is kept. API keys act as admin: they invite editors and viewers only.",
+    "When they first sign in by SSO with that email the invited role is kept. A key acts with its role: an admin's key invites editors and viewers only; owner and admin invitations need a key acting as owner. " +
+    "The link is not kept: an idempotent replay answers with `invite_url: null`.",
   tags,
   body: inviteBody,
   response: memberInviteResultSchema,
