@@ -3,7 +3,7 @@ import type { Db } from "@/db";
 import { createDevIdp, type CreateResponseOptions, type DevIdp } from "@/lib/dev-idp";
 import type { ConnectionCreateInput } from "@/lib/schemas/connections";
 import { newSsoCookieValue, ssoNonceCookieName } from "@/lib/http/sso-cookies";
-import { memberActor } from "@/lib/services/actor";
+import { memberActor, type Actor } from "@/lib/services/actor";
 import { createConnection, type Connection } from "@/lib/services/connections";
 import { startSamlLogin } from "@/lib/services/saml-login";
 import { listPublishedSpCertificates } from "@/lib/services/sp-keys";
@@ -43,19 +43,7 @@ export async function makeSamlKit(db: Db, opts: Partial<ConnectionCreateInput> =
     ownerEmail: `owner-${id}@ws-${id}.test`,
     ownerPassword: "correct horse battery",
   });
-  const idp = createDevIdp({ entityId: `https://idp-${id}.test/entity` });
-  const connection = await createConnection(
-    db,
-    workspace.id,
-    {
-      name: `IdP ${id}`,
-      slug: `c-${id}`,
-      metadataXml: idp.metadataXml(`https://idp-${id}.test/sso`),
-      allowIdpInitiated: true,
-      ...opts,
-    } as ConnectionCreateInput,
-    memberActor(owner.id, "owner"),
-  );
+  const { idp, connection } = await addSamlConnection(db, workspace.id, memberActor(owner.id, "owner"), opts);
   const sp = spValues(TEST_APP_URL, connection.slug);
   return {
     db,
@@ -99,4 +87,31 @@ export async function makeSamlKit(db: Db, opts: Partial<ConnectionCreateInput> =
       });
     },
   };
+}
+
+/**
+ * A connection of `workspaceId` to a fresh dev IdP, made by `actor` (its trust is approved by them),
+ * with `respond` for signed responses to it. For scenarios with several IdPs in one workspace.
+ */
+export async function addSamlConnection(db: Db, workspaceId: string, actor: Actor, opts: Partial<ConnectionCreateInput> = {}) {
+  const id = randomBytes(4).toString("hex");
+  const idp = createDevIdp({ entityId: `https://idp-${id}.test/entity` });
+  const connection = await createConnection(
+    db,
+    workspaceId,
+    {
+      name: `IdP ${id}`,
+      slug: `c-${id}`,
+      metadataXml: idp.metadataXml(`https://idp-${id}.test/sso`),
+      allowIdpInitiated: true,
+      ...opts,
+    } as ConnectionCreateInput,
+    actor,
+  );
+  const sp = spValues(TEST_APP_URL, connection.slug);
+  const respond = (o: Partial<CreateResponseOptions> & { email?: string } = {}) => {
+    const email = o.email ?? `user-${randomBytes(3).toString("hex")}@corp-${id}.test`;
+    return idp.createResponse({ acsUrl: sp.acsUrl, audience: sp.entityId, nameId: email, ...o });
+  };
+  return { idp, connection, sp, respond };
 }
