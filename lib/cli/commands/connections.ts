@@ -1,6 +1,7 @@
 import { AppError } from "@/lib/errors";
 import { OPERATOR } from "@/lib/services/actor";
 import { toConnectionDto, toSpKeyDto } from "@/lib/services/connection-dto";
+import { approveConnectionTrust } from "@/lib/services/connection-trust";
 import { createConnection, findConnectionBySlug, listConnections } from "@/lib/services/connections";
 import { rotateSpKey } from "@/lib/services/sp-keys";
 import { findWorkspaceBySlug } from "@/lib/services/workspaces";
@@ -89,5 +90,23 @@ export const connectionsRotateKey = defineCommand({
     for (const k of keys)
       ctx.print(`  ${k.state.padEnd(8)} ${k.id}  created ${k.created_at}${k.retired_at ? `  removed from metadata ${k.retired_at}` : ""}`);
     return { connection: { id: found.connection.id, slug: found.connection.slug }, action, sp_keys: keys };
+  },
+});
+
+export const connectionsApproveTrust = defineCommand({
+  name: "connections:approve-trust",
+  summary:
+    "Approve a connection's current trust as the operator (e.g. after the owner who approved it left), so owners and admins may sign in through it.",
+  flags: { slug: { type: "string", required: true, description: "Connection slug" } },
+  async run(ctx) {
+    const found = await findConnectionBySlug(ctx.db, str(ctx, "slug"));
+    if (!found) throw new AppError("SAML_NOT_FOUND", { detail: { slug: str(ctx, "slug") } });
+    const c = await approveConnectionTrust(ctx.db, found.workspace.id, found.connection.id, OPERATOR);
+    ctx.print(`Approved the trust of ${c.slug} (${c.name}) in ${found.workspace.slug} as the operator.`);
+    return {
+      connection: { id: c.id, slug: c.slug },
+      trust_approved_via: c.trustApprovedVia,
+      trust_approved_at: c.trustApprovedAt?.toISOString() ?? null,
+    };
   },
 });

@@ -12,6 +12,7 @@ const tags = ["Domains"];
 const params = idParamsSchema;
 
 registerApiPath({
+  minRole: "viewer",
   method: "get",
   path: "/api/v1/domains",
   summary: "List domains",
@@ -22,6 +23,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "admin",
   method: "post",
   path: "/api/v1/domains",
   summary: "Add a domain",
@@ -35,9 +37,18 @@ registerApiPath({
   errors: ["DOMAIN_INVALID"],
 });
 
-registerApiPath({ method: "get", path: "/api/v1/domains/{id}", summary: "Get a domain", tags, params, response: DomainDtoSchema });
+registerApiPath({
+  minRole: "viewer",
+  method: "get",
+  path: "/api/v1/domains/{id}",
+  summary: "Get a domain",
+  tags,
+  params,
+  response: DomainDtoSchema,
+});
 
 registerApiPath({
+  minRole: "admin",
   method: "patch",
   path: "/api/v1/domains/{id}",
   summary: "Route a domain",
@@ -50,6 +61,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "admin",
   method: "delete",
   path: "/api/v1/domains/{id}",
   summary: "Remove a domain",
@@ -60,6 +72,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "admin",
   method: "post",
   path: "/api/v1/domains/{id}/verify",
   summary: "Verify a domain now",
@@ -72,6 +85,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "viewer",
   method: "get",
   path: "/api/v1/workspace/enforcement",
   summary: "Get SSO enforcement",
@@ -81,6 +95,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "owner",
   method: "put",
   path: "/api/v1/workspace/enforcement",
   summary: "Set SSO enforcement",

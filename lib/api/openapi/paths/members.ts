@@ -13,6 +13,7 @@ const member = memberDtoSchema.meta({ id: "Member" });
 const inviteBody = memberInviteSchema.meta({ id: "MemberInvite" });
 
 registerApiPath({
+  minRole: "viewer",
   method: "get",
   path: "/api/v1/members",
   summary: "List members",
@@ -25,6 +26,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "admin",
   method: "post",
   path: "/api/v1/members",
   summary: "Invite a member",
@@ -41,6 +43,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "viewer",
   method: "get",
   path: "/api/v1/members/{id}",
   summary: "Get a member",
@@ -50,6 +53,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "admin",
   method: "patch",
   path: "/api/v1/members/{id}",
   summary: "Change a member's role or disable them",
@@ -63,6 +67,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "admin",
   method: "delete",
   path: "/api/v1/members/{id}",
   summary: "Remove a member",

@@ -2,6 +2,7 @@ import { tenantSamlDtoSchema, tenantSamlInputSchema } from "@/lib/api/schemas/te
 import { registerApiPath } from "../registry";
 
 registerApiPath({
+  minRole: "owner",
   method: "put",
   path: "/api/v1/tenant/saml",
   summary: "Set up SAML for an email domain in one call",
