@@ -85,7 +85,7 @@ test.describe("members, role mapping and removal", () => {
     state,
   }) => {
     const ws = await makeWorkspace({ name: "Mapped Co" });
-    const { secret } = await createApiKey(db, ws.id, { name: "e2e" }, OPERATOR);
+    const { secret } = await createApiKey(db, ws.id, { name: "e2e", role: "owner" }, OPERATOR);
     const email = `ada@${ws.slug}.test`;
     const idp = await startLoopbackIdp({ email, firstName: "Ada", lastName: "Admin", groups: ["Everyone", "Gatehouse Admins"] });
     try {
@@ -137,7 +137,7 @@ test.describe("members, role mapping and removal", () => {
     state,
   }) => {
     const ws = await makeWorkspace({ name: "Demote Co" });
-    const { secret } = await createApiKey(db, ws.id, { name: "e2e" }, OPERATOR);
+    const { secret } = await createApiKey(db, ws.id, { name: "e2e", role: "owner" }, OPERATOR);
     const email = `bo@${ws.slug}.test`;
     const idp = await startLoopbackIdp({ email, firstName: "Bo", lastName: "Grouped", groups: ["Gatehouse Admins"] });
     try {

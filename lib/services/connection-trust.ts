@@ -164,3 +164,23 @@ export async function approveConnectionTrust(
   await recordTrustChange(db, workspaceId, actor, row.id, { before: null, after: trustView(row), fields: ["approval"] });
   return row;
 }
+
+export type TrustApprovalView = {
+  /** Owners and admins may sign in through the connection (approved by a current owner or the operator). */
+  approved: boolean;
+  via: "owner" | "operator" | "api_key" | null;
+  at: Date | null;
+  /** The approving member's email, when a member (or a member's key) approved. */
+  byEmail: string | null;
+};
+
+/** What the console shows about a connection's trust approval. */
+export async function describeTrustApproval(db: Db, c: Connection): Promise<TrustApprovalView> {
+  const [by] = c.trustApprovedBy ? await db.select({ email: users.email }).from(users).where(eq(users.id, c.trustApprovedBy)) : [];
+  return {
+    approved: await isTrustApprovedByCurrentOwner(db, c),
+    via: c.trustApprovedVia,
+    at: c.trustApprovedAt,
+    byEmail: by?.email ?? null,
+  };
+}

@@ -12,13 +12,13 @@ import { createApiKey, revokeApiKey } from "@/lib/services/api-keys";
 export async function createApiKeyAction(
   workspace: string,
   input: ApiKeyCreateInput,
-): Promise<ActionResult<{ secret: string; prefix: string; name: string }>> {
+): Promise<ActionResult<{ secret: string; prefix: string; name: string; scope: string }>> {
   return runAction("api-keys", async () => {
     const { db, workspace: ws, user, membership, ip } = await requireWorkspaceRole(workspace, "admin");
     const data = apiKeyCreateSchema.parse(input);
     const { apiKey, secret } = await createApiKey(db, ws.id, data, memberActor(user.id, membership.role, ip));
     revalidatePath(`/w/${ws.slug}/settings/api-keys`);
-    return { secret, prefix: apiKey.prefix, name: apiKey.name };
+    return { secret, prefix: apiKey.prefix, name: apiKey.name, scope: apiKey.scope };
   });
 }
 
