@@ -27,11 +27,14 @@ describe("each REST route declares its least role where it is exported, and the 
     }
     expect(rows.length).toBeGreaterThan(20);
     // Owner-only operations (trust and enforcement).
-    expect(rows.filter((r) => r.includes("route owner"))).toEqual([
-      "POST /api/v1/connections: route owner / doc owner",
-      "PUT /api/v1/connections/{id}/role-mappings: route owner / doc owner",
-      "PUT /api/v1/tenant/saml: route owner / doc owner",
-      "PUT /api/v1/workspace/enforcement: route owner / doc owner",
-    ]);
+    expect(rows.filter((r) => r.includes("route owner")).sort()).toEqual(
+      [
+        "POST /api/v1/connections: route owner / doc owner",
+        "POST /api/v1/connections/{id}/trust-approval: route owner / doc owner",
+        "PUT /api/v1/connections/{id}/role-mappings: route owner / doc owner",
+        "PUT /api/v1/tenant/saml: route owner / doc owner",
+        "PUT /api/v1/workspace/enforcement: route owner / doc owner",
+      ].sort(),
+    );
   });
 });

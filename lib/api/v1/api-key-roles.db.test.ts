@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as connectionsRoute from "@/app/api/v1/connections/route";
 import * as connectionRoute from "@/app/api/v1/connections/[id]/route";
 import * as mappingsRoute from "@/app/api/v1/connections/[id]/role-mappings/route";
+import * as approveRoute from "@/app/api/v1/connections/[id]/trust-approval/route";
 import * as domainsRoute from "@/app/api/v1/domains/route";
 import * as membersRoute from "@/app/api/v1/members/route";
 import * as memberRoute from "@/app/api/v1/members/[id]/route";
@@ -97,10 +98,15 @@ describe("API key roles and scopes", () => {
       body: { rules: [{ attribute: "groups", value: "x", role: "admin" }] },
     });
     expect(mappings.status).toBe(403);
+    expect(owned.json.data.trust_approval).toMatchObject({ via: "api_key", by_user_id: ws.ownerId });
+    const approveByAdmin = await callRoute(approveRoute.POST, "POST", "/x", admin.key, { params: { id } });
+    expect(approveByAdmin.status).toBe(403);
+    const approveByOwner = await callRoute(approveRoute.POST, "POST", "/x", ws.key, { params: { id } });
+    expect([approveByOwner.status, approveByOwner.json.data.trust_approval.via]).toEqual([200, "api_key"]);
     // Plain settings stay an admin's.
     const renamed = await callRoute(connectionRoute.PATCH, "PATCH", "/x", admin.key, {
       params: { id },
-      body: { version: owned.json.data.version, name: "Corp SSO" },
+      body: { version: approveByOwner.json.data.version, name: "Corp SSO" },
     });
     expect(renamed.status).toBe(200);
   });

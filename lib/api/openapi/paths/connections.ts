@@ -83,6 +83,18 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "owner",
+  method: "post",
+  path: "/api/v1/connections/{id}/trust-approval",
+  summary: "Approve the connection's trust",
+  description:
+    "Records that the key's owner approves what the connection trusts now (IdP, certificates, account linking, roles), e.g. after the owner who approved it left. Owners and admins can sign in through a connection only while its last approval is a current owner's (or the operator's); see `trust_approval`.",
+  tags,
+  params,
+  response: Connection,
+});
+
+registerApiPath({
   minRole: "admin",
   method: "post",
   path: "/api/v1/connections/{id}/metadata/refresh",
