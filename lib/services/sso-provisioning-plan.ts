@@ -4,7 +4,7 @@ import { invitations, linkedIdentities, memberships, users, type connections, ty
 import { describeError, type ErrorCode } from "@/lib/errors";
 import { roleRank, type Role } from "@/lib/auth/roles";
 import { mayReachPrivilegedAccount } from "./connection-trust";
-import { getSsoDomainPolicy, isEmailDomainOwnedElsewhere, type SsoDomainPolicy } from "./domain-policy";
+import { checkSsoDomainRule, getSsoDomainPolicy, type SsoDomainPolicy } from "./domain-policy";
 import { loadRulesForConnection, resolveRole, type MatchedRule, type RoleResolution } from "./role-mapping";
 import { findUserByEmail, normalizeEmail, type User } from "./users";
 
@@ -146,19 +146,10 @@ async function notProvisionedHint(db: Db, workspace: ProvisionInput["workspace"]
 
 type DomainRule = { policy: SsoDomainPolicy; refusal: Refusal | null };
 
-/**
- * The domain rule for one email at this workspace: it must be in a verified domain when the
- * connection (or, by default, a workspace with verified domains) requires it, and never in a domain
- * another workspace verified (that workspace's IdPs alone sign those accounts in).
- */
+/** The SSO domain rule for one email (see checkSsoDomainRule); a linked account's own email is not echoed back. */
 async function checkDomainRule(db: Db, input: ProvisionInput, email: string, linkedAccount: boolean): Promise<DomainRule> {
-  const policy = await getSsoDomainPolicy(db, input.workspace.id, email);
-  const requireVerified = input.connection.requireVerifiedDomains ?? policy.workspaceHasVerifiedDomains;
-  const outside =
-    (requireVerified && !policy.emailDomainVerified) ||
-    (!policy.emailDomainVerified && (await isEmailDomainOwnedElsewhere(db, input.workspace.id, email)));
+  const { policy, outside } = await checkSsoDomainRule(db, input.workspace.id, input.connection.requireVerifiedDomains, email);
   if (!outside) return { policy, refusal: null };
-  // For a linked account, the email it holds is not echoed to whoever presents the assertion.
   const detail = linkedAccount
     ? { reason: "the linked account's email is in a domain this connection may not sign in" }
     : { email, domain: email.split("@")[1] ?? null };
