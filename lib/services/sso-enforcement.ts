@@ -210,7 +210,7 @@ export async function setEnforcement(
   opts: { confirm?: boolean } = {},
 ): Promise<{ mode: EnforcementMode; warnings: EnforcementWarning[] }> {
   if (!ENFORCEMENT_MODES.includes(mode))
-    throw new AppError("VALIDATION_FAILED", { detail: { fields: [{ path: "mode", message: `One of ${ENFORCEMENT_MODES.join(", ")}` }] } });
+    throw new AppError("VALIDATION_FAILED", { fields: [{ path: "mode", message: `One of ${ENFORCEMENT_MODES.join(", ")}` }] });
   const warnings = await previewEnforcement(db, workspaceId, mode, actor.userId ?? null);
   if (warnings.some((w) => w.severity === "danger") && !opts.confirm) {
     throw new AppError("ENFORCEMENT_CONFIRMATION_REQUIRED", { detail: { mode, warnings } });
