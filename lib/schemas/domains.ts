@@ -84,10 +84,12 @@ export type DomainDto = z.infer<typeof DomainDtoSchema>;
 
 export const EnforcementWarningSchema = z.object({
   code: z.enum(["NO_ACTIVE_CONNECTION", "LOCKS_YOU_OUT", "LOCKS_OUT_OWNERS", "UNROUTED_DOMAINS", "NO_VERIFIED_DOMAINS"]),
+  /** danger: needs explicit confirmation; info: shown only. */
   severity: z.enum(["danger", "info"]),
   message: z.string(),
   detail: z.record(z.string(), z.unknown()).optional(),
 });
+export type EnforcementWarning = z.infer<typeof EnforcementWarningSchema>;
 
 export const EnforcementDtoSchema = z
   .object({ mode: enforcementModeSchema, warnings: z.array(EnforcementWarningSchema) })

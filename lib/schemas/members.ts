@@ -12,7 +12,6 @@ export const memberInviteSchema = z.object({
 export type MemberInviteInput = z.input<typeof memberInviteSchema>;
 
 export const memberRoleUpdateSchema = z.object({ role: roleSchema });
-export type MemberRoleUpdateInput = z.input<typeof memberRoleUpdateSchema>;
 
 export const memberDisableSchema = z.object({ disabled: z.boolean() });
 

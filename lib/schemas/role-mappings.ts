@@ -23,7 +23,6 @@ export const roleMappingsReplaceSchema = z.object({
       "The connection's `version` you read: if it changed since, 409 VERSION_CONFLICT and nothing changes. Without it the list is replaced as is.",
   }),
 });
-export type RoleMappingsReplaceInput = z.input<typeof roleMappingsReplaceSchema>;
 
 /** The console's rule editor: always saved against the connection version it loaded. */
 export const roleMappingsSaveSchema = roleMappingsReplaceSchema.required({ version: true });

@@ -20,8 +20,6 @@ import { findOrCreateUser, findUserByEmail, findUserById, type User } from "./us
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
-export type { Invitation };
-
 function hashToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }

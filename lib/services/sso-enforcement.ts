@@ -3,7 +3,7 @@ import type { Db } from "@/db";
 import { connections, domains, linkedIdentities, memberships, users, workspaces } from "@/db/schema";
 import { emailDomain } from "@/lib/domains/normalize";
 import { AppError } from "@/lib/errors";
-import { ENFORCEMENT_MODES, type EnforcementMode } from "@/lib/schemas/domains";
+import { ENFORCEMENT_MODES, type EnforcementMode, type EnforcementWarning } from "@/lib/schemas/domains";
 import { recordAudit, type AuditActor } from "./audit";
 import type { User } from "./users";
 
@@ -17,15 +17,7 @@ import type { User } from "./users";
  * Break-glass members are exempt from their workspace's enforcement.
  */
 
-export { ENFORCEMENT_MODES, type EnforcementMode };
-
-export type EnforcementWarning = {
-  code: "NO_ACTIVE_CONNECTION" | "LOCKS_YOU_OUT" | "LOCKS_OUT_OWNERS" | "UNROUTED_DOMAINS" | "NO_VERIFIED_DOMAINS";
-  /** danger: needs explicit confirmation; info: shown only. */
-  severity: "danger" | "info";
-  message: string;
-  detail?: Record<string, unknown>;
-};
+export type { EnforcementWarning };
 
 /** The workspaces whose enforcement covers `user` (empty: password sign-in is allowed). */
 export async function findEnforcingWorkspaces(

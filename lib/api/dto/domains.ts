@@ -1,6 +1,5 @@
-import type { DomainDto, EnforcementDto, EnforcementMode } from "@/lib/schemas/domains";
+import type { DomainDto, EnforcementDto, EnforcementMode, EnforcementWarning } from "@/lib/schemas/domains";
 import type { DomainView } from "@/lib/services/domains";
-import type { EnforcementWarning } from "@/lib/services/sso-enforcement";
 
 export function toDomainDto(d: DomainView): DomainDto {
   return {
