@@ -1,5 +1,5 @@
 import { ZodError } from "zod";
-import { describeError, isAppError, validationError, type ErrorCode, type FieldError } from "@/lib/errors";
+import { AppError, isAppError, validationError, type ErrorCode, type FieldError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { apiFieldPath } from "./case";
 import { REQUEST_ID_HEADER } from "./request-id";
@@ -43,36 +43,21 @@ export type ErrorResult = { status: number; body: ApiErrorBody; headers: Record<
  * is INTERNAL with a generic message (the cause is logged with the request ID, never sent).
  */
 export function errorResult(thrown: unknown, requestId: string): ErrorResult {
-  const e = thrown instanceof ZodError ? validationError(thrown) : thrown;
-  if (isAppError(e)) {
-    if (e.status >= 500) logger.error("api error", { requestId, code: e.code, cause: e.cause ?? e });
-    const fields = e.fields?.map((f) => ({ path: apiFieldPath(f.path), message: f.message }));
-    return build(e.code, requestId, { message: e.message, hint: e.hint, fields, detail: e.detail, headers: e.headers, status: e.status });
+  let e = thrown instanceof ZodError ? validationError(thrown) : thrown;
+  if (!isAppError(e)) {
+    logger.error("api unhandled error", { requestId, error: e, stack: e instanceof Error ? e.stack : undefined });
+    e = new AppError("INTERNAL");
+  } else if (e.status >= 500) {
+    logger.error("api error", { requestId, code: e.code, cause: e.cause ?? e });
   }
-  logger.error("api unhandled error", { requestId, error: e, stack: e instanceof Error ? e.stack : undefined });
-  return build("INTERNAL", requestId);
+  const err = e as AppError;
+  const error: ApiErrorBody["error"] = { code: err.code, message: err.message, hint: err.hint };
+  if (err.fields) error.fields = err.fields.map((f) => ({ path: apiFieldPath(f.path), message: f.message }));
+  if (err.detail && Object.keys(err.detail).length) error.detail = err.detail;
+  return { status: err.status, body: { error, meta: buildMeta(requestId) }, headers: err.headers ?? {} };
 }
 
 export function errorResponse(e: unknown, requestId: string): Response {
   const r = errorResult(e, requestId);
   return jsonResponse(r.body, r.status, requestId, r.headers);
-}
-
-function build(
-  code: ErrorCode,
-  requestId: string,
-  o: {
-    message?: string;
-    hint?: string;
-    fields?: FieldError[];
-    detail?: Record<string, unknown>;
-    headers?: Record<string, string>;
-    status?: number;
-  } = {},
-): ErrorResult {
-  const entry = describeError(code);
-  const error: ApiErrorBody["error"] = { code, message: o.message ?? entry.message, hint: o.hint ?? entry.hint };
-  if (o.fields && o.fields.length) error.fields = o.fields;
-  if (o.detail && Object.keys(o.detail).length) error.detail = o.detail;
-  return { status: o.status ?? entry.status, body: { error, meta: buildMeta(requestId) }, headers: o.headers ?? {} };
 }
