@@ -17,6 +17,7 @@ import {
   type RoleMappingPreviewInput,
   type RoleMappingsSaveInput,
 } from "@/lib/schemas/role-mappings";
+import { ssoEventListSchema } from "@/lib/schemas/sso-events";
 import {
   deleteConnection,
   getConnectionOrThrow,
@@ -147,12 +148,7 @@ export async function latestTestEventAction(
 ): Promise<ActionResult<{ event: SsoEventView | null }>> {
   return runAction("sso", async () => {
     const { db, workspace: ws } = await admin(workspace);
-    const sinceDate = new Date(since);
-    const { items } = await listSsoEvents(db, ws.id, {
-      connectionId,
-      since: Number.isNaN(sinceDate.getTime()) ? undefined : sinceDate,
-      limit: 50,
-    });
+    const { items } = await listSsoEvents(db, ws.id, ssoEventListSchema.parse({ connectionId, since, limit: 50 }));
     const e = items.find((x) => x.testMode);
     return { event: e ? toEventView(e) : null };
   });
