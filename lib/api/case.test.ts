@@ -88,6 +88,14 @@ describe("apiSchema: the REST API's schema is the operation schema under snake_c
     );
   });
 
+  it("a __proto__ key stays an unknown field: it neither sets fields nor reaches the output", () => {
+    const body = JSON.parse('{"name":"Okta","slug":"okta","__proto__":{"default_role":"admin","defaultRole":"admin"}}');
+    const out = apiConnectionCreateSchema.parse(body);
+    expect(out.defaultRole).toBe("viewer");
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.hasOwn(out, "__proto__")).toBe(false);
+  });
+
   it("keeps object-level refinements of the operation schema", () => {
     expect(memberUpdateSchema.safeParse({}).success).toBe(false);
     expect(paths(apiMemberUpdateSchema.safeParse({}))).toEqual(["role"]);

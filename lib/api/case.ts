@@ -97,12 +97,13 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 function toOperationNames(value: unknown, r: Renamer): unknown {
   if (r.kind === "array") return Array.isArray(value) ? value.map((v) => toOperationNames(v, r.inner)) : value;
   if (!isPlainObject(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    const f = r.fields.get(key);
-    out[f?.name ?? key] = f?.inner ? toOperationNames(v, f.inner) : v;
-  }
-  return out;
+  // Object.fromEntries defines own properties: a "__proto__" key stays data, never a prototype.
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => {
+      const f = r.fields.get(key);
+      return [f?.name ?? key, f?.inner ? toOperationNames(v, f.inner) : v];
+    }),
+  );
 }
 
 /** Raw request: a camelCase key is read as its snake_case field, unless that field is given too. */
@@ -110,14 +111,14 @@ function acceptOperationNames(value: unknown, r: Renamer): unknown {
   if (r.kind === "array") return Array.isArray(value) ? value.map((v) => acceptOperationNames(v, r.inner)) : value;
   if (!isPlainObject(value)) return value;
   const byName = new Map([...r.fields].map(([key, f]) => [f.name, key]));
-  const out: Record<string, unknown> = {};
+  const entries: [string, unknown][] = [];
   for (const [k, v] of Object.entries(value)) {
     const key = byName.get(k) ?? k;
-    if (key !== k && key in value) continue;
+    if (key !== k && Object.hasOwn(value, key)) continue;
     const inner = r.fields.get(key)?.inner;
-    out[key] = inner ? acceptOperationNames(v, inner) : v;
+    entries.push([key, inner ? acceptOperationNames(v, inner) : v]);
   }
-  return out;
+  return Object.fromEntries(entries);
 }
 
 /**
