@@ -26,7 +26,7 @@ export const connectionSlugSchema = z
   .toLowerCase()
   .min(2, "At least 2 characters")
   .max(63, "At most 63 characters")
-  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "Use lowercase letters, digits and dashes; start and end with a letter or digit");
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "Lowercase letters, digits and dashes; start and end with a letter or digit");
 
 export const IDP_TYPES = ["okta", "entra", "google", "onelogin", "jumpcloud", "ping", "auth0", "dev", "other"] as const;
 
@@ -70,7 +70,7 @@ const idpMetadataSource = {
 };
 
 const settings = {
-  name: z.string().trim().min(1, "Required").max(100, "At most 100 characters"),
+  name: z.string().trim().min(1, "Give the connection a name, e.g. “Okta”").max(100, "At most 100 characters"),
   idpType: z.enum(IDP_TYPES),
   active: z.boolean(),
   defaultRole: z.enum(MAPPABLE_ROLES),
