@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { useDbForTests } from "@/server/bootstrap";
 import { createApiKey, revokeApiKey } from "@/lib/services/api-keys";
 import { hashIdempotentRequest } from "@/lib/services/idempotency";
-import { createWorkspace } from "@/lib/services/workspaces";
+import { makeApiWorkspace } from "@/lib/testing/fixtures";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { API_RATE_LIMIT, apiRateLimitKey, apiRoute } from "./handler";
 
@@ -17,11 +17,7 @@ let workspaceId: string;
 beforeAll(async () => {
   t = await createTestDb();
   useDbForTests(t.db);
-  const { workspace, owner } = await createWorkspace(t.db, { slug: "handler-ws", name: "Handler", ownerEmail: "owner@handler.test" });
-  workspaceId = workspace.id;
-  const created = await createApiKey(t.db, workspace.id, { name: "ci" }, { userId: owner.id });
-  key = created.secret;
-  keyId = created.apiKey.id;
+  ({ id: workspaceId, key, keyId } = await makeApiWorkspace(t.db, { slug: "handler-ws" }));
 });
 afterAll(async () => {
   await t.close();
