@@ -10,22 +10,33 @@ export const CHROMIUM_ARGS = [
   "--no-first-run",
 ];
 
+/**
+ * Time budgets are sized for a busy 2-core machine (a full `npm test` next to other work): a slow
+ * machine makes the run slower, never red. Assertions wait on what the page shows, never on time.
+ */
 export default defineConfig({
   testDir: "./e2e",
-  testMatch: /.*\.spec\.ts/,
   outputDir: process.env.E2E_OUTPUT_DIR ?? "./test-results",
   fullyParallel: true,
   workers: 2,
   retries: 0,
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  timeout: 180_000,
+  expect: { timeout: 20_000 },
   reporter: [["list"]],
   globalSetup: "./e2e/support/global-setup.ts",
   globalTeardown: "./e2e/support/global-teardown.ts",
   use: {
     browserName: "chromium",
     launchOptions: { executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS },
+    actionTimeout: 30_000,
+    navigationTimeout: 60_000,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
+  projects: [
+    // Behaviour: every journey and protocol path.
+    { name: "functional", testMatch: /.*\.spec\.ts/, testIgnore: /screenshots\.spec\.ts/ },
+    // The visual lane: full-page screenshots of every page state + axe accessibility checks.
+    { name: "visual", testMatch: /screenshots\.spec\.ts/ },
+  ],
 });

@@ -8,6 +8,7 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", ".next/**", ".next-*/**", "test-results*/**", "e2e/**", ".data/**"],
     environment: "node",
+    globalSetup: ["./lib/testing/vitest-setup.ts"],
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,

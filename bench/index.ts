@@ -35,6 +35,7 @@ async function runBackend(label: string, handle: import("@/db").DbHandle) {
   const { createWorkspace } = await import("@/lib/services/workspaces");
   const { createConnection } = await import("@/lib/services/connections");
   const { OPERATOR } = await import("@/lib/services/actor");
+  const { connectionCreateSchema } = await import("@/lib/schemas/connections");
   const { consumeSamlResponse, failureOf } = await import("@/lib/services/saml-acs");
   const { spValues } = await import("@/lib/services/sp-values");
   const appUrl = process.env.APP_URL!;
@@ -47,7 +48,12 @@ async function runBackend(label: string, handle: import("@/db").DbHandle) {
   const connection = await createConnection(
     db,
     workspace.id,
-    { name: "Bench IdP", slug: `bench-${id}`, metadataXml: idp.metadataXml("https://idp.bench.test/sso"), allowIdpInitiated: true },
+    connectionCreateSchema.parse({
+      name: "Bench IdP",
+      slug: `bench-${id}`,
+      metadataXml: idp.metadataXml("https://idp.bench.test/sso"),
+      allowIdpInitiated: true,
+    }),
     OPERATOR,
   );
   const sp = spValues(appUrl, connection.slug);

@@ -45,8 +45,11 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   };
 }
 
-/** Embedded Postgres (PGlite). `dir` undefined → in memory. One process owns a data directory. */
-export async function openPglite(dir: string | undefined): Promise<DbHandle> {
+/**
+ * Embedded Postgres (PGlite). `dir` undefined → in memory. One process owns a data directory.
+ * `loadDataDir` starts from a dumped data directory (tests: a migrated template) instead of initdb.
+ */
+export async function openPglite(dir: string | undefined, loadDataDir?: Blob): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   let releaseLock = () => {};
@@ -54,7 +57,7 @@ export async function openPglite(dir: string | undefined): Promise<DbHandle> {
     mkdirSync(dir, { recursive: true });
     releaseLock = acquireDirLock(dir);
   }
-  const client = dir ? new PGlite(dir) : new PGlite();
+  const client = dir ? new PGlite(dir) : new PGlite(loadDataDir ? { loadDataDir } : undefined);
   await client.waitReady;
   const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Db;
   return {
@@ -134,10 +137,6 @@ export function getDbHandle(): Promise<DbHandle> {
     });
   }
   return g.__gatehouseDb;
-}
-
-export async function getDb(): Promise<Db> {
-  return (await getDbHandle()).db;
 }
 
 export { schema };

@@ -70,4 +70,26 @@ test.describe("foundation", () => {
     expect(health.status()).toBe(200);
     expect(await health.json()).toEqual({ status: "ok", db: "ok" });
   });
+
+  test("favicon, app icons and the logo are served from public/ and used by the pages", async ({ request, page }) => {
+    for (const [path, type] of [
+      ["/favicon.ico", "image/"],
+      ["/icon.svg", "image/svg+xml"],
+      ["/logo.svg", "image/svg+xml"],
+      ["/apple-touch-icon.png", "image/png"],
+      ["/site.webmanifest", ""],
+    ] as const) {
+      const res = await request.get(path);
+      expect(res.status(), path).toBe(200);
+      expect(res.headers()["content-type"], path).toContain(type);
+    }
+    const failed: string[] = [];
+    page.on("response", (r) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+    });
+    await page.goto("/login");
+    await expect(page.locator('link[rel="icon"]').first()).toHaveAttribute("href", /favicon\.ico|icon\.svg/);
+    await expect(page.locator('img[src*="logo.svg"]')).toBeVisible();
+    expect(failed).toEqual([]);
+  });
 });

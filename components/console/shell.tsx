@@ -1,3 +1,4 @@
+import { Logo } from "@/components/ui/logo";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Toaster } from "@/components/ui/toast";
@@ -25,12 +26,7 @@ export function ConsoleShell({ workspace, workspaces, user, role, children }: Pr
       <header className="sticky top-0 z-30 flex h-14 items-center justify-between border-b border-slate-200 bg-white px-4">
         <div className="flex items-center gap-3">
           <Link href={`/w/${workspace.slug}`} className="flex items-center gap-2 font-semibold text-slate-900">
-            <span
-              className="flex h-7 w-7 items-center justify-center rounded-md bg-brand-600 text-sm font-bold text-white"
-              aria-hidden="true"
-            >
-              G
-            </span>
+            <Logo size={28} />
             <span className="hidden sm:inline">Gatehouse</span>
           </Link>
           <span className="text-slate-300" aria-hidden="true">

@@ -1,7 +1,7 @@
 import type { Db } from "@/db";
+import { endAccess } from "@/lib/services/access-revocation";
 import { getSessionUserState } from "@/lib/services/password-sign-in";
 import { findEnforcingWorkspaces } from "@/lib/services/sso-enforcement";
-import { revokeUserSessions } from "@/lib/services/users";
 
 export type SessionClaims = Record<string, unknown> | null | undefined;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -24,15 +24,17 @@ export async function resolveSessionUser(db: Db, claims: SessionClaims): Promise
 }
 
 /**
- * Sign-out ends the session for good: the user's session version is bumped, so a copy of the cookie
- * (taken before sign-out) is refused from then on. Sessions are not tracked one by one, so this ends
- * the user's sessions on every device. A cookie that is already revoked changes nothing.
+ * Sign-out ends the session for good: the account's access ends through endAccess (which bumps the
+ * session version), so a copy of the cookie taken before sign-out is refused from then on. Sessions
+ * are not tracked one by one, so this ends the user's sessions on every device. A cookie that is
+ * already revoked changes nothing.
  */
 export async function endSessionAtSignOut(db: Db, claims: SessionClaims): Promise<boolean> {
   const uid = claims?.uid;
   if (typeof uid !== "string" || !UUID.test(uid)) return false;
   const state = await getSessionUserState(db, uid);
   if (!state || state.sessionVersion !== claims?.sv) return false;
-  await revokeUserSessions(db, uid);
+  // The one place where ending access is decided (sessions now; OIDC tokens and back-channel logout too).
+  await endAccess(db, { userId: uid, workspaceId: null, reason: "sessions_revoked" });
   return true;
 }

@@ -13,6 +13,7 @@ import { memberships } from "@/db/schema";
 import { memberActor } from "@/lib/services/actor";
 import { isTrustApprovedByCurrentOwner } from "@/lib/services/connection-trust";
 import { createConnection, getConnectionOrThrow } from "@/lib/services/connections";
+import { connectionCreateSchema } from "@/lib/schemas/connections";
 
 let t: TestDb;
 let dataDir: string;
@@ -138,7 +139,12 @@ describe("CLI connections:*", () => {
   it("approve-trust: the operator re-approves a connection whose approving owner is no longer one", async () => {
     if (!t.url) return;
     const ws = await createWorkspace(t.db, { slug: "cli-approve", name: "Approve", ownerEmail: "o@cli-approve.test" });
-    const c = await createConnection(t.db, ws.workspace.id, { name: "Left", slug: "cli-approve-c" }, memberActor(ws.owner.id, "owner"));
+    const c = await createConnection(
+      t.db,
+      ws.workspace.id,
+      connectionCreateSchema.parse({ name: "Left", slug: "cli-approve-c" }),
+      memberActor(ws.owner.id, "owner"),
+    );
     await t.db.update(memberships).set({ role: "viewer" }).where(eq(memberships.userId, ws.owner.id));
     expect(await isTrustApprovedByCurrentOwner(t.db, c)).toBe(false);
     const r = await cli(["connections:approve-trust", "--slug", "cli-approve-c", "--json"]);

@@ -23,7 +23,7 @@ const DETAIL_LABEL: Record<string, string> = { expected: "Expected", actual: "Re
 const STYLE = `
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 ui-sans-serif,system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f8fafc;color:#0f172a}
 main{max-width:40rem;margin:3rem auto;padding:0 1rem}.brand{display:flex;align-items:center;gap:.5rem;margin:0 0 1rem;font-weight:600;color:#0f172a}
-.mark{display:inline-flex;align-items:center;justify-content:center;width:1.75rem;height:1.75rem;border-radius:.375rem;background:#2855e0;color:#fff;font-size:.85rem;font-weight:700}
+.mark{display:block;width:1.75rem;height:1.75rem}
 .card{background:#fff;border:1px solid #e2e8f0;border-radius:.75rem;padding:1.75rem;box-shadow:0 1px 2px rgba(0,0,0,.04)}
 .code{display:inline-block;font:600 12px ui-monospace,SFMono-Regular,Menlo,monospace;background:#fef2f2;color:#b91c1c;border-radius:.375rem;padding:.15rem .5rem}
 h1{font-size:1.35rem;line-height:1.3;margin:.75rem 0 .5rem}p{margin:.5rem 0;color:#334155}dl{margin:.25rem 0 0;display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.35rem 1rem;font-size:13px}
@@ -83,7 +83,7 @@ export function samlErrorResponse(error: AppError, opts: { eventId?: string | nu
   const nonce = randomBytes(16).toString("base64");
   const entry = describeError(error.code);
   const rows = safeDetailRows(error.detail);
-  const body = `<main><p class="brand"><span class="mark" aria-hidden="true">G</span>Gatehouse · Sign-in failed</p><div class="card" role="alert">
+  const body = `<main><p class="brand"><img class="mark" src="/logo.svg" width="28" height="28" alt="">Gatehouse · Sign-in failed</p><div class="card" role="alert">
 <span class="code">${escapeHtml(error.code)}</span>
 <h1>${escapeHtml(error.message)}</h1>
 <p>${escapeHtml(error.hint)}</p>

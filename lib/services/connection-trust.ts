@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { hasRole, type Role } from "@/lib/auth/roles";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
-import type { Connection } from "./connection-dto";
+import type { Connection } from "@/db/schema";
 
 /**
  * The rules of who may decide what a connection trusts, and what an SSO sign-in through it may reach.

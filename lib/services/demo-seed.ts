@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections } from "@/db/schema";
 import { generatePassword } from "@/lib/auth/password";
+import { connectionCreateSchema } from "@/lib/schemas/connections";
 import { isAppError } from "@/lib/errors";
 import { OPERATOR } from "./actor";
 import { createConnection, findConnectionBySlug } from "./connections";
@@ -36,7 +37,7 @@ export async function seedDemoWorkspace(db: Db, opts: { appUrl: string }): Promi
     await createConnection(
       db,
       workspaceId,
-      {
+      connectionCreateSchema.parse({
         name: DEMO_CONNECTION.name,
         slug: DEMO_CONNECTION.slug,
         idpType: "dev",
@@ -45,7 +46,7 @@ export async function seedDemoWorkspace(db: Db, opts: { appUrl: string }): Promi
         jitProvisioning: true,
         defaultRole: "viewer",
         defaultRedirect: `/w/${DEMO_WORKSPACE.slug}`,
-      },
+      }),
       OPERATOR,
     );
   } catch (e) {

@@ -3,8 +3,8 @@ import type { Db } from "@/db";
 import { connections, invitations, memberships, users, workspaces } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { hasRole, type Role } from "@/lib/auth/roles";
-import type { MemberDto } from "@/lib/schemas/members";
 import { recordAudit, type AuditActor } from "./audit";
+import { endAccess } from "./access-revocation";
 import { revokeUserSessions } from "./users";
 
 /** Who performs a member change, with the role they act with (API keys act as admin; the CLI as owner). */
@@ -67,7 +67,7 @@ export async function listMembersPage(
     if (!email || !id || !/^[0-9a-f-]{36}$/i.test(id))
       throw new AppError("VALIDATION_FAILED", {
         message: "Invalid cursor.",
-        detail: { fields: [{ path: "cursor", message: "Invalid cursor" }] },
+        fields: [{ path: "cursor", message: "Invalid cursor" }],
       });
     after = { email, id };
   }
@@ -93,23 +93,6 @@ export async function getMemberOrThrow(db: Db, workspaceId: string, membershipId
   const [row] = await memberQuery(db).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.id, membershipId)));
   if (!row) throw new AppError("NOT_FOUND");
   return row;
-}
-
-export function toMemberDto(m: MemberRow): MemberDto {
-  return {
-    id: m.id,
-    user_id: m.userId,
-    email: m.email,
-    name: m.name,
-    role: m.role,
-    status: m.status,
-    disabled: m.disabled,
-    source: m.source,
-    connection: m.connectionId ? { id: m.connectionId, name: m.connectionName } : null,
-    break_glass: m.breakGlass,
-    last_sign_in_at: m.lastLoginAt ? m.lastLoginAt.toISOString() : null,
-    created_at: m.createdAt.toISOString(),
-  };
 }
 
 /**
@@ -214,6 +197,7 @@ export async function removeMember(
       );
     const [other] = await tx.select({ id: memberships.id }).from(memberships).where(eq(memberships.userId, target.userId)).limit(1);
     const sessionsRevoked = !other;
+    await endAccess(tx, { userId: target.userId, workspaceId, reason: "member_removed" });
     if (sessionsRevoked) await revokeUserSessions(tx, target.userId);
     await recordAudit(tx, workspaceId, actor, {
       action: "member.removed",
@@ -241,6 +225,7 @@ export async function setMemberDisabled(
     if (target.disabled === disabled) return target;
     if (disabled && target.role === "owner") await assertAnotherOwner(tx, workspaceId, target.id);
     await tx.update(memberships).set({ disabled, updatedAt: new Date() }).where(eq(memberships.id, target.id));
+    if (disabled) await endAccess(tx, { userId: target.userId, workspaceId, reason: "member_disabled" });
     await recordAudit(tx, workspaceId, actor, {
       action: disabled ? "member.disabled" : "member.enabled",
       targetType: "membership",

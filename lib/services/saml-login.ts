@@ -4,7 +4,7 @@ import { buildAuthnRequest } from "@/lib/saml";
 import { safeRelativePath } from "@/lib/schemas/connections";
 import { storeAuthnRequest } from "./authn-requests";
 import { hashBrowserSecret } from "./login-tickets";
-import { isConnectionConfigured } from "./connection-dto";
+import { isConnectionConfigured } from "./connection-health";
 import { findConnectionBySlug } from "./connections";
 import { maybeRefreshStaleMetadata } from "./idp-metadata";
 import { getActiveSigningKey } from "./sp-keys";

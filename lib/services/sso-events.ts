@@ -1,9 +1,10 @@
 import { and, desc, eq, gte, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { ssoEvents } from "@/db/schema";
+import { ssoEvents, type SsoEvent } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import type { SsoEventFilter } from "@/lib/schemas/sso-events";
 
-export type SsoEvent = typeof ssoEvents.$inferSelect;
+export type { SsoEvent };
 
 export type SsoEventInput = {
   workspaceId: string | null;
@@ -87,16 +88,6 @@ export async function recordSsoEvent(db: Db, input: SsoEventInput): Promise<SsoE
   return row!;
 }
 
-export type SsoEventFilter = {
-  connectionId?: string;
-  outcome?: "success" | "failure";
-  email?: string;
-  since?: Date;
-  until?: Date;
-  cursor?: string;
-  limit?: number;
-};
-
 /** Newest first; the cursor is opaque ("<created_at ISO>|<id>"). */
 export async function listSsoEvents(
   db: Db,
@@ -144,7 +135,7 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const date = new Date(at ?? "");
   if (!id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(date.getTime())) {
-    throw new AppError("VALIDATION_FAILED", { detail: { fields: [{ path: "cursor", message: "Invalid cursor" }] } });
+    throw new AppError("VALIDATION_FAILED", { fields: [{ path: "cursor", message: "Invalid cursor" }] });
   }
   return { at: date, id };
 }

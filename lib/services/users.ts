@@ -1,10 +1,11 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { users } from "@/db/schema";
+import { users, type User } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { endAccess } from "./access-revocation";
 import { hashPassword } from "@/lib/auth/password";
 
-export type User = typeof users.$inferSelect;
+export type { User };
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -65,15 +66,12 @@ export async function setUserPassword(db: Db, email: string, password: string): 
 
 /** Revoke every live session of the user (checked on each request). */
 export async function revokeUserSessions(db: Db, userId: string): Promise<void> {
-  await db
-    .update(users)
-    .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
-    .where(eq(users.id, userId));
+  await endAccess(db, { userId, workspaceId: null, reason: "sessions_revoked" });
 }
 
 export async function setUserDisabled(db: Db, userId: string, disabled: boolean): Promise<void> {
-  await db
-    .update(users)
-    .set({ disabled, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
-    .where(eq(users.id, userId));
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ disabled, updatedAt: new Date() }).where(eq(users.id, userId));
+    if (disabled) await endAccess(tx, { userId, workspaceId: null, reason: "user_disabled" });
+  });
 }

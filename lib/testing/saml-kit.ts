@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/db";
 import { createDevIdp, type CreateResponseOptions, type DevIdp } from "@/lib/dev-idp";
-import type { ConnectionCreateInput } from "@/lib/schemas/connections";
+import { connectionCreateSchema, type ConnectionCreateInput } from "@/lib/schemas/connections";
 import { newSsoCookieValue, ssoNonceCookieName } from "@/lib/http/sso-cookies";
 import { memberActor, type Actor } from "@/lib/services/actor";
 import { createConnection, type Connection } from "@/lib/services/connections";
@@ -99,13 +99,13 @@ export async function addSamlConnection(db: Db, workspaceId: string, actor: Acto
   const connection = await createConnection(
     db,
     workspaceId,
-    {
+    connectionCreateSchema.parse({
       name: `IdP ${id}`,
       slug: `c-${id}`,
       metadataXml: idp.metadataXml(`https://idp-${id}.test/sso`),
       allowIdpInitiated: true,
       ...opts,
-    } as ConnectionCreateInput,
+    } satisfies ConnectionCreateInput),
     actor,
   );
   const sp = spValues(TEST_APP_URL, connection.slug);

@@ -1,3 +1,4 @@
+import { Logo } from "@/components/ui/logo";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { LoginForm } from "@/components/auth/login-form";
@@ -16,12 +17,7 @@ export default async function LoginPage({ searchParams }: Props) {
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-sm">
         <div className="mb-8 text-center">
-          <div
-            className="mx-auto mb-3 flex h-11 w-11 items-center justify-center rounded-xl bg-brand-600 text-lg font-bold text-white"
-            aria-hidden="true"
-          >
-            G
-          </div>
+          <Logo size={44} className="mx-auto mb-3" />
           <h1 className="text-2xl font-semibold tracking-tight">Sign in to Gatehouse</h1>
           <p className="mt-1 text-sm text-slate-500">Use your work email. If your company uses SSO, we&apos;ll send you there.</p>
         </div>

@@ -1,3 +1,4 @@
+import { Logo } from "@/components/ui/logo";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AcceptInvitation } from "@/components/members/accept-invitation";
@@ -14,12 +15,7 @@ function Frame({ title, children }: { title: string; children: React.ReactNode }
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-md">
         <div className="mb-8 text-center">
-          <div
-            className="mx-auto mb-3 flex h-11 w-11 items-center justify-center rounded-xl bg-brand-600 text-lg font-bold text-white"
-            aria-hidden="true"
-          >
-            G
-          </div>
+          <Logo size={44} className="mx-auto mb-3" />
           <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
         </div>
         <div className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">{children}</div>

@@ -1,11 +1,6 @@
 import { deletedSchema, idParamsSchema } from "@/lib/api/schemas/common";
-import {
-  DomainDtoSchema,
-  domainCreateSchema,
-  domainRouteSchema,
-  EnforcementDtoSchema,
-  enforcementUpdateSchema,
-} from "@/lib/schemas/domains";
+import { apiDomainCreateSchema, apiDomainRouteSchema, apiEnforcementUpdateSchema } from "@/lib/api/schemas/domains";
+import { DomainDtoSchema, EnforcementDtoSchema } from "@/lib/schemas/domains";
 import { registerApiPath } from "../registry";
 
 const tags = ["Domains"];
@@ -30,7 +25,7 @@ registerApiPath({
   description:
     "Claims a domain (pending) and returns the TXT record to create: `verification_record.name` = `_gatehouse-challenge.<domain>`, `verification_record.value` = `gatehouse-verification=<token>`. Adding a domain the workspace already claimed returns it with 200. Several workspaces may hold pending claims; only one can verify.",
   tags,
-  body: domainCreateSchema,
+  body: apiDomainCreateSchema,
   response: DomainDtoSchema,
   status: 201,
   idempotent: true,
@@ -55,7 +50,7 @@ registerApiPath({
   description: "Routes sign-ins for a verified domain to an active connection of the workspace (`connection_id`), or unroutes it (`null`).",
   tags,
   params,
-  body: domainRouteSchema,
+  body: apiDomainRouteSchema,
   response: DomainDtoSchema,
   errors: ["DOMAIN_NOT_VERIFIED", "CONFLICT"],
 });
@@ -102,7 +97,7 @@ registerApiPath({
   description:
     'Sets the mode (owner keys only). When the change has lock-out warnings (no active connection, owners who would be locked out), it is refused with 409 `ENFORCEMENT_CONFIRMATION_REQUIRED` and the warnings, unless the request states `"confirm": true`. Information warnings (e.g. unrouted domains) are returned with the result.',
   tags: ["Enforcement"],
-  body: enforcementUpdateSchema,
+  body: apiEnforcementUpdateSchema,
   response: EnforcementDtoSchema,
   errors: ["ENFORCEMENT_CONFIRMATION_REQUIRED"],
 });

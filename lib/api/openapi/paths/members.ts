@@ -1,16 +1,10 @@
 import { deletedSchema, idParamsSchema } from "@/lib/api/schemas/common";
-import {
-  memberDtoSchema,
-  memberInviteResultSchema,
-  memberInviteSchema,
-  memberListQuerySchema,
-  memberUpdateSchema,
-} from "@/lib/schemas/members";
+import { apiMemberInviteSchema, apiMemberListQuerySchema, apiMemberUpdateSchema } from "@/lib/api/schemas/members";
+import { memberDtoSchema, memberInviteResultSchema } from "@/lib/schemas/members";
 import { registerApiPath } from "../registry";
 
 const tags = ["Members"];
 const member = memberDtoSchema.meta({ id: "Member" });
-const inviteBody = memberInviteSchema.meta({ id: "MemberInvite" });
 
 registerApiPath({
   minRole: "viewer",
@@ -20,7 +14,7 @@ registerApiPath({
   description:
     "Members and invited people of the key's workspace, ordered by email, with role, status, source (password / SSO connection / SCIM), last sign-in and break-glass flag.",
   tags,
-  query: memberListQuerySchema,
+  query: apiMemberListQuerySchema,
   response: member,
   list: true,
 });
@@ -35,7 +29,7 @@ registerApiPath({
     "When they first sign in by SSO with that email the invited role is kept. A key acts with its role: an admin's key invites editors and viewers only; owner and admin invitations need a key acting as owner. " +
     "The link is not kept: an idempotent replay answers with `invite_url: null`.",
   tags,
-  body: inviteBody,
+  body: apiMemberInviteSchema,
   response: memberInviteResultSchema,
   status: 201,
   idempotent: true,
@@ -61,7 +55,7 @@ registerApiPath({
     "Admins (and API keys) manage editors and viewers; only owners grant or change admin/owner. The last owner cannot be demoted or disabled (409 LAST_OWNER).",
   tags,
   params: idParamsSchema,
-  body: memberUpdateSchema,
+  body: apiMemberUpdateSchema,
   response: member,
   errors: ["FORBIDDEN", "LAST_OWNER"],
 });

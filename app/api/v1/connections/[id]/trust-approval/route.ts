@@ -2,7 +2,7 @@
 import { apiRoute } from "@/lib/api/handler";
 import { idParamsSchema } from "@/lib/api/schemas/common";
 import { env } from "@/lib/env";
-import { toConnectionDto } from "@/lib/services/connection-dto";
+import { toConnectionDto } from "@/lib/api/dto/connections";
 import { approveConnectionTrust } from "@/lib/services/connection-trust";
 
 export const POST = apiRoute({ minRole: "owner", params: idParamsSchema }, async (ctx) => {

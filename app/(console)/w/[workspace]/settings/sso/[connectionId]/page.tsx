@@ -16,6 +16,7 @@ import { TestSignInPanel } from "@/components/sso/test-sign-in-panel";
 import { TrustApproval } from "@/components/sso/trust-approval";
 import { QueryProvider } from "@/components/providers";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card";
+import type { MappableRole } from "@/lib/auth/roles";
 import { getIdp } from "@/lib/idp-catalogue";
 import { getConnectionHealthOrThrow, isConnectionConfigured } from "@/lib/services/connection-health";
 import { describeTrustApproval, type TrustApprovalView } from "@/lib/services/connection-trust";
@@ -257,7 +258,8 @@ export default async function ConnectionPage({
                 <RoleMappingEditor
                   workspace={slug}
                   connectionId={c.id}
-                  rules={rules.map((r) => ({ attribute: r.attribute, value: r.value, role: r.role }))}
+                  version={c.version}
+                  rules={rules.map((r) => ({ attribute: r.attribute, value: r.value, role: r.role as MappableRole }))}
                   groupsAttribute={idp.defaultGroupsAttribute}
                   defaultRole={c.defaultRole}
                   idpName={idp.displayName}

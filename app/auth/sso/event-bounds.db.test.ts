@@ -9,8 +9,8 @@ import { REMOTE_ADDR_HEADER } from "@/lib/http/client-ip";
 import { useDbForTests } from "@/server/bootstrap";
 import { makeSamlKit, TEST_APP_URL, type SamlKit } from "@/lib/testing/saml-kit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { boundEventDetail, SSO_EVENT_DETAIL_MAX_BYTES } from "./sso-events";
-import { SSO_RATE_LIMITS } from "./sso-rate-limits";
+import { boundEventDetail, SSO_EVENT_DETAIL_MAX_BYTES } from "@/lib/services/sso-events";
+import { SSO_RATE_LIMITS } from "@/lib/services/sso-rate-limits";
 import * as acsRoute from "@/app/auth/sso/saml/[slug]/acs/route";
 import * as loginRoute from "@/app/auth/sso/saml/[slug]/login/route";
 import * as discoverRoute from "@/app/auth/sso/discover/route";
@@ -133,7 +133,7 @@ describe("rate limits on the unauthenticated SAML endpoints", () => {
     const k = await makeSamlKit(t.db);
     const limit = SSO_RATE_LIMITS.acs.perConnection.limit;
     // Fill the connection's window directly (as `limit` requests from different addresses would).
-    const { hitRateLimit } = await import("./rate-limit");
+    const { hitRateLimit } = await import("@/lib/services/rate-limit");
     for (let i = 0; i < limit; i++) await hitRateLimit(t.db, `sso:acs:connection:${k.connection.id}`, SSO_RATE_LIMITS.acs.perConnection);
     const res = await postAcs(k.connection.slug, "SAMLResponse=AAAA", "192.0.2.200");
     expect(res.status).toBe(429);

@@ -13,15 +13,16 @@ import { useDbForTests } from "@/server/bootstrap";
 import { addSamlConnection, makeSamlKit, TEST_APP_URL } from "@/lib/testing/saml-kit";
 import { TestBrowser } from "@/lib/testing/test-browser";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { memberActor, OPERATOR } from "./actor";
-import { approveConnectionTrust, isTrustApprovedByCurrentOwner } from "./connection-trust";
-import { createConnection, getConnectionOrThrow, updateConnection } from "./connections";
-import { inviteMember, acceptInvitation } from "./invitations";
-import { changeMemberRole } from "./members";
-import { addVerifiedDomain } from "./members.fixtures";
-import { replaceRoleMappings } from "./role-mapping";
-import { findUserByEmail } from "./users";
-import { createWorkspace, getWorkspaceAccess } from "./workspaces";
+import { memberActor, OPERATOR } from "@/lib/services/actor";
+import { approveConnectionTrust, isTrustApprovedByCurrentOwner } from "@/lib/services/connection-trust";
+import { createConnection, getConnectionOrThrow, updateConnection } from "@/lib/services/connections";
+import { inviteMember, acceptInvitation } from "@/lib/services/invitations";
+import { changeMemberRole } from "@/lib/services/members";
+import { addVerifiedDomain } from "@/lib/testing/fixtures";
+import { connectionCreateSchema } from "@/lib/schemas/connections";
+import { replaceRoleMappings } from "@/lib/services/role-mapping";
+import { findUserByEmail } from "@/lib/services/users";
+import { createWorkspace, getWorkspaceAccess } from "@/lib/services/workspaces";
 import * as acsRoute from "@/app/auth/sso/saml/[slug]/acs/route";
 import * as completeRoute from "@/app/auth/sso/complete/route";
 
@@ -174,7 +175,7 @@ describe("point 2: an admin becomes owner by adding an IdP they control", () => 
       createConnection(
         t.db,
         ws.workspace.id,
-        { name: "Mine", slug: `mine-${uniq()}`, metadataXml: mine.idp.metadataXml("https://mine.test/sso") },
+        connectionCreateSchema.parse({ name: "Mine", slug: `mine-${uniq()}`, metadataXml: mine.idp.metadataXml("https://mine.test/sso") }),
         actor,
       ),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });

@@ -22,8 +22,9 @@ import { changeMemberRole, removeMember, setMemberDisabled } from "@/lib/service
 import { getWorkspaceAccess } from "@/lib/services/workspaces";
 import { useDbForTests } from "@/server/bootstrap";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { INVALID_KEY_RATE_LIMIT } from "../handler";
-import { callRoute, createApiTestWorkspace, type ApiTestWorkspace } from "../test-helpers";
+import { INVALID_KEY_RATE_LIMIT } from "@/lib/api/handler";
+import { callRoute } from "@/lib/testing/api";
+import { makeApiWorkspace, type ApiTestWorkspace } from "@/lib/testing/fixtures";
 
 let t: TestDb;
 let ws: ApiTestWorkspace;
@@ -33,7 +34,7 @@ let n = 0;
 beforeAll(async () => {
   t = await createTestDb();
   useDbForTests(t.db);
-  ws = await createApiTestWorkspace(t.db, "key-roles");
+  ws = await makeApiWorkspace(t.db, { slug: "key-roles" });
 });
 afterAll(async () => {
   await t.close();

@@ -1,0 +1,30 @@
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { openPglite, MIGRATIONS_FOLDER } from "@/db";
+import { assertPostgresWhenRequired, PGLITE_TEMPLATE_ENV, postgresReachable } from "./test-db";
+
+/**
+ * Vitest global setup (runs once, before the workers start): fail at once when CI requires Postgres
+ * and it is missing; on PGlite, dump one migrated data directory that every test file loads.
+ */
+export default async function setup() {
+  await assertPostgresWhenRequired();
+  if (await postgresReachable()) return;
+  const h = createHash("sha256");
+  for (const f of readdirSync(MIGRATIONS_FOLDER).sort())
+    if (f.endsWith(".sql")) h.update(f).update(readFileSync(path.join(MIGRATIONS_FOLDER, f)));
+  const file = path.join(os.tmpdir(), `gatehouse-pglite-template-${h.digest("hex").slice(0, 16)}.tar`);
+  if (!existsSync(file)) {
+    const handle = await openPglite(undefined);
+    await handle.migrate();
+    const client = (handle.db as unknown as { $client: { dumpDataDir: (c: "none") => Promise<Blob> } }).$client;
+    const dump = Buffer.from(await (await client.dumpDataDir("none")).arrayBuffer());
+    await handle.close();
+    const tmp = `${file}.${process.pid}`;
+    writeFileSync(tmp, dump);
+    renameSync(tmp, file);
+  }
+  process.env[PGLITE_TEMPLATE_ENV] = file;
+}
