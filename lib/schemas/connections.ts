@@ -145,7 +145,7 @@ export const spKeyActionSchema = z.object({
   }),
 });
 
-// ── Output shapes (documented in OpenAPI; produced by lib/services/connection-dto.ts) ─────────────
+// ── Output shapes (documented in OpenAPI; produced by lib/api/dto/connections.ts) ─────────────
 export const spValuesDtoSchema = z.object({
   entity_id: z.string(),
   acs_url: z.string(),
