@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "@/db/schema";
-import { makeConnection, makeWorkspace } from "@/lib/testing/fixtures";
+import { addMember, makeConnection, makeWorkspace } from "@/lib/testing/fixtures";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { OPERATOR } from "./actor";
+import { memberActor, OPERATOR } from "./actor";
 import { getConnectionOrThrow, updateConnection } from "./connections";
 import { appendRoleMapping, listRoleMappings, replaceRoleMappings } from "./role-mapping";
 
@@ -60,6 +60,33 @@ describe("role mappings and the connection's version", () => {
     );
     expect((await listRoleMappings(t.db, workspace.id, c.id)).map((r) => r.value)).toEqual([won[0], `${won[0]}-2`]);
     expect((await getConnectionOrThrow(t.db, workspace.id, c.id)).version).toBe(c.version + 1);
+    const audits = await t.db.select().from(auditLog).where(eq(auditLog.targetId, c.id));
+    expect(audits.filter((a) => a.action === "connection.role_mappings_replaced")).toHaveLength(1);
+  });
+
+  it("role mappings are trust: only an owner changes them; saving the same list again is a no-op an admin may do (stale version still conflicts)", async () => {
+    const { workspace, owner } = await makeWorkspace(t.db);
+    const c = await makeConnection(t.db, workspace.id);
+    const ownerActor = memberActor(owner.id, "owner");
+    const saved = await replaceRoleMappings(t.db, workspace.id, c.id, [rule("eng"), rule("ops", "admin")], ownerActor, {
+      expectedVersion: c.version,
+    });
+    const { user: adminUser } = await addMember(t.db, workspace.id, { role: "admin" });
+    const admin = memberActor(adminUser.id, "admin");
+    await expect(
+      replaceRoleMappings(t.db, workspace.id, c.id, [rule("eng"), rule("ops", "viewer")], admin, { expectedVersion: saved.version }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(appendRoleMapping(t.db, workspace.id, c.id, rule("more"), admin)).rejects.toMatchObject({ code: "FORBIDDEN" });
+
+    const same = await replaceRoleMappings(t.db, workspace.id, c.id, [rule("eng"), rule("ops", "admin")], admin, {
+      expectedVersion: saved.version,
+    });
+    expect(same.version).toBe(saved.version);
+    expect(same.rules.map((r) => r.value)).toEqual(["eng", "ops"]);
+    expect((await getConnectionOrThrow(t.db, workspace.id, c.id)).version).toBe(saved.version);
+    await expect(
+      replaceRoleMappings(t.db, workspace.id, c.id, [rule("eng"), rule("ops", "admin")], admin, { expectedVersion: c.version }),
+    ).rejects.toMatchObject({ code: "VERSION_CONFLICT" });
     const audits = await t.db.select().from(auditLog).where(eq(auditLog.targetId, c.id));
     expect(audits.filter((a) => a.action === "connection.role_mappings_replaced")).toHaveLength(1);
   });
