@@ -1,5 +1,7 @@
 import type { Db } from "@/db";
+import { env } from "@/lib/env";
 import { recheckVerifiedDomains, RECHECK_INTERVAL_MS } from "@/lib/services/domains";
+import { sweepExpiredRecords } from "@/lib/services/retention";
 
 /**
  * Every periodic job of Gatehouse. The scheduler runs each at most once per `everyMs` across all
@@ -22,5 +24,13 @@ export const jobs: Job[] = [
     everyMs: 5 * MINUTE,
     leaseMs: 5 * MINUTE,
     run: (db, now) => recheckVerifiedDomains(db, now, { olderThanMs: RECHECK_INTERVAL_MS }),
+  },
+  {
+    // Expired AuthnRequests, consumed assertions, login tickets, idempotency keys, rate-limit rows and
+    // SSO events past SSO_EVENT_RETENTION_DAYS (lib/services/retention.ts).
+    name: "retention.sweep",
+    everyMs: 10 * MINUTE,
+    leaseMs: 10 * MINUTE,
+    run: (db, now) => sweepExpiredRecords(db, now, { ssoEventRetentionDays: env().ssoEventRetentionDays }),
   },
 ];

@@ -1,6 +1,6 @@
 import type { Command } from "../command";
 import { domainsAdd, domainsRoute, domainsVerify, workspacesEnforce } from "./domains";
-import { connectionsCreate, connectionsList, connectionsRotateKey } from "./connections";
+import { connectionsApproveTrust, connectionsCreate, connectionsList, connectionsRotateKey } from "./connections";
 import { apiKeysCreate, apiKeysList, apiKeysRevoke } from "./api-keys";
 import { connectionsMapRole, membersInvite, membersList } from "./members";
 import { usersSetPassword } from "./users";
@@ -23,4 +23,5 @@ export const commands: Command[] = [
   connectionsCreate,
   connectionsList,
   connectionsRotateKey,
+  connectionsApproveTrust,
 ];
