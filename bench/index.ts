@@ -35,7 +35,9 @@ async function runBackend(label: string, handle: import("@/db").DbHandle) {
   const { verifyResponseSignatureOnly } = await import("@/lib/saml");
   const { createWorkspace } = await import("@/lib/services/workspaces");
   const { createConnection } = await import("@/lib/services/connections");
-  const { consumeSamlResponse } = await import("@/lib/services/saml-acs");
+  const { OPERATOR } = await import("@/lib/services/actor");
+  const { connectionCreateSchema } = await import("@/lib/schemas/connections");
+  const { consumeSamlResponse, failureOf } = await import("@/lib/services/saml-acs");
   const { spValues } = await import("@/lib/services/sp-values");
   const appUrl = process.env.APP_URL!;
   const db = handle.db;
@@ -47,8 +49,13 @@ async function runBackend(label: string, handle: import("@/db").DbHandle) {
   const connection = await createConnection(
     db,
     workspace.id,
-    { name: "Bench IdP", slug: `bench-${id}`, metadataXml: idp.metadataXml("https://idp.bench.test/sso"), allowIdpInitiated: true },
-    {},
+    connectionCreateSchema.parse({
+      name: "Bench IdP",
+      slug: `bench-${id}`,
+      metadataXml: idp.metadataXml("https://idp.bench.test/sso"),
+      allowIdpInitiated: true,
+    }),
+    OPERATOR,
   );
   const sp = spValues(appUrl, connection.slug);
   const make = (i: number) =>
@@ -83,7 +90,7 @@ async function runBackend(label: string, handle: import("@/db").DbHandle) {
     const s = performance.now();
     const res = await consumeSamlResponse(db, { slug: connection.slug, samlResponse: r, relayState: null, appUrl });
     acsSamples.push(performance.now() - s);
-    if (!res.ok) throw new Error(`ACS failed: ${res.error.code}`);
+    if (failureOf(res)) throw new Error(`ACS failed: ${failureOf(res)}`);
   }
   const acs = stats(acsSamples, performance.now() - t0);
 
@@ -99,7 +106,7 @@ async function runBackend(label: string, handle: import("@/db").DbHandle) {
         const s = performance.now();
         const res = await consumeSamlResponse(db, { slug: connection.slug, samlResponse: r, relayState: null, appUrl });
         concSamples.push(performance.now() - s);
-        if (!res.ok) throw new Error(`ACS failed: ${res.error.code}`);
+        if (failureOf(res)) throw new Error(`ACS failed: ${failureOf(res)}`);
       }
     }),
   );

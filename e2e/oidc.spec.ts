@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { resetEnvForTests } from "../lib/env";
+import { connectionCreateSchema } from "../lib/schemas/connections";
+import { OPERATOR } from "../lib/services/actor";
 import { createConnection } from "../lib/services/connections";
 import { createWorkspace } from "../lib/services/workspaces";
 import { runCli } from "../lib/testing/run-cli";
@@ -46,7 +48,12 @@ test.describe("Sign in to your app: Gatehouse as the OpenID Connect provider", (
     const ws = await makeWorkspace();
     const metadataXml = await (await fetch(`${baseURL}/dev/idp/metadata`)).text();
     const slug = `oidc-${ws.slug}`;
-    await createConnection(db, ws.id, { name: "Built-in IdP", slug, idpType: "dev", metadataXml, defaultRole: "editor" }, {});
+    await createConnection(
+      db,
+      ws.id,
+      connectionCreateSchema.parse({ name: "Built-in IdP", slug, idpType: "dev", metadataXml, defaultRole: "editor" }),
+      OPERATOR,
+    );
     await registerRp(rp);
 
     await page.goto(`${rp.url}/`);
@@ -71,7 +78,12 @@ test.describe("Sign in to your app: Gatehouse as the OpenID Connect provider", (
     const ws = await makeWorkspace();
     const metadataXml = await (await fetch(`${baseURL}/dev/idp/metadata`)).text();
     const slug = `tile-${ws.slug}`;
-    await createConnection(db, ws.id, { name: "Built-in IdP", slug, idpType: "dev", metadataXml, allowIdpInitiated: true }, {});
+    await createConnection(
+      db,
+      ws.id,
+      connectionCreateSchema.parse({ name: "Built-in IdP", slug, idpType: "dev", metadataXml, allowIdpInitiated: true }),
+      OPERATOR,
+    );
     const app = await registerRp(rp);
     const set = await runCli(["connections:set-app", "--slug", slug, "--client-id", app.client_id, "--json"], {
       databaseUrl: state.databaseUrl ?? undefined,

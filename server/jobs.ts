@@ -1,7 +1,9 @@
 import type { Db } from "@/db";
+import { env } from "@/lib/env";
 import { recheckVerifiedDomains, RECHECK_INTERVAL_MS } from "@/lib/services/domains";
 import { BACKCHANNEL_LOGOUT_JOB } from "@/lib/services/oidc-grants";
 import { sweepOidcState } from "@/lib/services/oidc-maintenance";
+import { sweepExpiredRecords } from "@/lib/services/retention";
 import { runBackchannelLogouts } from "./oidc/backchannel";
 
 /**
@@ -25,6 +27,14 @@ export const jobs: Job[] = [
     everyMs: 5 * MINUTE,
     leaseMs: 5 * MINUTE,
     run: (db, now) => recheckVerifiedDomains(db, now, { olderThanMs: RECHECK_INTERVAL_MS }),
+  },
+  {
+    // Expired AuthnRequests, consumed assertions, login tickets, idempotency keys, rate-limit rows and
+    // SSO events past SSO_EVENT_RETENTION_DAYS (lib/services/retention.ts).
+    name: "retention.sweep",
+    everyMs: 10 * MINUTE,
+    leaseMs: 10 * MINUTE,
+    run: (db, now) => sweepExpiredRecords(db, now, { ssoEventRetentionDays: env().ssoEventRetentionDays }),
   },
   {
     // OpenID Connect back-channel logout deliveries (queued by endAccess and RP-initiated logout).

@@ -1,6 +1,6 @@
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
-import { metadataSourceEnum, roleEnum, spKeyStateEnum } from "./enums";
+import { metadataSourceEnum, roleEnum, spKeyStateEnum, trustApprovalViaEnum } from "./enums";
 import { applications } from "./applications";
 import { users } from "./users";
 import { workspaces } from "./workspaces";
@@ -49,12 +49,21 @@ export const connections = pgTable(
     syncProfileEveryLogin: boolean().notNull().default(false),
     allowSha1: boolean().notNull().default(false),
     clockSkewSeconds: integer(),
+    /**
+     * The last change of the connection's trust (IdP metadata, certificates, entity ID, SSO URLs,
+     * account linking, verified-domain rule, SHA-1, default role, role mappings): by whom and how.
+     * SSO may reach owner/admin accounts only while this names a current owner (or the operator).
+     */
+    trustApprovedBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    trustApprovedAt: timestamp({ withTimezone: true }),
+    trustApprovedVia: trustApprovalViaEnum(),
     version: integer().notNull().default(1),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("connections_slug_key").on(t.slug), index("connections_workspace_idx").on(t.workspaceId)],
 );
+export type Connection = typeof connections.$inferSelect;
 
 export const spKeys = pgTable(
   "sp_keys",
@@ -81,6 +90,7 @@ export const spKeys = pgTable(
       .where(sql`state = 'next'`),
   ],
 );
+export type SpKey = typeof spKeys.$inferSelect;
 
 export const authnRequests = pgTable(
   "authn_requests",
@@ -94,12 +104,15 @@ export const authnRequests = pgTable(
       .references(() => connections.id, { onDelete: "cascade" }),
     returnTo: text(),
     testMode: boolean().notNull().default(false),
+    /** SHA-256 of the browser's SSO nonce cookie (set by the login endpoint); the ticket carries it on. */
+    browserNonceHash: text(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     usedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("authn_requests_relay_state_key").on(t.relayState), index("authn_requests_expires_idx").on(t.expiresAt)],
 );
+export type AuthnRequest = typeof authnRequests.$inferSelect;
 
 export const consumedAssertions = pgTable(
   "consumed_assertions",
@@ -154,6 +167,7 @@ export const roleMappings = pgTable(
   },
   (t) => [index("role_mappings_connection_idx").on(t.connectionId, t.position)],
 );
+export type RoleMapping = typeof roleMappings.$inferSelect;
 
 export const ssoEvents = pgTable(
   "sso_events",
@@ -175,5 +189,8 @@ export const ssoEvents = pgTable(
   (t) => [
     index("sso_events_connection_created_idx").on(t.connectionId, t.createdAt),
     index("sso_events_workspace_created_idx").on(t.workspaceId, t.createdAt),
+    // Retention deletes by age across all workspaces.
+    index("sso_events_created_idx").on(t.createdAt),
   ],
 );
+export type SsoEvent = typeof ssoEvents.$inferSelect;

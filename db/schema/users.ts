@@ -24,6 +24,7 @@ export const users = pgTable(
   },
   (t) => [uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`)],
 );
+export type User = typeof users.$inferSelect;
 
 /** Single-use, short-lived ticket handing an SSO sign-in from the ACS to a same-site session. */
 export const loginTickets = pgTable(
@@ -36,6 +37,10 @@ export const loginTickets = pgTable(
     returnTo: text().notNull(),
     /** The connection that signed the person in (carried into the session: which IdP authenticated it). */
     connectionId: uuid(),
+    /** SHA-256 of the cookie the ACS response set in the browser that posted the SAML response. */
+    browserBindingHash: text(),
+    /** SP-initiated: SHA-256 of the login nonce cookie of the browser that started the sign-in. */
+    loginNonceHash: text(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     usedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -44,8 +49,12 @@ export const loginTickets = pgTable(
 );
 
 /** Fixed-window counters shared by every instance (login throttling, API and discovery rate limits). */
-export const rateLimits = pgTable("rate_limits", {
-  key: text().primaryKey(),
-  windowStart: timestamp({ withTimezone: true }).notNull(),
-  count: integer().notNull(),
-});
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text().primaryKey(),
+    windowStart: timestamp({ withTimezone: true }).notNull(),
+    count: integer().notNull(),
+  },
+  (t) => [index("rate_limits_window_start_idx").on(t.windowStart)],
+);

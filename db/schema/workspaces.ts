@@ -15,6 +15,7 @@ export const workspaces = pgTable(
   },
   (t) => [uniqueIndex("workspaces_slug_key").on(t.slug), uniqueIndex("workspaces_external_id_key").on(t.externalId)],
 );
+export type Workspace = typeof workspaces.$inferSelect;
 
 export const memberships = pgTable(
   "memberships",
@@ -40,3 +41,4 @@ export const memberships = pgTable(
   },
   (t) => [uniqueIndex("memberships_workspace_user_key").on(t.workspaceId, t.userId), index("memberships_user_idx").on(t.userId)],
 );
+export type Membership = typeof memberships.$inferSelect;

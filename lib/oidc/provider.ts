@@ -44,8 +44,11 @@ export type ProviderDeps = {
   sessionOutOfSync: (ctx: KoaContextWithOIDC) => Promise<boolean>;
   /** Back-channel logout: queue a delivery (the scheduler signs and sends it with retries). */
   queueBackchannelLogout: (clientId: string, sub: string, sid: string | null) => Promise<void>;
-  /** RP-initiated logout concluded: end the Gatehouse session in this browser too. */
-  onLogout: (ctx: KoaContextWithOIDC) => void;
+  /**
+   * RP-initiated logout concluded: end the Gatehouse session too. Awaited before the response leaves
+   * (the provider emits the event synchronously; the work runs when its middleware chain returns).
+   */
+  onLogout: (ctx: KoaContextWithOIDC) => Promise<void>;
 };
 
 function render(ctx: KoaContextWithOIDC, page: RenderedPage, status?: number) {
@@ -158,7 +161,9 @@ export function createOidcProvider(deps: ProviderDeps): Provider {
       await deps.queueBackchannelLogout(this.clientId, sub, sid ?? null);
     },
   });
-  provider.on("end_session.success", (ctx: KoaContextWithOIDC) => deps.onLogout(ctx));
+  provider.on("end_session.success", (ctx: KoaContextWithOIDC) => {
+    ctx.state.gatehouseLogout = deps.onLogout(ctx);
+  });
 
   provider.use(async (ctx, next) => {
     ctx.set("X-Content-Type-Options", "nosniff");
@@ -170,6 +175,7 @@ export function createOidcProvider(deps: ProviderDeps): Provider {
     ctx.set("Content-Security-Policy", "default-src 'none'; script-src 'self'; base-uri 'none'; frame-ancestors 'none'");
     if (deps.secureCookies) ctx.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     await next();
+    if (ctx.state.gatehouseLogout) await ctx.state.gatehouseLogout;
   });
   return provider;
 }

@@ -12,7 +12,6 @@ export const memberInviteSchema = z.object({
 export type MemberInviteInput = z.input<typeof memberInviteSchema>;
 
 export const memberRoleUpdateSchema = z.object({ role: roleSchema });
-export type MemberRoleUpdateInput = z.input<typeof memberRoleUpdateSchema>;
 
 export const memberDisableSchema = z.object({ disabled: z.boolean() });
 
@@ -63,14 +62,16 @@ export const memberUpdateSchema = z
       .meta({ description: "New role. Only owners grant or change admin/owner; API keys act as admin (editor/viewer only)." }),
     disabled: z.boolean().optional().meta({ description: "Disable (true) or re-enable (false) the membership." }),
   })
-  .refine((v) => v.role !== undefined || v.disabled !== undefined, { message: "Give role and/or disabled", path: ["role"] })
-  .meta({ id: "MemberUpdate" });
+  .refine((v) => v.role !== undefined || v.disabled !== undefined, { message: "Give role and/or disabled", path: ["role"] });
 
 export const memberInviteResultSchema = z
   .object({
     member: memberDtoSchema,
     invitation: invitationDtoSchema.extend({
-      invite_url: z.string().meta({ description: "The one-time link to send to the person (shown once; no email is sent)." }),
+      invite_url: z.string().nullable().meta({
+        description:
+          "The one-time link to send to the person (no email is sent). Shown once: only its hash is stored, so a replay of the request (same Idempotency-Key, header `Idempotent-Replayed: true`) returns null. To get a new link, POST again with a new Idempotency-Key: it replaces the invitation.",
+      }),
     }),
   })
   .meta({ id: "MemberInvitation" });

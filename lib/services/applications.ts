@@ -101,7 +101,11 @@ export async function getApplicationOrThrow(db: Db, clientIdOrId: string): Promi
   const app = clientIdOrId.startsWith(CLIENT_ID_PREFIX)
     ? await findApplicationByClientId(db, clientIdOrId)
     : await findApplicationById(db, clientIdOrId);
-  if (!app) throw new AppError("NOT_FOUND", { message: "No application with this client_id.", detail: { field: "client_id" } });
+  if (!app)
+    throw new AppError("NOT_FOUND", {
+      message: "No application with this client_id.",
+      fields: [{ path: "client_id", message: "Unknown client_id" }],
+    });
   return app;
 }
 

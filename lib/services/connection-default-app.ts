@@ -4,7 +4,7 @@ import { connections } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { recordAudit, type AuditActor } from "./audit";
 import { getApplicationOrThrow } from "./applications";
-import type { Connection } from "./connection-dto";
+import type { Connection } from "./connections";
 
 /**
  * A connection's default application: IdP-initiated sign-ins through it (the app tile in Okta,
@@ -32,7 +32,7 @@ export async function setConnectionDefaultApplication(
       throw new AppError("VALIDATION_FAILED", {
         message: "The application has no initiate login URI.",
         hint: "Register the URI where the application starts a sign-in (apps:create --initiate-login-uri), then choose it again.",
-        detail: { field: "default_application" },
+        fields: [{ path: "default_application", message: "The application has no initiate login URI" }],
       });
     }
     applicationId = app.id;

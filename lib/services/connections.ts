@@ -1,17 +1,11 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { connections, spKeys, workspaces } from "@/db/schema";
+import { connections, spKeys, workspaces, type Connection, type Workspace } from "@/db/schema";
 import { AppError, isUniqueViolation } from "@/lib/errors";
-import {
-  connectionCreateSchema,
-  connectionSlugSchema,
-  connectionUpdateSchema,
-  type ConnectionCreateInput,
-  type ConnectionUpdateInput,
-  type MetadataInput,
-} from "@/lib/schemas/connections";
+import { connectionSlugSchema, type ConnectionCreateData, type ConnectionUpdateData, type MetadataInput } from "@/lib/schemas/connections";
+import type { Actor } from "./actor";
 import { recordAudit, type AuditActor } from "./audit";
-import type { Connection } from "./connection-dto";
+import { assertMayChangeTrust, changedTrustFields, recordTrustChange, trustApprovalColumns, trustView } from "./connection-trust";
 import { fetchAndStoreMetadata, idpColumns, previewIdpMetadata } from "./idp-metadata";
 import { newSpKeyValues } from "./sp-keys";
 
@@ -51,7 +45,7 @@ function metadataInputOf(data: {
   if (given.length > 1) {
     throw new AppError("VALIDATION_FAILED", {
       message: "Give the IdP details one way: metadata URL, metadata XML, or manual entry.",
-      detail: { fields: given.map((path) => ({ path, message: "Give only one of metadataUrl, metadataXml, manual" })) },
+      fields: given.map((path) => ({ path, message: "Give only one of: metadata URL, metadata XML, manual entry" })),
     });
   }
   if (data.metadataUrl !== undefined) return { metadataUrl: data.metadataUrl };
@@ -67,15 +61,19 @@ export async function isSlugAvailable(db: Db, slug: string): Promise<boolean> {
   return !row;
 }
 
-/** Create a connection and its first (active) SP key. Metadata may follow later. */
+/**
+ * Create a connection and its first (active) SP key. Metadata may follow later. `data` was parsed by
+ * the caller (connectionCreateSchema). Owners only (and the operator): a new connection decides which
+ * IdP may sign people in, so its creator approves its trust.
+ */
 export async function createConnection(
   db: Db,
   workspaceId: string,
-  input: ConnectionCreateInput,
-  actor: AuditActor,
+  data: ConnectionCreateData,
+  actor: Actor,
   now = new Date(),
 ): Promise<Connection> {
-  const data = connectionCreateSchema.parse(input);
+  assertMayChangeTrust(actor, "which identity provider a new connection trusts");
   const meta = metadataInputOf(data);
   const idp = meta ? await previewIdpMetadata(meta) : null;
   try {
@@ -99,6 +97,7 @@ export async function createConnection(
           allowSha1: data.allowSha1,
           clockSkewSeconds: data.clockSkewSeconds ?? null,
           ...(idp ? idpColumns(idp, now) : {}),
+          ...trustApprovalColumns(actor, now),
           createdAt: now,
           updatedAt: now,
         })
@@ -110,10 +109,13 @@ export async function createConnection(
         targetId: c!.id,
         after: auditView(c!),
       });
+      await recordTrustChange(tx, workspaceId, actor, c!.id, { before: null, after: trustView(c!), fields: Object.keys(trustView(c!)) });
       return c!;
     });
   } catch (e) {
-    if (isUniqueViolation(e, "connections_slug_key")) throw new AppError("SLUG_TAKEN", { detail: { field: "slug", slug: data.slug } });
+    if (isUniqueViolation(e, "connections_slug_key")) {
+      throw new AppError("SLUG_TAKEN", { fields: [{ path: "slug", message: "Already taken" }], detail: { slug: data.slug } });
+    }
     throw e;
   }
 }
@@ -136,7 +138,7 @@ export async function getConnectionOrThrow(db: Db, workspaceId: string, id: stri
   return row;
 }
 
-export type ConnectionWithWorkspace = { connection: Connection; workspace: typeof workspaces.$inferSelect };
+export type ConnectionWithWorkspace = { connection: Connection; workspace: Workspace };
 
 /** The public SP endpoints pick the connection by slug (never by the unsigned Issuer). */
 export async function findConnectionBySlug(db: Db, slug: string): Promise<ConnectionWithWorkspace | undefined> {
@@ -149,16 +151,20 @@ export async function findConnectionBySlug(db: Db, slug: string): Promise<Connec
   return row;
 }
 
-/** Apply a patch made against `version`; a newer row → VERSION_CONFLICT. */
+/**
+ * Apply a patch made against `version` (parsed by the caller: connectionUpdateSchema); a newer row →
+ * VERSION_CONFLICT. A patch that changes the connection's trust (see connection-trust.ts) needs an
+ * owner and records the approval; other settings (name, active, IdP-initiated, redirect, JIT,
+ * profile sync, clock skew) need an admin.
+ */
 export async function updateConnection(
   db: Db,
   workspaceId: string,
   id: string,
-  patch: ConnectionUpdateInput,
-  actor: AuditActor,
+  data: ConnectionUpdateData,
+  actor: Actor,
   now = new Date(),
 ): Promise<Connection> {
-  const data = connectionUpdateSchema.parse(patch);
   const before = await getConnectionOrThrow(db, workspaceId, id);
   if (before.version !== data.version) {
     throw new AppError("VERSION_CONFLICT", { detail: { expectedVersion: data.version, currentVersion: before.version } });
@@ -166,23 +172,39 @@ export async function updateConnection(
   const meta = metadataInputOf(data);
   const idp = meta ? await previewIdpMetadata(meta) : null;
   const { version, metadataUrl: _u, metadataXml: _x, manual: _m, ...settings } = data;
-  const [row] = await db
-    .update(connections)
-    .set({ ...settings, ...(idp ? idpColumns(idp, now) : {}), version: sql`${connections.version} + 1`, updatedAt: now })
-    .where(and(eq(connections.id, id), eq(connections.workspaceId, workspaceId), eq(connections.version, version)))
-    .returning();
-  if (!row) {
-    const current = await getConnectionOrThrow(db, workspaceId, id);
-    throw new AppError("VERSION_CONFLICT", { detail: { expectedVersion: version, currentVersion: current.version } });
-  }
-  await recordAudit(db, workspaceId, actor, {
-    action: "connection.updated",
-    targetType: "connection",
-    targetId: id,
-    before: auditView(before),
-    after: auditView(row),
+  // Fields the patch leaves out are undefined: they change nothing.
+  const changes = Object.fromEntries(
+    Object.entries({ ...settings, ...(idp ? idpColumns(idp, now) : {}) }).filter(([, v]) => v !== undefined),
+  ) as Partial<Connection>;
+  const trustFields = changedTrustFields(before, { ...before, ...changes });
+  if (trustFields.length) assertMayChangeTrust(actor);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(connections)
+      .set({
+        ...changes,
+        ...(trustFields.length ? trustApprovalColumns(actor, now) : {}),
+        version: sql`${connections.version} + 1`,
+        updatedAt: now,
+      })
+      .where(and(eq(connections.id, id), eq(connections.workspaceId, workspaceId), eq(connections.version, version)))
+      .returning();
+    if (!row) {
+      const current = await getConnectionOrThrow(tx, workspaceId, id);
+      throw new AppError("VERSION_CONFLICT", { detail: { expectedVersion: version, currentVersion: current.version } });
+    }
+    await recordAudit(tx, workspaceId, actor, {
+      action: "connection.updated",
+      targetType: "connection",
+      targetId: id,
+      before: auditView(before),
+      after: auditView(row),
+    });
+    if (trustFields.length) {
+      await recordTrustChange(tx, workspaceId, actor, id, { before: trustView(before), after: trustView(row), fields: trustFields });
+    }
+    return row;
   });
-  return row;
 }
 
 export async function deleteConnection(db: Db, workspaceId: string, id: string, actor: AuditActor): Promise<void> {

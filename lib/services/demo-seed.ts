@@ -2,7 +2,9 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections } from "@/db/schema";
 import { generatePassword } from "@/lib/auth/password";
+import { connectionCreateSchema } from "@/lib/schemas/connections";
 import { isAppError } from "@/lib/errors";
+import { OPERATOR } from "./actor";
 import { createConnection, findConnectionBySlug } from "./connections";
 import { ensureDemoApplication } from "./demo-app";
 import { devIdpUrls, getDevIdp, getDevIdpMetadataXml } from "./dev-idp-store";
@@ -38,7 +40,7 @@ export async function seedDemoWorkspace(db: Db, opts: { appUrl: string }): Promi
     await createConnection(
       db,
       workspaceId,
-      {
+      connectionCreateSchema.parse({
         name: DEMO_CONNECTION.name,
         slug: DEMO_CONNECTION.slug,
         idpType: "dev",
@@ -47,8 +49,8 @@ export async function seedDemoWorkspace(db: Db, opts: { appUrl: string }): Promi
         jitProvisioning: true,
         defaultRole: "viewer",
         defaultRedirect: `/w/${DEMO_WORKSPACE.slug}`,
-      },
-      { userId: null },
+      }),
+      OPERATOR,
     );
   } catch (e) {
     if (!(isAppError(e) && e.code === "SLUG_TAKEN")) throw e;

@@ -4,7 +4,7 @@ import { connections, memberships, users, workspaces, type OidcGrant } from "@/d
 import type { GatehouseSignIn } from "@/lib/auth/session-reader";
 import { emailDomain, normalizeDomain } from "@/lib/domains/normalize";
 import { looksLikeEmail } from "@/lib/saml/attributes";
-import { isConnectionConfigured } from "./connection-dto";
+import { isConnectionConfigured } from "./connection-health";
 import { discoveryRateLimitKey, DISCOVERY_RATE_LIMIT, findRoutedConnection } from "./discovery";
 import { hitRateLimit } from "./rate-limit";
 import { spValues } from "./sp-values";

@@ -55,10 +55,18 @@ export async function claimDueLogoutDeliveries(db: Db, now: Date): Promise<OidcL
     .returning();
 }
 
+/** A delivery that cannot succeed by retrying (the outbound policy refuses the URL): given up at once. */
+export class PermanentDeliveryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PermanentDeliveryError";
+  }
+}
+
 export type BackchannelDeps = {
   /** A signed logout token (typ logout+jwt) for this client, or null when the client no longer exists. */
   signLogoutToken: (clientId: string, sub: string, sid: string | null) => Promise<string | null>;
-  /** POST application/x-www-form-urlencoded; resolves with the status, rejects on network/policy errors. */
+  /** POST application/x-www-form-urlencoded; resolves with the status, rejects on network errors (PermanentDeliveryError: the URL is refused). */
   post: (url: string, form: Record<string, string>) => Promise<number>;
 };
 
@@ -113,7 +121,7 @@ export async function deliverBackchannelLogouts(
       retry = recoverable(status);
     } catch (e) {
       error = e instanceof Error ? e.message.slice(0, 300) : "request failed";
-      retry = true;
+      retry = !(e instanceof PermanentDeliveryError);
     }
     if (retry && attempts < MAX_ATTEMPTS) {
       await finish({ lastError: error, nextAttemptAt: new Date(now.getTime() + RETRY_DELAYS_MS[attempts - 1]!) });

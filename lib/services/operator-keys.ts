@@ -45,7 +45,7 @@ export async function createOperatorKey(db: Db, input: { name: string }): Promis
   const name = input.name.trim();
   if (!name || name.length > 100) {
     throw new AppError("VALIDATION_FAILED", {
-      detail: { fields: [{ path: "name", message: "Give the key a name (at most 100 characters)" }] },
+      fields: [{ path: "name", message: "Give the key a name (at most 100 characters)" }],
     });
   }
   const secret = OPERATOR_KEY_PREFIX + randomBytes(32).toString("base64url");

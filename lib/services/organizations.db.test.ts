@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import * as client from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memberships, users } from "@/db/schema";
-import { uniqueSuffix } from "@/lib/testing/domain-fixtures";
+import { uniq as uniqueSuffix } from "@/lib/testing/fixtures";
 import {
   authorize,
   exchange,

@@ -37,9 +37,13 @@ export function toOrganizationDto(w: Workspace): OrganizationDto {
 }
 
 function uniqueConflict(e: unknown): AppError | null {
-  if (isUniqueViolation(e, "workspaces_slug_key")) return new AppError("SLUG_TAKEN", { detail: { field: "slug" } });
+  if (isUniqueViolation(e, "workspaces_slug_key"))
+    return new AppError("SLUG_TAKEN", { fields: [{ path: "slug", message: "Already taken" }] });
   if (isUniqueViolation(e, "workspaces_external_id_key")) {
-    return new AppError("CONFLICT", { message: "Another organization has this external_id.", detail: { field: "external_id" } });
+    return new AppError("CONFLICT", {
+      message: "Another organization has this external_id.",
+      fields: [{ path: "external_id", message: "Already taken" }],
+    });
   }
   return null;
 }
@@ -83,7 +87,7 @@ export async function listOrganizations(
     const [at, id] = Buffer.from(opts.cursor, "base64url").toString("utf8").split("\n");
     const when = new Date(at ?? "");
     if (!id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(when.getTime())) {
-      throw new AppError("VALIDATION_FAILED", { message: "Invalid cursor.", detail: { field: "cursor" } });
+      throw new AppError("VALIDATION_FAILED", { message: "Invalid cursor.", fields: [{ path: "cursor", message: "Invalid cursor" }] });
     }
     after = { at: when, id };
   }

@@ -1,9 +1,10 @@
 import { and, desc, eq, gte, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { ssoEvents } from "@/db/schema";
+import { ssoEvents, type SsoEvent } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import type { SsoEventFilter } from "@/lib/schemas/sso-events";
 
-export type SsoEvent = typeof ssoEvents.$inferSelect;
+export type { SsoEvent };
 
 export type SsoEventInput = {
   workspaceId: string | null;
@@ -20,7 +21,53 @@ export type SsoEventInput = {
   now?: Date;
 };
 
-/** One row per sign-in attempt (success or failure, SP or IdP initiated, test or not). */
+/** No event's detail is stored larger than this (JSON bytes): the ACS is reachable by anyone. */
+export const SSO_EVENT_DETAIL_MAX_BYTES = 4096;
+
+type Limits = { string: number; items: number; depth: number };
+const LIMITS: Limits[] = [
+  { string: 512, items: 50, depth: 4 },
+  { string: 128, items: 10, depth: 3 },
+  { string: 32, items: 3, depth: 2 },
+];
+
+function boundValue(v: unknown, l: Limits, depth: number): unknown {
+  if (v === null || typeof v === "number" || typeof v === "boolean") return v;
+  if (typeof v === "string") return v.length > l.string ? `${v.slice(0, l.string)}… (${v.length} characters)` : v;
+  if (depth >= l.depth) return "…";
+  if (Array.isArray(v)) {
+    const items = v.slice(0, l.items).map((x) => boundValue(x, l, depth + 1));
+    return v.length > l.items ? [...items, `… (${v.length} items)`] : items;
+  }
+  if (typeof v === "object") {
+    const entries = Object.entries(v as Record<string, unknown>);
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of entries.slice(0, l.items)) out[k.slice(0, 100)] = boundValue(x, l, depth + 1);
+    if (entries.length > l.items) out["…"] = `${entries.length} keys`;
+    return out;
+  }
+  return String(v).slice(0, l.string);
+}
+
+/**
+ * The event detail, cut to at most SSO_EVENT_DETAIL_MAX_BYTES of JSON: long strings, lists and deep
+ * objects are shortened step by step (each cut says how much there was); what still does not fit is
+ * replaced by the names of its fields.
+ */
+export function boundEventDetail(detail: Record<string, unknown>): Record<string, unknown> {
+  for (const l of LIMITS) {
+    const bounded = boundValue(detail, l, 0) as Record<string, unknown>;
+    if (Buffer.byteLength(JSON.stringify(bounded)) <= SSO_EVENT_DETAIL_MAX_BYTES) return bounded;
+  }
+  return {
+    truncated: true,
+    fields: Object.keys(detail)
+      .slice(0, 20)
+      .map((k) => k.slice(0, 60)),
+  };
+}
+
+/** One row per sign-in attempt (success or failure, SP or IdP initiated, test or not); the detail is bounded. */
 export async function recordSsoEvent(db: Db, input: SsoEventInput): Promise<SsoEvent> {
   const [row] = await db
     .insert(ssoEvents)
@@ -33,23 +80,13 @@ export async function recordSsoEvent(db: Db, input: SsoEventInput): Promise<SsoE
       flow: input.flow ?? null,
       testMode: input.testMode ?? false,
       userId: input.userId ?? null,
-      ip: input.ip ?? null,
-      detail: input.detail ?? {},
+      ip: input.ip ? input.ip.slice(0, 64) : null,
+      detail: boundEventDetail(input.detail ?? {}),
       ...(input.now ? { createdAt: input.now } : {}),
     })
     .returning();
   return row!;
 }
-
-export type SsoEventFilter = {
-  connectionId?: string;
-  outcome?: "success" | "failure";
-  email?: string;
-  since?: Date;
-  until?: Date;
-  cursor?: string;
-  limit?: number;
-};
 
 /** Newest first; the cursor is opaque ("<created_at ISO>|<id>"). */
 export async function listSsoEvents(
@@ -98,7 +135,7 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const date = new Date(at ?? "");
   if (!id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(date.getTime())) {
-    throw new AppError("VALIDATION_FAILED", { detail: { fields: [{ path: "cursor", message: "Invalid cursor" }] } });
+    throw new AppError("VALIDATION_FAILED", { fields: [{ path: "cursor", message: "Invalid cursor" }] });
   }
   return { at: date, id };
 }

@@ -6,6 +6,7 @@ import { domains, memberships } from "@/db/schema";
 import { mintSessionCookie, sessionCookieName } from "@/lib/auth/session-cookie";
 import { env } from "@/lib/env";
 import { REMOTE_ADDR_HEADER } from "@/lib/http/client-ip";
+import type { OutboundPolicy } from "@/lib/http/outbound-fetch";
 import { createApplication, type Application } from "@/lib/services/applications";
 import { redeemLoginTicket } from "@/lib/services/login-tickets";
 import { deliverBackchannelLogouts } from "@/lib/services/oidc-backchannel";
@@ -119,16 +120,17 @@ export async function signInWithSso(
   kit: SamlKit,
   o: { email: string; groups?: string[]; returnTo: string },
 ): Promise<User> {
-  const { requestId } = await kit.login({ returnTo: o.returnTo });
+  const { requestId, nonce } = await kit.login({ returnTo: o.returnTo });
   const samlResponse = kit.respond({
     email: o.email,
     inResponseTo: requestId,
     attributes: { firstName: "Ada", lastName: "Lovelace", groups: o.groups ?? ["engineering"] },
   });
   const r = await consumeSamlResponse(db, { slug: kit.connection.slug, samlResponse, relayState: null, appUrl: TEST_APP_URL });
-  if (!r.ok) throw new Error(`ACS failed: ${r.error.code}`);
+  if (r.kind !== "redirect" || !r.userId) throw new Error(`ACS failed: ${r.kind === "page" ? r.error.code : r.errorCode}`);
   const ticket = new URL(r.location, TEST_APP_URL).searchParams.get("ticket")!;
-  const { user, connectionId, returnTo } = await redeemLoginTicket(db, ticket);
+  // The same browser that started the sign-in (login nonce) and received the ACS's binding cookie.
+  const { user, connectionId, returnTo } = await redeemLoginTicket(db, ticket, { browserBinding: r.browserBinding, loginNonce: nonce });
   const cookie = await mintSessionCookie(user, { connectionId });
   browser.cookies.set(cookie.name, cookie.value);
   if (returnTo !== o.returnTo) throw new Error(`return_to lost: ${returnTo}`);
@@ -234,11 +236,11 @@ export async function addMember(db: Db, workspaceId: string, userId: string, rol
 }
 
 /** The back-channel logout job, run now against this provider (as the scheduler would). */
-export async function runLogoutDeliveries(db: Db, op: OidcServer, now = new Date()) {
+export async function runLogoutDeliveries(db: Db, op: OidcServer, now = new Date(), policy?: OutboundPolicy) {
   const provider = await getOidcProvider(db, { appUrl: op.url, authSecret: env().authSecret, secureCookies: false });
   return deliverBackchannelLogouts(db, now, {
     signLogoutToken: (clientId, sub, sid) => signLogoutToken(provider, clientId, sub, sid),
-    post: postBackchannelLogout,
+    post: (url, form) => postBackchannelLogout(url, form, policy),
   });
 }
 

@@ -3,7 +3,7 @@ import * as client from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memberships, workspaces } from "@/db/schema";
 import { setUserDisabled } from "@/lib/services/users";
-import { uniqueSuffix } from "@/lib/testing/domain-fixtures";
+import { uniq as uniqueSuffix } from "@/lib/testing/fixtures";
 import {
   addMember,
   authorize,

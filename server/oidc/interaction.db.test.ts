@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memberships, workspaces } from "@/db/schema";
 import { createWorkspace } from "@/lib/services/workspaces";
-import { uniqueSuffix } from "@/lib/testing/domain-fixtures";
+import { uniq as uniqueSuffix } from "@/lib/testing/fixtures";
 import {
   addMember,
   authorize,

@@ -4,6 +4,7 @@ import * as client from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memberships, oidcLogoutDeliveries, oidcPayloads, users } from "@/db/schema";
 import { mintSessionCookie, sessionCookieName } from "@/lib/auth/session-cookie";
+import { readGatehouseSession } from "@/lib/auth/session-reader";
 import { setConnectionDefaultApplication } from "@/lib/services/connection-default-app";
 import { getMemberOrThrow, removeMember, setMemberDisabled } from "@/lib/services/members";
 import { sweepOidcState } from "@/lib/services/oidc-maintenance";
@@ -11,7 +12,7 @@ import { rotateOidcKey } from "@/lib/services/oidc-keys";
 import { redeemLoginTicket } from "@/lib/services/login-tickets";
 import { consumeSamlResponse } from "@/lib/services/saml-acs";
 import { revokeUserSessions } from "@/lib/services/users";
-import { uniqueSuffix } from "@/lib/testing/domain-fixtures";
+import { uniq as uniqueSuffix } from "@/lib/testing/fixtures";
 import {
   addMember,
   authorize,
@@ -172,10 +173,24 @@ describe.each(await bothTestDbKinds())("OpenID Connect lifecycle on %s", (kind) 
     }
   });
 
+  it("deliveries go through the outbound policy: a loopback receiver is refused at once when private addresses are not allowed", async () => {
+    const app = await registerApp(t.db, op, { backchannelLogoutUri: receiver.url });
+    const { sub } = await signedIn(app);
+    await revokeUserSessions(t.db, sub);
+    const before = receiver.received.length;
+    const production = { allowPrivate: false, allowHttpLoopback: false };
+    expect(await runLogoutDeliveries(t.db, op, new Date(), production)).toMatchObject({ failed: 1, retried: 0 });
+    expect(receiver.received.length).toBe(before);
+    const [row] = await t.db.select().from(oidcLogoutDeliveries).where(eq(oidcLogoutDeliveries.clientId, app.application.clientId));
+    expect(row!.lastError).toMatch(/^(scheme_not_allowed|address_not_allowed)/);
+  });
+
   it("RP-initiated logout with id_token_hint ends the provider and Gatehouse sessions and returns to the registered URI only", async () => {
     const postLogout = "http://127.0.0.1:9/signed-out";
     const app = await registerApp(t.db, op, { postLogoutRedirectUris: [postLogout] });
     const { browser, tokens } = await signedIn(app);
+    const copied = `${sessionCookieName()}=${browser.cookies.get(sessionCookieName())}`;
+    expect(await readGatehouseSession(t.db, copied)).not.toBeNull();
     const url = client.buildEndSessionUrl(app.config, {
       id_token_hint: tokens.id_token!,
       post_logout_redirect_uri: postLogout,
@@ -198,6 +213,8 @@ describe.each(await bothTestDbKinds())("OpenID Connect lifecycle on %s", (kind) 
     expect(done.headers.get("location")).toBe(`${postLogout}?state=bye`);
     expect(done.headers.getSetCookie().some((c) => c.startsWith(`${sessionCookieName()}=;`))).toBe(true);
     expect(browser.cookies.has(sessionCookieName())).toBe(false);
+    // Ended for good, as Gatehouse's own sign-out: a copy of the cookie taken before is refused.
+    expect(await readGatehouseSession(t.db, copied)).toBeNull();
     expect((await client.tokenIntrospection(app.config, tokens.access_token)).active).toBe(false);
 
     // An unregistered post_logout_redirect_uri is an error page, never a redirect (no open redirector).
@@ -239,8 +256,9 @@ describe.each(await bothTestDbKinds())("OpenID Connect lifecycle on %s", (kind) 
       relayState: null,
       appUrl: TEST_APP_URL,
     });
-    expect(acs.ok).toBe(true);
-    const redeemed = await redeemLoginTicket(t.db, new URL(acs.ok ? acs.location : "", TEST_APP_URL).searchParams.get("ticket")!);
+    if (acs.kind !== "redirect") throw new Error(`ACS failed: ${acs.error.code}`);
+    const ticket = new URL(acs.location, TEST_APP_URL).searchParams.get("ticket")!;
+    const redeemed = await redeemLoginTicket(t.db, ticket, { browserBinding: acs.browserBinding, loginNonce: null });
     expect(redeemed.returnTo).toBe(`/oidc/launch/${app.application.id}`);
     const browser = new TestBrowser(op.url);
     const cookie = await mintSessionCookie(redeemed.user, { connectionId: redeemed.connectionId });

@@ -2,7 +2,7 @@ import NextAuth, { type AuthOptions } from "next-auth";
 import { decode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApplication } from "@/lib/services/applications";
-import { uniqueSuffix } from "@/lib/testing/domain-fixtures";
+import { uniq as uniqueSuffix } from "@/lib/testing/fixtures";
 import { routeDomain, signInWithSso, startOidcServer, TestBrowser, type OidcServer } from "@/lib/testing/oidc-kit";
 import { makeSamlKit } from "@/lib/testing/saml-kit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";

@@ -14,7 +14,7 @@ import {
   type OidcServer,
 } from "@/lib/testing/oidc-kit";
 import { bothTestDbKinds, createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { uniqueSuffix } from "@/lib/testing/domain-fixtures";
+import { uniq as uniqueSuffix } from "@/lib/testing/fixtures";
 
 /**
  * Gatehouse's OpenID Connect provider driven by openid-client (v6) as the relying party, on

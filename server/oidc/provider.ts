@@ -1,9 +1,11 @@
 import { hkdfSync } from "node:crypto";
+import { decode } from "next-auth/jwt";
 import type Provider from "oidc-provider";
 import type { AdapterPayload, KoaContextWithOIDC } from "oidc-provider";
 import type { Db } from "@/db";
 import { SESSION_MAX_AGE_SECONDS, sessionCookieName } from "@/lib/auth/session-cookie";
-import { readGatehouseSession } from "@/lib/auth/session-reader";
+import { readCookie, readGatehouseSession } from "@/lib/auth/session-reader";
+import { endSessionAtSignOut } from "@/lib/auth/session-token";
 import { createDrizzleAdapter } from "@/lib/oidc/adapter";
 import { buildClaims } from "@/lib/oidc/claims";
 import { createOidcProvider, OIDC_MOUNT_PATH } from "@/lib/oidc/provider";
@@ -111,8 +113,13 @@ function buildProvider(db: Db, settings: OidcSettings, jwks: { keys: Record<stri
 
     queueBackchannelLogout: (clientId, sub, sid) => queueLogoutDelivery(db, { clientId, subject: sub, sid, reason: "rp_logout" }),
 
-    onLogout(ctx) {
+    async onLogout(ctx) {
       if (!(ctx.oidc.params as { logout?: string }).logout) return;
+      // The same sign-out as Gatehouse's own: the session ends for good (a copied cookie is refused
+      // afterwards), and with it every application's grants (endAccess, back-channel logout).
+      const raw = readCookie(ctx.get("cookie"), sessionCookieName());
+      const claims = raw ? await decode({ token: raw, secret: settings.authSecret }).catch(() => null) : null;
+      if (claims) await endSessionAtSignOut(db, claims);
       ctx.cookies.set(sessionCookieName(), null, {
         path: "/",
         httpOnly: true,

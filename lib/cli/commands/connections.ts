@@ -1,5 +1,8 @@
 import { AppError } from "@/lib/errors";
-import { toConnectionDto, toSpKeyDto } from "@/lib/services/connection-dto";
+import { OPERATOR } from "@/lib/services/actor";
+import { toConnectionDto, toSpKeyDto } from "@/lib/api/dto/connections";
+import { connectionCreateSchema, SP_KEY_ACTIONS } from "@/lib/schemas/connections";
+import { approveConnectionTrust } from "@/lib/services/connection-trust";
 import { createConnection, findConnectionBySlug, listConnections } from "@/lib/services/connections";
 import { rotateSpKey } from "@/lib/services/sp-keys";
 import { findWorkspaceBySlug } from "@/lib/services/workspaces";
@@ -34,14 +37,14 @@ export const connectionsCreate = defineCommand({
     const c = await createConnection(
       ctx.db,
       ws.id,
-      {
+      connectionCreateSchema.parse({
         name: str(ctx, "name"),
         slug: str(ctx, "slug"),
         ...(metadataXml !== undefined ? { metadataXml } : { metadataUrl: optStr(ctx, "metadata-url") }),
         allowIdpInitiated: bool(ctx, "allow-idp-initiated"),
-        ...(optStr(ctx, "default-role") ? { defaultRole: optStr(ctx, "default-role") as "viewer" } : {}),
-      },
-      { userId: null },
+        ...(optStr(ctx, "default-role") ? { defaultRole: optStr(ctx, "default-role") } : {}),
+      }),
+      OPERATOR,
     );
     const dto = toConnectionDto(c, ctx.appUrl);
     ctx.print(`Created connection ${c.name} (${c.slug}) in ${ws.slug}. Register these in your IdP:`);
@@ -78,15 +81,33 @@ export const connectionsRotateKey = defineCommand({
     activate: { type: "boolean", description: "Sign AuthnRequests with the next key (the old one stays published for a grace period)" },
     retire: { type: "boolean", description: "Remove the previous key from the SP metadata" },
   },
-  oneOf: [["stage", "activate", "retire"]],
+  oneOf: [[...SP_KEY_ACTIONS]],
   async run(ctx) {
     const found = await findConnectionBySlug(ctx.db, str(ctx, "slug"));
     if (!found) throw new AppError("SAML_NOT_FOUND", { detail: { slug: str(ctx, "slug") } });
-    const action = bool(ctx, "stage") ? "stage" : bool(ctx, "activate") ? "activate" : "retire";
-    const keys = (await rotateSpKey(ctx.db, found.workspace.id, found.connection.id, action, { userId: null })).map(toSpKeyDto);
+    const action = SP_KEY_ACTIONS.find((a) => bool(ctx, a))!;
+    const keys = (await rotateSpKey(ctx.db, found.workspace.id, found.connection.id, action, OPERATOR)).map(toSpKeyDto);
     ctx.print(`${action}: done for ${found.connection.slug}.`);
     for (const k of keys)
       ctx.print(`  ${k.state.padEnd(8)} ${k.id}  created ${k.created_at}${k.retired_at ? `  removed from metadata ${k.retired_at}` : ""}`);
     return { connection: { id: found.connection.id, slug: found.connection.slug }, action, sp_keys: keys };
+  },
+});
+
+export const connectionsApproveTrust = defineCommand({
+  name: "connections:approve-trust",
+  summary:
+    "Approve a connection's current trust as the operator (e.g. after the owner who approved it left), so owners and admins may sign in through it.",
+  flags: { slug: { type: "string", required: true, description: "Connection slug" } },
+  async run(ctx) {
+    const found = await findConnectionBySlug(ctx.db, str(ctx, "slug"));
+    if (!found) throw new AppError("SAML_NOT_FOUND", { detail: { slug: str(ctx, "slug") } });
+    const c = await approveConnectionTrust(ctx.db, found.workspace.id, found.connection.id, OPERATOR);
+    ctx.print(`Approved the trust of ${c.slug} (${c.name}) in ${found.workspace.slug} as the operator.`);
+    return {
+      connection: { id: c.id, slug: c.slug },
+      trust_approved_via: c.trustApprovedVia,
+      trust_approved_at: c.trustApprovedAt?.toISOString() ?? null,
+    };
   },
 });

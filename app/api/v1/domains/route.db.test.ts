@@ -3,12 +3,13 @@ import { resetEnvForTests } from "@/lib/env";
 import { useDbForTests } from "@/server/bootstrap";
 import { createApiKey } from "@/lib/services/api-keys";
 import { startTestDnsServer, type TestDnsServer } from "@/lib/testing/dns-server";
-import { insertConnection, makeWorkspace, uniqueSuffix } from "@/lib/testing/domain-fixtures";
+import { makeConnection, makeWorkspace, uniq } from "@/lib/testing/fixtures";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { GET as enforcementGet, PUT as enforcementPut } from "../workspace/enforcement/route";
 import { DELETE as deleteRoute, GET as getRoute, PATCH as patchRoute } from "./[id]/route";
 import { POST as verifyRoute } from "./[id]/verify/route";
 import { GET as listRoute, POST as addRoute } from "./route";
+import { memberActor } from "@/lib/services/actor";
 
 let t: TestDb;
 let dns: TestDnsServer;
@@ -24,8 +25,8 @@ beforeAll(async () => {
   resetEnvForTests();
   ws = await makeWorkspace(t.db);
   const other = await makeWorkspace(t.db);
-  key = (await createApiKey(t.db, ws.workspace.id, { name: "domains-test" }, { userId: ws.owner.id })).secret;
-  otherKey = (await createApiKey(t.db, other.workspace.id, { name: "other" }, { userId: other.owner.id })).secret;
+  key = (await createApiKey(t.db, ws.workspace.id, { name: "domains-test" }, memberActor(ws.owner.id, "owner"))).secret;
+  otherKey = (await createApiKey(t.db, other.workspace.id, { name: "other" }, memberActor(other.owner.id, "owner"))).secret;
 });
 afterAll(async () => {
   delete process.env.DNS_SERVERS;
@@ -49,7 +50,7 @@ const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
 describe("/api/v1/domains", () => {
   it("add (201, then 200 for the same claim) → verify (each failure code) → route → list → delete", async () => {
-    const domain = `api-${uniqueSuffix()}.example.com`;
+    const domain = `api-${uniq()}.example.com`;
     const created = await addRoute(req("POST", "/api/v1/domains", { domain: `https://${domain.toUpperCase()}/` }));
     expect(created.status).toBe(201);
     const d = (await created.json()).data;
@@ -83,7 +84,7 @@ describe("/api/v1/domains", () => {
     expect(stored.last_checked_at).toBeTruthy();
 
     // Routing before verification is refused.
-    const conn = await insertConnection(t.db, ws.workspace.id);
+    const conn = await makeConnection(t.db, ws.workspace.id);
     const early = await patchRoute(req("PATCH", `/api/v1/domains/${d.id}`, { connection_id: conn.id }), params(d.id));
     expect(early.status).toBe(409);
     expect((await early.json()).error.code).toBe("DOMAIN_NOT_VERIFIED");
@@ -114,7 +115,7 @@ describe("/api/v1/domains", () => {
     const body = await bad.json();
     expect(body.error.fields[0].path).toBe("domain");
 
-    const d = (await (await addRoute(req("POST", "/api/v1/domains", { domain: `mine-${uniqueSuffix()}.example.com` }))).json()).data;
+    const d = (await (await addRoute(req("POST", "/api/v1/domains", { domain: `mine-${uniq()}.example.com` }))).json()).data;
     const o = { key: otherKey };
     expect((await getRoute(req("GET", `/api/v1/domains/${d.id}`, undefined, o), params(d.id))).status).toBe(404);
     expect((await verifyRoute(req("POST", `/api/v1/domains/${d.id}/verify`, undefined, o), params(d.id))).status).toBe(404);
@@ -126,7 +127,7 @@ describe("/api/v1/domains", () => {
   });
 
   it("verifying a domain another workspace verified → 409 DOMAIN_TAKEN", async () => {
-    const domain = `taken-${uniqueSuffix()}.example.com`;
+    const domain = `taken-${uniq()}.example.com`;
     const mine = (await (await addRoute(req("POST", "/api/v1/domains", { domain }))).json()).data;
     const theirs = (await (await addRoute(req("POST", "/api/v1/domains", { domain }, { key: otherKey }))).json()).data;
     dns.setTxt(mine.verification_record.name, [mine.verification_record.value, theirs.verification_record.value]);
@@ -140,9 +141,9 @@ describe("/api/v1/domains", () => {
 });
 
 describe("/api/v1/workspace/enforcement", () => {
-  it("GET shows the mode and warnings; PUT sets it (warnings returned), confirm:false refuses with 409", async () => {
+  it("GET shows the mode and warnings; PUT without an explicit confirm:true cannot skip lock-out warnings (409); with it, sets the mode", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
-    const k = (await createApiKey(t.db, workspace.id, { name: "enf" }, { userId: owner.id })).secret;
+    const k = (await createApiKey(t.db, workspace.id, { name: "enf" }, memberActor(owner.id, "owner"))).secret;
     const get = await (await enforcementGet(req("GET", "/api/v1/workspace/enforcement", undefined, { key: k }))).json();
     expect(get.data).toEqual({ mode: "off", warnings: [] });
 
@@ -153,7 +154,14 @@ describe("/api/v1/workspace/enforcement", () => {
     const rb = await refused.json();
     expect(rb.error.code).toBe("ENFORCEMENT_CONFIRMATION_REQUIRED");
 
-    const put = await enforcementPut(req("PUT", "/api/v1/workspace/enforcement", { mode: "sso_provisioned_users" }, { key: k }));
+    const silent = await enforcementPut(req("PUT", "/api/v1/workspace/enforcement", { mode: "sso_provisioned_users" }, { key: k }));
+    expect(silent.status).toBe(409);
+    expect((await silent.json()).error.code).toBe("ENFORCEMENT_CONFIRMATION_REQUIRED");
+    expect((await (await enforcementGet(req("GET", "/api/v1/workspace/enforcement", undefined, { key: k }))).json()).data.mode).toBe("off");
+
+    const put = await enforcementPut(
+      req("PUT", "/api/v1/workspace/enforcement", { mode: "sso_provisioned_users", confirm: true }, { key: k }),
+    );
     expect(put.status).toBe(200);
     const pb = await put.json();
     expect(pb.data.mode).toBe("sso_provisioned_users");

@@ -1,17 +1,13 @@
 import { deletedSchema, idParamsSchema } from "@/lib/api/schemas/common";
-import {
-  DomainDtoSchema,
-  domainCreateSchema,
-  domainRouteSchema,
-  EnforcementDtoSchema,
-  enforcementUpdateSchema,
-} from "@/lib/schemas/domains";
+import { apiDomainCreateSchema, apiDomainRouteSchema, apiEnforcementUpdateSchema } from "@/lib/api/schemas/domains";
+import { DomainDtoSchema, EnforcementDtoSchema } from "@/lib/schemas/domains";
 import { registerApiPath } from "../registry";
 
 const tags = ["Domains"];
 const params = idParamsSchema;
 
 registerApiPath({
+  minRole: "viewer",
   method: "get",
   path: "/api/v1/domains",
   summary: "List domains",
@@ -22,34 +18,45 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "admin",
   method: "post",
   path: "/api/v1/domains",
   summary: "Add a domain",
   description:
     "Claims a domain (pending) and returns the TXT record to create: `verification_record.name` = `_gatehouse-challenge.<domain>`, `verification_record.value` = `gatehouse-verification=<token>`. Adding a domain the workspace already claimed returns it with 200. Several workspaces may hold pending claims; only one can verify.",
   tags,
-  body: domainCreateSchema,
+  body: apiDomainCreateSchema,
   response: DomainDtoSchema,
   status: 201,
   idempotent: true,
   errors: ["DOMAIN_INVALID"],
 });
 
-registerApiPath({ method: "get", path: "/api/v1/domains/{id}", summary: "Get a domain", tags, params, response: DomainDtoSchema });
+registerApiPath({
+  minRole: "viewer",
+  method: "get",
+  path: "/api/v1/domains/{id}",
+  summary: "Get a domain",
+  tags,
+  params,
+  response: DomainDtoSchema,
+});
 
 registerApiPath({
+  minRole: "admin",
   method: "patch",
   path: "/api/v1/domains/{id}",
   summary: "Route a domain",
   description: "Routes sign-ins for a verified domain to an active connection of the workspace (`connection_id`), or unroutes it (`null`).",
   tags,
   params,
-  body: domainRouteSchema,
+  body: apiDomainRouteSchema,
   response: DomainDtoSchema,
   errors: ["DOMAIN_NOT_VERIFIED", "CONFLICT"],
 });
 
 registerApiPath({
+  minRole: "admin",
   method: "delete",
   path: "/api/v1/domains/{id}",
   summary: "Remove a domain",
@@ -60,6 +67,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "admin",
   method: "post",
   path: "/api/v1/domains/{id}/verify",
   summary: "Verify a domain now",
@@ -72,6 +80,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "viewer",
   method: "get",
   path: "/api/v1/workspace/enforcement",
   summary: "Get SSO enforcement",
@@ -81,13 +90,14 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "owner",
   method: "put",
   path: "/api/v1/workspace/enforcement",
   summary: "Set SSO enforcement",
   description:
-    "Sets the mode. Warnings (no active connection, unrouted domains, owners who would be locked out) are returned; send `confirm: false` to have them refuse the change with 409 `ENFORCEMENT_CONFIRMATION_REQUIRED` instead.",
+    'Sets the mode (owner keys only). When the change has lock-out warnings (no active connection, owners who would be locked out), it is refused with 409 `ENFORCEMENT_CONFIRMATION_REQUIRED` and the warnings, unless the request states `"confirm": true`. Information warnings (e.g. unrouted domains) are returned with the result.',
   tags: ["Enforcement"],
-  body: enforcementUpdateSchema,
+  body: apiEnforcementUpdateSchema,
   response: EnforcementDtoSchema,
   errors: ["ENFORCEMENT_CONFIRMATION_REQUIRED"],
 });

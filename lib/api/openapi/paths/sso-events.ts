@@ -1,6 +1,6 @@
 import { idParamsSchema } from "@/lib/api/schemas/common";
 import { apiSsoEventListQuerySchema } from "@/lib/api/schemas/sso-events";
-import { ssoEventDtoSchema } from "@/lib/schemas/connections";
+import { ssoEventDtoSchema } from "@/lib/schemas/sso-events";
 import { registerApiPath } from "../registry";
 
 const SsoEvent = ssoEventDtoSchema.meta({
@@ -10,6 +10,7 @@ const SsoEvent = ssoEventDtoSchema.meta({
 });
 
 registerApiPath({
+  minRole: "viewer",
   method: "get",
   path: "/api/v1/sso-events",
   summary: "List sign-in events",
@@ -21,6 +22,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "viewer",
   method: "get",
   path: "/api/v1/sso-events/{id}",
   summary: "Get a sign-in event",

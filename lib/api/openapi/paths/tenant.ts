@@ -1,7 +1,9 @@
-import { tenantSamlDtoSchema, tenantSamlInputSchema } from "@/lib/api/schemas/tenant-saml";
+import { apiTenantSamlSchema } from "@/lib/api/schemas/tenant-saml";
+import { tenantSamlDtoSchema } from "@/lib/schemas/tenant-saml";
 import { registerApiPath } from "../registry";
 
 registerApiPath({
+  minRole: "owner",
   method: "put",
   path: "/api/v1/tenant/saml",
   summary: "Set up SAML for an email domain in one call",
@@ -15,7 +17,7 @@ registerApiPath({
     "**Routing.** The domain is routed to the connection at once, so verifying the domain (POST /api/v1/domains/{id}/verify) is the only step left before users of that domain are sent to the IdP.",
   ].join("\n"),
   tags: ["Tenant"],
-  body: tenantSamlInputSchema,
+  body: apiTenantSamlSchema,
   response: tenantSamlDtoSchema,
   successDescription: "Updated (201 when created).",
   errors: ["DOMAIN_INVALID", "SLUG_TAKEN", "SAML_METADATA_INVALID", "VERSION_CONFLICT", "DOMAIN_TAKEN"],

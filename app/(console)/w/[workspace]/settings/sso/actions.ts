@@ -1,9 +1,8 @@
 "use server";
 
-import { z } from "zod";
 import { requireWorkspaceRole } from "@/lib/auth/session";
-import { MAPPABLE_ROLES } from "@/lib/auth/roles";
-import { IDP_TYPES, connectionSlugSchema } from "@/lib/schemas/connections";
+import { connectionCreateSchema, connectionSlugSchema, type ConnectionCreateInput } from "@/lib/schemas/connections";
+import { memberActor } from "@/lib/services/actor";
 import { createConnection, isSlugAvailable } from "@/lib/services/connections";
 import { runAction, type ActionResult } from "@/lib/http/action-result";
 
@@ -21,19 +20,11 @@ export async function checkSlugAction(
   });
 }
 
-const createInput = z.object({
-  name: z.string().trim().min(1, "Required").max(100),
-  slug: connectionSlugSchema,
-  idpType: z.enum(IDP_TYPES),
-  defaultRole: z.enum(MAPPABLE_ROLES),
-});
-
-/** Step 1: create the connection (this also generates its SP signing key). */
-export async function createConnectionAction(workspace: string, input: z.input<typeof createInput>): Promise<ActionResult<{ id: string }>> {
+/** Step 1: create the connection (this also generates its SP signing key). Owners only: it decides which IdP is trusted. */
+export async function createConnectionAction(workspace: string, input: ConnectionCreateInput): Promise<ActionResult<{ id: string }>> {
   return runAction("sso", async () => {
-    const { db, workspace: ws, user, ip } = await requireWorkspaceRole(workspace, "admin");
-    const data = createInput.parse(input);
-    const created = await createConnection(db, ws.id, data, { userId: user.id, ip });
+    const { db, workspace: ws, user, membership, ip } = await requireWorkspaceRole(workspace, "admin");
+    const created = await createConnection(db, ws.id, connectionCreateSchema.parse(input), memberActor(user.id, membership.role, ip));
     return { id: created.id };
   });
 }

@@ -7,13 +7,15 @@ import * as mappingsRoute from "@/app/api/v1/connections/[id]/role-mappings/rout
 import * as eventsRoute from "@/app/api/v1/sso-events/route";
 import * as tenantRoute from "@/app/api/v1/tenant/saml/route";
 import * as openapiRoute from "@/app/api/v1/openapi.json/route";
-import { apiKeys, spKeys } from "@/db/schema";
+import { apiKeys, idempotencyKeys, outbox, spKeys } from "@/db/schema";
+import * as membersRoute from "@/app/api/v1/members/route";
 import { openSecret } from "@/lib/crypto/secret-box";
 import { createDevIdp } from "@/lib/dev-idp";
 import { useDbForTests } from "@/server/bootstrap";
 import { recordSsoEvent } from "@/lib/services/sso-events";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { callRoute, createApiTestWorkspace, type ApiTestWorkspace, type CallResult } from "../test-helpers";
+import { callRoute, type CallResult } from "@/lib/testing/api";
+import { makeApiWorkspace, type ApiTestWorkspace } from "@/lib/testing/fixtures";
 
 let t: TestDb;
 let a: ApiTestWorkspace;
@@ -22,7 +24,7 @@ const idp = createDevIdp({ entityId: "https://idp.secrets.test" });
 beforeAll(async () => {
   t = await createTestDb();
   useDbForTests(t.db);
-  a = await createApiTestWorkspace(t.db, "secrets-a");
+  a = await makeApiWorkspace(t.db, { slug: "secrets-a" });
 });
 afterAll(async () => {
   await t.close();
@@ -56,9 +58,10 @@ describe("no secret is ever serialised by the REST API", () => {
       detail: { expected: "x", actual: "y" },
     });
     responses.push(await callRoute(listRoute.GET, "GET", "/x", a.key));
-    responses.push(await callRoute(itemRoute.GET, "GET", "/x", a.key, p));
+    const current = await callRoute(itemRoute.GET, "GET", "/x", a.key, p);
+    responses.push(current);
     responses.push(
-      await callRoute(itemRoute.PATCH, "PATCH", "/x", a.key, { ...p, body: { version: created.json.data.version, name: "Renamed" } }),
+      await callRoute(itemRoute.PATCH, "PATCH", "/x", a.key, { ...p, body: { version: current.json.data.version, name: "Renamed" } }),
     );
     responses.push(await callRoute(spKeysRoute.GET, "GET", "/x", a.key, p));
     responses.push(await callRoute(mappingsRoute.GET, "GET", "/x", a.key, p));
@@ -99,5 +102,28 @@ describe("no secret is ever serialised by the REST API", () => {
         expect(flat.includes(f.replace(/\s+/g, "")), `response leaks ${f.slice(0, 24)}…`).toBe(false);
       }
     }
+  });
+});
+
+describe("secrets in clear", () => {
+  it("POST /members with an Idempotency-Key: the invite link is in the first response only; the idempotency store and the outbox hold no token; a replay answers invite_url: null", async () => {
+    const headers = { "idempotency-key": "invite-secret-1" };
+    const body = { email: "secret.invitee@secrets-a.test", role: "viewer" };
+    const first = await callRoute(membersRoute.POST, "POST", "/api/v1/members", a.key, { body, headers });
+    expect(first.status).toBe(201);
+    const url = first.json.data.invitation.invite_url as string;
+    const token = url.split("/invite/")[1]!;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const stored = await t.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, "invite-secret-1"));
+    expect(stored).toHaveLength(1);
+    expect(JSON.stringify(stored)).not.toContain(token);
+    expect(JSON.stringify(await t.db.select().from(outbox))).not.toContain(token);
+
+    const replay = await callRoute(membersRoute.POST, "POST", "/api/v1/members", a.key, { body, headers });
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.json.data.invitation).toMatchObject({ id: first.json.data.invitation.id, invite_url: null });
+    expect(replay.text).not.toContain(token);
   });
 });
