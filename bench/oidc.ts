@@ -13,7 +13,11 @@ export async function benchOidc(label: string, handle: DbHandle, n: number) {
   const kit = await import("@/lib/testing/oidc-kit");
   const db = handle.db;
   const id = randomBytes(3).toString("hex");
-  const { workspace, owner } = await createWorkspace(db, { slug: `oidc-bench-${id}`, name: "OIDC bench", ownerEmail: `owner@oidc-bench-${id}.test` });
+  const { workspace, owner } = await createWorkspace(db, {
+    slug: `oidc-bench-${id}`,
+    name: "OIDC bench",
+    ownerEmail: `owner@oidc-bench-${id}.test`,
+  });
   const op = await kit.startOidcServer(db);
   try {
     const app = await kit.registerApp(db, op);
