@@ -73,6 +73,8 @@ CREATE TABLE "operator_keys" (
 	"revoked_at" timestamp with time zone
 );
 --> statement-breakpoint
+ALTER TABLE "idempotency_keys" DROP CONSTRAINT "idempotency_keys_api_key_id_api_keys_id_fk";
+--> statement-breakpoint
 ALTER TABLE "login_tickets" ADD COLUMN "connection_id" uuid;--> statement-breakpoint
 ALTER TABLE "workspaces" ADD COLUMN "external_id" text;--> statement-breakpoint
 ALTER TABLE "connections" ADD COLUMN "default_application_id" uuid;--> statement-breakpoint

@@ -50,3 +50,27 @@ export type ApplicationUpdateInput = z.input<typeof applicationUpdateSchema>;
 
 /** client_id as issued: "app_" and 24 base64url characters. */
 export const clientIdSchema = z.string().regex(/^app_[A-Za-z0-9_-]{24}$/, "Not a client_id");
+
+export const applicationDtoSchema = z
+  .object({
+    id: z.string(),
+    client_id: z.string().meta({ example: "app_Q2x8kZ0aVb3nR7tY1mW4eJ6c" }),
+    name: z.string(),
+    redirect_uris: z.array(z.string()),
+    post_logout_redirect_uris: z.array(z.string()),
+    backchannel_logout_uri: z.string().nullable(),
+    initiate_login_uri: z.string().nullable(),
+    issuer: z.string().meta({ description: "The OpenID Connect issuer (discovery at `{issuer}/.well-known/openid-configuration`)." }),
+    created_at: z.string(),
+    updated_at: z.string(),
+    secret_rotated_at: z.string().nullable(),
+  })
+  .meta({ id: "Application" });
+export type ApplicationDto = z.infer<typeof applicationDtoSchema>;
+
+/** Create and rotate-secret answers: the secret, shown this once (an idempotent replay answers `client_secret: null`). */
+export const applicationWithSecretDtoSchema = applicationDtoSchema
+  .extend({
+    client_secret: z.string().nullable().meta({ description: "Shown once; store it now. null in an idempotent replay." }),
+  })
+  .meta({ id: "ApplicationWithSecret" });

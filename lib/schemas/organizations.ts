@@ -25,3 +25,21 @@ export const organizationUpdateSchema = z.object({
   externalId: externalIdSchema.nullish(),
 });
 export type OrganizationUpdateInput = z.input<typeof organizationUpdateSchema>;
+
+export const organizationDtoSchema = z
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    external_id: z.string().nullable().meta({ description: "Your own id for this organization (your tenant id)." }),
+    sso_enforcement: z.enum(["off", "sso_provisioned_users", "verified_domains"]),
+    created_at: z.string(),
+  })
+  .meta({ id: "Organization" });
+export type OrganizationDto = z.infer<typeof organizationDtoSchema>;
+
+export const organizationListQuerySchema = z.object({
+  cursor: z.string().max(500).optional().meta({ description: "`meta.next_cursor` of the previous page." }),
+  limit: z.coerce.number().int().min(1).max(200).optional().meta({ description: "Page size (default 50, at most 200)." }),
+  externalId: externalIdSchema.optional().meta({ description: "Only the organization with this external id." }),
+});

@@ -30,35 +30,6 @@ function newClientSecret(): string {
   return randomBytes(32).toString("base64url");
 }
 
-/** What lists and responses show: never the secret. */
-export type ApplicationDto = {
-  id: string;
-  client_id: string;
-  name: string;
-  redirect_uris: string[];
-  post_logout_redirect_uris: string[];
-  backchannel_logout_uri: string | null;
-  initiate_login_uri: string | null;
-  created_at: string;
-  updated_at: string;
-  secret_rotated_at: string | null;
-};
-
-export function toApplicationDto(a: Application): ApplicationDto {
-  return {
-    id: a.id,
-    client_id: a.clientId,
-    name: a.name,
-    redirect_uris: a.redirectUris,
-    post_logout_redirect_uris: a.postLogoutRedirectUris,
-    backchannel_logout_uri: a.backchannelLogoutUri,
-    initiate_login_uri: a.initiateLoginUri,
-    created_at: a.createdAt.toISOString(),
-    updated_at: a.updatedAt.toISOString(),
-    secret_rotated_at: a.secretRotatedAt?.toISOString() ?? null,
-  };
-}
-
 export async function createApplication(
   db: Db,
   input: ApplicationCreateInput,

@@ -16,25 +16,6 @@ import { findOrCreateUser } from "./users";
  * Organizations (workspaces) managed by the operator's backend through the instance-level API:
  * created with the operator's own tenant id (`external_id`) and, optionally, a first owner.
  */
-export type OrganizationDto = {
-  id: string;
-  slug: string;
-  name: string;
-  external_id: string | null;
-  sso_enforcement: string;
-  created_at: string;
-};
-
-export function toOrganizationDto(w: Workspace): OrganizationDto {
-  return {
-    id: w.id,
-    slug: w.slug,
-    name: w.name,
-    external_id: w.externalId,
-    sso_enforcement: w.ssoEnforcement,
-    created_at: w.createdAt.toISOString(),
-  };
-}
 
 function uniqueConflict(e: unknown): AppError | null {
   if (isUniqueViolation(e, "workspaces_slug_key"))

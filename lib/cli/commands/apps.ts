@@ -4,9 +4,9 @@ import {
   deleteApplication,
   listApplications,
   rotateApplicationSecret,
-  toApplicationDto,
   type Application,
 } from "@/lib/services/applications";
+import { toApplicationDto } from "@/lib/api/dto/applications";
 import { setConnectionDefaultApplication } from "@/lib/services/connection-default-app";
 import { findConnectionBySlug } from "@/lib/services/connections";
 import { listOidcKeys, rotateOidcKey } from "@/lib/services/oidc-keys";
@@ -56,7 +56,7 @@ export const appsCreate = defineCommand({
     });
     ctx.print(`Registered application "${application.name}".`);
     printConnect(ctx, application.clientId, clientSecret);
-    return { ...toApplicationDto(application), client_secret: clientSecret, issuer: `${ctx.appUrl}/oidc` };
+    return { ...toApplicationDto(application, `${ctx.appUrl}/oidc`), client_secret: clientSecret };
   },
 });
 
@@ -68,7 +68,7 @@ export const appsList = defineCommand({
     const apps = await listApplications(ctx.db);
     if (!apps.length) ctx.print("No applications. Register one with apps:create.");
     for (const a of apps) printApp(ctx, a);
-    return apps.map(toApplicationDto);
+    return apps.map((a) => toApplicationDto(a, `${ctx.appUrl}/oidc`));
   },
 });
 
@@ -80,7 +80,7 @@ export const appsRotateSecret = defineCommand({
     const { application, clientSecret } = await rotateApplicationSecret(ctx.db, str(ctx, "client-id"));
     ctx.print(`New secret for "${application.name}"; the previous one no longer works.`);
     printConnect(ctx, application.clientId, clientSecret);
-    return { ...toApplicationDto(application), client_secret: clientSecret };
+    return { ...toApplicationDto(application, `${ctx.appUrl}/oidc`), client_secret: clientSecret };
   },
 });
 
