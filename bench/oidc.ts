@@ -21,7 +21,7 @@ export async function benchOidc(label: string, handle: DbHandle, n: number) {
   const op = await kit.startOidcServer(db);
   try {
     const app = await kit.registerApp(db, op);
-    const browser = new kit.TestBrowser(op.url);
+    const browser = new kit.HttpBrowser(op.url);
     await browser.signIn(owner, { amr: "pwd" });
 
     const once = async () => {

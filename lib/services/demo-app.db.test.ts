@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uniq as uniqueSuffix } from "@/lib/testing/fixtures";
-import { routeDomain, signInWithSso, startOidcServer, TestBrowser, type OidcServer } from "@/lib/testing/oidc-kit";
+import { routeDomain, signInWithSso, startOidcServer, HttpBrowser, type OidcServer } from "@/lib/testing/oidc-kit";
 import { makeSamlKit } from "@/lib/testing/saml-kit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { demoAppUrls, demoLogoutUrl, ensureDemoApplication, finishDemoSignIn, readDemoSession, startDemoSignIn } from "./demo-app";
@@ -31,7 +31,7 @@ describe("the demo application (development)", () => {
     const domain = `demo-${uniqueSuffix()}.test`;
     await routeDomain(t.db, kit.workspace.id, domain, kit.connection.id);
     const start = await startDemoSignIn(t.db, op.url, { connection: kit.connection.slug });
-    const browser = new TestBrowser(op.url);
+    const browser = new HttpBrowser(op.url);
     const first = await browser.navigate(start.url);
     const returnTo = new URL(first.location!).searchParams.get("return_to")!;
     await signInWithSso(t.db, browser, kit, { email: `demo@${domain}`, returnTo });

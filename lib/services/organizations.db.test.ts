@@ -9,7 +9,7 @@ import {
   registerApp,
   startAuthorization,
   startOidcServer,
-  TestBrowser,
+  HttpBrowser,
   type OidcServer,
 } from "@/lib/testing/oidc-kit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
@@ -67,7 +67,7 @@ describe("organizations (instance level)", () => {
     const { organization, ownerId } = await createOrganization(t.db, { name: "Gone", slug: `gone-${s}`, ownerEmail: `p@gone-${s}.test` });
     const [owner] = await t.db.select().from(users).where(eq(users.id, ownerId!));
     const app = await registerApp(t.db, op);
-    const browser = new TestBrowser(op.url);
+    const browser = new HttpBrowser(op.url);
     await browser.signIn(owner!, { amr: "pwd" });
     const start = await startAuthorization(app, { organization: organization.slug });
     const tokens = await exchange(app, start, (await authorize(browser, start)).location!);

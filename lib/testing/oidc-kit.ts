@@ -54,8 +54,8 @@ const envSecret = () => env().authSecret;
 
 export const CALLBACK = "http://127.0.0.1:9/callback";
 
-/** A cookie jar and manual redirects: stops at the first Location outside `base` (the application, /login, SSO). */
-export class TestBrowser {
+/** A browser over real HTTP (unlike lib/testing/test-browser.ts, which builds Requests for route handlers): a cookie jar and manual redirects; stops at the first Location outside `base` (the application, /login, SSO). */
+export class HttpBrowser {
   readonly cookies = new Map<string, string>();
   constructor(readonly base: string) {}
 
@@ -116,7 +116,7 @@ export class TestBrowser {
  */
 export async function signInWithSso(
   db: Db,
-  browser: TestBrowser,
+  browser: HttpBrowser,
   kit: SamlKit,
   o: { email: string; groups?: string[]; returnTo: string },
 ): Promise<User> {
@@ -186,7 +186,7 @@ export async function startAuthorization(app: TestApp, params: Record<string, st
 }
 
 /** The whole browser leg: authorization request → (interaction) → the application's callback URL. */
-export async function authorize(browser: TestBrowser, start: AuthorizationStart): Promise<{ location: string | null; last: Response }> {
+export async function authorize(browser: HttpBrowser, start: AuthorizationStart): Promise<{ location: string | null; last: Response }> {
   const r = await browser.navigate(start.url.toString());
   return { location: r.location, last: r.res };
 }

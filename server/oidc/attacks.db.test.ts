@@ -15,7 +15,7 @@ import {
   signInWithSso,
   startAuthorization,
   startOidcServer,
-  TestBrowser,
+  HttpBrowser,
   type OidcServer,
   type TestApp,
 } from "@/lib/testing/oidc-kit";
@@ -55,7 +55,7 @@ describe.each(await bothTestDbKinds())("OpenID Connect attacks on %s", (kind) =>
 
   /** A member of A signed in through A's IdP, with a code for appA (organization A). */
   async function codeForA(app = appA) {
-    const browser = new TestBrowser(op.url);
+    const browser = new HttpBrowser(op.url);
     const start = await startAuthorization(app, { organization: a.workspace.slug });
     const first = await authorize(browser, start);
     const returnTo = new URL(first.location!).searchParams.get("return_to") ?? new URL(first.location!).searchParams.get("next")!;
@@ -105,7 +105,7 @@ describe.each(await bothTestDbKinds())("OpenID Connect attacks on %s", (kind) =>
   });
 
   it("PKCE is required, and only S256: a request without it or with plain is refused at the redirect URI", async () => {
-    const browser = new TestBrowser(op.url);
+    const browser = new HttpBrowser(op.url);
     const base = (extra: Record<string, string>) =>
       `${op.issuer}/auth?${new URLSearchParams({ client_id: appA.application.clientId, response_type: "code", scope: "openid", redirect_uri: CALLBACK, state: "s1", ...extra })}`;
     const missing = await browser.navigate(base({}));
@@ -146,7 +146,7 @@ describe.each(await bothTestDbKinds())("OpenID Connect attacks on %s", (kind) =>
   it("implicit and hybrid response types are not available", async () => {
     for (const responseType of ["token", "id_token", "code id_token", "code token"]) {
       const start = await startAuthorization(appA, { response_type: responseType });
-      const r = await new TestBrowser(op.url).navigate(start.url.toString());
+      const r = await new HttpBrowser(op.url).navigate(start.url.toString());
       const params = callbackParams(r.location);
       expect(params.get("error"), responseType).toBe("unsupported_response_type");
       expect(params.get("access_token")).toBeNull();
@@ -191,7 +191,7 @@ describe.each(await bothTestDbKinds())("OpenID Connect attacks on %s", (kind) =>
   });
 
   it("organization is pinned: a member of B asking for A gets access_denied (same answer as an unknown organization)", async () => {
-    const browser = new TestBrowser(op.url);
+    const browser = new HttpBrowser(op.url);
     const startB = await startAuthorization(appA, { organization: b.workspace.slug });
     const first = await authorize(browser, startB);
     const returnTo = new URL(first.location!).searchParams.get("return_to") ?? new URL(first.location!).searchParams.get("next")!;
@@ -209,7 +209,7 @@ describe.each(await bothTestDbKinds())("OpenID Connect attacks on %s", (kind) =>
   });
 
   it("a cross-tenant login_hint never moves the request to the other organization's IdP", async () => {
-    const browser = new TestBrowser(op.url);
+    const browser = new HttpBrowser(op.url);
     // Asking for A with an address in B's routed domain: not B's SSO, A's own sign-in.
     const start = await startAuthorization(appA, { organization: a.workspace.slug, login_hint: `victim@${domainB}` });
     const r = await authorize(browser, start);
@@ -217,11 +217,11 @@ describe.each(await bothTestDbKinds())("OpenID Connect attacks on %s", (kind) =>
     expect(r.location).toMatch(/\/login\?/);
     // A connection of B asked for together with organization A: refused outright.
     const mixed = await startAuthorization(appA, { organization: a.workspace.slug, connection: b.connection.slug });
-    expect(callbackParams((await authorize(new TestBrowser(op.url), mixed)).location).get("error")).toBe("access_denied");
+    expect(callbackParams((await authorize(new HttpBrowser(op.url), mixed)).location).get("error")).toBe("access_denied");
   });
 
   it("a person in both organizations signed in through B's IdP cannot obtain A's claims without A's own sign-in when A enforces SSO", async () => {
-    const browser = new TestBrowser(op.url);
+    const browser = new HttpBrowser(op.url);
     const startB = await startAuthorization(appA, { organization: b.workspace.slug });
     const first = await authorize(browser, startB);
     const returnTo = new URL(first.location!).searchParams.get("return_to") ?? new URL(first.location!).searchParams.get("next")!;
@@ -243,7 +243,7 @@ describe.each(await bothTestDbKinds())("OpenID Connect attacks on %s", (kind) =>
 
   it("prompt=none without a Gatehouse session answers login_required; a disabled person's refresh token stops working", async () => {
     const none = await startAuthorization(appA, { prompt: "none", organization: a.workspace.slug });
-    expect(callbackParams((await authorize(new TestBrowser(op.url), none)).location).get("error")).toBe("login_required");
+    expect(callbackParams((await authorize(new HttpBrowser(op.url), none)).location).get("error")).toBe("login_required");
 
     const { start, callback, user } = await codeForA();
     const tokens = await exchange(appA, start, callback);
@@ -254,14 +254,14 @@ describe.each(await bothTestDbKinds())("OpenID Connect attacks on %s", (kind) =>
 
   it("an interaction only continues in the browser that started it, and only once", async () => {
     const { browser, start } = await (async () => {
-      const b2 = new TestBrowser(op.url);
+      const b2 = new HttpBrowser(op.url);
       const s = await startAuthorization(appA, { organization: a.workspace.slug });
       return { browser: b2, start: s };
     })();
     const first = await authorize(browser, start);
     const returnTo = new URL(first.location!).searchParams.get("next")!;
     // Another browser (no interaction cookie) opening the same step gets a page, not a redirect.
-    const stranger = await new TestBrowser(op.url).request(`${op.url}${returnTo}`);
+    const stranger = await new HttpBrowser(op.url).request(`${op.url}${returnTo}`);
     expect(stranger.status).toBe(400);
     expect(stranger.headers.get("location")).toBeNull();
     // A cross-site form post to the organization step carries no SameSite=Lax cookie: refused the same way.

@@ -13,7 +13,7 @@ import {
   signInWithSso,
   startAuthorization,
   startOidcServer,
-  TestBrowser,
+  HttpBrowser,
   type OidcServer,
   type TestApp,
 } from "@/lib/testing/oidc-kit";
@@ -48,7 +48,7 @@ describe.each(await bothTestDbKinds())("OpenID Connect login step on %s", (kind)
   const ssoLogin = (slug: string) => new RegExp(`/auth/sso/saml/${slug}/login\\?return_to=%2Foidc%2Finteraction%2F`);
 
   it("without parameters: Gatehouse's email-first page, coming back to the interaction", async () => {
-    const r = await authorize(new TestBrowser(op.url), await startAuthorization(app));
+    const r = await authorize(new HttpBrowser(op.url), await startAuthorization(app));
     const u = new URL(r.location!);
     expect(u.pathname).toBe("/login");
     expect(u.searchParams.get("next")).toMatch(/^\/oidc\/interaction\/[A-Za-z0-9_-]+$/);
@@ -56,17 +56,17 @@ describe.each(await bothTestDbKinds())("OpenID Connect login step on %s", (kind)
   });
 
   it("login_hint runs discovery: a routed domain goes straight to its SSO; an unrouted one pre-fills the email page", async () => {
-    const routed = await authorize(new TestBrowser(op.url), await startAuthorization(app, { login_hint: `ada@${domain}` }));
+    const routed = await authorize(new HttpBrowser(op.url), await startAuthorization(app, { login_hint: `ada@${domain}` }));
     expect(routed.location).toMatch(ssoLogin(kit.connection.slug));
-    const other = await authorize(new TestBrowser(op.url), await startAuthorization(app, { login_hint: "ada@unrouted.test" }));
+    const other = await authorize(new HttpBrowser(op.url), await startAuthorization(app, { login_hint: "ada@unrouted.test" }));
     expect(new URL(other.location!).searchParams.get("email")).toBe("ada@unrouted.test");
-    const domainHint = await authorize(new TestBrowser(op.url), await startAuthorization(app, { domain_hint: domain.toUpperCase() }));
+    const domainHint = await authorize(new HttpBrowser(op.url), await startAuthorization(app, { domain_hint: domain.toUpperCase() }));
     expect(domainHint.location).toMatch(ssoLogin(kit.connection.slug));
   });
 
   it("connection pins the IdP: a session through another connection is not enough", async () => {
     const second = await makeSamlKit(t.db);
-    const browser = new TestBrowser(op.url);
+    const browser = new HttpBrowser(op.url);
     const start = await startAuthorization(app, { connection: second.connection.slug });
     const first = await authorize(browser, start);
     expect(first.location).toMatch(ssoLogin(second.connection.slug));
@@ -85,7 +85,7 @@ describe.each(await bothTestDbKinds())("OpenID Connect login step on %s", (kind)
       .update(workspaces)
       .set({ externalId: `tenant-${kit.workspace.id}` })
       .where(eq(workspaces.id, kit.workspace.id));
-    const browser = new TestBrowser(op.url);
+    const browser = new HttpBrowser(op.url);
     const start = await startAuthorization(app, { login_hint: `org-${uniqueSuffix()}@${domain}` });
     const first = await authorize(browser, start);
     await signInWithSso(t.db, browser, kit, {
@@ -101,7 +101,7 @@ describe.each(await bothTestDbKinds())("OpenID Connect login step on %s", (kind)
   });
 
   it("prompt=login and max_age ask for a fresh sign-in; auth_time is the Gatehouse session's", async () => {
-    const browser = new TestBrowser(op.url);
+    const browser = new HttpBrowser(op.url);
     const [owner] = [kit.owner];
     const long = new Date(Date.now() - 2 * 3600_000);
     await browser.signIn(owner, { amr: "pwd", now: long });
@@ -131,7 +131,7 @@ describe.each(await bothTestDbKinds())("OpenID Connect login step on %s", (kind)
     const ws = await makeSamlKit(t.db);
     // The organization verified its people's domain (so its IdP may sign in the owner's existing account).
     await routeDomain(t.db, ws.workspace.id, ws.owner.email.split("@")[1]!, ws.connection.id);
-    const browser = new TestBrowser(op.url);
+    const browser = new HttpBrowser(op.url);
     await browser.signIn(ws.owner, { amr: "pwd" });
     await t.db.update(memberships).set({ source: "sso" }).where(eq(memberships.userId, ws.owner.id));
     await t.db.update(workspaces).set({ ssoEnforcement: "sso_provisioned_users" }).where(eq(workspaces.id, ws.workspace.id));
@@ -157,7 +157,7 @@ describe.each(await bothTestDbKinds())("OpenID Connect login step on %s", (kind)
       ownerEmail: `x-${uniqueSuffix()}@multi.test`,
     });
     await addMember(t.db, w2.id, owner.id, "editor");
-    const browser = new TestBrowser(op.url);
+    const browser = new HttpBrowser(op.url);
     await browser.signIn(owner, { amr: "pwd" });
     const start = await startAuthorization(app);
     const picker = await authorize(browser, start);
@@ -187,7 +187,7 @@ describe.each(await bothTestDbKinds())("OpenID Connect login step on %s", (kind)
   });
 
   it("prompt=none: a code without interaction while the grant fits; login_required once the Gatehouse session ends", async () => {
-    const browser = new TestBrowser(op.url);
+    const browser = new HttpBrowser(op.url);
     const start = await startAuthorization(app, { login_hint: `silent-${uniqueSuffix()}@${domain}` });
     const first = await authorize(browser, start);
     await signInWithSso(t.db, browser, kit, {

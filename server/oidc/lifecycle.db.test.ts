@@ -26,7 +26,7 @@ import {
   startAuthorization,
   startLogoutReceiver,
   startOidcServer,
-  TestBrowser,
+  HttpBrowser,
   type OidcServer,
   type TestApp,
 } from "@/lib/testing/oidc-kit";
@@ -60,7 +60,7 @@ describe.each(await bothTestDbKinds())("OpenID Connect lifecycle on %s", (kind) 
     await t?.close();
   });
 
-  async function signedIn(app: TestApp, browser = new TestBrowser(op.url), email = `p-${uniqueSuffix()}@${domain}`) {
+  async function signedIn(app: TestApp, browser = new HttpBrowser(op.url), email = `p-${uniqueSuffix()}@${domain}`) {
     const start = await startAuthorization(app, { login_hint: email });
     const first = await authorize(browser, start);
     let location = first.location!;
@@ -114,12 +114,12 @@ describe.each(await bothTestDbKinds())("OpenID Connect lifecycle on %s", (kind) 
 
   it("disabling a member ends that organization's tokens only; ending the person's sessions ends everything", async () => {
     const app = await registerApp(t.db, op);
-    const browser = new TestBrowser(op.url);
+    const browser = new HttpBrowser(op.url);
     const mine = await signedIn(app, browser);
     const other = await makeSamlKit(t.db);
     await addMember(t.db, other.workspace.id, mine.sub, "viewer");
     // Another browser of the same person (a password sign-in), for the other organization.
-    const laptop = new TestBrowser(op.url);
+    const laptop = new HttpBrowser(op.url);
     const [person] = await t.db.select().from(users).where(eq(users.id, mine.sub));
     await laptop.signIn(person!, { amr: "pwd" });
     const startOther = await startAuthorization(app, { organization: other.workspace.slug });
@@ -260,7 +260,7 @@ describe.each(await bothTestDbKinds())("OpenID Connect lifecycle on %s", (kind) 
     const ticket = new URL(acs.location, TEST_APP_URL).searchParams.get("ticket")!;
     const redeemed = await redeemLoginTicket(t.db, ticket, { browserBinding: acs.browserBinding, loginNonce: null });
     expect(redeemed.returnTo).toBe(`/oidc/launch/${app.application.id}`);
-    const browser = new TestBrowser(op.url);
+    const browser = new HttpBrowser(op.url);
     const cookie = await mintSessionCookie(redeemed.user, { connectionId: redeemed.connectionId });
     browser.cookies.set(cookie.name, cookie.value);
     const launch = await browser.navigate(`${op.url}${redeemed.returnTo}`);

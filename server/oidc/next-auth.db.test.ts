@@ -3,7 +3,7 @@ import { decode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApplication } from "@/lib/services/applications";
 import { uniq as uniqueSuffix } from "@/lib/testing/fixtures";
-import { routeDomain, signInWithSso, startOidcServer, TestBrowser, type OidcServer } from "@/lib/testing/oidc-kit";
+import { routeDomain, signInWithSso, startOidcServer, HttpBrowser, type OidcServer } from "@/lib/testing/oidc-kit";
 import { makeSamlKit } from "@/lib/testing/saml-kit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 
@@ -129,7 +129,7 @@ describe("next-auth v4 as the relying party, configured as in the README", () =>
     expect(authorization.searchParams.get("code_challenge_method")).toBe("S256");
     expect(authorization.searchParams.get("organization")).toBe(kit.workspace.slug);
 
-    const browser = new TestBrowser(op.url);
+    const browser = new HttpBrowser(op.url);
     const first = await browser.navigate(authorization.toString());
     const returnTo = new URL(first.location!).searchParams.get("return_to")!;
     await signInWithSso(t.db, browser, kit, { email, returnTo });

@@ -10,7 +10,7 @@ import {
   signInWithSso,
   startAuthorization,
   startOidcServer,
-  TestBrowser,
+  HttpBrowser,
   type OidcServer,
 } from "@/lib/testing/oidc-kit";
 import { bothTestDbKinds, createTestDb, type TestDb } from "@/lib/testing/test-db";
@@ -45,7 +45,7 @@ describe.each(await bothTestDbKinds())("OpenID Connect provider on %s", (kind) =
   /** App → Gatehouse (SSO through the kit's connection) → code at the app's callback. */
   async function signInThroughApp(params: Record<string, string> = {}, groups = ["engineering", "admins"]) {
     const app = await registerApp(t.db, op);
-    const browser = new TestBrowser(op.url);
+    const browser = new HttpBrowser(op.url);
     const start = await startAuthorization(app, { organization: kit.workspace.slug, ...params });
     const first = await authorize(browser, start);
     // Not signed in yet: the organization has one connection, but SSO is not enforced → the email-first page.
