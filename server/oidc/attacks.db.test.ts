@@ -104,6 +104,26 @@ describe.each(await bothTestDbKinds())("OpenID Connect attacks on %s", (kind) =>
     expect(((await res.json()) as { error: string }).error).toBe("invalid_grant");
   });
 
+  it("a refresh token works only for its own client; a code dies with the member's access; redirect_uri may not be omitted", async () => {
+    const one = await codeForA();
+    const tokens = await exchange(appA, one.start, one.callback);
+    await expect(client.refreshTokenGrant(appB.config, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+    expect((await client.refreshTokenGrant(appA.config, tokens.refresh_token!)).access_token).toBeTruthy();
+
+    const two = await codeForA();
+    await t.db
+      .update(memberships)
+      .set({ disabled: true })
+      .where(and(eq(memberships.userId, two.user.id), eq(memberships.workspaceId, a.workspace.id)));
+    await expect(exchange(appA, two.start, two.callback)).rejects.toMatchObject({ error: "invalid_grant" });
+
+    const start = await startAuthorization(appA);
+    start.url.searchParams.delete("redirect_uri");
+    const res = await fetch(start.url, { redirect: "manual" });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("location")).toBeNull();
+  });
+
   it("PKCE is required, and only S256: a request without it or with plain is refused at the redirect URI", async () => {
     const browser = new HttpBrowser(op.url);
     const base = (extra: Record<string, string>) =>
