@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memberships, workspaces } from "@/db/schema";
+import { readGatehouseSession } from "@/lib/auth/session-reader";
 import { createWorkspace } from "@/lib/services/workspaces";
 import { uniq as uniqueSuffix } from "@/lib/testing/fixtures";
 import {
@@ -184,6 +185,41 @@ describe.each(await bothTestDbKinds())("OpenID Connect login step on %s", (kind)
     const tokens = await exchange(app, start, done.location!);
     expect(tokens.claims()).toMatchObject({ org_id: w2.id, role: "editor" });
     void w1;
+  });
+
+  it("another person signing in to Gatehouse in the same browser: the provider's stale session ends, the new person's stays", async () => {
+    const browser = new HttpBrowser(op.url);
+    const first = await createWorkspace(t.db, {
+      slug: `sw1-${uniqueSuffix()}`,
+      name: "One",
+      ownerEmail: `one-${uniqueSuffix()}@switch.test`,
+    });
+    const second = await createWorkspace(t.db, {
+      slug: `sw2-${uniqueSuffix()}`,
+      name: "Two",
+      ownerEmail: `two-${uniqueSuffix()}@switch.test`,
+    });
+    await browser.signIn(first.owner, { amr: "pwd" });
+    const s1 = await startAuthorization(app);
+    expect((await exchange(app, s1, (await authorize(browser, s1)).location!)).claims()!.sub).toBe(first.owner.id);
+
+    await browser.signIn(second.owner, { amr: "pwd" });
+    const s2 = await startAuthorization(app);
+    const r = await authorize(browser, s2);
+    // The provider logs its previous person out with an auto-submitted form, then resumes.
+    const html = await r.last.text();
+    const action = /action="([^"]+)"/.exec(html)![1]!;
+    const fields = Object.fromEntries([...html.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    const posted = await browser.request(new URL(action, op.url).toString(), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(fields).toString(),
+    });
+    const done = await browser.navigate(new URL(posted.headers.get("location")!, op.url).toString());
+    const tokens = await exchange(app, s2, done.location!);
+    expect(tokens.claims()).toMatchObject({ sub: second.owner.id, org_id: second.workspace.id });
+    // The second person's Gatehouse session was not ended by the first one's logout.
+    expect(await readGatehouseSession(t.db, browser.header())).toMatchObject({ user: { id: second.owner.id } });
   });
 
   it("prompt=none: a code without interaction while the grant fits; login_required once the Gatehouse session ends", async () => {

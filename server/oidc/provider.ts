@@ -119,7 +119,10 @@ function buildProvider(db: Db, settings: OidcSettings, jwks: { keys: Record<stri
       // afterwards), and with it every application's grants (endAccess, back-channel logout).
       const raw = readCookie(ctx.get("cookie"), sessionCookieName());
       const claims = raw ? await decode({ token: raw, secret: settings.authSecret }).catch(() => null) : null;
-      if (claims) await endSessionAtSignOut(db, claims);
+      // Only the person this provider session belonged to: when someone else signed in to Gatehouse in
+      // this browser since, the provider ends its stale session on its own, and theirs must stay.
+      if (!claims || claims.uid !== ctx.oidc.session?.accountId) return;
+      await endSessionAtSignOut(db, claims);
       ctx.cookies.set(sessionCookieName(), null, {
         path: "/",
         httpOnly: true,
