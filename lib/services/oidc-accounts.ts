@@ -4,11 +4,13 @@ import { connections, domains, linkedIdentities, memberships, users, workspaces 
 import { emailDomain } from "@/lib/domains/normalize";
 import type { Role } from "@/lib/auth/roles";
 import { findGrantContext } from "./oidc-grants";
+import { findEnforcingWorkspaces } from "./sso-enforcement";
 
 /**
  * What the OpenID Connect provider may say about a person, read fresh at every token, refresh and
- * userinfo request: a disabled user, or a membership that is gone or disabled, answers nothing (the
- * provider then refuses the code, the refresh token or the access token).
+ * userinfo request: a disabled user, a membership that is gone or disabled, or a grant made without the
+ * organization's own SSO once it enforces SSO for the person, answers nothing (the provider then refuses
+ * the code, the refresh token or the access token).
  */
 export type AccountFacts = {
   user: { id: string; email: string; name: string | null; firstName: string | null; lastName: string | null };
@@ -61,6 +63,8 @@ export async function loadAccountFacts(db: Db, userId: string, grantId?: string 
       ),
     );
   if (!row) return null;
+  // A grant made without this organization's own SSO ends once the organization enforces SSO for the person.
+  if (!grant.connectionId && (await findEnforcingWorkspaces(db, user)).some((w) => w.id === row.id)) return null;
 
   const domain = emailDomain(user.email);
   const [verified] = domain

@@ -261,6 +261,30 @@ describe.each(await bothTestDbKinds())("OpenID Connect attacks on %s", (kind) =>
     }
   });
 
+  it("a password sign-in's refresh token stops once the organization enforces SSO for the person", async () => {
+    const browser = new HttpBrowser(op.url);
+    const { user } = await (async () => {
+      const s = await startAuthorization(appA, { organization: a.workspace.slug });
+      const first = await authorize(browser, s);
+      const returnTo = new URL(first.location!).searchParams.get("next")!;
+      const u = await signInWithSso(t.db, browser, a, { email: `pwd-${uniqueSuffix()}@${domainA}`, returnTo });
+      return { user: u };
+    })();
+    // The same person, now signed in by password (no connection) in another browser.
+    const laptop = new HttpBrowser(op.url);
+    await laptop.signIn(user, { amr: "pwd" });
+    const start = await startAuthorization(appA, { organization: a.workspace.slug });
+    const tokens = await exchange(appA, start, (await authorize(laptop, start)).location!);
+    expect(tokens.claims()!.amr).toEqual(["pwd"]);
+    await t.db.update(workspaces).set({ ssoEnforcement: "verified_domains" }).where(eq(workspaces.id, a.workspace.id));
+    try {
+      await expect(client.refreshTokenGrant(appA.config, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+      await expect(client.fetchUserInfo(appA.config, tokens.access_token, user.id)).rejects.toBeTruthy();
+    } finally {
+      await t.db.update(workspaces).set({ ssoEnforcement: "off" }).where(eq(workspaces.id, a.workspace.id));
+    }
+  });
+
   it("prompt=none without a Gatehouse session answers login_required; a disabled person's refresh token stops working", async () => {
     const none = await startAuthorization(appA, { prompt: "none", organization: a.workspace.slug });
     expect(callbackParams((await authorize(new HttpBrowser(op.url), none)).location).get("error")).toBe("login_required");
