@@ -7,7 +7,7 @@ const noDbInApp = {
       group: ["drizzle-orm", "drizzle-orm/*", "@/db", "@/db/*", "postgres", "@electric-sql/*"],
       message: "app/ renders and routes: go through lib/services.",
     },
-    { group: ["@xmldom/*", "xml-crypto", "@boxyhq/*"], message: "app/ never touches XML: use lib/saml through lib/services." },
+    { group: ["@xmldom/*", "xml-crypto"], message: "app/ never touches XML: use lib/saml through lib/services." },
   ],
 };
 

@@ -8,8 +8,6 @@ const nextConfig = {
   serverExternalPackages: [
     "@electric-sql/pglite",
     "postgres",
-    "@boxyhq/saml20",
-    "@boxyhq/saml-jackson",
     "xml-crypto",
     "@xmldom/xmldom",
     "node-forge",

@@ -1,5 +1,9 @@
 import type { Db } from "@/db";
+import { env } from "@/lib/env";
 import { recheckVerifiedDomains, RECHECK_INTERVAL_MS } from "@/lib/services/domains";
+import { WEBHOOK_DELIVERY_JOB } from "@/lib/services/webhooks";
+import { deliverWebhooks } from "@/lib/webhooks/deliver";
+import { httpWebhookTransport } from "./webhook-transport";
 
 /**
  * Every periodic job of Gatehouse. The scheduler runs each at most once per `everyMs` across all
@@ -14,6 +18,7 @@ export type Job = {
   run: (db: Db, now: Date) => Promise<Record<string, unknown> | void>;
 };
 
+const SECOND = 1000;
 const MINUTE = 60_000;
 
 export const jobs: Job[] = [
@@ -22,5 +27,13 @@ export const jobs: Job[] = [
     everyMs: 5 * MINUTE,
     leaseMs: 5 * MINUTE,
     run: (db, now) => recheckVerifiedDomains(db, now, { olderThanMs: RECHECK_INTERVAL_MS }),
+  },
+  {
+    // Claims deliveries row by row (one per endpoint and organization at a time), so overlapping runs are safe.
+    name: WEBHOOK_DELIVERY_JOB,
+    everyMs: 5 * SECOND,
+    leaseMs: MINUTE,
+    run: (db) =>
+      deliverWebhooks(db, { transport: httpWebhookTransport({ allowPrivate: env().allowPrivateMetadataUrls }), budgetMs: 30 * SECOND }),
   },
 ];
