@@ -130,7 +130,7 @@ export async function lockWorkspaceMembers(db: Db, workspaceId: string): Promise
 }
 
 /** Throws LAST_OWNER when no other active, enabled owner would remain. Call under lockWorkspaceMembers. */
-async function assertAnotherOwner(db: Db, workspaceId: string, exceptMembershipId: string): Promise<void> {
+export async function assertAnotherOwner(db: Db, workspaceId: string, exceptMembershipId: string): Promise<void> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(memberships)
