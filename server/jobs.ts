@@ -1,7 +1,9 @@
 import type { Db } from "@/db";
 import { env } from "@/lib/env";
 import { recheckVerifiedDomains, RECHECK_INTERVAL_MS } from "@/lib/services/domains";
-import { WEBHOOK_DELIVERY_JOB } from "@/lib/services/webhooks";
+import { notifyExpiringCertificates } from "@/lib/services/certificate-expiry";
+import { purgeScimRequests } from "@/lib/services/directories";
+import { WEBHOOK_DELIVERY_JOB } from "@/lib/webhooks/emit";
 import { deliverWebhooks } from "@/lib/webhooks/deliver";
 import { httpWebhookTransport } from "./webhook-transport";
 
@@ -20,6 +22,7 @@ export type Job = {
 
 const SECOND = 1000;
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 export const jobs: Job[] = [
   {
@@ -35,5 +38,19 @@ export const jobs: Job[] = [
     leaseMs: MINUTE,
     run: (db) =>
       deliverWebhooks(db, { transport: httpWebhookTransport({ allowPrivate: env().allowPrivateMetadataUrls }), budgetMs: 30 * SECOND }),
+  },
+  {
+    // connection.certificate_expiring, 30 and 7 days before (each notice once, decided by a unique row).
+    name: "connections.certificate_expiry",
+    everyMs: 6 * HOUR,
+    leaseMs: 10 * MINUTE,
+    run: (db, now) => notifyExpiringCertificates(db, now),
+  },
+  {
+    // The SCIM request log keeps 30 days.
+    name: "scim.request_log_retention",
+    everyMs: HOUR,
+    leaseMs: 10 * MINUTE,
+    run: (db, now) => purgeScimRequests(db, now),
   },
 ];

@@ -10,7 +10,9 @@ import {
   type ConnectionUpdateInput,
   type MetadataInput,
 } from "@/lib/schemas/connections";
+import { emitEvent, WEBHOOK_DELIVERY_JOB } from "@/lib/webhooks/emit";
 import { recordAudit, type AuditActor } from "./audit";
+import { nudgeJob } from "./jobs";
 import type { Connection } from "./connection-dto";
 import { fetchAndStoreMetadata, idpColumns, previewIdpMetadata } from "./idp-metadata";
 import { newSpKeyValues } from "./sp-keys";
@@ -166,22 +168,34 @@ export async function updateConnection(
   const meta = metadataInputOf(data);
   const idp = meta ? await previewIdpMetadata(meta) : null;
   const { version, metadataUrl: _u, metadataXml: _x, manual: _m, ...settings } = data;
-  const [row] = await db
-    .update(connections)
-    .set({ ...settings, ...(idp ? idpColumns(idp, now) : {}), version: sql`${connections.version} + 1`, updatedAt: now })
-    .where(and(eq(connections.id, id), eq(connections.workspaceId, workspaceId), eq(connections.version, version)))
-    .returning();
-  if (!row) {
-    const current = await getConnectionOrThrow(db, workspaceId, id);
-    throw new AppError("VERSION_CONFLICT", { detail: { expectedVersion: version, currentVersion: current.version } });
-  }
-  await recordAudit(db, workspaceId, actor, {
-    action: "connection.updated",
-    targetType: "connection",
-    targetId: id,
-    before: auditView(before),
-    after: auditView(row),
+  const row = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(connections)
+      .set({ ...settings, ...(idp ? idpColumns(idp, now) : {}), version: sql`${connections.version} + 1`, updatedAt: now })
+      .where(and(eq(connections.id, id), eq(connections.workspaceId, workspaceId), eq(connections.version, version)))
+      .returning();
+    if (!row) {
+      const current = await getConnectionOrThrow(tx, workspaceId, id);
+      throw new AppError("VERSION_CONFLICT", { detail: { expectedVersion: version, currentVersion: current.version } });
+    }
+    await recordAudit(tx, workspaceId, actor, {
+      action: "connection.updated",
+      targetType: "connection",
+      targetId: id,
+      before: auditView(before),
+      after: auditView(row),
+    });
+    if (before.active !== row.active) {
+      await emitEvent(tx, {
+        workspaceId,
+        type: row.active ? "connection.activated" : "connection.deactivated",
+        data: { organization_id: workspaceId, connection_id: row.id, name: row.name, slug: row.slug },
+        at: now,
+      });
+    }
+    return row;
   });
+  if (before.active !== row.active) nudgeJob(WEBHOOK_DELIVERY_JOB);
   return row;
 }
 

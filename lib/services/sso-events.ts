@@ -2,6 +2,7 @@ import { and, desc, eq, gte, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { ssoEvents } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { emitEvent } from "@/lib/webhooks/emit";
 
 export type SsoEvent = typeof ssoEvents.$inferSelect;
 
@@ -20,8 +21,32 @@ export type SsoEventInput = {
   now?: Date;
 };
 
-/** One row per sign-in attempt (success or failure, SP or IdP initiated, test or not). */
+/**
+ * One row per sign-in attempt (success or failure, SP or IdP initiated, test or not). A failure outside
+ * test mode is also the (opt-in) webhook event sso.sign_in_failed, written in the same transaction.
+ */
 export async function recordSsoEvent(db: Db, input: SsoEventInput): Promise<SsoEvent> {
+  const notify = input.outcome === "failure" && !input.testMode && !!input.workspaceId;
+  if (!notify) return insertSsoEvent(db, input);
+  return db.transaction(async (tx) => {
+    const row = await insertSsoEvent(tx, input);
+    await emitEvent(tx, {
+      workspaceId: input.workspaceId!,
+      type: "sso.sign_in_failed",
+      data: {
+        organization_id: input.workspaceId!,
+        connection_id: input.connectionId,
+        email: row.email,
+        error_code: input.errorCode ?? "UNKNOWN",
+        sso_event_id: row.id,
+      },
+      at: row.createdAt,
+    });
+    return row;
+  });
+}
+
+async function insertSsoEvent(db: Db, input: SsoEventInput): Promise<SsoEvent> {
   const [row] = await db
     .insert(ssoEvents)
     .values({

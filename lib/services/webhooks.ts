@@ -12,13 +12,12 @@ import {
   type WebhookEndpointDto,
   type WebhookEndpointUpdateInput,
 } from "@/lib/schemas/webhooks";
-import { webhookMessageId } from "@/lib/webhooks/emit";
+import { WEBHOOK_DELIVERY_JOB, webhookMessageId } from "@/lib/webhooks/emit";
 import { generateWebhookSecret } from "@/lib/webhooks/signature";
 import { recordAudit, type AuditActor } from "./audit";
 import { nudgeJob } from "./jobs";
 
-/** Name of the delivery job (server/jobs.ts); nudged after a change that queued deliveries. */
-export const WEBHOOK_DELIVERY_JOB = "webhooks.deliver";
+export { WEBHOOK_DELIVERY_JOB };
 
 /** A workspace's own endpoints, or the operator's instance-level ones (every workspace's events). */
 export type WebhookScope = { kind: "workspace"; workspaceId: string } | { kind: "instance" };

@@ -3,6 +3,9 @@ import type { Db } from "@/db";
 import { webhookDeliveries, webhookEndpoints, webhookEvents } from "@/db/schema";
 import { endpointWantsEvent, WEBHOOK_EVENTS, type WebhookEventData, type WebhookEventType } from "./events";
 
+/** The scheduler job that delivers queued events (server/jobs.ts); nudge it after a commit that queued some. */
+export const WEBHOOK_DELIVERY_JOB = "webhooks.deliver";
+
 export type EmitEventInput<T extends WebhookEventType> = {
   workspaceId: string;
   type: T;
