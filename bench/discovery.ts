@@ -14,13 +14,13 @@ export async function benchDiscovery(label: string, handle: DbHandle): Promise<v
   const { domains } = await import("@/db/schema");
   const { discoverSso } = await import("@/lib/services/discovery");
   const { addDomain } = await import("@/lib/services/domains");
-  const { insertConnection, makeWorkspace } = await import("@/lib/testing/domain-fixtures");
+  const { makeConnection, makeWorkspace } = await import("@/lib/testing/fixtures");
   const db = handle.db;
   await handle.migrate();
 
   const { workspace } = await makeWorkspace(db);
-  const active = await insertConnection(db, workspace.id);
-  const inactive = await insertConnection(db, workspace.id, { active: false });
+  const active = await makeConnection(db, workspace.id);
+  const inactive = await makeConnection(db, workspace.id, { active: false });
   const id = randomBytes(3).toString("hex");
   const inState = async (name: string, status: "pending" | "verified" | "failing", connectionId: string | null) => {
     const d = await addDomain(db, workspace.id, `${name}-${id}.bench.test`, {});

@@ -34,6 +34,7 @@ async function runBackend(label: string, handle: import("@/db").DbHandle) {
   const { verifyResponseSignatureOnly } = await import("@/lib/saml");
   const { createWorkspace } = await import("@/lib/services/workspaces");
   const { createConnection } = await import("@/lib/services/connections");
+  const { connectionCreateSchema } = await import("@/lib/schemas/connections");
   const { consumeSamlResponse } = await import("@/lib/services/saml-acs");
   const { spValues } = await import("@/lib/services/sp-values");
   const appUrl = process.env.APP_URL!;
@@ -46,7 +47,12 @@ async function runBackend(label: string, handle: import("@/db").DbHandle) {
   const connection = await createConnection(
     db,
     workspace.id,
-    { name: "Bench IdP", slug: `bench-${id}`, metadataXml: idp.metadataXml("https://idp.bench.test/sso"), allowIdpInitiated: true },
+    connectionCreateSchema.parse({
+      name: "Bench IdP",
+      slug: `bench-${id}`,
+      metadataXml: idp.metadataXml("https://idp.bench.test/sso"),
+      allowIdpInitiated: true,
+    }),
     {},
   );
   const sp = spValues(appUrl, connection.slug);

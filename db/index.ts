@@ -139,8 +139,4 @@ export function getDbHandle(): Promise<DbHandle> {
   return g.__gatehouseDb;
 }
 
-export async function getDb(): Promise<Db> {
-  return (await getDbHandle()).db;
-}
-
 export { schema };

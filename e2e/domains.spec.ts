@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hashPassword } from "../lib/auth/password";
 import { resetEnvForTests } from "../lib/env";
+import { connectionCreateSchema } from "../lib/schemas/connections";
 import { createConnection } from "../lib/services/connections";
 import { findOrCreateUser } from "../lib/services/users";
 import { setTxtRecord } from "./support/dns";
@@ -24,7 +25,12 @@ test.describe("verified domains, discovery and enforcement", () => {
   }) => {
     const ws = await makeWorkspace();
     const metadataXml = await (await fetch(`${baseURL}/dev/idp/metadata`)).text();
-    await createConnection(db, ws.id, { name: "Built-in IdP", slug: `idp-${ws.slug}`, idpType: "dev", metadataXml }, {});
+    await createConnection(
+      db,
+      ws.id,
+      connectionCreateSchema.parse({ name: "Built-in IdP", slug: `idp-${ws.slug}`, idpType: "dev", metadataXml }),
+      {},
+    );
     const domain = `sso-${randomBytes(4).toString("hex")}.test`;
 
     // ── The owner adds the domain, publishes the TXT record, verifies and routes it.

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { resetEnvForTests } from "../lib/env";
+import { connectionCreateSchema } from "../lib/schemas/connections";
 import { createConnection } from "../lib/services/connections";
 import { readState } from "./support/state";
 import { expect, test } from "./support/fixtures";
@@ -18,7 +19,7 @@ test.describe("SAML round trips through the built-in IdP", () => {
     const ws = await makeWorkspace();
     const metadataXml = await (await fetch(`${baseURL}/dev/idp/metadata`)).text();
     const slug = `sp-${ws.slug}`;
-    await createConnection(db, ws.id, { name: "Built-in IdP", slug, idpType: "dev", metadataXml }, {});
+    await createConnection(db, ws.id, connectionCreateSchema.parse({ name: "Built-in IdP", slug, idpType: "dev", metadataXml }), {});
 
     await page.goto(`/auth/sso/saml/${slug}/login?return_to=/w/${ws.slug}/settings/members`);
     await expect(page).toHaveURL(/\/dev\/idp\/sso\/choose/);

@@ -423,19 +423,34 @@ export function isErrorCode(code: string): code is ErrorCode {
   return Object.prototype.hasOwnProperty.call(catalogue, code);
 }
 
+/**
+ * One invalid field: its dotted path in the operation schema's own names ("manual.certificatePem",
+ * "rules.0.role"; "" for the whole input) and what is wrong with it. Edges rename paths for their
+ * audience (the REST API: snake_case); services and server actions use these names as they are.
+ */
+export type FieldError = { path: string; message: string };
+
+type AppErrorOptions = {
+  message?: string;
+  hint?: string;
+  /** Invalid fields (VALIDATION_FAILED, SLUG_TAKEN, SAML_METADATA_INVALID on a typed certificate, …). */
+  fields?: FieldError[];
+  detail?: Record<string, unknown>;
+  headers?: Record<string, string>;
+  cause?: unknown;
+};
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly hint: string;
   readonly fixer: Fixer;
-  /** Safe, non-secret values (expected/actual, field errors). */
+  readonly fields?: FieldError[];
+  /** Safe, non-secret values (expected/actual). */
   readonly detail?: Record<string, unknown>;
   readonly headers?: Record<string, string>;
 
-  constructor(
-    code: ErrorCode,
-    opts: { message?: string; hint?: string; detail?: Record<string, unknown>; headers?: Record<string, string>; cause?: unknown } = {},
-  ) {
+  constructor(code: ErrorCode, opts: AppErrorOptions = {}) {
     const entry = catalogue[code];
     super(opts.message ?? entry.message, { cause: opts.cause });
     this.name = "AppError";
@@ -443,9 +458,35 @@ export class AppError extends Error {
     this.status = entry.status;
     this.hint = opts.hint ?? entry.hint;
     this.fixer = entry.fixer;
+    this.fields = opts.fields?.length ? opts.fields : undefined;
     this.detail = opts.detail;
     this.headers = opts.headers;
   }
+
+  /** The same error with its field paths renamed (a use-case reporting a nested call's fields in its own names). */
+  renameFields(rename: (path: string) => string): AppError {
+    if (!this.fields) return this;
+    return new AppError(this.code, {
+      message: this.message,
+      hint: this.hint,
+      fields: this.fields.map((f) => ({ path: rename(f.path), message: f.message })),
+      detail: this.detail,
+      headers: this.headers,
+      cause: this.cause,
+    });
+  }
+}
+
+/** A zod failure (anything with `issues`) as VALIDATION_FAILED, one field per issue. */
+export function validationError(
+  e: { issues: readonly { path: readonly PropertyKey[]; message: string }[] },
+  opts: { message?: string } = {},
+): AppError {
+  return new AppError("VALIDATION_FAILED", {
+    message: opts.message,
+    fields: e.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
+    cause: e,
+  });
 }
 
 export function isAppError(e: unknown): e is AppError {

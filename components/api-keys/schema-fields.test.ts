@@ -17,7 +17,7 @@ describe("API reference field tables", () => {
 
   it("describes arrays of objects with [] paths", () => {
     const rows = flattenSchema({ $ref: "#/components/schemas/RoleMappingsReplace" }, schemas);
-    expect(rows.map((r) => r.path)).toEqual(["rules", "rules[].attribute", "rules[].value", "rules[].role"]);
+    expect(rows.map((r) => r.path)).toEqual(["rules", "rules[].attribute", "rules[].value", "rules[].role", "version"]);
     expect(describeType({ type: ["string", "null"] }, schemas)).toBe("string | null");
   });
 });

@@ -5,9 +5,9 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
-import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/input";
+import { signInEmailSchema, signInPasswordSchema, type SignInEmail, type SignInPassword } from "@/lib/schemas/sign-in";
 
 const LAST_EMAIL_KEY = "gatehouse:last-email";
 
@@ -19,9 +19,6 @@ const MESSAGES: Record<string, string> = {
   RATE_LIMITED: "Too many attempts from your network. Wait a minute and try again.",
   INTERNAL: "Something went wrong on our side. Please try again.",
 };
-
-const emailStep = z.object({ email: z.string().trim().pipe(z.email("Enter a valid email address")) });
-const passwordStep = z.object({ password: z.string().min(1, "Enter your password") });
 
 type Sso = { redirect: string; name?: string; enforced?: boolean };
 type Step = "email" | "password" | "sso";
@@ -50,8 +47,8 @@ export function LoginForm({
   const [error, setError] = useState<string | null>(initialError ? (MESSAGES[initialError] ?? null) : null);
   const autoSubmitted = useRef(false);
 
-  const emailForm = useForm<z.infer<typeof emailStep>>({ resolver: zodResolver(emailStep), defaultValues: { email: emailHint ?? "" } });
-  const pwForm = useForm<z.infer<typeof passwordStep>>({ resolver: zodResolver(passwordStep), defaultValues: { password: "" } });
+  const emailForm = useForm<SignInEmail>({ resolver: zodResolver(signInEmailSchema), defaultValues: { email: emailHint ?? "" } });
+  const pwForm = useForm<SignInPassword>({ resolver: zodResolver(signInPasswordSchema), defaultValues: { password: "" } });
 
   /** POST /auth/sso/discover; null when the email has no SSO (or discovery is unavailable). */
   const discover = useCallback(
@@ -74,12 +71,12 @@ export function LoginForm({
   );
 
   const onEmail = useCallback(
-    async ({ email }: z.infer<typeof emailStep>) => {
+    async ({ email }: SignInEmail) => {
+      // Trimmed and lowercased by the schema.
       setError(null);
-      const normalized = email.trim().toLowerCase();
-      setEmail(normalized);
-      window.localStorage.setItem(LAST_EMAIL_KEY, normalized);
-      const found = await discover(normalized);
+      setEmail(email);
+      window.localStorage.setItem(LAST_EMAIL_KEY, email);
+      const found = await discover(email);
       setSso(found);
       setStep(found ? "sso" : "password");
     },
@@ -93,13 +90,13 @@ export function LoginForm({
       return;
     }
     // A valid ?email= hint goes straight to the next step (SSO or password).
-    if (!autoSubmitted.current && emailStep.safeParse({ email: emailHint }).success) {
+    if (!autoSubmitted.current && signInEmailSchema.safeParse({ email: emailHint }).success) {
       autoSubmitted.current = true;
       void emailForm.handleSubmit(onEmail)();
     }
   }, [emailHint, emailForm, onEmail]);
 
-  async function onPassword({ password }: z.infer<typeof passwordStep>) {
+  async function onPassword({ password }: SignInPassword) {
     setError(null);
     const res = await signIn("password", { email, password, redirect: false }).catch(() => null);
     if (!res || res.error || !res.ok) {

@@ -1,7 +1,7 @@
 import type { Role } from "@/lib/auth/roles";
 
 /** Typed result of the members server actions. */
-export type { ActionError, ActionResult } from "@/lib/http/action-result";
+export type { ActionResult } from "@/lib/http/action-result";
 
 /** A member as the console shows it. */
 export type MemberView = {

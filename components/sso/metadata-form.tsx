@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { previewMetadataAction } from "@/app/(console)/w/[workspace]/settings/sso/[connectionId]/actions";
 import { Button, Spinner } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
@@ -15,6 +15,7 @@ import { formatDate } from "./format";
 import { MenuPath } from "./menu-path";
 import type { MetadataPreview } from "./types";
 import { useConnectionSave } from "./use-connection-save";
+import { useDebounced } from "./use-debounced";
 
 type Mode = "url" | "xml" | "manual";
 const MODES: readonly (readonly [Mode, string])[] = [
@@ -22,15 +23,6 @@ const MODES: readonly (readonly [Mode, string])[] = [
   ["xml", "Metadata XML"],
   ["manual", "Enter by hand"],
 ];
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 function PreviewCard({ p }: { p: MetadataPreview }) {
   return (

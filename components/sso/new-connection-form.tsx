@@ -5,7 +5,6 @@ import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 import { useForm, useWatch } from "react-hook-form";
-import { z } from "zod";
 import { checkSlugAction, createConnectionAction } from "@/app/(console)/w/[workspace]/settings/sso/actions";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -13,29 +12,17 @@ import { cn } from "@/components/ui/cn";
 import { Field, Input, Select } from "@/components/ui/input";
 import { toast } from "@/components/ui/toast";
 import { getIdp, listIdps, suggestSlug, type IdpType } from "@/lib/idp-catalogue";
+import {
+  connectionNameStepSchema,
+  connectionSlugSchema,
+  type ConnectionNameStep,
+  type ConnectionNameStepInput,
+} from "@/lib/schemas/connections";
 import { IdpLogo } from "./idp-logo";
 import { SetupStepper } from "./setup-stepper";
+import { useDebounced } from "./use-debounced";
 
-const schema = z.object({
-  name: z.string().trim().min(1, "Give the connection a name, e.g. “Okta”").max(100, "At most 100 characters"),
-  slug: z
-    .string()
-    .trim()
-    .min(2, "At least 2 characters")
-    .max(63, "At most 63 characters")
-    .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "Lowercase letters, digits and dashes; start and end with a letter or digit"),
-  defaultRole: z.enum(["admin", "editor", "viewer"]),
-});
-type Values = z.infer<typeof schema>;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
+type Values = ConnectionNameStep;
 
 function IdpPicker({ value, onChange, includeDev }: { value: IdpType | null; onChange: (t: IdpType) => void; includeDev: boolean }) {
   return (
@@ -85,8 +72,8 @@ export function NewConnectionForm({
   const [idpType, setIdpType] = useState<IdpType | null>(initialIdp);
   const [slugEdited, setSlugEdited] = useState(false);
   const [pending, startTransition] = useTransition();
-  const form = useForm<Values>({
-    resolver: zodResolver(schema),
+  const form = useForm<ConnectionNameStepInput, unknown, Values>({
+    resolver: zodResolver(connectionNameStepSchema),
     defaultValues: { name: "", slug: "", defaultRole: "viewer" },
     mode: "onTouched",
   });
@@ -102,7 +89,7 @@ export function NewConnectionForm({
   }, [name, slugEdited, setValue, workspace]);
 
   const debouncedSlug = useDebounced(slug, 300);
-  const slugValid = schema.shape.slug.safeParse(debouncedSlug).success;
+  const slugValid = connectionSlugSchema.safeParse(debouncedSlug).success;
   const availability = useQuery({
     queryKey: ["slug-available", workspace, debouncedSlug],
     queryFn: async () => checkSlugAction(workspace, debouncedSlug),
@@ -116,7 +103,6 @@ export function NewConnectionForm({
     startTransition(async () => {
       const r = await createConnectionAction(workspace, { ...values, idpType });
       if (!r.ok) {
-        if (r.code === "SLUG_TAKEN") setError("slug", { message: "Already taken: slugs are unique across Gatehouse. Try another." });
         for (const [k, msg] of Object.entries(r.fields ?? {})) if (k in values && msg) setError(k as keyof Values, { message: msg });
         toast.error(r.message, r.hint);
         return;

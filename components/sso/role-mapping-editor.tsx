@@ -1,35 +1,30 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { useFieldArray, useForm } from "react-hook-form";
-import { z } from "zod";
 import { previewRoleAction, saveRoleMappingsAction } from "@/app/(console)/w/[workspace]/settings/sso/[connectionId]/actions";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/input";
 import { toast } from "@/components/ui/toast";
+import { roleMappingsReplaceSchema, type RoleMappingRuleInput } from "@/lib/schemas/role-mappings";
 import { ConflictNotice } from "./conflict-notice";
+import { useLatestVersion } from "./use-connection-save";
 
-type Rule = { attribute: string; value: string; role: "admin" | "editor" | "viewer" };
-const schema = z.object({
-  rules: z
-    .array(
-      z.object({
-        attribute: z.string().trim().min(1, "Required").max(512),
-        value: z.string().trim().min(1, "Required").max(512),
-        role: z.enum(["admin", "editor", "viewer"]),
-      }),
-    )
-    .max(200, "At most 200 rules"),
-});
-type Values = z.infer<typeof schema>;
+type Rule = RoleMappingRuleInput;
+type Values = { rules: Rule[] };
 
 type Preview = { role: string; matchedRule: { attribute: string; value: string; role: string } | null; defaultRole: string };
 
-/** Add / reorder / remove rules; preview against a sample group list (server-side resolveRole). */
+/**
+ * Add / reorder / remove rules; preview against a sample group list (server-side resolveRole). Saved
+ * against the connection version this page loaded: a stale save answers VERSION_CONFLICT.
+ */
 export function RoleMappingEditor({
   workspace,
   connectionId,
+  version: loadedVersion,
   rules,
   groupsAttribute,
   defaultRole,
@@ -37,12 +32,14 @@ export function RoleMappingEditor({
 }: {
   workspace: string;
   connectionId: string;
+  version: number;
   rules: Rule[];
   groupsAttribute: string;
   defaultRole: string;
   idpName: string;
 }) {
-  const [loaded, setLoaded] = useState<Rule[]>(rules);
+  const router = useRouter();
+  const [version, setVersion] = useLatestVersion(loadedVersion);
   const [conflict, setConflict] = useState(false);
   const [pending, startTransition] = useTransition();
   const [previewPending, startPreview] = useTransition();
@@ -50,26 +47,27 @@ export function RoleMappingEditor({
   const [sampleAttr, setSampleAttr] = useState(groupsAttribute);
   const [preview, setPreview] = useState<Preview | null>(null);
   const { control, register, handleSubmit, formState, getValues, reset } = useForm<Values>({
-    resolver: zodResolver(schema),
+    resolver: zodResolver(roleMappingsReplaceSchema),
     defaultValues: { rules },
   });
   const { fields, append, remove, move } = useFieldArray({ control, name: "rules" });
 
   const onSave = handleSubmit((v) => {
     startTransition(async () => {
-      const r = await saveRoleMappingsAction(workspace, connectionId, loaded, v.rules);
+      const r = await saveRoleMappingsAction(workspace, connectionId, { version, rules: v.rules });
       if (!r.ok) {
         if (r.code === "VERSION_CONFLICT") setConflict(true);
         toast.error(
-          r.code === "VERSION_CONFLICT" ? "Someone else changed these rules" : r.message,
-          r.code === "VERSION_CONFLICT" ? "Reload to see their rules, then apply your change again." : r.hint,
+          r.code === "VERSION_CONFLICT" ? "Someone else changed this connection" : r.message,
+          r.code === "VERSION_CONFLICT" ? "Reload to see their change, then apply yours again." : r.hint,
         );
         return;
       }
       const saved = r.rules as Rule[];
-      setLoaded(saved);
+      setVersion(r.version);
       reset({ rules: saved });
       toast.success(saved.length ? `Role mapping saved (${saved.length} rule${saved.length === 1 ? "" : "s"})` : "Role mapping cleared");
+      router.refresh();
     });
   });
 

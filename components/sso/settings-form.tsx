@@ -2,29 +2,18 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Controller, useForm, useWatch } from "react-hook-form";
-import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/input";
+import { connectionSettingsSchema, type ConnectionSettings } from "@/lib/schemas/connections";
 import { ConflictNotice } from "./conflict-notice";
 import { Switch } from "./switch";
 import { useConnectionSave } from "./use-connection-save";
 
-const schema = z.object({
-  name: z.string().trim().min(1, "Required").max(100, "At most 100 characters"),
-  defaultRole: z.enum(["admin", "editor", "viewer"]),
-  allowIdpInitiated: z.boolean(),
-  defaultRedirect: z
-    .string()
-    .trim()
-    .regex(/^\/(?![/\\])[^\s\\]*$/, "A path on this site starting with /, e.g. /dashboard"),
-  jitProvisioning: z.boolean(),
-  applyMappingEveryLogin: z.boolean(),
-  syncProfileEveryLogin: z.boolean(),
-  allowAccountLinking: z.boolean(),
-  requireVerifiedDomains: z.enum(["auto", "on", "off"]),
-});
-type Values = z.infer<typeof schema>;
-export type SettingsValues = Omit<Values, "requireVerifiedDomains"> & { requireVerifiedDomains: boolean | null };
+type Values = ConnectionSettings;
+
+/** "Require emails in verified domains": null (automatic), true, false ↔ the select's values. */
+const VERIFIED_DOMAINS = { auto: null, on: true, off: false } as const;
+const verifiedDomainsOption = (v: boolean | null) => (v === null ? "auto" : v ? "on" : "off");
 
 /** Sign-in and provisioning settings, saved together with the loaded version. */
 export function SettingsForm({
@@ -36,30 +25,23 @@ export function SettingsForm({
   workspace: string;
   connectionId: string;
   version: number;
-  initial: SettingsValues;
+  initial: Values;
 }) {
   const { conflict, pending, save } = useConnectionSave(workspace, connectionId, version);
-  const defaults: Values = {
-    ...initial,
-    requireVerifiedDomains: initial.requireVerifiedDomains === null ? "auto" : initial.requireVerifiedDomains ? "on" : "off",
-  };
   const { register, control, handleSubmit, formState, setError, reset } = useForm<Values>({
-    resolver: zodResolver(schema),
-    defaultValues: defaults,
+    resolver: zodResolver(connectionSettingsSchema),
+    defaultValues: initial,
   });
   const idpInitiated = useWatch({ control, name: "allowIdpInitiated" });
 
   const onSubmit = handleSubmit((v) => {
-    save(
-      { ...v, requireVerifiedDomains: v.requireVerifiedDomains === "auto" ? null : v.requireVerifiedDomains === "on" },
-      {
-        success: "Settings saved",
-        onSaved: () => reset(v),
-        onError: (e) => {
-          for (const [k, msg] of Object.entries(e.fields ?? {})) if (msg && k in v) setError(k as keyof Values, { message: msg });
-        },
+    save(v, {
+      success: "Settings saved",
+      onSaved: () => reset(v),
+      onError: (e) => {
+        for (const [k, msg] of Object.entries(e.fields ?? {})) if (msg && k in v) setError(k as keyof Values, { message: msg });
       },
-    );
+    });
   });
   const toggle = (name: keyof Values, label: string, description: string) => (
     <Controller
@@ -135,11 +117,26 @@ export function SettingsForm({
           label="Require emails in verified domains"
           hint="Automatic: required as soon as this workspace has a verified domain."
         >
-          <Select id="set-verified" {...register("requireVerifiedDomains")} aria-describedby="set-verified-hint" className="max-w-xs">
-            <option value="auto">Automatic</option>
-            <option value="on">Always</option>
-            <option value="off">Never</option>
-          </Select>
+          <Controller
+            control={control}
+            name="requireVerifiedDomains"
+            render={({ field }) => (
+              <Select
+                id="set-verified"
+                name={field.name}
+                ref={field.ref}
+                value={verifiedDomainsOption(field.value)}
+                onChange={(e) => field.onChange(VERIFIED_DOMAINS[e.target.value as keyof typeof VERIFIED_DOMAINS])}
+                onBlur={field.onBlur}
+                aria-describedby="set-verified-hint"
+                className="max-w-xs"
+              >
+                <option value="auto">Automatic</option>
+                <option value="on">Always</option>
+                <option value="off">Never</option>
+              </Select>
+            )}
+          />
         </Field>
       </fieldset>
       {conflict && <ConflictNotice />}

@@ -6,6 +6,7 @@ import { rotateSpKeyAction } from "@/app/(console)/w/[workspace]/settings/sso/[c
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { toast } from "@/components/ui/toast";
+import type { SpKeyAction } from "@/lib/schemas/connections";
 import { formatDate } from "./format";
 
 export type SpKeyView = {
@@ -16,7 +17,7 @@ export type SpKeyView = {
   activatedAt: string | null;
   retiredAt: string | null;
 };
-type Step = "stage" | "activate" | "retire";
+type Step = SpKeyAction;
 
 const STEPS: { step: Step; title: string; means: string }[] = [
   {

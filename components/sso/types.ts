@@ -1,4 +1,4 @@
-export type { ActionError, ActionResult } from "@/lib/http/action-result";
+export type { ActionError } from "@/lib/http/action-result";
 
 export type SpValuesProps = { entityId: string; acsUrl: string; metadataUrl: string; loginUrl: string; certificateUrl: string | null };
 

@@ -8,14 +8,21 @@ import type { ConnectionUpdateInput } from "@/lib/schemas/connections";
 import type { ActionError } from "./types";
 
 /**
+ * The newest connection version this page knows: the page's (after a refresh) or the one our own
+ * last save returned. Every save of the connection (settings, metadata, role mapping) carries it.
+ */
+export function useLatestVersion(loadedVersion: number): [number, (saved: number) => void] {
+  const [savedVersion, setVersion] = useState(0);
+  return [Math.max(loadedVersion, savedVersion), setVersion];
+}
+
+/**
  * Conflict-safe saves: every patch carries the version this page loaded. A stale version
  * (someone else saved first) sets `conflict` instead of overwriting their change.
  */
 export function useConnectionSave(workspace: string, connectionId: string, loadedVersion: number) {
   const router = useRouter();
-  // The newest version we know: the page's (after a refresh) or the one our own save returned.
-  const [savedVersion, setVersion] = useState(0);
-  const version = Math.max(loadedVersion, savedVersion);
+  const [version, setVersion] = useLatestVersion(loadedVersion);
   const [conflict, setConflict] = useState(false);
   const [pending, startTransition] = useTransition();
 

@@ -21,6 +21,7 @@ export const apiKeys = pgTable(
   },
   (t) => [uniqueIndex("api_keys_key_hash_key").on(t.keyHash), index("api_keys_workspace_idx").on(t.workspaceId)],
 );
+export type ApiKey = typeof apiKeys.$inferSelect;
 
 export const idempotencyKeys = pgTable(
   "idempotency_keys",

@@ -52,6 +52,7 @@ export const connections = pgTable(
   },
   (t) => [uniqueIndex("connections_slug_key").on(t.slug), index("connections_workspace_idx").on(t.workspaceId)],
 );
+export type Connection = typeof connections.$inferSelect;
 
 export const spKeys = pgTable(
   "sp_keys",
@@ -78,6 +79,7 @@ export const spKeys = pgTable(
       .where(sql`state = 'next'`),
   ],
 );
+export type SpKey = typeof spKeys.$inferSelect;
 
 export const authnRequests = pgTable(
   "authn_requests",
@@ -97,6 +99,7 @@ export const authnRequests = pgTable(
   },
   (t) => [uniqueIndex("authn_requests_relay_state_key").on(t.relayState), index("authn_requests_expires_idx").on(t.expiresAt)],
 );
+export type AuthnRequest = typeof authnRequests.$inferSelect;
 
 export const consumedAssertions = pgTable(
   "consumed_assertions",
@@ -149,6 +152,7 @@ export const roleMappings = pgTable(
   },
   (t) => [index("role_mappings_connection_idx").on(t.connectionId, t.position)],
 );
+export type RoleMapping = typeof roleMappings.$inferSelect;
 
 export const ssoEvents = pgTable(
   "sso_events",
@@ -172,3 +176,4 @@ export const ssoEvents = pgTable(
     index("sso_events_workspace_created_idx").on(t.workspaceId, t.createdAt),
   ],
 );
+export type SsoEvent = typeof ssoEvents.$inferSelect;

@@ -30,3 +30,4 @@ export const domains = pgTable(
     index("domains_domain_idx").on(t.domain),
   ],
 );
+export type Domain = typeof domains.$inferSelect;

@@ -6,6 +6,4 @@ export const membershipSourceEnum = pgEnum("membership_source", ["password", "ss
 export const enforcementModeEnum = pgEnum("sso_enforcement", ["off", "sso_provisioned_users", "verified_domains"]);
 export const spKeyStateEnum = pgEnum("sp_key_state", ["next", "active", "retired"]);
 export const metadataSourceEnum = pgEnum("metadata_source", ["url", "xml", "manual"]);
-export const ssoOutcomeEnum = pgEnum("sso_outcome", ["success", "failure"]);
-export const ssoFlowEnum = pgEnum("sso_flow", ["sp", "idp"]);
 export const domainStatusEnum = pgEnum("domain_status", ["pending", "verified", "failing"]);

@@ -21,6 +21,7 @@ export const invitations = pgTable(
   },
   (t) => [index("invitations_workspace_email_idx").on(t.workspaceId, t.email)],
 );
+export type Invitation = typeof invitations.$inferSelect;
 
 /** Messages that would be emailed; no mail is sent yet. */
 export const outbox = pgTable("outbox", {

@@ -24,6 +24,7 @@ export const users = pgTable(
   },
   (t) => [uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`)],
 );
+export type User = typeof users.$inferSelect;
 
 /** Single-use, short-lived ticket handing an SSO sign-in from the ACS to a same-site session. */
 export const loginTickets = pgTable(

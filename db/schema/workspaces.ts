@@ -13,6 +13,7 @@ export const workspaces = pgTable(
   },
   (t) => [uniqueIndex("workspaces_slug_key").on(t.slug)],
 );
+export type Workspace = typeof workspaces.$inferSelect;
 
 export const memberships = pgTable(
   "memberships",
@@ -38,3 +39,4 @@ export const memberships = pgTable(
   },
   (t) => [uniqueIndex("memberships_workspace_user_key").on(t.workspaceId, t.userId), index("memberships_user_idx").on(t.userId)],
 );
+export type Membership = typeof memberships.$inferSelect;

@@ -1,9 +1,10 @@
 import { serverArgs } from "./server-command";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { runCli } from "../../lib/testing/run-cli";
 import { assertPostgresWhenRequired, postgresReachable, withDatabase } from "../../lib/testing/test-db";
 import { testDatabaseBaseUrl } from "../../lib/env";
 import { startE2eDns } from "./dns";
@@ -56,12 +57,8 @@ export default async function globalSetup() {
   };
   mkdirSync(OUTPUT_DIR, { recursive: true });
   // A second workspace the demo owner is not a member of, made with the operator CLI as a user would.
-  const cli = spawnSync(
-    process.execPath,
+  const cli = await runCli(
     [
-      "--import",
-      "tsx",
-      path.join("lib", "cli", "index.ts"),
       "workspaces:create",
       "--slug",
       "other-co",
@@ -73,9 +70,9 @@ export default async function globalSetup() {
       "other-co-password",
       "--json",
     ],
-    { cwd: root, env, encoding: "utf8" },
+    { dataDir, extraEnv: env as Record<string, string> },
   );
-  if (cli.status !== 0) throw new Error(`CLI workspaces:create failed: ${cli.stdout}${cli.stderr}`);
+  if (cli.code !== 0) throw new Error(`CLI workspaces:create failed: ${cli.stdout}${cli.stderr}`);
   const a = await startInstance(root, { ...env, PORT: String(PORT_A) }, "a");
   const password = await a.password;
   const pids = [a.pid];

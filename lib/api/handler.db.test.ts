@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { useDbForTests } from "@/server/bootstrap";
 import { createApiKey, revokeApiKey } from "@/lib/services/api-keys";
 import { hashIdempotentRequest } from "@/lib/services/idempotency";
-import { createWorkspace } from "@/lib/services/workspaces";
+import { makeApiWorkspace } from "@/lib/testing/fixtures";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { API_RATE_LIMIT, apiRateLimitKey, apiRoute } from "./handler";
 
@@ -17,11 +17,7 @@ let workspaceId: string;
 beforeAll(async () => {
   t = await createTestDb();
   useDbForTests(t.db);
-  const { workspace, owner } = await createWorkspace(t.db, { slug: "handler-ws", name: "Handler", ownerEmail: "owner@handler.test" });
-  workspaceId = workspace.id;
-  const created = await createApiKey(t.db, workspace.id, { name: "ci" }, { userId: owner.id });
-  key = created.secret;
-  keyId = created.apiKey.id;
+  ({ id: workspaceId, key, keyId } = await makeApiWorkspace(t.db, { slug: "handler-ws" }));
 });
 afterAll(async () => {
   await t.close();
@@ -115,13 +111,32 @@ describe("apiRoute", () => {
 
   it("maps AppError to its status/code/hint and other errors to a generic 500", async () => {
     const conflict = apiRoute({}, async () => {
-      throw new AppError("SLUG_TAKEN", { detail: { field: "slug" } });
+      throw new AppError("SLUG_TAKEN", { fields: [{ path: "slug", message: "Already taken" }], detail: { slug: "okta" } });
     });
     const res = await conflict(req("GET", "/x"));
     expect(res.status).toBe(409);
     const body = await res.json();
-    expect(body.error).toMatchObject({ code: "SLUG_TAKEN", fields: [{ path: "slug" }] });
+    expect(body.error).toMatchObject({
+      code: "SLUG_TAKEN",
+      fields: [{ path: "slug", message: "Already taken" }],
+      detail: { slug: "okta" },
+    });
     expect(body.error.hint).toBeTruthy();
+
+    // A service names fields the operation's way (camelCase); the API answers with its own (snake_case) paths.
+    const invalid = apiRoute({}, async () => {
+      throw new AppError("SAML_METADATA_INVALID", {
+        fields: [
+          { path: "manual.certificatePem", message: "Not a certificate" },
+          { path: "rules.0.role", message: "Not a role" },
+        ],
+      });
+    });
+    const fields = (await (await invalid(req("GET", "/x"))).json()).error.fields;
+    expect(fields).toEqual([
+      { path: "manual.certificate_pem", message: "Not a certificate" },
+      { path: "rules.0.role", message: "Not a role" },
+    ]);
 
     const boom = apiRoute({}, async () => {
       throw new Error("connection string postgres://secret@db leaked");

@@ -52,7 +52,7 @@ export async function runIdempotent(
 ): Promise<Outcome> {
   if (!isValidIdempotencyKey(req.key)) {
     throw new AppError("VALIDATION_FAILED", {
-      detail: { fields: [{ path: "Idempotency-Key", message: "Use 1–255 visible ASCII characters, e.g. a UUID." }] },
+      fields: [{ path: "Idempotency-Key", message: "Use 1–255 visible ASCII characters, e.g. a UUID." }],
     });
   }
   const hash = hashIdempotentRequest(req.method, new URL(req.url).pathname, req.raw ?? null);

@@ -1,11 +1,11 @@
 import { ZodError } from "zod";
-import { AppError, describeError, isAppError, type ErrorCode } from "@/lib/errors";
+import { AppError, isAppError, validationError, type ErrorCode, type FieldError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { apiFieldPath } from "./case";
 import { REQUEST_ID_HEADER } from "./request-id";
 
 /** `meta` of every API response. */
 export type ApiMeta = { request_id: string; timestamp: string; next_cursor?: string | null };
-export type FieldError = { path: string; message: string };
 export type ApiErrorBody = {
   error: { code: ErrorCode; message: string; hint: string; fields?: FieldError[]; detail?: Record<string, unknown> };
   meta: ApiMeta;
@@ -35,72 +35,29 @@ export function successBody(data: unknown, requestId: string, nextCursor?: strin
   return { data, meta: buildMeta(requestId, { nextCursor }) };
 }
 
-/** zod issues → `[{ path: "idp.certificates.0", message }]` (path "" for the whole body). */
-export function zodFields(error: ZodError, prefix?: string): FieldError[] {
-  return error.issues.map((i) => ({
-    path: [...(prefix ? [prefix] : []), ...i.path.map(String)].join("."),
-    message: i.message,
-  }));
-}
-
 export type ErrorResult = { status: number; body: ApiErrorBody; headers: Record<string, string> };
 
 /**
- * Any thrown value → status + error body. AppError keeps its code, hint and headers; a ZodError is
- * VALIDATION_FAILED with field paths; anything else is INTERNAL with a generic message (the cause
- * is logged with the request ID, never sent).
+ * Any thrown value → status + error body. AppError keeps its code, hint, headers and fields (named
+ * the API's way: snake_case paths); a ZodError is VALIDATION_FAILED with field paths; anything else
+ * is INTERNAL with a generic message (the cause is logged with the request ID, never sent).
  */
-export function errorResult(e: unknown, requestId: string): ErrorResult {
-  if (e instanceof ZodError) {
-    return build("VALIDATION_FAILED", requestId, { fields: zodFields(e) });
+export function errorResult(thrown: unknown, requestId: string): ErrorResult {
+  let e = thrown instanceof ZodError ? validationError(thrown) : thrown;
+  if (!isAppError(e)) {
+    logger.error("api unhandled error", { requestId, error: e, stack: e instanceof Error ? e.stack : undefined });
+    e = new AppError("INTERNAL");
+  } else if (e.status >= 500) {
+    logger.error("api error", { requestId, code: e.code, cause: e.cause ?? e });
   }
-  if (isAppError(e)) {
-    if (e.status >= 500) logger.error("api error", { requestId, code: e.code, cause: e.cause ?? e });
-    const { fields, detail } = splitDetail(e);
-    return build(e.code, requestId, { message: e.message, hint: e.hint, fields, detail, headers: e.headers, status: e.status });
-  }
-  logger.error("api unhandled error", { requestId, error: e, stack: e instanceof Error ? e.stack : undefined });
-  return build("INTERNAL", requestId);
+  const err = e as AppError;
+  const error: ApiErrorBody["error"] = { code: err.code, message: err.message, hint: err.hint };
+  if (err.fields) error.fields = err.fields.map((f) => ({ path: apiFieldPath(f.path), message: f.message }));
+  if (err.detail && Object.keys(err.detail).length) error.detail = err.detail;
+  return { status: err.status, body: { error, meta: buildMeta(requestId) }, headers: err.headers ?? {} };
 }
 
 export function errorResponse(e: unknown, requestId: string): Response {
   const r = errorResult(e, requestId);
   return jsonResponse(r.body, r.status, requestId, r.headers);
-}
-
-function build(
-  code: ErrorCode,
-  requestId: string,
-  o: {
-    message?: string;
-    hint?: string;
-    fields?: FieldError[];
-    detail?: Record<string, unknown>;
-    headers?: Record<string, string>;
-    status?: number;
-  } = {},
-): ErrorResult {
-  const entry = describeError(code);
-  const error: ApiErrorBody["error"] = { code, message: o.message ?? entry.message, hint: o.hint ?? entry.hint };
-  if (o.fields && o.fields.length) error.fields = o.fields;
-  if (o.detail && Object.keys(o.detail).length) error.detail = o.detail;
-  return { status: o.status ?? entry.status, body: { error, meta: buildMeta(requestId) }, headers: o.headers ?? {} };
-}
-
-/**
- * Services put field errors in `detail.fields` ([{path, message}]) or name one field in
- * `detail.field`; the rest of `detail` (safe expected/actual values) is passed through.
- */
-function splitDetail(e: AppError): { fields?: FieldError[]; detail?: Record<string, unknown> } {
-  if (!e.detail) return {};
-  const { fields, field, ...rest } = e.detail as { fields?: unknown; field?: unknown } & Record<string, unknown>;
-  let out: FieldError[] | undefined;
-  if (Array.isArray(fields)) {
-    out = fields
-      .filter((f): f is { path: unknown; message: unknown } => !!f && typeof f === "object")
-      .map((f) => ({ path: Array.isArray(f.path) ? f.path.join(".") : String(f.path ?? ""), message: String(f.message ?? e.message) }));
-  } else if (typeof field === "string") {
-    out = [{ path: field, message: e.message }];
-  }
-  return { fields: out, detail: Object.keys(rest).length ? rest : undefined };
 }

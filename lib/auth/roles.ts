@@ -14,7 +14,3 @@ export function roleRank(role: Role): number {
 export function hasRole(role: Role, min: Role): boolean {
   return RANK[role] >= RANK[min];
 }
-
-export function highestRole<R extends Role>(roles: readonly R[]): R | undefined {
-  return roles.reduce<R | undefined>((best, r) => (!best || RANK[r] > RANK[best] ? r : best), undefined);
-}

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { makeWorkspace } from "@/lib/testing/domain-fixtures";
+import { makeWorkspace } from "@/lib/testing/fixtures";
 import { memberships, workspaces } from "@/db/schema";
 import { resolveSessionUser } from "./session-token";
 

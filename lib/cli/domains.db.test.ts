@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDomainByNameOrThrow } from "@/lib/services/domains";
 import { getEnforcement } from "@/lib/services/sso-enforcement";
 import { startTestDnsServer, type TestDnsServer } from "@/lib/testing/dns-server";
-import { insertConnection, makeWorkspace, uniqueSuffix } from "@/lib/testing/domain-fixtures";
+import { makeConnection, makeWorkspace, uniq } from "@/lib/testing/fixtures";
+import { runCli } from "@/lib/testing/run-cli";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 
 let t: TestDb;
@@ -23,41 +23,17 @@ afterAll(async () => {
 });
 
 /** `npm run gatehouse -- …` as a real process, on the test database, resolving through the loopback DNS server. */
-function cli(args: string[]): Promise<{ code: number; json: Record<string, unknown> & { error?: { code: string } }; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(process.cwd(), "lib", "cli", "index.ts"), ...args], {
-      env: {
-        NODE_ENV: "test",
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        APP_ENV: "test",
-        APP_URL: "http://localhost:3999",
-        DATA_DIR: dataDir,
-        DATABASE_URL: t.url ?? "",
-        DNS_SERVERS: dns.address,
-      },
-    });
-    let stdout = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      let json = {};
-      try {
-        json = JSON.parse(stdout);
-      } catch {
-        /* human output */
-      }
-      resolve({ code: code ?? 1, json, stdout });
-    });
-  });
+async function cli(args: string[]) {
+  const r = await runCli(args, { databaseUrl: t.url ?? "", dataDir, extraEnv: { DNS_SERVERS: dns.address } });
+  return { ...r, json: (r.json ?? {}) as Record<string, unknown> & { error?: { code: string } } };
 }
 
 describe("operator CLI: domains and enforcement", () => {
   it("domains:add → domains:verify → domains:route → workspaces:enforce, with --json", async (ctx) => {
     if (!t.url) ctx.skip();
     const { workspace } = await makeWorkspace(t.db);
-    const conn = await insertConnection(t.db, workspace.id);
-    const domain = `cli-${uniqueSuffix()}.example.com`;
+    const conn = await makeConnection(t.db, workspace.id);
+    const domain = `cli-${uniq()}.example.com`;
 
     const added = await cli(["domains:add", "--workspace", workspace.slug, "--domain", `@${domain.toUpperCase()}`, "--json"]);
     expect(added.code).toBe(0);
@@ -101,8 +77,8 @@ describe("operator CLI: domains and enforcement", () => {
     if (!t.url) ctx.skip();
     const a = await makeWorkspace(t.db);
     const b = await makeWorkspace(t.db);
-    const connB = await insertConnection(t.db, b.workspace.id);
-    const domain = `x-${uniqueSuffix()}.example.com`;
+    const connB = await makeConnection(t.db, b.workspace.id);
+    const domain = `x-${uniq()}.example.com`;
     await cli(["domains:add", "--workspace", a.workspace.slug, "--domain", domain, "--json"]);
     const r = await cli(["domains:route", "--domain", domain, "--connection", connB.slug, "--json"]);
     expect(r.code).toBe(1);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getInvitationByToken } from "@/lib/services/invitations";
 import { listRoleMappings } from "@/lib/services/role-mapping";
 import { listAuditPage } from "@/lib/services/audit";
-import { makeConnection, makeWorkspace } from "@/lib/services/members.fixtures";
+import { makeConnection, makeWorkspace } from "@/lib/testing/fixtures";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { runCli } from "@/lib/testing/run-cli";
 

@@ -167,7 +167,7 @@ describe("executeCommand", () => {
     });
     expect(o.exitCode).toBe(1);
     expect(JSON.parse(o.stdout[0]!)).toMatchObject({
-      error: { code: "VALIDATION_FAILED", detail: { fields: [{ path: "metadata-file" }] } },
+      error: { code: "VALIDATION_FAILED", fields: [{ path: "metadata-file" }] },
     });
     const read = await executeCommand(run, values, {
       db: fakeDb,

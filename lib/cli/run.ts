@@ -3,7 +3,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { ZodError } from "zod";
 import type { Db } from "@/db";
-import { AppError, isAppError } from "@/lib/errors";
+import { AppError, isAppError, validationError, type FieldError } from "@/lib/errors";
 import type { Command, FlagValues } from "./command";
 import { commands } from "./commands";
 
@@ -136,7 +136,7 @@ export async function executeCommand(
         if (input && "content" in input) return input.content;
         throw new AppError("VALIDATION_FAILED", {
           message: `Cannot read ${String(values[flag])}: ${input?.error ?? "the CLI did not send the file"}`,
-          detail: { fields: [{ path: flag, message: "Cannot read the file" }] },
+          fields: [{ path: flag, message: "Cannot read the file" }],
         });
       },
     });
@@ -151,28 +151,33 @@ export async function executeCommand(
 
 /** The CLI's rendering of any error (AppError, ZodError, anything else). */
 export function failureFromError(json: boolean, err: unknown): CliOutput {
-  if (isAppError(err)) return failure(json, err.code, err.message, err.hint, err.detail);
   if (err instanceof ZodError) {
-    const fields = err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-    return failure(
-      json,
-      "VALIDATION_FAILED",
-      fields.map((f) => `${f.path || "value"}: ${f.message}`).join("; "),
-      "Fix the values and run again.",
-      { fields },
-    );
+    const e = validationError(err);
+    const message = e.fields!.map((f) => `${f.path || "value"}: ${f.message}`).join("; ");
+    return failure(json, e.code, message, "Fix the values and run again.", { fields: e.fields });
   }
+  if (isAppError(err)) return failure(json, err.code, err.message, err.hint, { fields: err.fields, detail: err.detail });
   return failure(json, "INTERNAL", err instanceof Error ? err.message : String(err), "See the message above.");
 }
 
-/** An error as the CLI prints it: JSON on stdout with --json, else two lines on stderr. Exit code 1. */
-export function failure(json: boolean, code: string, message: string, hint: string, detail?: Record<string, unknown>): CliOutput {
-  if (json)
-    return {
-      exitCode: 1,
-      stdout: [JSON.stringify({ error: { code, message, hint, ...(detail ? { detail } : {}) } }, null, 2)],
-      stderr: [],
+/** An error as the CLI prints it: JSON on stdout with --json (like the REST API's `error`), else two lines on stderr. Exit code 1. */
+export function failure(
+  json: boolean,
+  code: string,
+  message: string,
+  hint: string,
+  extra: { fields?: FieldError[]; detail?: Record<string, unknown> } = {},
+): CliOutput {
+  if (json) {
+    const error = {
+      code,
+      message,
+      hint,
+      ...(extra.fields ? { fields: extra.fields } : {}),
+      ...(extra.detail ? { detail: extra.detail } : {}),
     };
+    return { exitCode: 1, stdout: [JSON.stringify({ error }, null, 2)], stderr: [] };
+  }
   return { exitCode: 1, stdout: [], stderr: [`Error ${code}: ${message}\nHint: ${hint}`] };
 }
 

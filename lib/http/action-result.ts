@@ -1,6 +1,6 @@
 import { unstable_rethrow } from "next/navigation";
 import { ZodError } from "zod";
-import { describeError, isAppError, type AppError, type ErrorCode } from "@/lib/errors";
+import { describeError, isAppError, validationError, type AppError, type ErrorCode, type FieldError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 
 /**
@@ -12,23 +12,19 @@ export type ActionError = {
   code: ErrorCode;
   message: string;
   hint: string;
+  /** Invalid fields by path in the operation schema's names (the form's field names), e.g. "defaultRedirect", "rules.0.value". */
   fields?: Record<string, string>;
   /** Safe expected/actual values from AppError.detail (never secrets). */
   detail?: Record<string, string>;
 };
 export type ActionResult<T extends object = object, E extends ActionError = ActionError> = ({ ok: true } & T) | E;
 
-function fieldsFromDetail(detail: Record<string, unknown> | undefined): Record<string, string> | undefined {
-  const raw = detail?.fields;
-  if (Array.isArray(raw)) {
-    const out: Record<string, string> = {};
-    for (const f of raw as { path?: unknown; message?: unknown }[]) {
-      if (typeof f?.path === "string" && typeof f.message === "string") out[f.path] = f.message;
-    }
-    return Object.keys(out).length ? out : undefined;
-  }
-  if (typeof detail?.field === "string") return { [detail.field]: "" };
-  return undefined;
+/** Fields by path ("" → "_": the whole input); the first message per path. */
+function fieldRecord(fields: FieldError[] | undefined): Record<string, string> | undefined {
+  if (!fields) return undefined;
+  const out: Record<string, string> = {};
+  for (const f of fields) out[f.path || "_"] ??= f.message;
+  return out;
 }
 
 /** AppError.detail holds safe values only; flatten it to strings for display. */
@@ -36,23 +32,18 @@ function flatDetail(detail: Record<string, unknown> | undefined): Record<string,
   if (!detail) return undefined;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(detail)) {
-    if (k === "fields" || v === undefined || v === null) continue;
+    if (v === undefined || v === null) continue;
     out[k] = typeof v === "string" ? v : JSON.stringify(v);
   }
   return Object.keys(out).length ? out : undefined;
 }
 
 /** `context` names the page in the log line of an unexpected failure. */
-export function toActionError(e: unknown, context: string): ActionError {
-  unstable_rethrow(e);
+export function toActionError(thrown: unknown, context: string): ActionError {
+  unstable_rethrow(thrown);
+  const e = thrown instanceof ZodError ? validationError(thrown) : thrown;
   if (isAppError(e)) {
-    return { ok: false, code: e.code, message: e.message, hint: e.hint, fields: fieldsFromDetail(e.detail), detail: flatDetail(e.detail) };
-  }
-  if (e instanceof ZodError) {
-    const fields: Record<string, string> = {};
-    for (const issue of e.issues) fields[issue.path.join(".") || "_"] ??= issue.message;
-    const d = describeError("VALIDATION_FAILED");
-    return { ok: false, code: "VALIDATION_FAILED", message: d.message, hint: d.hint, fields };
+    return { ok: false, code: e.code, message: e.message, hint: e.hint, fields: fieldRecord(e.fields), detail: flatDetail(e.detail) };
   }
   logger.error(`${context} action failed`, { err: e instanceof Error ? e.message : String(e) });
   const d = describeError("INTERNAL");

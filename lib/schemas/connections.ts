@@ -26,33 +26,51 @@ export const connectionSlugSchema = z
   .toLowerCase()
   .min(2, "At least 2 characters")
   .max(63, "At most 63 characters")
-  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "Use lowercase letters, digits and dashes; start and end with a letter or digit");
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, "Lowercase letters, digits and dashes; start and end with a letter or digit");
 
 export const IDP_TYPES = ["okta", "entra", "google", "onelogin", "jumpcloud", "ping", "auth0", "dev", "other"] as const;
 
-const relativePathSchema = z
+/** A same-origin path (checked by safeRelativePath), e.g. the default redirect after IdP-initiated sign-in. */
+export const relativePathSchema = z
   .string()
   .trim()
   .refine((v) => safeRelativePath(v) !== null, "Use a path on this site starting with /, e.g. /dashboard");
 
-const pemSchema = z.string().trim().min(1, "Required").max(20_000, "Too long for a certificate");
+const httpUrl = z.url({ protocol: /^https?$/, error: "Enter an http(s) URL" }).max(2048);
 
-/** Exactly one way of giving the IdP's details (or none yet). */
+/** The three ways of giving the IdP's details: by metadata URL, by metadata XML, or typed by hand. */
+const metadataUrlSchema = httpUrl.meta({ description: "IdP metadata URL (https). Fetched now and re-fetched when stale." });
+const metadataXmlSchema = z
+  .string()
+  .trim()
+  .min(1, "Required")
+  .max(1_000_000, "Metadata is larger than 1 MB")
+  .meta({ description: "IdP metadata XML." });
+const manualIdpSchema = z
+  .object({
+    entityId: z.string().trim().min(1, "Required").max(1024),
+    ssoUrl: httpUrl,
+    certificatePem: z.string().trim().min(1, "Required").max(20_000, "Too long for a certificate"),
+  })
+  .meta({ description: "IdP details typed by hand (instead of metadata)." });
+
+/** Exactly one way of giving the IdP's details (the console's metadata preview). */
 export const metadataInputSchema = z.union([
-  z.object({ metadataUrl: z.url({ protocol: /^https?$/, error: "Enter an http(s) URL" }).max(2048) }),
-  z.object({ metadataXml: z.string().trim().min(1, "Required").max(1_000_000, "Metadata is larger than 1 MB") }),
-  z.object({
-    manual: z.object({
-      entityId: z.string().trim().min(1, "Required").max(1024),
-      ssoUrl: z.url({ protocol: /^https?$/, error: "Enter an http(s) URL" }).max(2048),
-      certificatePem: pemSchema,
-    }),
-  }),
+  z.object({ metadataUrl: metadataUrlSchema }),
+  z.object({ metadataXml: metadataXmlSchema }),
+  z.object({ manual: manualIdpSchema }),
 ]);
 export type MetadataInput = z.infer<typeof metadataInputSchema>;
 
+/** Where the IdP's metadata comes from (any one of them; the service checks that at most one is given). */
+const idpMetadataSource = {
+  metadataUrl: metadataUrlSchema.optional(),
+  metadataXml: metadataXmlSchema.optional(),
+  manual: manualIdpSchema.optional(),
+};
+
 const settings = {
-  name: z.string().trim().min(1, "Required").max(100, "At most 100 characters"),
+  name: z.string().trim().min(1, "Give the connection a name, e.g. “Okta”").max(100, "At most 100 characters"),
   idpType: z.enum(IDP_TYPES),
   active: z.boolean(),
   defaultRole: z.enum(MAPPABLE_ROLES),
@@ -67,25 +85,10 @@ const settings = {
   clockSkewSeconds: z.number().int().min(0).max(300).nullable(),
 };
 
-/** Where the IdP's metadata comes from (any one of them; the service checks exactly one is given). */
-const idpMetadataSource = {
-  metadataUrl: z
-    .url({ protocol: /^https?$/, error: "Enter an http(s) URL" })
-    .max(2048)
-    .optional(),
-  metadataXml: z.string().trim().min(1).max(1_000_000, "Metadata is larger than 1 MB").optional(),
-  manual: z
-    .object({
-      entityId: z.string().trim().min(1, "Required").max(1024),
-      ssoUrl: z.url({ protocol: /^https?$/, error: "Enter an http(s) URL" }).max(2048),
-      certificatePem: pemSchema,
-    })
-    .optional(),
-};
-
+/** Create a connection (console guided setup, REST API, CLI). */
 export const connectionCreateSchema = z.object({
   ...settings,
-  slug: connectionSlugSchema,
+  slug: connectionSlugSchema.meta({ description: "Globally unique and immutable: part of every SP URL." }),
   idpType: settings.idpType.default("other"),
   active: settings.active.default(true),
   defaultRole: settings.defaultRole.default("viewer"),
@@ -101,28 +104,46 @@ export const connectionCreateSchema = z.object({
   ...idpMetadataSource,
 });
 export type ConnectionCreateInput = z.input<typeof connectionCreateSchema>;
+export type ConnectionCreateData = z.output<typeof connectionCreateSchema>;
+
+/** Step 1 of the console's guided setup: what the form asks (the IdP type is picked beside it). */
+export const connectionNameStepSchema = connectionCreateSchema.pick({ name: true, slug: true, defaultRole: true });
+export type ConnectionNameStep = z.output<typeof connectionNameStepSchema>;
+export type ConnectionNameStepInput = z.input<typeof connectionNameStepSchema>;
 
 /** A patch: every field optional except the version the editor loaded. The slug is immutable. */
-export const connectionUpdateSchema = z.object({
-  version: z.number().int().min(1),
-  name: settings.name.optional(),
-  idpType: settings.idpType.optional(),
-  active: settings.active.optional(),
-  defaultRole: settings.defaultRole.optional(),
-  allowIdpInitiated: settings.allowIdpInitiated.optional(),
-  defaultRedirect: settings.defaultRedirect.optional(),
-  jitProvisioning: settings.jitProvisioning.optional(),
-  allowAccountLinking: settings.allowAccountLinking.optional(),
-  requireVerifiedDomains: settings.requireVerifiedDomains.optional(),
-  applyMappingEveryLogin: settings.applyMappingEveryLogin.optional(),
-  syncProfileEveryLogin: settings.syncProfileEveryLogin.optional(),
-  allowSha1: settings.allowSha1.optional(),
-  clockSkewSeconds: settings.clockSkewSeconds.optional(),
-  ...idpMetadataSource,
-});
+export const connectionUpdateSchema = z
+  .object({
+    version: z.number().int().min(1).meta({ description: "The `version` you read. A newer one on the server → 409 VERSION_CONFLICT." }),
+  })
+  .extend(z.object(settings).partial().shape)
+  .extend(idpMetadataSource);
 export type ConnectionUpdateInput = z.input<typeof connectionUpdateSchema>;
+export type ConnectionUpdateData = z.output<typeof connectionUpdateSchema>;
 
-export const spKeyActionSchema = z.object({ action: z.enum(["stage", "activate", "retire"]) });
+/** The console's "Sign-in and provisioning" card: these settings, saved together (a patch with the loaded version). */
+export const connectionSettingsSchema = z.object(settings).pick({
+  name: true,
+  defaultRole: true,
+  allowIdpInitiated: true,
+  defaultRedirect: true,
+  jitProvisioning: true,
+  applyMappingEveryLogin: true,
+  syncProfileEveryLogin: true,
+  allowAccountLinking: true,
+  requireVerifiedDomains: true,
+});
+export type ConnectionSettings = z.output<typeof connectionSettingsSchema>;
+
+/** SP signing key rotation, one step at a time. */
+export const SP_KEY_ACTIONS = ["stage", "activate", "retire"] as const;
+export type SpKeyAction = (typeof SP_KEY_ACTIONS)[number];
+export const spKeyActionSchema = z.object({
+  action: z.enum(SP_KEY_ACTIONS).meta({
+    description:
+      "stage: create the next key (published in SP metadata beside the active one); activate: sign AuthnRequests with the staged key (the old one stays published for a grace period); retire: stop publishing the old key.",
+  }),
+});
 
 // ── Output shapes (documented in OpenAPI; produced by lib/services/connection-dto.ts) ─────────────
 export const spValuesDtoSchema = z.object({
@@ -181,28 +202,4 @@ export const spKeyDtoSchema = z.object({
   created_at: z.string(),
   activated_at: z.string().nullable(),
   retired_at: z.string().nullable(),
-});
-
-export const ssoEventDtoSchema = z.object({
-  id: z.string(),
-  connection_id: z.string().nullable(),
-  outcome: z.enum(["success", "failure"]),
-  error_code: z.string().nullable(),
-  email: z.string().nullable(),
-  flow: z.enum(["sp", "idp"]).nullable(),
-  test_mode: z.boolean(),
-  user_id: z.string().nullable(),
-  ip: z.string().nullable(),
-  detail: z.record(z.string(), z.unknown()),
-  created_at: z.string(),
-});
-
-export const ssoEventListQuerySchema = z.object({
-  connection_id: z.uuid().optional(),
-  outcome: z.enum(["success", "failure"]).optional(),
-  email: z.string().trim().max(320).optional(),
-  since: z.coerce.date().optional(),
-  until: z.coerce.date().optional(),
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
 });

@@ -1,11 +1,9 @@
 import { z } from "zod";
 import { checkDomain, DOMAIN_INVALID_MESSAGES } from "@/lib/domains/normalize";
-import type { DomainView } from "@/lib/services/domains";
-import type { EnforcementWarning } from "@/lib/services/sso-enforcement";
 
 /**
  * Zod schemas for domains, discovery and enforcement: shared by forms, actions, routes and OpenAPI.
- * Browser-safe (only type imports from services).
+ * Browser-safe; imports nothing from services.
  */
 
 export const ENFORCEMENT_MODES = ["off", "sso_provisioned_users", "verified_domains"] as const;
@@ -29,15 +27,13 @@ export const domainInputSchema = z
 export const domainCreateSchema = z.object({ domain: domainInputSchema });
 export type DomainCreateInput = z.infer<typeof domainCreateSchema>;
 
-/** PATCH /api/v1/domains/{id}: route to a connection of the workspace, or null to unroute. */
+/** Route a domain's sign-ins to a connection of the workspace, or null to unroute. */
 export const domainRouteSchema = z.object({
-  connection_id: z
+  connectionId: z
     .uuid("Use a connection ID")
     .nullable()
     .meta({ description: "An active connection of this workspace, or null to unroute." }),
 });
-
-export const domainIdParamsSchema = z.object({ id: z.uuid() });
 
 export const discoverySchema = z.object({
   email: z.string().trim().min(1, "Enter your email").max(320),
@@ -56,6 +52,7 @@ export const enforcementUpdateSchema = z.object({
   }),
 });
 
+/** Let one member keep signing in with a password while SSO is enforced (owners only). */
 export const breakGlassSchema = z.object({ membershipId: z.uuid(), breakGlass: z.boolean() });
 
 // ── API output ─────────────────────────────────────────────────────────────
@@ -85,39 +82,16 @@ export const DomainDtoSchema = z
   .meta({ id: "Domain" });
 export type DomainDto = z.infer<typeof DomainDtoSchema>;
 
-export function toDomainDto(d: DomainView): DomainDto {
-  return {
-    id: d.id,
-    domain: d.domain,
-    status: d.status,
-    verification_record: d.record,
-    verified_at: d.verifiedAt?.toISOString() ?? null,
-    last_checked_at: d.lastCheckedAt?.toISOString() ?? null,
-    last_check_error: (d.lastCheckError as DomainDto["last_check_error"]) ?? null,
-    connection_id: d.connectionId,
-    created_at: d.createdAt.toISOString(),
-  };
-}
-
 export const EnforcementWarningSchema = z.object({
   code: z.enum(["NO_ACTIVE_CONNECTION", "LOCKS_YOU_OUT", "LOCKS_OUT_OWNERS", "UNROUTED_DOMAINS", "NO_VERIFIED_DOMAINS"]),
+  /** danger: needs explicit confirmation; info: shown only. */
   severity: z.enum(["danger", "info"]),
   message: z.string(),
   detail: z.record(z.string(), z.unknown()).optional(),
 });
+export type EnforcementWarning = z.infer<typeof EnforcementWarningSchema>;
 
 export const EnforcementDtoSchema = z
   .object({ mode: enforcementModeSchema, warnings: z.array(EnforcementWarningSchema) })
   .meta({ id: "Enforcement" });
-
-export function toEnforcementDto(e: { mode: (typeof ENFORCEMENT_MODES)[number]; warnings: EnforcementWarning[] }) {
-  return {
-    mode: e.mode,
-    warnings: e.warnings.map((w) => ({
-      code: w.code,
-      severity: w.severity,
-      message: w.message,
-      ...(w.detail ? { detail: w.detail } : {}),
-    })),
-  };
-}
+export type EnforcementDto = z.infer<typeof EnforcementDtoSchema>;

@@ -12,7 +12,6 @@ export const memberInviteSchema = z.object({
 export type MemberInviteInput = z.input<typeof memberInviteSchema>;
 
 export const memberRoleUpdateSchema = z.object({ role: roleSchema });
-export type MemberRoleUpdateInput = z.input<typeof memberRoleUpdateSchema>;
 
 export const memberDisableSchema = z.object({ disabled: z.boolean() });
 
@@ -63,8 +62,7 @@ export const memberUpdateSchema = z
       .meta({ description: "New role. Only owners grant or change admin/owner; API keys act as admin (editor/viewer only)." }),
     disabled: z.boolean().optional().meta({ description: "Disable (true) or re-enable (false) the membership." }),
   })
-  .refine((v) => v.role !== undefined || v.disabled !== undefined, { message: "Give role and/or disabled", path: ["role"] })
-  .meta({ id: "MemberUpdate" });
+  .refine((v) => v.role !== undefined || v.disabled !== undefined, { message: "Give role and/or disabled", path: ["role"] });
 
 export const memberInviteResultSchema = z
   .object({

@@ -6,19 +6,35 @@ export const mappableRoleSchema = z.enum(MAPPABLE_ROLES, {
   error: "Role must be admin, editor or viewer (owner is never granted by an IdP)",
 });
 
-/** One rule: when the assertion's `attribute` carries `value`, the user gets `role`. */
-export const roleMappingRuleSchema = z.object({
-  attribute: z.string().trim().min(1, "Required").max(512, "At most 512 characters"),
-  value: z.string().trim().min(1, "Required").max(512, "At most 512 characters"),
-  role: mappableRoleSchema,
-});
-export type RoleMappingRuleInput = z.input<typeof roleMappingRuleSchema>;
+const attributeSchema = z.string().trim().min(1, "Required").max(512, "At most 512 characters");
+const valueSchema = z.string().trim().min(1, "Required").max(512, "At most 512 characters");
+const rulesSchema = z.array(z.object({ attribute: attributeSchema, value: valueSchema, role: mappableRoleSchema }));
 
-/** The full, ordered list of a connection's rules (replace = PUT semantics). */
+/** One rule: when the assertion's `attribute` carries `value`, the user gets `role`. */
+export const roleMappingRuleSchema = rulesSchema.element;
+export type RoleMappingRuleInput = z.input<typeof roleMappingRuleSchema>;
+export type RoleMappingRule = z.output<typeof roleMappingRuleSchema>;
+
+/** The full, ordered list of a connection's rules (replace = PUT semantics); each save bumps the connection's version. */
 export const roleMappingsReplaceSchema = z.object({
-  rules: z.array(roleMappingRuleSchema).max(200, "At most 200 rules per connection"),
+  rules: rulesSchema.max(200, "At most 200 rules per connection"),
+  version: z.number().int().min(1).optional().meta({
+    description:
+      "The connection's `version` you read: if it changed since, 409 VERSION_CONFLICT and nothing changes. Without it the list is replaced as is.",
+  }),
 });
-export type RoleMappingsReplaceInput = z.input<typeof roleMappingsReplaceSchema>;
+
+/** The console's rule editor: always saved against the connection version it loaded. */
+export const roleMappingsSaveSchema = roleMappingsReplaceSchema.required({ version: true });
+export type RoleMappingsSaveInput = z.input<typeof roleMappingsSaveSchema>;
+
+/** "Preview": which role the (unsaved) rules give someone whose `attribute` carries `values`. */
+export const roleMappingPreviewSchema = z.object({
+  rules: rulesSchema.max(200, "At most 200 rules per connection"),
+  attribute: attributeSchema,
+  values: z.array(valueSchema).max(200),
+});
+export type RoleMappingPreviewInput = z.input<typeof roleMappingPreviewSchema>;
 
 /** Output shape of a stored rule (API and console). */
 export const roleMappingDtoSchema = z.object({

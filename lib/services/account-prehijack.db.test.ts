@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { acceptInvitation, inviteMember } from "./invitations";
-import { addVerifiedDomain, identity, makeConnection, makeWorkspace, uniq } from "./members.fixtures";
+import { addVerifiedDomain, identity, makeConnection, makeWorkspace, uniq } from "@/lib/testing/fixtures";
 import { signInWithPassword } from "./password-sign-in";
 import { provisionSsoUser } from "./sso-provisioning";
 import { findUserByEmail } from "./users";

@@ -27,15 +27,6 @@ export async function recordAudit(db: Db, workspaceId: string, actor: AuditActor
   });
 }
 
-export async function listAudit(db: Db, workspaceId: string, opts: { limit?: number; before?: Date } = {}) {
-  return db
-    .select()
-    .from(auditLog)
-    .where(and(eq(auditLog.workspaceId, workspaceId), opts.before ? lt(auditLog.createdAt, opts.before) : undefined))
-    .orderBy(desc(auditLog.createdAt))
-    .limit(Math.min(opts.limit ?? 100, 500));
-}
-
 export type AuditItem = {
   id: string;
   createdAt: Date;

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, gt, isNull, lt } from "drizzle-orm";
 import type { Db } from "@/db";
-import { authnRequests } from "@/db/schema";
+import { authnRequests, type AuthnRequest } from "@/db/schema";
 
 export const AUTHN_REQUEST_TTL_SECONDS = 10 * 60;
 
-export type AuthnRequestRow = typeof authnRequests.$inferSelect;
+/** A stored AuthnRequest (the row type lives beside its table). */
+export type AuthnRequestRow = AuthnRequest;
 
 /** Store an SP-initiated request: the ID the IdP echoes as InResponseTo, and an opaque RelayState handle. */
 export async function storeAuthnRequest(

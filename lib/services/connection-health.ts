@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { connections, domains, ssoEvents, type IdpCertificate } from "@/db/schema";
+import { connections, domains, ssoEvents, type Connection, type IdpCertificate } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 
 /**
@@ -32,15 +32,10 @@ export type ConnectionHealth = {
   metadataError: string | null;
 };
 
-type ConnectionRow = {
-  id: string;
-  active: boolean;
-  idpEntityId: string | null;
-  idpSsoUrlRedirect: string | null;
-  idpSsoUrlPost: string | null;
-  idpCertificates: IdpCertificate[];
-  metadataError: string | null;
-};
+type ConnectionRow = Pick<
+  Connection,
+  "id" | "active" | "idpEntityId" | "idpSsoUrlRedirect" | "idpSsoUrlPost" | "idpCertificates" | "metadataError"
+>;
 
 type EventStats = { lastSuccessAt: Date | null; lastFailureAt: Date | null; failures24h: number };
 

@@ -6,7 +6,8 @@ import { auditLog, connections } from "@/db/schema";
 import { createDevIdp } from "@/lib/dev-idp";
 import { makeSamlKit, TEST_APP_URL } from "@/lib/testing/saml-kit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { toConnectionDto } from "./connection-dto";
+import { toConnectionDto } from "@/lib/api/dto/connections";
+import { connectionCreateSchema, connectionUpdateSchema } from "@/lib/schemas/connections";
 import {
   createConnection,
   deleteConnection,
@@ -59,7 +60,7 @@ describe("connections", () => {
     const c = await createConnection(
       t.db,
       ws.id,
-      { name: "Okta", slug: "okta-a", metadataXml: idp.metadataXml("https://idp.meta.test/sso") },
+      connectionCreateSchema.parse({ name: "Okta", slug: "okta-a", metadataXml: idp.metadataXml("https://idp.meta.test/sso") }),
       actor(),
     );
     expect(c).toMatchObject({
@@ -81,8 +82,11 @@ describe("connections", () => {
     expect(JSON.stringify(dto)).not.toMatch(/PRIVATE KEY|private_key|v1:/);
     expect(await isSlugAvailable(t.db, "okta-a")).toBe(false);
     expect(await isSlugAvailable(t.db, "okta-b")).toBe(true);
-    await expect(createConnection(t.db, other.id, { name: "Dup", slug: "okta-a" }, {})).rejects.toMatchObject({ code: "SLUG_TAKEN" });
-    await expect(createConnection(t.db, ws.id, { name: "Bad", slug: "Bad Slug!" }, {})).rejects.toThrow();
+    await expect(createConnection(t.db, other.id, connectionCreateSchema.parse({ name: "Dup", slug: "okta-a" }), {})).rejects.toMatchObject(
+      { code: "SLUG_TAKEN" },
+    );
+    // Input is parsed once, at the edge (console action, REST API, CLI): the operation schema refuses a bad slug.
+    expect(connectionCreateSchema.safeParse({ name: "Bad", slug: "Bad Slug!" }).success).toBe(false);
     const audit = await t.db.select().from(auditLog).where(eq(auditLog.targetId, c.id));
     expect(audit.map((a) => a.action)).toContain("connection.created");
     expect(JSON.stringify(audit)).not.toContain("PRIVATE KEY");
@@ -92,11 +96,11 @@ describe("connections", () => {
     const c = await createConnection(
       t.db,
       ws.id,
-      {
+      connectionCreateSchema.parse({
         name: "Manual",
         slug: "manual-a",
         manual: { entityId: "urn:idp:manual", ssoUrl: "https://idp.manual.test/sso", certificatePem: idp.certificatePem },
-      },
+      }),
       actor(),
     );
     expect(c).toMatchObject({ metadataSource: "manual", idpEntityId: "urn:idp:manual", idpSsoUrlRedirect: "https://idp.manual.test/sso" });
@@ -104,30 +108,39 @@ describe("connections", () => {
       createConnection(
         t.db,
         ws.id,
-        {
+        connectionCreateSchema.parse({
           name: "Both",
           slug: "both-a",
           metadataXml: "<x/>",
           manual: { entityId: "e", ssoUrl: "https://x.test", certificatePem: idp.certificatePem },
-        },
+        }),
         actor(),
       ),
     ).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
     await expect(
-      createConnection(t.db, ws.id, { name: "Garbage", slug: "garbage-a", metadataXml: "<not-metadata/>" }, actor()),
+      createConnection(
+        t.db,
+        ws.id,
+        connectionCreateSchema.parse({ name: "Garbage", slug: "garbage-a", metadataXml: "<not-metadata/>" }),
+        actor(),
+      ),
     ).rejects.toMatchObject({ code: "SAML_METADATA_INVALID" });
     await expect(
       createConnection(
         t.db,
         ws.id,
-        { name: "BadCert", slug: "badcert-a", manual: { entityId: "e", ssoUrl: "https://x.test", certificatePem: "not a cert" } },
+        connectionCreateSchema.parse({
+          name: "BadCert",
+          slug: "badcert-a",
+          manual: { entityId: "e", ssoUrl: "https://x.test", certificatePem: "not a cert" },
+        }),
         actor(),
       ),
     ).rejects.toMatchObject({ code: "SAML_METADATA_INVALID" });
   });
 
   it("can be created without metadata (not configured yet)", async () => {
-    const c = await createConnection(t.db, ws.id, { name: "Later", slug: "later-a" }, actor());
+    const c = await createConnection(t.db, ws.id, connectionCreateSchema.parse({ name: "Later", slug: "later-a" }), actor());
     expect(toConnectionDto(c, TEST_APP_URL).configured).toBe(false);
   });
 
@@ -141,7 +154,7 @@ describe("connections", () => {
     const c = await createConnection(
       t.db,
       ws.id,
-      { name: "Two certs", slug: "two-certs", metadataXml: two, allowIdpInitiated: true },
+      connectionCreateSchema.parse({ name: "Two certs", slug: "two-certs", metadataXml: two, allowIdpInitiated: true }),
       actor(),
     );
     expect(c.idpCertificates.map((x) => x.fingerprintSha256)).toHaveLength(2);
@@ -161,7 +174,7 @@ describe("connections", () => {
   });
 
   it("edits are version-checked, audited and tenant-scoped", async () => {
-    const c = await createConnection(t.db, ws.id, { name: "Edit me", slug: "edit-a" }, actor());
+    const c = await createConnection(t.db, ws.id, connectionCreateSchema.parse({ name: "Edit me", slug: "edit-a" }), actor());
     const u = await updateConnection(
       t.db,
       ws.id,
@@ -173,7 +186,7 @@ describe("connections", () => {
     await expect(updateConnection(t.db, ws.id, c.id, { version: 1, name: "Stale" }, actor())).rejects.toMatchObject({
       code: "VERSION_CONFLICT",
     });
-    await expect(updateConnection(t.db, ws.id, c.id, { version: 2, defaultRedirect: "//evil.test" }, actor())).rejects.toThrow();
+    expect(connectionUpdateSchema.safeParse({ version: 2, defaultRedirect: "//evil.test" }).success).toBe(false);
     await expect(updateConnection(t.db, other.id, c.id, { version: 2, name: "Hijack" }, {})).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(getConnectionOrThrow(t.db, other.id, c.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await listConnections(t.db, other.id)).map((x) => x.id)).not.toContain(c.id);
@@ -197,13 +210,23 @@ describe("IdP metadata by URL", () => {
   it("previews and creates from a URL (loopback server), recording the fetch time", async () => {
     const preview = await previewIdpMetadata({ metadataUrl: metaUrl });
     expect(preview).toMatchObject({ entityId: idp.entityId, source: "url" });
-    const c = await createConnection(t.db, ws.id, { name: "By URL", slug: "by-url", metadataUrl: metaUrl }, actor());
+    const c = await createConnection(
+      t.db,
+      ws.id,
+      connectionCreateSchema.parse({ name: "By URL", slug: "by-url", metadataUrl: metaUrl }),
+      actor(),
+    );
     expect(c).toMatchObject({ metadataSource: "url", metadataUrl: metaUrl, metadataError: null });
     expect(c.metadataFetchedAt).toBeInstanceOf(Date);
   });
 
   it("a failed refresh keeps the last good metadata and records the error; a later success clears it", async () => {
-    const c = await createConnection(t.db, ws.id, { name: "Keep", slug: "keep-good", metadataUrl: metaUrl }, actor());
+    const c = await createConnection(
+      t.db,
+      ws.id,
+      connectionCreateSchema.parse({ name: "Keep", slug: "keep-good", metadataUrl: metaUrl }),
+      actor(),
+    );
     served = { ...served, status: 500 };
     await expect(refreshConnectionMetadata(t.db, ws.id, c.id, actor())).rejects.toMatchObject({ code: "SAML_METADATA_FETCH_FAILED" });
     let row = await getConnectionOrThrow(t.db, ws.id, c.id);
@@ -221,14 +244,19 @@ describe("IdP metadata by URL", () => {
     const xmlConn = await createConnection(
       t.db,
       ws.id,
-      { name: "X", slug: "xml-no-refresh", metadataXml: idp.metadataXml("https://x.test") },
+      connectionCreateSchema.parse({ name: "X", slug: "xml-no-refresh", metadataXml: idp.metadataXml("https://x.test") }),
       actor(),
     );
     await expect(refreshConnectionMetadata(t.db, ws.id, xmlConn.id)).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
   it("re-fetches after the TTL (stale-while-revalidate); exactly one instance claims it", async () => {
-    const c = await createConnection(t.db, ws.id, { name: "TTL", slug: "ttl-a", metadataUrl: metaUrl }, actor());
+    const c = await createConnection(
+      t.db,
+      ws.id,
+      connectionCreateSchema.parse({ name: "TTL", slug: "ttl-a", metadataUrl: metaUrl }),
+      actor(),
+    );
     const now = new Date();
     expect(maybeRefreshStaleMetadata(t.db, c, now, { ttlSeconds: 900 })).toBeNull(); // fresh
     served = { status: 200, body: rotated.metadataXml("https://idp.meta.test/sso-new"), delayMs: 0 };

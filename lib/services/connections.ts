@@ -1,19 +1,11 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { connections, spKeys, workspaces } from "@/db/schema";
+import { connections, spKeys, workspaces, type Connection, type Workspace } from "@/db/schema";
 import { AppError, isUniqueViolation } from "@/lib/errors";
-import {
-  connectionCreateSchema,
-  connectionSlugSchema,
-  connectionUpdateSchema,
-  type ConnectionCreateInput,
-  type ConnectionUpdateInput,
-  type MetadataInput,
-} from "@/lib/schemas/connections";
+import { connectionSlugSchema, type ConnectionCreateData, type ConnectionUpdateData, type MetadataInput } from "@/lib/schemas/connections";
 import { emitEvent, WEBHOOK_DELIVERY_JOB } from "@/lib/webhooks/emit";
 import { recordAudit, type AuditActor } from "./audit";
 import { nudgeJob } from "./jobs";
-import type { Connection } from "./connection-dto";
 import { fetchAndStoreMetadata, idpColumns, previewIdpMetadata } from "./idp-metadata";
 import { newSpKeyValues } from "./sp-keys";
 
@@ -53,7 +45,7 @@ function metadataInputOf(data: {
   if (given.length > 1) {
     throw new AppError("VALIDATION_FAILED", {
       message: "Give the IdP details one way: metadata URL, metadata XML, or manual entry.",
-      detail: { fields: given.map((path) => ({ path, message: "Give only one of metadataUrl, metadataXml, manual" })) },
+      fields: given.map((path) => ({ path, message: "Give only one of: metadata URL, metadata XML, manual entry" })),
     });
   }
   if (data.metadataUrl !== undefined) return { metadataUrl: data.metadataUrl };
@@ -69,15 +61,14 @@ export async function isSlugAvailable(db: Db, slug: string): Promise<boolean> {
   return !row;
 }
 
-/** Create a connection and its first (active) SP key. Metadata may follow later. */
+/** Create a connection and its first (active) SP key. Metadata may follow later. `data` was parsed by the caller (connectionCreateSchema). */
 export async function createConnection(
   db: Db,
   workspaceId: string,
-  input: ConnectionCreateInput,
+  data: ConnectionCreateData,
   actor: AuditActor,
   now = new Date(),
 ): Promise<Connection> {
-  const data = connectionCreateSchema.parse(input);
   const meta = metadataInputOf(data);
   const idp = meta ? await previewIdpMetadata(meta) : null;
   try {
@@ -115,7 +106,9 @@ export async function createConnection(
       return c!;
     });
   } catch (e) {
-    if (isUniqueViolation(e, "connections_slug_key")) throw new AppError("SLUG_TAKEN", { detail: { field: "slug", slug: data.slug } });
+    if (isUniqueViolation(e, "connections_slug_key")) {
+      throw new AppError("SLUG_TAKEN", { fields: [{ path: "slug", message: "Already taken" }], detail: { slug: data.slug } });
+    }
     throw e;
   }
 }
@@ -138,7 +131,7 @@ export async function getConnectionOrThrow(db: Db, workspaceId: string, id: stri
   return row;
 }
 
-export type ConnectionWithWorkspace = { connection: Connection; workspace: typeof workspaces.$inferSelect };
+export type ConnectionWithWorkspace = { connection: Connection; workspace: Workspace };
 
 /** The public SP endpoints pick the connection by slug (never by the unsigned Issuer). */
 export async function findConnectionBySlug(db: Db, slug: string): Promise<ConnectionWithWorkspace | undefined> {
@@ -151,16 +144,15 @@ export async function findConnectionBySlug(db: Db, slug: string): Promise<Connec
   return row;
 }
 
-/** Apply a patch made against `version`; a newer row → VERSION_CONFLICT. */
+/** Apply a patch made against `version` (parsed by the caller: connectionUpdateSchema); a newer row → VERSION_CONFLICT. */
 export async function updateConnection(
   db: Db,
   workspaceId: string,
   id: string,
-  patch: ConnectionUpdateInput,
+  data: ConnectionUpdateData,
   actor: AuditActor,
   now = new Date(),
 ): Promise<Connection> {
-  const data = connectionUpdateSchema.parse(patch);
   const before = await getConnectionOrThrow(db, workspaceId, id);
   if (before.version !== data.version) {
     throw new AppError("VERSION_CONFLICT", { detail: { expectedVersion: data.version, currentVersion: before.version } });

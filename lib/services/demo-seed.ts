@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections } from "@/db/schema";
 import { generatePassword } from "@/lib/auth/password";
+import { connectionCreateSchema } from "@/lib/schemas/connections";
 import { isAppError } from "@/lib/errors";
 import { createConnection, findConnectionBySlug } from "./connections";
 import { devIdpUrls, getDevIdp, getDevIdpMetadataXml } from "./dev-idp-store";
@@ -35,7 +36,7 @@ export async function seedDemoWorkspace(db: Db, opts: { appUrl: string }): Promi
     await createConnection(
       db,
       workspaceId,
-      {
+      connectionCreateSchema.parse({
         name: DEMO_CONNECTION.name,
         slug: DEMO_CONNECTION.slug,
         idpType: "dev",
@@ -44,7 +45,7 @@ export async function seedDemoWorkspace(db: Db, opts: { appUrl: string }): Promi
         jitProvisioning: true,
         defaultRole: "viewer",
         defaultRedirect: `/w/${DEMO_WORKSPACE.slug}`,
-      },
+      }),
       { userId: null },
     );
   } catch (e) {

@@ -119,7 +119,7 @@ export function parseDevIdpUser(form: { get(name: string): unknown }): DevIdpUse
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
     throw new AppError("VALIDATION_FAILED", {
       message: "Enter a valid email address.",
-      detail: { fields: [{ path: "email", message: "Enter a valid email address" }] },
+      fields: [{ path: "email", message: "Enter a valid email address" }],
     });
   const groups = text("groups", 2000)
     .split(",")

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, domains } from "@/db/schema";
 import { startTestDnsServer, type TestDnsServer } from "@/lib/testing/dns-server";
-import { insertConnection, makeWorkspace, uniqueSuffix } from "@/lib/testing/domain-fixtures";
+import { makeConnection, makeWorkspace, uniq } from "@/lib/testing/fixtures";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { getSsoDomainPolicy } from "./domain-policy";
 import { addDomain, getDomainByNameOrThrow, listDomains, recheckVerifiedDomains, removeDomain, routeDomain, verifyDomain } from "./domains";
@@ -22,7 +22,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const newDomain = () => `d-${uniqueSuffix()}.example.com`;
+const newDomain = () => `d-${uniq()}.example.com`;
 
 async function auditActions(workspaceId: string) {
   return (await t.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.workspaceId, workspaceId))).map((r) => r.action);
@@ -186,9 +186,9 @@ describe("routing", () => {
   it("routes a verified domain to an active connection of the same workspace only", async () => {
     const { workspace } = await makeWorkspace(t.db);
     const other = await makeWorkspace(t.db);
-    const conn = await insertConnection(t.db, workspace.id);
-    const inactive = await insertConnection(t.db, workspace.id, { active: false });
-    const foreign = await insertConnection(t.db, other.workspace.id);
+    const conn = await makeConnection(t.db, workspace.id);
+    const inactive = await makeConnection(t.db, workspace.id, { active: false });
+    const foreign = await makeConnection(t.db, other.workspace.id);
     const d = await addDomain(t.db, workspace.id, newDomain(), actor);
     await expect(routeDomain(t.db, workspace.id, d.id, conn.id, actor)).rejects.toMatchObject({ code: "DOMAIN_NOT_VERIFIED" });
     dns.setTxt(d.record.name, [d.record.value]);
@@ -206,7 +206,7 @@ describe("periodic re-check", () => {
   it("flags a verified domain whose record disappeared as failing, keeps ownership and routing, restores it when it returns", async () => {
     const a = await makeWorkspace(t.db);
     const b = await makeWorkspace(t.db);
-    const conn = await insertConnection(t.db, a.workspace.id);
+    const conn = await makeConnection(t.db, a.workspace.id);
     const name = newDomain();
     const d = await addDomain(t.db, a.workspace.id, name, actor);
     dns.setTxt(d.record.name, [d.record.value]);

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, asc, eq, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { connections, domains } from "@/db/schema";
+import { connections, domains, type Domain } from "@/db/schema";
 import { challengeRecordName, challengeRecordValue, checkDomain, DOMAIN_INVALID_MESSAGES } from "@/lib/domains/normalize";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import { recordAudit, type AuditActor } from "./audit";
@@ -14,8 +14,7 @@ import { checkDomainChallenge, type DnsCheckResult } from "./dns-verify";
  * Failing domains keep their ownership (nobody else can take them) but stop routing sign-ins.
  */
 
-export type DomainRow = typeof domains.$inferSelect;
-export type DomainStatus = DomainRow["status"];
+export type DomainStatus = Domain["status"];
 export type DomainView = {
   id: string;
   workspaceId: string;
@@ -32,7 +31,7 @@ export type DomainView = {
 };
 export type DnsOptions = { servers?: string[]; timeoutMs?: number };
 
-export function toDomainView(row: DomainRow): DomainView {
+export function toDomainView(row: Domain): DomainView {
   return {
     id: row.id,
     workspaceId: row.workspaceId,
@@ -48,7 +47,7 @@ export function toDomainView(row: DomainRow): DomainView {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const snapshot = (r: DomainRow) => ({ domain: r.domain, status: r.status, connectionId: r.connectionId });
+const snapshot = (r: Domain) => ({ domain: r.domain, status: r.status, connectionId: r.connectionId });
 
 /** Normalise + validate, or throw DOMAIN_INVALID (422) with the reason. */
 export function parseDomainOrThrow(input: string): string {
@@ -56,7 +55,8 @@ export function parseDomainOrThrow(input: string): string {
   if (!check.ok) {
     throw new AppError("DOMAIN_INVALID", {
       message: DOMAIN_INVALID_MESSAGES[check.reason],
-      detail: { field: "domain", reason: check.reason, fields: [{ path: "domain", message: DOMAIN_INVALID_MESSAGES[check.reason] }] },
+      fields: [{ path: "domain", message: DOMAIN_INVALID_MESSAGES[check.reason] }],
+      detail: { reason: check.reason },
     });
   }
   return check.domain;
@@ -95,7 +95,7 @@ export async function listDomains(db: Db, workspaceId: string): Promise<DomainVi
   return rows.map(toDomainView);
 }
 
-async function getRowOrThrow(db: Db, workspaceId: string, id: string): Promise<DomainRow> {
+async function getRowOrThrow(db: Db, workspaceId: string, id: string): Promise<Domain> {
   if (!UUID.test(id)) throw new AppError("NOT_FOUND");
   const [row] = await db
     .select()
@@ -105,7 +105,7 @@ async function getRowOrThrow(db: Db, workspaceId: string, id: string): Promise<D
   return row;
 }
 
-async function getRowByNameOrThrow(db: Db, workspaceId: string, domain: string): Promise<DomainRow> {
+async function getRowByNameOrThrow(db: Db, workspaceId: string, domain: string): Promise<Domain> {
   const [row] = await db
     .select()
     .from(domains)
@@ -160,9 +160,9 @@ async function isOwnedElsewhere(db: Db, domain: string, workspaceId: string): Pr
  * Store a DNS check's outcome. A DNS_ERROR (timeout, SERVFAIL) says nothing about the record, so it
  * never changes the status: only a missing or wrong record turns a verified domain into failing.
  */
-async function applyCheckResult(db: Db, row: DomainRow, result: DnsCheckResult, actor: AuditActor, now: Date): Promise<DomainRow> {
+async function applyCheckResult(db: Db, row: Domain, result: DnsCheckResult, actor: AuditActor, now: Date): Promise<Domain> {
   if (result.ok) {
-    let updated: DomainRow | undefined;
+    let updated: Domain | undefined;
     try {
       [updated] = await db
         .update(domains)
@@ -228,12 +228,15 @@ export async function routeDomain(
           .from(connections)
           .where(and(eq(connections.id, connectionId), eq(connections.workspaceId, workspaceId)))
       : [];
-    if (!conn) throw new AppError("NOT_FOUND", { message: "No such connection in this workspace.", detail: { field: "connection_id" } });
+    if (!conn) {
+      const message = "No such connection in this workspace.";
+      throw new AppError("NOT_FOUND", { message, fields: [{ path: "connectionId", message }] });
+    }
     if (!conn.active) {
       throw new AppError("CONFLICT", {
         message: "That connection is turned off.",
         hint: "Turn the connection on in Settings → SSO first, or pick an active connection.",
-        detail: { field: "connection_id" },
+        fields: [{ path: "connectionId", message: "That connection is turned off." }],
       });
     }
   }

@@ -1,6 +1,6 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "@/db";
-import { connections, type IdpCertificate } from "@/db/schema";
+import { connections, type Connection, type IdpCertificate } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import { parseCertificate, parseIdpMetadata } from "@/lib/saml";
@@ -25,8 +25,10 @@ export function envFetchPolicy(): MetadataFetchPolicy {
   return { allowPrivate: e.allowPrivateMetadataUrls, allowHttpLoopback: !e.isProduction };
 }
 
-function invalid(reason: string, extra: Record<string, unknown> = {}): AppError {
-  return new AppError("SAML_METADATA_INVALID", { message: `The IdP metadata could not be used: ${reason}.`, detail: { reason, ...extra } });
+/** SAML_METADATA_INVALID with the reason; `field`: the typed value at fault (manual entry). */
+function invalid(reason: string, field?: string): AppError {
+  const message = `The IdP metadata could not be used: ${reason}.`;
+  return new AppError("SAML_METADATA_INVALID", { message, detail: { reason }, fields: field ? [{ path: field, message }] : undefined });
 }
 
 export function parseMetadataXmlOrThrow(xml: string): Omit<ResolvedIdp, "source" | "metadataUrl" | "metadataXml"> {
@@ -58,9 +60,9 @@ export async function previewIdpMetadata(input: MetadataInput, policy: MetadataF
   try {
     cert = parseCertificate(certificatePem);
   } catch {
-    throw invalid("the certificate is not a PEM or base64 X.509 certificate", { field: "manual.certificatePem" });
+    throw invalid("the certificate is not a PEM or base64 X.509 certificate", "manual.certificatePem");
   }
-  if (!/^https?:\/\//i.test(ssoUrl)) throw invalid("the SSO URL must be an http(s) URL", { field: "manual.ssoUrl" });
+  if (!/^https?:\/\//i.test(ssoUrl)) throw invalid("the SSO URL must be an http(s) URL", "manual.ssoUrl");
   // One URL typed by hand: IdPs accept HTTP-Redirect at their SSO URL; keep it for POST too.
   return {
     source: "manual",
@@ -90,18 +92,16 @@ export function idpColumns(r: ResolvedIdp, now: Date) {
   };
 }
 
-type ConnectionRow = typeof connections.$inferSelect;
-
 /**
  * Fetch a URL-sourced connection's metadata now. Success replaces the IdP details; failure keeps the
  * last good ones and records the error (then throws it).
  */
 export async function fetchAndStoreMetadata(
   db: Db,
-  c: Pick<ConnectionRow, "id" | "metadataUrl">,
+  c: Pick<Connection, "id" | "metadataUrl">,
   now = new Date(),
   policy = envFetchPolicy(),
-): Promise<ConnectionRow> {
+): Promise<Connection> {
   if (!c.metadataUrl)
     throw new AppError("CONFLICT", {
       message: "This connection's metadata was not given by URL.",
@@ -141,7 +141,7 @@ export async function fetchAndStoreMetadata(
  */
 export function maybeRefreshStaleMetadata(
   db: Db,
-  c: Pick<ConnectionRow, "id" | "metadataSource" | "metadataUrl" | "metadataFetchedAt">,
+  c: Pick<Connection, "id" | "metadataSource" | "metadataUrl" | "metadataFetchedAt">,
   now = new Date(),
   opts: { ttlSeconds?: number; policy?: MetadataFetchPolicy } = {},
 ): Promise<void> | null {

@@ -4,7 +4,7 @@ import { invitations, memberships, outbox } from "@/db/schema";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { acceptInvitation, getInvitationByToken, inviteMember, listInvitations, resendInvitation, revokeInvitation } from "./invitations";
-import { makeWorkspace, uniq } from "./members.fixtures";
+import { makeWorkspace, uniq } from "@/lib/testing/fixtures";
 import { findOrCreateUser, findUserByEmail } from "./users";
 import { getWorkspaceAccess } from "./workspaces";
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { invitations, linkedIdentities, memberships, outbox, users, workspaces } from "@/db/schema";
+import { invitations, linkedIdentities, memberships, outbox, users, workspaces, type Invitation } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { env } from "@/lib/env";
 import { hashPassword } from "@/lib/auth/password";
@@ -20,8 +20,6 @@ import { findOrCreateUser, findUserByEmail, findUserById, type User } from "./us
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
-export type Invitation = typeof invitations.$inferSelect;
-
 function hashToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
@@ -39,17 +37,6 @@ export function invitationStatus(i: Invitation, now = new Date()): InvitationDto
   if (i.acceptedAt) return "accepted";
   if (i.revokedAt) return "revoked";
   return i.expiresAt.getTime() <= now.getTime() ? "expired" : "pending";
-}
-
-export function toInvitationDto(i: Invitation, now = new Date()): InvitationDto {
-  return {
-    id: i.id,
-    email: i.email,
-    role: i.role,
-    status: invitationStatus(i, now),
-    expires_at: i.expiresAt.toISOString(),
-    created_at: i.createdAt.toISOString(),
-  };
 }
 
 async function writeOutbox(db: Db, workspaceName: string, email: string, role: Role, url: string) {

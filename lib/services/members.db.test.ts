@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { memberships, users } from "@/db/schema";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import type { Role } from "@/lib/auth/roles";
 import { listAuditPage } from "./audit";
 import { changeMemberRole, listMembers, removeMember, setMemberDisabled } from "./members";
-import { makeWorkspace, uniq } from "./members.fixtures";
-import { findOrCreateUser, findUserById } from "./users";
+import { addMember, makeWorkspace } from "@/lib/testing/fixtures";
+import { findUserById } from "./users";
 import { getWorkspaceAccess } from "./workspaces";
 
 let t: TestDb;
@@ -16,15 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-async function addMember(workspaceId: string, role: Role, email = `m-${uniq()}@example.test`) {
-  const { user } = await findOrCreateUser(t.db, { email });
-  const [m] = await t.db
-    .insert(memberships)
-    .values({ workspaceId, userId: user.id, role, status: "active", source: "password" })
-    .returning();
-  return { user, membership: m! };
-}
 
 async function ownerMembership(workspaceId: string, userId: string) {
   const [m] = await t.db.select().from(memberships).where(eq(memberships.userId, userId));
@@ -41,7 +31,7 @@ describe("members: roles and the last owner", () => {
     await expect(removeMember(t.db, workspace.id, m.id, actor)).rejects.toMatchObject({ code: "LAST_OWNER" });
     await expect(setMemberDisabled(t.db, workspace.id, m.id, true, actor)).rejects.toMatchObject({ code: "LAST_OWNER" });
     // A second owner makes the change possible.
-    await addMember(workspace.id, "owner");
+    await addMember(t.db, workspace.id, { role: "owner" });
     const r = await changeMemberRole(t.db, workspace.id, m.id, "admin", actor);
     expect(r.role).toBe("admin");
   });
@@ -49,7 +39,7 @@ describe("members: roles and the last owner", () => {
   it("lets exactly one of two owners demote the other when both try at once", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
     const a = await ownerMembership(workspace.id, owner.id);
-    const b = await addMember(workspace.id, "owner");
+    const b = await addMember(t.db, workspace.id, { role: "owner" });
     const results = await Promise.allSettled([
       changeMemberRole(t.db, workspace.id, b.membership.id, "viewer", { userId: owner.id, role: "owner" }),
       changeMemberRole(t.db, workspace.id, a.id, "viewer", { userId: b.user.id, role: "owner" }),
@@ -63,9 +53,9 @@ describe("members: roles and the last owner", () => {
 
   it("admins manage editors and viewers but cannot grant or touch admin and owner", async () => {
     const { workspace } = await makeWorkspace(t.db);
-    const admin = await addMember(workspace.id, "admin");
-    const otherAdmin = await addMember(workspace.id, "admin");
-    const viewer = await addMember(workspace.id, "viewer");
+    const admin = await addMember(t.db, workspace.id, { role: "admin" });
+    const otherAdmin = await addMember(t.db, workspace.id, { role: "admin" });
+    const viewer = await addMember(t.db, workspace.id, { role: "viewer" });
     const actor = { userId: admin.user.id, role: "admin" as const };
     await expect(changeMemberRole(t.db, workspace.id, viewer.membership.id, "admin", actor)).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(changeMemberRole(t.db, workspace.id, viewer.membership.id, "owner", actor)).rejects.toMatchObject({ code: "FORBIDDEN" });
@@ -75,7 +65,7 @@ describe("members: roles and the last owner", () => {
     await expect(removeMember(t.db, workspace.id, otherAdmin.membership.id, actor)).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect((await changeMemberRole(t.db, workspace.id, viewer.membership.id, "editor", actor)).role).toBe("editor");
     await setMemberDisabled(t.db, workspace.id, viewer.membership.id, true, actor);
-    const editor = await addMember(workspace.id, "editor");
+    const editor = await addMember(t.db, workspace.id, { role: "editor" });
     await expect(
       changeMemberRole(t.db, workspace.id, viewer.membership.id, "viewer", { userId: editor.user.id, role: "editor" }),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
@@ -84,7 +74,7 @@ describe("members: roles and the last owner", () => {
   it("reads another workspace's member as NOT_FOUND", async () => {
     const { workspace: a, owner } = await makeWorkspace(t.db);
     const { workspace: b } = await makeWorkspace(t.db);
-    const inB = await addMember(b.id, "viewer");
+    const inB = await addMember(t.db, b.id, { role: "viewer" });
     await expect(changeMemberRole(t.db, a.id, inB.membership.id, "editor", { userId: owner.id, role: "owner" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
@@ -98,7 +88,7 @@ describe("members: roles and the last owner", () => {
 describe("members: removal and disabling end access on the next request", () => {
   it("removal: the tenancy check fails at once; sessions are revoked when no workspace is left", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
-    const m = await addMember(workspace.id, "editor");
+    const m = await addMember(t.db, workspace.id, { role: "editor" });
     await getWorkspaceAccess(t.db, m.user.id, workspace.slug, "viewer");
     const r = await removeMember(t.db, workspace.id, m.membership.id, { userId: owner.id, role: "owner", ip: "203.0.113.9" });
     expect(r.sessionsRevoked).toBe(true);
@@ -109,7 +99,7 @@ describe("members: removal and disabling end access on the next request", () => 
   it("removal from one workspace keeps the person's session for their other workspaces", async () => {
     const { workspace: a, owner } = await makeWorkspace(t.db);
     const { workspace: b } = await makeWorkspace(t.db);
-    const m = await addMember(a.id, "viewer");
+    const m = await addMember(t.db, a.id, { role: "viewer" });
     await t.db.insert(memberships).values({ workspaceId: b.id, userId: m.user.id, role: "viewer" });
     const r = await removeMember(t.db, a.id, m.membership.id, { userId: owner.id, role: "owner" });
     expect(r.sessionsRevoked).toBe(false);
@@ -121,7 +111,7 @@ describe("members: removal and disabling end access on the next request", () => 
 
   it("disabling refuses access until re-enabled", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
-    const m = await addMember(workspace.id, "viewer");
+    const m = await addMember(t.db, workspace.id, { role: "viewer" });
     const actor = { userId: owner.id, role: "owner" as const };
     await setMemberDisabled(t.db, workspace.id, m.membership.id, true, actor);
     await expect(getWorkspaceAccess(t.db, m.user.id, workspace.slug, "viewer")).rejects.toMatchObject({ code: "NOT_FOUND" });
@@ -135,11 +125,11 @@ describe("audit log", () => {
     const { workspace, owner } = await makeWorkspace(t.db);
     const { workspace: other, owner: otherOwner } = await makeWorkspace(t.db);
     const actor = { userId: owner.id, role: "owner" as const, ip: "198.51.100.7" };
-    const m = await addMember(workspace.id, "viewer");
+    const m = await addMember(t.db, workspace.id, { role: "viewer" });
     for (const role of ["editor", "viewer", "editor", "admin", "viewer"] as const)
       await changeMemberRole(t.db, workspace.id, m.membership.id, role, actor);
     await setMemberDisabled(t.db, workspace.id, m.membership.id, true, actor);
-    const o = await addMember(other.id, "viewer");
+    const o = await addMember(t.db, other.id, { role: "viewer" });
     await changeMemberRole(t.db, other.id, o.membership.id, "editor", { userId: otherOwner.id, role: "owner" });
 
     const first = await listAuditPage(t.db, workspace.id, { limit: 4 });

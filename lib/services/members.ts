@@ -3,7 +3,6 @@ import type { Db } from "@/db";
 import { connections, invitations, memberships, users, workspaces } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { hasRole, type Role } from "@/lib/auth/roles";
-import type { MemberDto } from "@/lib/schemas/members";
 import { emitEvent, WEBHOOK_DELIVERY_JOB } from "@/lib/webhooks/emit";
 import { recordAudit, type AuditActor } from "./audit";
 import { nudgeJob } from "./jobs";
@@ -70,7 +69,7 @@ export async function listMembersPage(
     if (!email || !id || !/^[0-9a-f-]{36}$/i.test(id))
       throw new AppError("VALIDATION_FAILED", {
         message: "Invalid cursor.",
-        detail: { fields: [{ path: "cursor", message: "Invalid cursor" }] },
+        fields: [{ path: "cursor", message: "Invalid cursor" }],
       });
     after = { email, id };
   }
@@ -96,23 +95,6 @@ export async function getMemberOrThrow(db: Db, workspaceId: string, membershipId
   const [row] = await memberQuery(db).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.id, membershipId)));
   if (!row) throw new AppError("NOT_FOUND");
   return row;
-}
-
-export function toMemberDto(m: MemberRow): MemberDto {
-  return {
-    id: m.id,
-    user_id: m.userId,
-    email: m.email,
-    name: m.name,
-    role: m.role,
-    status: m.status,
-    disabled: m.disabled,
-    source: m.source,
-    connection: m.connectionId ? { id: m.connectionId, name: m.connectionName } : null,
-    break_glass: m.breakGlass,
-    last_sign_in_at: m.lastLoginAt ? m.lastLoginAt.toISOString() : null,
-    created_at: m.createdAt.toISOString(),
-  };
 }
 
 /**

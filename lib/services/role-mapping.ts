@@ -1,15 +1,10 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { connections, roleMappings } from "@/db/schema";
+import { connections, roleMappings, type RoleMapping } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { getIdp } from "@/lib/idp-catalogue";
 import { MAPPABLE_ROLES, roleRank, type MappableRole, type Role } from "@/lib/auth/roles";
-import {
-  roleMappingRuleSchema,
-  roleMappingsReplaceSchema,
-  type RoleMappingDto,
-  type RoleMappingRuleInput,
-} from "@/lib/schemas/role-mappings";
+import type { RoleMappingRule } from "@/lib/schemas/role-mappings";
 import { recordAudit, type AuditActor } from "./audit";
 
 export type RoleRule = { id?: string; attribute: string; value: string; role: Role };
@@ -57,82 +52,100 @@ export function resolveRole(rules: readonly RoleRule[], attributes: Record<strin
   return { role: isMappable(defaultRole) ? defaultRole : "viewer", matchedRule: null };
 }
 
-function toDto(r: typeof roleMappings.$inferSelect): RoleMappingDto {
-  return { id: r.id, position: r.position, attribute: r.attribute, value: r.value, role: r.role as MappableRole };
-}
-
 /** The connection of this workspace, or NOT_FOUND (another workspace's connection reads as absent). */
 async function assertConnectionInWorkspace(db: Db, workspaceId: string, connectionId: string) {
   const [row] = await db
-    .select({ id: connections.id, slug: connections.slug })
+    .select({ id: connections.id, version: connections.version })
     .from(connections)
     .where(and(eq(connections.id, connectionId), eq(connections.workspaceId, workspaceId)));
   if (!row) throw new AppError("NOT_FOUND");
   return row;
 }
 
+/**
+ * The rules are part of the connection's configuration: every change bumps the connection's
+ * `version`, inside the write transaction. With `expectedVersion` the bump is conditional, so a save
+ * made against an older version (someone saved the connection or its rules meanwhile) is refused
+ * with VERSION_CONFLICT, also when two saves race: the row lock makes the second wait, then miss.
+ */
+async function bumpVersion(tx: Db, workspaceId: string, connectionId: string, expectedVersion: number | undefined): Promise<number> {
+  const [row] = await tx
+    .update(connections)
+    .set({ version: sql`${connections.version} + 1`, updatedAt: new Date() })
+    .where(
+      and(
+        eq(connections.id, connectionId),
+        eq(connections.workspaceId, workspaceId),
+        expectedVersion === undefined ? undefined : eq(connections.version, expectedVersion),
+      ),
+    )
+    .returning({ version: connections.version });
+  if (row) return row.version;
+  const current = await assertConnectionInWorkspace(tx, workspaceId, connectionId);
+  throw new AppError("VERSION_CONFLICT", { detail: { expectedVersion, currentVersion: current.version } });
+}
+
+const byPosition = (db: Db, connectionId: string) =>
+  db.select().from(roleMappings).where(eq(roleMappings.connectionId, connectionId)).orderBy(asc(roleMappings.position));
+
 /** Rules of a connection, in evaluation order. */
-export async function listRoleMappings(db: Db, workspaceId: string, connectionId: string): Promise<RoleMappingDto[]> {
+export async function listRoleMappings(db: Db, workspaceId: string, connectionId: string): Promise<RoleMapping[]> {
   await assertConnectionInWorkspace(db, workspaceId, connectionId);
-  const rows = await db.select().from(roleMappings).where(eq(roleMappings.connectionId, connectionId)).orderBy(asc(roleMappings.position));
-  return rows.map(toDto);
+  return byPosition(db, connectionId);
 }
 
 /** Rules for the provisioning path (no tenancy check: the connection was already resolved by slug). */
 export async function loadRulesForConnection(db: Db, connectionId: string): Promise<RoleRule[]> {
-  const rows = await db.select().from(roleMappings).where(eq(roleMappings.connectionId, connectionId)).orderBy(asc(roleMappings.position));
+  const rows = await byPosition(db, connectionId);
   return rows.map((r) => ({ id: r.id, attribute: r.attribute, value: r.value, role: r.role }));
 }
 
-/** Replace the whole list (PUT semantics) in one transaction; audited with before/after. */
+const ruleView = (r: { attribute: string; value: string; role: string }) => ({ attribute: r.attribute, value: r.value, role: r.role });
+
+/**
+ * Replace the whole list (PUT semantics) in one transaction; audited with before/after. `rules` were
+ * parsed by the caller (roleMappingsReplaceSchema). Returns the stored rules and the connection's new version.
+ */
 export async function replaceRoleMappings(
   db: Db,
   workspaceId: string,
   connectionId: string,
-  rules: RoleMappingRuleInput[],
+  rules: RoleMappingRule[],
   actor: AuditActor,
-): Promise<RoleMappingDto[]> {
-  const parsed = roleMappingsReplaceSchema.parse({ rules }).rules;
+  opts: { expectedVersion?: number } = {},
+): Promise<{ rules: RoleMapping[]; version: number }> {
   return db.transaction(async (tx) => {
-    await assertConnectionInWorkspace(tx, workspaceId, connectionId);
-    // Serialise concurrent replaces of the same list.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`role-mappings:${connectionId}`}))`);
-    const before = await tx
-      .select()
-      .from(roleMappings)
-      .where(eq(roleMappings.connectionId, connectionId))
-      .orderBy(asc(roleMappings.position));
+    const version = await bumpVersion(tx, workspaceId, connectionId, opts.expectedVersion);
+    const before = await byPosition(tx, connectionId);
     await tx.delete(roleMappings).where(eq(roleMappings.connectionId, connectionId));
-    const inserted = parsed.length
+    const inserted = rules.length
       ? await tx
           .insert(roleMappings)
-          .values(parsed.map((r, i) => ({ connectionId, position: i, attribute: r.attribute, value: r.value, role: r.role })))
+          .values(rules.map((r, i) => ({ connectionId, position: i, attribute: r.attribute, value: r.value, role: r.role })))
           .returning()
       : [];
-    const after = inserted.sort((a, b) => a.position - b.position).map(toDto);
+    const after = inserted.sort((a, b) => a.position - b.position);
     await recordAudit(tx, workspaceId, actor, {
       action: "connection.role_mappings_replaced",
       targetType: "connection",
       targetId: connectionId,
-      before: { rules: before.map((r) => ({ attribute: r.attribute, value: r.value, role: r.role })) },
-      after: { rules: after.map((r) => ({ attribute: r.attribute, value: r.value, role: r.role })) },
+      before: { rules: before.map(ruleView) },
+      after: { rules: after.map(ruleView), version },
     });
-    return after;
+    return { rules: after, version };
   });
 }
 
-/** Append one rule at the end (CLI `connections:map-role`). */
+/** Append one rule at the end (CLI `connections:map-role`; `rule` parsed by the caller). */
 export async function appendRoleMapping(
   db: Db,
   workspaceId: string,
   connectionId: string,
-  rule: RoleMappingRuleInput,
+  rule: RoleMappingRule,
   actor: AuditActor,
-): Promise<RoleMappingDto> {
-  const r = roleMappingRuleSchema.parse(rule);
+): Promise<RoleMapping> {
   return db.transaction(async (tx) => {
-    await assertConnectionInWorkspace(tx, workspaceId, connectionId);
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`role-mappings:${connectionId}`}))`);
+    await bumpVersion(tx, workspaceId, connectionId, undefined);
     const [max] = await tx
       .select({ max: sql<number | null>`max(${roleMappings.position})` })
       .from(roleMappings)
@@ -140,15 +153,15 @@ export async function appendRoleMapping(
     const position = max?.max == null ? 0 : Number(max.max) + 1;
     const [row] = await tx
       .insert(roleMappings)
-      .values({ connectionId, position, attribute: r.attribute, value: r.value, role: r.role })
+      .values({ connectionId, position, attribute: rule.attribute, value: rule.value, role: rule.role })
       .returning();
     await recordAudit(tx, workspaceId, actor, {
       action: "connection.role_mapping_added",
       targetType: "connection",
       targetId: connectionId,
-      after: { attribute: r.attribute, value: r.value, role: r.role, position },
+      after: { attribute: rule.attribute, value: rule.value, role: rule.role, position },
     });
-    return toDto(row!);
+    return row!;
   });
 }
 

@@ -3,7 +3,7 @@ import { AppError, isAppError } from "@/lib/errors";
 import { buildAuthnRequest } from "@/lib/saml";
 import { safeRelativePath } from "@/lib/schemas/connections";
 import { storeAuthnRequest } from "./authn-requests";
-import { isConnectionConfigured } from "./connection-dto";
+import { isConnectionConfigured } from "./connection-health";
 import { findConnectionBySlug } from "./connections";
 import { maybeRefreshStaleMetadata } from "./idp-metadata";
 import { getActiveSigningKey } from "./sp-keys";

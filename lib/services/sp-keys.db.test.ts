@@ -4,7 +4,7 @@ import { spKeys, auditLog } from "@/db/schema";
 import { openSecret } from "@/lib/crypto/secret-box";
 import { makeSamlKit, TEST_APP_URL, type SamlKit } from "@/lib/testing/saml-kit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { toSpKeyDto } from "./connection-dto";
+import { toSpKeyDto } from "@/lib/api/dto/connections";
 import { consumeSamlResponse } from "./saml-acs";
 import { startSamlLogin } from "./saml-login";
 import { listPublishedSpCertificates, listSpKeys, rotateSpKey } from "./sp-keys";

@@ -1,9 +1,10 @@
 import { and, asc, eq, inArray, isNull, or } from "drizzle-orm";
 import type { Db } from "@/db";
-import { connections, spKeys } from "@/db/schema";
+import { connections, spKeys, type SpKey } from "@/db/schema";
 import { openSecret, sealSecret } from "@/lib/crypto/secret-box";
 import { AppError } from "@/lib/errors";
 import { generateSpKeyPair } from "@/lib/saml";
+import type { SpKeyAction } from "@/lib/schemas/connections";
 import { recordAudit, type AuditActor } from "./audit";
 
 /**
@@ -20,15 +21,8 @@ const publicColumns = {
   activatedAt: spKeys.activatedAt,
   retiredAt: spKeys.retiredAt,
 };
-export type SpKeyPublic = {
-  id: string;
-  state: "next" | "active" | "retired";
-  certificatePem: string;
-  notAfter: Date;
-  createdAt: Date;
-  activatedAt: Date | null;
-  retiredAt: Date | null;
-};
+/** An SP key without its private key (the encrypted column is never read for display). */
+export type SpKeyPublic = Pick<SpKey, keyof typeof publicColumns>;
 
 export function newSpKeyValues(connectionId: string, slug: string, state: "next" | "active", now: Date) {
   const pair = generateSpKeyPair({ commonName: `Gatehouse SP ${slug}`, now });
@@ -87,7 +81,7 @@ export async function rotateSpKey(
   db: Db,
   workspaceId: string,
   connectionId: string,
-  action: "stage" | "activate" | "retire",
+  action: SpKeyAction,
   actor: AuditActor,
   now = new Date(),
 ): Promise<SpKeyPublic[]> {

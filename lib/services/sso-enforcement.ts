@@ -3,7 +3,7 @@ import type { Db } from "@/db";
 import { connections, domains, linkedIdentities, memberships, users, workspaces } from "@/db/schema";
 import { emailDomain } from "@/lib/domains/normalize";
 import { AppError } from "@/lib/errors";
-import { ENFORCEMENT_MODES, type EnforcementMode } from "@/lib/schemas/domains";
+import { ENFORCEMENT_MODES, type EnforcementMode, type EnforcementWarning } from "@/lib/schemas/domains";
 import { recordAudit, type AuditActor } from "./audit";
 import type { User } from "./users";
 
@@ -17,15 +17,7 @@ import type { User } from "./users";
  * Break-glass members are exempt from their workspace's enforcement.
  */
 
-export { ENFORCEMENT_MODES, type EnforcementMode };
-
-export type EnforcementWarning = {
-  code: "NO_ACTIVE_CONNECTION" | "LOCKS_YOU_OUT" | "LOCKS_OUT_OWNERS" | "UNROUTED_DOMAINS" | "NO_VERIFIED_DOMAINS";
-  /** danger: needs explicit confirmation; info: shown only. */
-  severity: "danger" | "info";
-  message: string;
-  detail?: Record<string, unknown>;
-};
+export type { EnforcementWarning };
 
 /** The workspaces whose enforcement covers `user` (empty: password sign-in is allowed). */
 export async function findEnforcingWorkspaces(
@@ -210,7 +202,7 @@ export async function setEnforcement(
   opts: { confirm?: boolean } = {},
 ): Promise<{ mode: EnforcementMode; warnings: EnforcementWarning[] }> {
   if (!ENFORCEMENT_MODES.includes(mode))
-    throw new AppError("VALIDATION_FAILED", { detail: { fields: [{ path: "mode", message: `One of ${ENFORCEMENT_MODES.join(", ")}` }] } });
+    throw new AppError("VALIDATION_FAILED", { fields: [{ path: "mode", message: `One of ${ENFORCEMENT_MODES.join(", ")}` }] });
   const warnings = await previewEnforcement(db, workspaceId, mode, actor.userId ?? null);
   if (warnings.some((w) => w.severity === "danger") && !opts.confirm) {
     throw new AppError("ENFORCEMENT_CONFIRMATION_REQUIRED", { detail: { mode, warnings } });

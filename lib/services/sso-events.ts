@@ -1,10 +1,11 @@
 import { and, desc, eq, gte, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { ssoEvents } from "@/db/schema";
+import { ssoEvents, type SsoEvent } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import type { SsoEventFilter } from "@/lib/schemas/sso-events";
 import { emitEvent } from "@/lib/webhooks/emit";
 
-export type SsoEvent = typeof ssoEvents.$inferSelect;
+export type { SsoEvent };
 
 export type SsoEventInput = {
   workspaceId: string | null;
@@ -66,16 +67,6 @@ async function insertSsoEvent(db: Db, input: SsoEventInput): Promise<SsoEvent> {
   return row!;
 }
 
-export type SsoEventFilter = {
-  connectionId?: string;
-  outcome?: "success" | "failure";
-  email?: string;
-  since?: Date;
-  until?: Date;
-  cursor?: string;
-  limit?: number;
-};
-
 /** Newest first; the cursor is opaque ("<created_at ISO>|<id>"). */
 export async function listSsoEvents(
   db: Db,
@@ -123,7 +114,7 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
   const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const date = new Date(at ?? "");
   if (!id || !/^[0-9a-f-]{36}$/i.test(id) || Number.isNaN(date.getTime())) {
-    throw new AppError("VALIDATION_FAILED", { detail: { fields: [{ path: "cursor", message: "Invalid cursor" }] } });
+    throw new AppError("VALIDATION_FAILED", { fields: [{ path: "cursor", message: "Invalid cursor" }] });
   }
   return { at: date, id };
 }

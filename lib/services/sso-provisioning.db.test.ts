@@ -4,7 +4,7 @@ import { invitations, linkedIdentities, memberships, users } from "@/db/schema";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { hashPassword } from "@/lib/auth/password";
 import { inviteMember } from "./invitations";
-import { addVerifiedDomain, identity, makeConnection, makeWorkspace, uniq } from "./members.fixtures";
+import { addVerifiedDomain, identity, makeConnection, makeWorkspace, uniq } from "@/lib/testing/fixtures";
 import { replaceRoleMappings } from "./role-mapping";
 import { previewSsoProvisioning, provisionSsoUser } from "./sso-provisioning";
 import { findOrCreateUser, findUserByEmail } from "./users";

@@ -1,11 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db";
-import { domains } from "@/db/schema";
-import { AppError, isAppError } from "@/lib/errors";
-import type { MappableRole } from "@/lib/auth/roles";
+import { domains, type Connection } from "@/db/schema";
+import { ZodError } from "zod";
+import { AppError, isAppError, validationError } from "@/lib/errors";
+import { connectionCreateSchema, connectionUpdateSchema } from "@/lib/schemas/connections";
 import { recordAudit, type AuditActor } from "./audit";
-import type { Connection } from "./connection-dto";
 import { createConnection, isSlugAvailable, listConnections, updateConnection } from "./connections";
+import type { TenantSamlInput } from "@/lib/schemas/tenant-saml";
 import { addDomain, listDomains, parseDomainOrThrow, routeDomain, type DomainView } from "./domains";
 
 /**
@@ -17,16 +18,6 @@ import { addDomain, listDomains, parseDomainOrThrow, routeDomain, type DomainVie
  * - the domain is added (pending until its TXT record is verified) and routed to the connection at
  *   once, so verifying it later is the only step left before discovery sends users to the IdP.
  */
-export type TenantSamlInput = {
-  enabled: boolean;
-  entityId: string;
-  ssoUrl: string;
-  certificate: string;
-  emailDomain: string;
-  jitProvisioning: boolean;
-  defaultRole: MappableRole;
-};
-
 export type TenantSamlResult = { connection: Connection; domain: DomainView; created: boolean };
 
 /** Slug candidates for a domain's connection, in order of preference. */
@@ -42,7 +33,33 @@ export function tenantConnectionSlugs(domain: string, workspaceSlug: string): st
   return [...new Set([base, alt])].filter((s) => s.length >= 2);
 }
 
+/**
+ * The connection and domain services name fields their own way; this use-case reports them under
+ * its own input's names (the manual IdP entry is this call's entityId, ssoUrl and certificate).
+ */
+const OWN_FIELD: Record<string, keyof TenantSamlInput> = {
+  "manual.entityId": "entityId",
+  "manual.ssoUrl": "ssoUrl",
+  "manual.certificatePem": "certificate",
+  active: "enabled",
+  domain: "emailDomain",
+};
+
 export async function upsertTenantSaml(
+  db: Db,
+  workspace: { id: string; slug: string },
+  input: TenantSamlInput,
+  actor: AuditActor,
+): Promise<TenantSamlResult> {
+  try {
+    return await upsert(db, workspace, input, actor);
+  } catch (thrown) {
+    const e = thrown instanceof ZodError ? validationError(thrown) : thrown;
+    throw isAppError(e) ? e.renameFields((path) => OWN_FIELD[path] ?? path) : e;
+  }
+}
+
+async function upsert(
   db: Db,
   workspace: { id: string; slug: string },
   input: TenantSamlInput,
@@ -63,7 +80,8 @@ export async function upsertTenantSaml(
     const existing = await findTenantConnection(db, workspace.id, domainName, slugs);
     if (existing) {
       try {
-        connection = await updateConnection(db, workspace.id, existing.id, { version: existing.version, ...settings }, actor);
+        const patch = connectionUpdateSchema.parse({ version: existing.version, ...settings });
+        connection = await updateConnection(db, workspace.id, existing.id, patch, actor);
       } catch (e) {
         if (isAppError(e) && e.code === "VERSION_CONFLICT" && attempt < 2) continue; // a concurrent PUT won: apply ours on top
         throw e;
@@ -71,7 +89,8 @@ export async function upsertTenantSaml(
     } else {
       const slug = await firstFreeSlug(db, slugs);
       try {
-        connection = await createConnection(db, workspace.id, { name: `SSO for ${domainName}`, slug, ...settings }, actor);
+        const data = connectionCreateSchema.parse({ name: `SSO for ${domainName}`, slug, ...settings });
+        connection = await createConnection(db, workspace.id, data, actor);
         created = true;
       } catch (e) {
         if (isAppError(e) && e.code === "SLUG_TAKEN" && attempt < 2) continue; // a concurrent PUT created it: update that one
@@ -96,7 +115,7 @@ async function firstFreeSlug(db: Db, slugs: string[]): Promise<string> {
   throw new AppError("SLUG_TAKEN", {
     message: `The connection slugs for this domain (${slugs.join(", ")}) are taken by other workspaces.`,
     hint: "Create the connection with POST /api/v1/connections and a slug of your choice, then route the domain to it.",
-    detail: { field: "email_domain" },
+    fields: [{ path: "emailDomain", message: "Its connection slugs are taken by other workspaces" }],
   });
 }
 

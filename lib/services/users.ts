@@ -1,11 +1,11 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { users } from "@/db/schema";
+import { users, type User } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { endAccess } from "./access-revocation";
 import { hashPassword } from "@/lib/auth/password";
 
-export type User = typeof users.$inferSelect;
+export type { User };
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();

@@ -1,14 +1,13 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/db";
-import { memberships, users, workspaces } from "@/db/schema";
+import { memberships, users, workspaces, type Membership, type Workspace } from "@/db/schema";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import { hashPassword } from "@/lib/auth/password";
 import { hasRole, type Role } from "@/lib/auth/roles";
 import { workspaceCreateSchema, type WorkspaceCreateInput } from "@/lib/schemas/workspaces";
 import { findOrCreateUser, type User } from "./users";
 
-export type Workspace = typeof workspaces.$inferSelect;
-export type Membership = typeof memberships.$inferSelect;
+export type { Membership, Workspace };
 export type WorkspaceAccess = { workspace: Workspace; membership: Membership };
 
 /** Create a workspace and its first owner (the user is created when the email is new). */
@@ -34,7 +33,7 @@ export async function createWorkspace(db: Db, input: WorkspaceCreateInput): Prom
     });
   } catch (e) {
     if (isUniqueViolation(e, "workspaces_slug_key")) {
-      throw new AppError("SLUG_TAKEN", { detail: { field: "slug", slug: data.slug } });
+      throw new AppError("SLUG_TAKEN", { fields: [{ path: "slug", message: "Already taken" }], detail: { slug: data.slug } });
     }
     throw e;
   }

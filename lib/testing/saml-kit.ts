@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/db";
 import { createDevIdp, type CreateResponseOptions, type DevIdp } from "@/lib/dev-idp";
-import type { ConnectionCreateInput } from "@/lib/schemas/connections";
+import { connectionCreateSchema, type ConnectionCreateInput } from "@/lib/schemas/connections";
 import { createConnection, type Connection } from "@/lib/services/connections";
 import { startSamlLogin } from "@/lib/services/saml-login";
 import { listPublishedSpCertificates } from "@/lib/services/sp-keys";
@@ -42,13 +42,13 @@ export async function makeSamlKit(db: Db, opts: Partial<ConnectionCreateInput> =
   const connection = await createConnection(
     db,
     workspace.id,
-    {
+    connectionCreateSchema.parse({
       name: `IdP ${id}`,
       slug: `c-${id}`,
       metadataXml: idp.metadataXml(`https://idp-${id}.test/sso`),
       allowIdpInitiated: true,
       ...opts,
-    } as ConnectionCreateInput,
+    } satisfies ConnectionCreateInput),
     { userId: owner.id },
   );
   const sp = spValues(TEST_APP_URL, connection.slug);

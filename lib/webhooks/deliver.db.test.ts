@@ -3,7 +3,7 @@ import { Webhook } from "standardwebhooks";
 import { eq } from "drizzle-orm";
 import { openPostgres, type Db, type DbHandle } from "@/db";
 import { webhookDeliveries } from "@/db/schema";
-import { makeWorkspace } from "@/lib/services/members.fixtures";
+import { makeWorkspace } from "@/lib/testing/fixtures";
 import { createWebhookEndpoint, listWebhookDeliveries, redeliverWebhook, updateWebhookEndpoint } from "@/lib/services/webhooks";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { startWebhookReceiver } from "@/lib/testing/webhook-receiver";

@@ -4,13 +4,13 @@ import { connections, memberships, scimRequests, webhookEvents } from "@/db/sche
 import { notifyExpiringCertificates } from "@/lib/services/certificate-expiry";
 import { updateConnection } from "@/lib/services/connections";
 import { purgeScimRequests, recordScimRequest } from "@/lib/services/directories";
-import { identity, makeConnection, makeWorkspace, uniq } from "@/lib/services/members.fixtures";
+import { identity, makeConnection, makeWorkspace, uniq } from "@/lib/testing/fixtures";
 import { changeMemberRole, removeMember, setMemberDisabled } from "@/lib/services/members";
 import { recordSsoEvent } from "@/lib/services/sso-events";
 import { provisionSsoUser } from "@/lib/services/sso-provisioning";
 import { findOrCreateUser } from "@/lib/services/users";
 import { createWebhookEndpoint } from "@/lib/services/webhooks";
-import { makeScimDirectory } from "@/lib/services/scim/scim-test-kit";
+import { makeScimDirectory } from "@/lib/testing/scim";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import type { Db } from "@/db";
 
@@ -194,7 +194,7 @@ describe("SCIM and SSO together", () => {
   it("a SCIM-provisioned person signs in through SSO with just-in-time provisioning off; SSO role mapping leaves their directory role alone; deprovisioned they are refused", async () => {
     const d = await makeScimDirectory(t.db);
     const c = await makeConnection(t.db, d.workspace.id, { jitProvisioning: false, applyMappingEveryLogin: true, defaultRole: "admin" });
-    const { scimCall } = await import("@/lib/services/scim/scim-test-kit");
+    const { scimCall } = await import("@/lib/testing/scim");
     const { useDbForTests } = await import("@/server/bootstrap");
     useDbForTests(t.db);
     const email = `pat@${d.domain}`;

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import type { tenantSamlDtoSchema } from "@/lib/api/schemas/tenant-saml";
-import { toConnectionDto } from "@/lib/services/connection-dto";
+import type { tenantSamlDtoSchema } from "@/lib/schemas/tenant-saml";
+import { toConnectionDto } from "./connections";
 import type { TenantSamlResult } from "@/lib/services/tenant-saml";
 
 export type TenantSamlDto = z.infer<typeof tenantSamlDtoSchema>;

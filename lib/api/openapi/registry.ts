@@ -69,7 +69,8 @@ export type ApiPathSpec = {
   description?: string;
   tags: string[];
   params?: z.ZodObject;
-  query?: z.ZodObject;
+  /** A z.object, or an apiSchema(...) derived from one. */
+  query?: z.ZodType;
   body?: z.ZodType;
   /** Schema of `data` (for lists: of one item). */
   response: z.ZodType;
@@ -142,7 +143,7 @@ export function registerApiPath(spec: ApiPathSpec): void {
     security: spec.public ? [] : [{ [BEARER_AUTH]: [] }],
     request: {
       params: spec.params,
-      query: spec.query,
+      query: spec.query as NonNullable<RouteConfig["request"]>["query"],
       headers: headerParams,
       body: spec.body ? { required: true, content: { "application/json": { schema: spec.body } } } : undefined,
     },

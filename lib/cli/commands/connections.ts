@@ -1,5 +1,6 @@
 import { AppError } from "@/lib/errors";
-import { toConnectionDto, toSpKeyDto } from "@/lib/services/connection-dto";
+import { toConnectionDto, toSpKeyDto } from "@/lib/api/dto/connections";
+import { connectionCreateSchema, SP_KEY_ACTIONS } from "@/lib/schemas/connections";
 import { createConnection, findConnectionBySlug, listConnections } from "@/lib/services/connections";
 import { rotateSpKey } from "@/lib/services/sp-keys";
 import { findWorkspaceBySlug } from "@/lib/services/workspaces";
@@ -34,13 +35,13 @@ export const connectionsCreate = defineCommand({
     const c = await createConnection(
       ctx.db,
       ws.id,
-      {
+      connectionCreateSchema.parse({
         name: str(ctx, "name"),
         slug: str(ctx, "slug"),
         ...(metadataXml !== undefined ? { metadataXml } : { metadataUrl: optStr(ctx, "metadata-url") }),
         allowIdpInitiated: bool(ctx, "allow-idp-initiated"),
-        ...(optStr(ctx, "default-role") ? { defaultRole: optStr(ctx, "default-role") as "viewer" } : {}),
-      },
+        ...(optStr(ctx, "default-role") ? { defaultRole: optStr(ctx, "default-role") } : {}),
+      }),
       { userId: null },
     );
     const dto = toConnectionDto(c, ctx.appUrl);
@@ -78,11 +79,11 @@ export const connectionsRotateKey = defineCommand({
     activate: { type: "boolean", description: "Sign AuthnRequests with the next key (the old one stays published for a grace period)" },
     retire: { type: "boolean", description: "Remove the previous key from the SP metadata" },
   },
-  oneOf: [["stage", "activate", "retire"]],
+  oneOf: [[...SP_KEY_ACTIONS]],
   async run(ctx) {
     const found = await findConnectionBySlug(ctx.db, str(ctx, "slug"));
     if (!found) throw new AppError("SAML_NOT_FOUND", { detail: { slug: str(ctx, "slug") } });
-    const action = bool(ctx, "stage") ? "stage" : bool(ctx, "activate") ? "activate" : "retire";
+    const action = SP_KEY_ACTIONS.find((a) => bool(ctx, a))!;
     const keys = (await rotateSpKey(ctx.db, found.workspace.id, found.connection.id, action, { userId: null })).map(toSpKeyDto);
     ctx.print(`${action}: done for ${found.connection.slug}.`);
     for (const k of keys)

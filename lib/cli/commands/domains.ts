@@ -1,6 +1,7 @@
 import type { Db } from "@/db";
 import { AppError } from "@/lib/errors";
-import { ENFORCEMENT_MODES, toDomainDto, toEnforcementDto, type EnforcementMode } from "@/lib/schemas/domains";
+import { toDomainDto, toEnforcementDto } from "@/lib/api/dto/domains";
+import { ENFORCEMENT_MODES, type EnforcementMode } from "@/lib/schemas/domains";
 import { findConnectionBySlug } from "@/lib/services/connections";
 import { addDomain, getDomainByNameOrThrow, routeDomain, verifyDomain, type DomainView } from "@/lib/services/domains";
 import { setEnforcement } from "@/lib/services/sso-enforcement";
@@ -107,7 +108,7 @@ export const workspacesEnforce = defineCommand({
     if (!(ENFORCEMENT_MODES as readonly string[]).includes(mode)) {
       throw new AppError("VALIDATION_FAILED", {
         message: `--mode must be one of ${ENFORCEMENT_MODES.join(", ")}.`,
-        detail: { fields: [{ path: "mode", message: `One of ${ENFORCEMENT_MODES.join(", ")}` }] },
+        fields: [{ path: "mode", message: `One of ${ENFORCEMENT_MODES.join(", ")}` }],
       });
     }
     const r = await setEnforcement(ctx.db, ws.id, mode as EnforcementMode, OPERATOR, { confirm: true });

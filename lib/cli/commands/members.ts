@@ -1,7 +1,10 @@
 import { AppError } from "@/lib/errors";
 import type { Db } from "@/db";
-import { inviteMember, toInvitationDto } from "@/lib/services/invitations";
-import { listMembers, toMemberDto } from "@/lib/services/members";
+import { toRoleMappingDto } from "@/lib/api/dto/connections";
+import { toInvitationDto, toMemberDto } from "@/lib/api/dto/members";
+import { roleMappingRuleSchema } from "@/lib/schemas/role-mappings";
+import { inviteMember } from "@/lib/services/invitations";
+import { listMembers } from "@/lib/services/members";
 import { appendRoleMapping, findConnectionScopeBySlug, listRoleMappings } from "@/lib/services/role-mapping";
 import { findWorkspaceBySlug } from "@/lib/services/workspaces";
 import { defineCommand, str } from "../command";
@@ -76,14 +79,9 @@ export const connectionsMapRole = defineCommand({
   },
   async run(ctx) {
     const c = await findConnectionScopeBySlug(ctx.db, str(ctx, "slug"));
-    const rule = await appendRoleMapping(
-      ctx.db,
-      c.workspaceId,
-      c.id,
-      { attribute: str(ctx, "attribute"), value: str(ctx, "value"), role: str(ctx, "role") as never },
-      OPERATOR,
-    );
-    const rules = await listRoleMappings(ctx.db, c.workspaceId, c.id);
+    const parsed = roleMappingRuleSchema.parse({ attribute: str(ctx, "attribute"), value: str(ctx, "value"), role: str(ctx, "role") });
+    const rule = toRoleMappingDto(await appendRoleMapping(ctx.db, c.workspaceId, c.id, parsed, OPERATOR));
+    const rules = (await listRoleMappings(ctx.db, c.workspaceId, c.id)).map(toRoleMappingDto);
     ctx.print(`Added rule #${rule.position + 1} to ${str(ctx, "slug")}: ${rule.attribute} = ${rule.value} → ${rule.role}`);
     ctx.print(`The connection now has ${rules.length} rule(s); the highest matching role wins.`);
     return { connection: { id: c.id, slug: str(ctx, "slug") }, rule, rules };

@@ -1,9 +1,8 @@
 // GET /api/v1/connections (list) and POST /api/v1/connections (create).
+import { toConnectionDto } from "@/lib/api/dto/connections";
 import { apiRoute } from "@/lib/api/handler";
-import { withApiFieldNames } from "@/lib/api/field-errors";
-import { apiConnectionCreateSchema, connectionFieldPath, toConnectionCreateInput } from "@/lib/api/schemas/connections";
+import { apiConnectionCreateSchema } from "@/lib/api/schemas/connections";
 import { env } from "@/lib/env";
-import { toConnectionDto } from "@/lib/services/connection-dto";
 import { createConnection, listConnections } from "@/lib/services/connections";
 
 export const GET = apiRoute({}, async (ctx) => {
@@ -12,8 +11,6 @@ export const GET = apiRoute({}, async (ctx) => {
 });
 
 export const POST = apiRoute({ body: apiConnectionCreateSchema, idempotent: true }, async (ctx) => {
-  const c = await withApiFieldNames(connectionFieldPath, () =>
-    createConnection(ctx.db, ctx.workspace.id, toConnectionCreateInput(ctx.body), ctx.actor),
-  );
+  const c = await createConnection(ctx.db, ctx.workspace.id, ctx.body, ctx.actor);
   return { data: toConnectionDto(c, env().appUrl), status: 201 };
 });

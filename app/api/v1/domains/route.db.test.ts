@@ -3,7 +3,7 @@ import { resetEnvForTests } from "@/lib/env";
 import { useDbForTests } from "@/server/bootstrap";
 import { createApiKey } from "@/lib/services/api-keys";
 import { startTestDnsServer, type TestDnsServer } from "@/lib/testing/dns-server";
-import { insertConnection, makeWorkspace, uniqueSuffix } from "@/lib/testing/domain-fixtures";
+import { makeConnection, makeWorkspace, uniq } from "@/lib/testing/fixtures";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { GET as enforcementGet, PUT as enforcementPut } from "../workspace/enforcement/route";
 import { DELETE as deleteRoute, GET as getRoute, PATCH as patchRoute } from "./[id]/route";
@@ -49,7 +49,7 @@ const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
 describe("/api/v1/domains", () => {
   it("add (201, then 200 for the same claim) → verify (each failure code) → route → list → delete", async () => {
-    const domain = `api-${uniqueSuffix()}.example.com`;
+    const domain = `api-${uniq()}.example.com`;
     const created = await addRoute(req("POST", "/api/v1/domains", { domain: `https://${domain.toUpperCase()}/` }));
     expect(created.status).toBe(201);
     const d = (await created.json()).data;
@@ -83,7 +83,7 @@ describe("/api/v1/domains", () => {
     expect(stored.last_checked_at).toBeTruthy();
 
     // Routing before verification is refused.
-    const conn = await insertConnection(t.db, ws.workspace.id);
+    const conn = await makeConnection(t.db, ws.workspace.id);
     const early = await patchRoute(req("PATCH", `/api/v1/domains/${d.id}`, { connection_id: conn.id }), params(d.id));
     expect(early.status).toBe(409);
     expect((await early.json()).error.code).toBe("DOMAIN_NOT_VERIFIED");
@@ -114,7 +114,7 @@ describe("/api/v1/domains", () => {
     const body = await bad.json();
     expect(body.error.fields[0].path).toBe("domain");
 
-    const d = (await (await addRoute(req("POST", "/api/v1/domains", { domain: `mine-${uniqueSuffix()}.example.com` }))).json()).data;
+    const d = (await (await addRoute(req("POST", "/api/v1/domains", { domain: `mine-${uniq()}.example.com` }))).json()).data;
     const o = { key: otherKey };
     expect((await getRoute(req("GET", `/api/v1/domains/${d.id}`, undefined, o), params(d.id))).status).toBe(404);
     expect((await verifyRoute(req("POST", `/api/v1/domains/${d.id}/verify`, undefined, o), params(d.id))).status).toBe(404);
@@ -126,7 +126,7 @@ describe("/api/v1/domains", () => {
   });
 
   it("verifying a domain another workspace verified → 409 DOMAIN_TAKEN", async () => {
-    const domain = `taken-${uniqueSuffix()}.example.com`;
+    const domain = `taken-${uniq()}.example.com`;
     const mine = (await (await addRoute(req("POST", "/api/v1/domains", { domain }))).json()).data;
     const theirs = (await (await addRoute(req("POST", "/api/v1/domains", { domain }, { key: otherKey }))).json()).data;
     dns.setTxt(mine.verification_record.name, [mine.verification_record.value, theirs.verification_record.value]);

@@ -1,6 +1,7 @@
 // GET (list), POST (add: 201, or 200 with the existing claim) /api/v1/domains.
+import { toDomainDto } from "@/lib/api/dto/domains";
 import { apiRoute } from "@/lib/api/handler";
-import { domainCreateSchema, toDomainDto } from "@/lib/schemas/domains";
+import { apiDomainCreateSchema } from "@/lib/api/schemas/domains";
 import { claimDomain, listDomains } from "@/lib/services/domains";
 
 export const GET = apiRoute({}, async (ctx) => {
@@ -8,7 +9,7 @@ export const GET = apiRoute({}, async (ctx) => {
   return { data: items.map(toDomainDto), nextCursor: null };
 });
 
-export const POST = apiRoute({ body: domainCreateSchema, idempotent: true }, async (ctx) => {
+export const POST = apiRoute({ body: apiDomainCreateSchema, idempotent: true }, async (ctx) => {
   const { domain, created } = await claimDomain(ctx.db, ctx.workspace.id, ctx.body.domain, ctx.actor);
   return { data: toDomainDto(domain), status: created ? 201 : 200 };
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useDbForTests } from "@/server/bootstrap";
 import { createApiKey } from "@/lib/services/api-keys";
 import { getInvitationByToken } from "@/lib/services/invitations";
-import { makeWorkspace } from "@/lib/services/members.fixtures";
+import { makeWorkspace } from "@/lib/testing/fixtures";
 import { getWorkspaceAccess } from "@/lib/services/workspaces";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { GET as listRoute, POST as inviteRoute } from "./route";

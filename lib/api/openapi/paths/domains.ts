@@ -1,11 +1,6 @@
 import { deletedSchema, idParamsSchema } from "@/lib/api/schemas/common";
-import {
-  DomainDtoSchema,
-  domainCreateSchema,
-  domainRouteSchema,
-  EnforcementDtoSchema,
-  enforcementUpdateSchema,
-} from "@/lib/schemas/domains";
+import { apiDomainCreateSchema, apiDomainRouteSchema, apiEnforcementUpdateSchema } from "@/lib/api/schemas/domains";
+import { DomainDtoSchema, EnforcementDtoSchema } from "@/lib/schemas/domains";
 import { registerApiPath } from "../registry";
 
 const tags = ["Domains"];
@@ -28,7 +23,7 @@ registerApiPath({
   description:
     "Claims a domain (pending) and returns the TXT record to create: `verification_record.name` = `_gatehouse-challenge.<domain>`, `verification_record.value` = `gatehouse-verification=<token>`. Adding a domain the workspace already claimed returns it with 200. Several workspaces may hold pending claims; only one can verify.",
   tags,
-  body: domainCreateSchema,
+  body: apiDomainCreateSchema,
   response: DomainDtoSchema,
   status: 201,
   idempotent: true,
@@ -44,7 +39,7 @@ registerApiPath({
   description: "Routes sign-ins for a verified domain to an active connection of the workspace (`connection_id`), or unroutes it (`null`).",
   tags,
   params,
-  body: domainRouteSchema,
+  body: apiDomainRouteSchema,
   response: DomainDtoSchema,
   errors: ["DOMAIN_NOT_VERIFIED", "CONFLICT"],
 });
@@ -87,7 +82,7 @@ registerApiPath({
   description:
     "Sets the mode. Warnings (no active connection, unrouted domains, owners who would be locked out) are returned; send `confirm: false` to have them refuse the change with 409 `ENFORCEMENT_CONFIRMATION_REQUIRED` instead.",
   tags: ["Enforcement"],
-  body: enforcementUpdateSchema,
+  body: apiEnforcementUpdateSchema,
   response: EnforcementDtoSchema,
   errors: ["ENFORCEMENT_CONFIRMATION_REQUIRED"],
 });

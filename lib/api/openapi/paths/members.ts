@@ -1,16 +1,10 @@
 import { deletedSchema, idParamsSchema } from "@/lib/api/schemas/common";
-import {
-  memberDtoSchema,
-  memberInviteResultSchema,
-  memberInviteSchema,
-  memberListQuerySchema,
-  memberUpdateSchema,
-} from "@/lib/schemas/members";
+import { apiMemberInviteSchema, apiMemberListQuerySchema, apiMemberUpdateSchema } from "@/lib/api/schemas/members";
+import { memberDtoSchema, memberInviteResultSchema } from "@/lib/schemas/members";
 import { registerApiPath } from "../registry";
 
 const tags = ["Members"];
 const member = memberDtoSchema.meta({ id: "Member" });
-const inviteBody = memberInviteSchema.meta({ id: "MemberInvite" });
 
 registerApiPath({
   method: "get",
@@ -19,7 +13,7 @@ registerApiPath({
   description:
     "Members and invited people of the key's workspace, ordered by email, with role, status, source (password / SSO connection / SCIM), last sign-in and break-glass flag.",
   tags,
-  query: memberListQuerySchema,
+  query: apiMemberListQuerySchema,
   response: member,
   list: true,
 });
@@ -32,7 +26,7 @@ registerApiPath({
     "Invite by email with a role: the person becomes an `invited` member and the response carries the one-time `invite_url` (no email is sent). " +
     "When they first sign in by SSO with that email the invited role is kept. API keys act as admin: they invite editors and viewers only.",
   tags,
-  body: inviteBody,
+  body: apiMemberInviteSchema,
   response: memberInviteResultSchema,
   status: 201,
   idempotent: true,
@@ -56,7 +50,7 @@ registerApiPath({
     "Admins (and API keys) manage editors and viewers; only owners grant or change admin/owner. The last owner cannot be demoted or disabled (409 LAST_OWNER).",
   tags,
   params: idParamsSchema,
-  body: memberUpdateSchema,
+  body: apiMemberUpdateSchema,
   response: member,
   errors: ["FORBIDDEN", "LAST_OWNER"],
 });

@@ -1,6 +1,6 @@
 import { idParamsSchema } from "@/lib/api/schemas/common";
 import { apiSsoEventListQuerySchema } from "@/lib/api/schemas/sso-events";
-import { ssoEventDtoSchema } from "@/lib/schemas/connections";
+import { ssoEventDtoSchema } from "@/lib/schemas/sso-events";
 import { registerApiPath } from "../registry";
 
 const SsoEvent = ssoEventDtoSchema.meta({

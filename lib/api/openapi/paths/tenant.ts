@@ -1,4 +1,5 @@
-import { tenantSamlDtoSchema, tenantSamlInputSchema } from "@/lib/api/schemas/tenant-saml";
+import { apiTenantSamlSchema } from "@/lib/api/schemas/tenant-saml";
+import { tenantSamlDtoSchema } from "@/lib/schemas/tenant-saml";
 import { registerApiPath } from "../registry";
 
 registerApiPath({
@@ -15,7 +16,7 @@ registerApiPath({
     "**Routing.** The domain is routed to the connection at once, so verifying the domain (POST /api/v1/domains/{id}/verify) is the only step left before users of that domain are sent to the IdP.",
   ].join("\n"),
   tags: ["Tenant"],
-  body: tenantSamlInputSchema,
+  body: apiTenantSamlSchema,
   response: tenantSamlDtoSchema,
   successDescription: "Updated (201 when created).",
   errors: ["DOMAIN_INVALID", "SLUG_TAKEN", "SAML_METADATA_INVALID", "VERSION_CONFLICT", "DOMAIN_TAKEN"],

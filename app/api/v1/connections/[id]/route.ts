@@ -1,10 +1,9 @@
 // GET, PATCH (with `version`), DELETE /api/v1/connections/{id}.
+import { toConnectionDto } from "@/lib/api/dto/connections";
 import { apiRoute } from "@/lib/api/handler";
-import { withApiFieldNames } from "@/lib/api/field-errors";
 import { idParamsSchema } from "@/lib/api/schemas/common";
-import { apiConnectionUpdateSchema, connectionFieldPath, toConnectionUpdateInput } from "@/lib/api/schemas/connections";
+import { apiConnectionUpdateSchema } from "@/lib/api/schemas/connections";
 import { env } from "@/lib/env";
-import { toConnectionDto } from "@/lib/services/connection-dto";
 import { deleteConnection, getConnectionOrThrow, updateConnection } from "@/lib/services/connections";
 
 export const GET = apiRoute({ params: idParamsSchema }, async (ctx) => {
@@ -13,9 +12,7 @@ export const GET = apiRoute({ params: idParamsSchema }, async (ctx) => {
 });
 
 export const PATCH = apiRoute({ params: idParamsSchema, body: apiConnectionUpdateSchema }, async (ctx) => {
-  const c = await withApiFieldNames(connectionFieldPath, () =>
-    updateConnection(ctx.db, ctx.workspace.id, ctx.params.id, toConnectionUpdateInput(ctx.body), ctx.actor),
-  );
+  const c = await updateConnection(ctx.db, ctx.workspace.id, ctx.params.id, ctx.body, ctx.actor);
   return { data: toConnectionDto(c, env().appUrl) };
 });
 

@@ -1,15 +1,16 @@
 // GET, PATCH (route: { connection_id }), DELETE /api/v1/domains/{id}.
+import { toDomainDto } from "@/lib/api/dto/domains";
 import { apiRoute } from "@/lib/api/handler";
 import { idParamsSchema } from "@/lib/api/schemas/common";
-import { domainRouteSchema, toDomainDto } from "@/lib/schemas/domains";
+import { apiDomainRouteSchema } from "@/lib/api/schemas/domains";
 import { getDomainOrThrow, removeDomain, routeDomain } from "@/lib/services/domains";
 
 export const GET = apiRoute({ params: idParamsSchema }, async (ctx) => {
   return { data: toDomainDto(await getDomainOrThrow(ctx.db, ctx.workspace.id, ctx.params.id)) };
 });
 
-export const PATCH = apiRoute({ params: idParamsSchema, body: domainRouteSchema }, async (ctx) => {
-  const d = await routeDomain(ctx.db, ctx.workspace.id, ctx.params.id, ctx.body.connection_id, ctx.actor);
+export const PATCH = apiRoute({ params: idParamsSchema, body: apiDomainRouteSchema }, async (ctx) => {
+  const d = await routeDomain(ctx.db, ctx.workspace.id, ctx.params.id, ctx.body.connectionId, ctx.actor);
   return { data: toDomainDto(d) };
 });
 

@@ -1,8 +1,9 @@
 // GET /api/v1/members/{id}, PATCH (role and/or disabled) and DELETE (remove; access ends on the next request).
+import { toMemberDto } from "@/lib/api/dto/members";
 import { apiRoute } from "@/lib/api/handler";
 import { idParamsSchema } from "@/lib/api/schemas/common";
-import { memberUpdateSchema } from "@/lib/schemas/members";
-import { changeMemberRole, getMemberOrThrow, removeMember, setMemberDisabled, toMemberDto } from "@/lib/services/members";
+import { apiMemberUpdateSchema } from "@/lib/api/schemas/members";
+import { changeMemberRole, getMemberOrThrow, removeMember, setMemberDisabled } from "@/lib/services/members";
 
 /** API keys act with admin rights on members: they never grant or touch admin/owner. */
 const API_KEY_ROLE = "admin" as const;
@@ -11,7 +12,7 @@ export const GET = apiRoute({ params: idParamsSchema }, async (ctx) => {
   return { data: toMemberDto(await getMemberOrThrow(ctx.db, ctx.workspace.id, ctx.params.id)) };
 });
 
-export const PATCH = apiRoute({ params: idParamsSchema, body: memberUpdateSchema }, async (ctx) => {
+export const PATCH = apiRoute({ params: idParamsSchema, body: apiMemberUpdateSchema }, async (ctx) => {
   const actor = { ...ctx.actor, role: API_KEY_ROLE };
   if (ctx.body.role !== undefined) await changeMemberRole(ctx.db, ctx.workspace.id, ctx.params.id, ctx.body.role, actor);
   if (ctx.body.disabled !== undefined) await setMemberDisabled(ctx.db, ctx.workspace.id, ctx.params.id, ctx.body.disabled, actor);

@@ -1,7 +1,7 @@
 // GET /api/v1/sso-events/{id}: one sign-in attempt with its detail (expected/actual values).
 import { apiRoute } from "@/lib/api/handler";
 import { idParamsSchema } from "@/lib/api/schemas/common";
-import { toSsoEventDto } from "@/lib/services/connection-dto";
+import { toSsoEventDto } from "@/lib/api/dto/sso-events";
 import { getSsoEventOrThrow } from "@/lib/services/sso-events";
 
 export const GET = apiRoute({ params: idParamsSchema }, async (ctx) => {

@@ -1,17 +1,22 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
 import type { ActionError, ActionResult, DomainItem, EnforcementState } from "@/components/domains/types";
 import { requireWorkspaceRole } from "@/lib/auth/session";
 import type { Role } from "@/lib/auth/roles";
-import { domainCreateSchema, enforcementModeSchema, type DomainCreateInput, type EnforcementMode } from "@/lib/schemas/domains";
+import { idSchema } from "@/lib/schemas/common";
+import {
+  breakGlassSchema,
+  domainCreateSchema,
+  domainRouteSchema,
+  enforcementModeSchema,
+  type DomainCreateInput,
+  type EnforcementMode,
+} from "@/lib/schemas/domains";
 import { runAction } from "@/lib/http/action-result";
 import { toDomainItem } from "./domain-item";
 import { addDomain, listDomains, removeDomain, routeDomain, verifyDomain } from "@/lib/services/domains";
 import { setBreakGlass, setEnforcement, type EnforcementWarning } from "@/lib/services/sso-enforcement";
-
-const idSchema = z.uuid();
 
 /** Every action re-checks the caller's role in this workspace. */
 async function caller(workspace: string, role: Role) {
@@ -52,7 +57,7 @@ export async function routeDomainAction(
 ): Promise<ActionResult<{ domain: DomainItem }>> {
   return run(async () => {
     const { db, workspace: ws, actor, done } = await caller(workspace, "admin");
-    const d = await routeDomain(db, ws.id, idSchema.parse(id), connectionId === null ? null : idSchema.parse(connectionId), actor);
+    const d = await routeDomain(db, ws.id, idSchema.parse(id), domainRouteSchema.parse({ connectionId }).connectionId, actor);
     done();
     return { domain: toDomainItem(d) };
   });
@@ -88,7 +93,8 @@ export async function setBreakGlassAction(
 ): Promise<ActionResult<{ breakGlass: boolean }>> {
   return run(async () => {
     const { db, workspace: ws, actor, done } = await caller(workspace, "owner");
-    const r = await setBreakGlass(db, ws.id, idSchema.parse(membershipId), z.boolean().parse(breakGlass), actor);
+    const data = breakGlassSchema.parse({ membershipId, breakGlass });
+    const r = await setBreakGlass(db, ws.id, data.membershipId, data.breakGlass, actor);
     done();
     return { breakGlass: r.breakGlass };
   });

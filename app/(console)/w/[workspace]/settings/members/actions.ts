@@ -1,16 +1,14 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
 import type { ActionResult } from "@/components/members/types";
 import { requireWorkspaceRole } from "@/lib/auth/session";
+import { idSchema } from "@/lib/schemas/common";
 import { memberDisableSchema, memberInviteSchema, memberRoleUpdateSchema, type MemberInviteInput } from "@/lib/schemas/members";
 import { runAction } from "@/lib/http/action-result";
 import { inviteMember, resendInvitation, revokeInvitation } from "@/lib/services/invitations";
 import { changeMemberRole, removeMember, setMemberDisabled, type MemberActor } from "@/lib/services/members";
 import type { Role } from "@/lib/auth/roles";
-
-const idSchema = z.uuid();
 
 /** Every action re-checks the caller: a signed-in admin or owner of this workspace (services enforce the finer rules). */
 async function caller(workspace: string) {

@@ -1,9 +1,7 @@
 "use server";
 
-import { z } from "zod";
 import { requireWorkspaceRole } from "@/lib/auth/session";
-import { MAPPABLE_ROLES } from "@/lib/auth/roles";
-import { IDP_TYPES, connectionSlugSchema } from "@/lib/schemas/connections";
+import { connectionCreateSchema, connectionSlugSchema, type ConnectionCreateInput } from "@/lib/schemas/connections";
 import { createConnection, isSlugAvailable } from "@/lib/services/connections";
 import { runAction, type ActionResult } from "@/lib/http/action-result";
 
@@ -21,19 +19,11 @@ export async function checkSlugAction(
   });
 }
 
-const createInput = z.object({
-  name: z.string().trim().min(1, "Required").max(100),
-  slug: connectionSlugSchema,
-  idpType: z.enum(IDP_TYPES),
-  defaultRole: z.enum(MAPPABLE_ROLES),
-});
-
 /** Step 1: create the connection (this also generates its SP signing key). */
-export async function createConnectionAction(workspace: string, input: z.input<typeof createInput>): Promise<ActionResult<{ id: string }>> {
+export async function createConnectionAction(workspace: string, input: ConnectionCreateInput): Promise<ActionResult<{ id: string }>> {
   return runAction("sso", async () => {
     const { db, workspace: ws, user, ip } = await requireWorkspaceRole(workspace, "admin");
-    const data = createInput.parse(input);
-    const created = await createConnection(db, ws.id, data, { userId: user.id, ip });
+    const created = await createConnection(db, ws.id, connectionCreateSchema.parse(input), { userId: user.id, ip });
     return { id: created.id };
   });
 }

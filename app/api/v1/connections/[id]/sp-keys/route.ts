@@ -2,7 +2,7 @@
 import { apiRoute } from "@/lib/api/handler";
 import { idParamsSchema } from "@/lib/api/schemas/common";
 import { apiSpKeyActionSchema } from "@/lib/api/schemas/connections";
-import { toSpKeyDto } from "@/lib/services/connection-dto";
+import { toSpKeyDto } from "@/lib/api/dto/connections";
 import { listSpKeys, rotateSpKey } from "@/lib/services/sp-keys";
 
 export const GET = apiRoute({ params: idParamsSchema }, async (ctx) => {

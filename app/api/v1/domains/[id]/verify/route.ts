@@ -2,7 +2,7 @@
 // DNS_RECORD_MISMATCH, 502 DNS_ERROR, 409 DOMAIN_TAKEN (the reason is also stored on the domain).
 import { apiRoute } from "@/lib/api/handler";
 import { idParamsSchema } from "@/lib/api/schemas/common";
-import { toDomainDto } from "@/lib/schemas/domains";
+import { toDomainDto } from "@/lib/api/dto/domains";
 import { verifyDomain } from "@/lib/services/domains";
 
 export const POST = apiRoute({ params: idParamsSchema }, async (ctx) => {

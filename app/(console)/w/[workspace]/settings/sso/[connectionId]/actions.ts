@@ -1,11 +1,23 @@
 "use server";
 
-import { z } from "zod";
 import type { MetadataPreview, SsoEventView } from "@/components/sso/types";
 import { requireWorkspaceRole } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
-import { connectionUpdateSchema, metadataInputSchema, type ConnectionUpdateInput, type MetadataInput } from "@/lib/schemas/connections";
-import { roleMappingRuleSchema, type RoleMappingRuleInput } from "@/lib/schemas/role-mappings";
+import {
+  connectionUpdateSchema,
+  metadataInputSchema,
+  spKeyActionSchema,
+  type ConnectionUpdateInput,
+  type MetadataInput,
+  type SpKeyAction,
+} from "@/lib/schemas/connections";
+import {
+  roleMappingPreviewSchema,
+  roleMappingsSaveSchema,
+  type RoleMappingPreviewInput,
+  type RoleMappingsSaveInput,
+} from "@/lib/schemas/role-mappings";
+import { ssoEventListSchema } from "@/lib/schemas/sso-events";
 import {
   deleteConnection,
   getConnectionOrThrow,
@@ -13,7 +25,7 @@ import {
   refreshConnectionMetadata,
   updateConnection,
 } from "@/lib/services/connections";
-import { listRoleMappings, replaceRoleMappings, resolveRole } from "@/lib/services/role-mapping";
+import { replaceRoleMappings, resolveRole } from "@/lib/services/role-mapping";
 import { rotateSpKey } from "@/lib/services/sp-keys";
 import { listSsoEvents } from "@/lib/services/sso-events";
 import { runAction, type ActionResult } from "@/lib/http/action-result";
@@ -67,57 +79,42 @@ export async function refreshMetadataAction(workspace: string, connectionId: str
   });
 }
 
-export async function rotateSpKeyAction(
-  workspace: string,
-  connectionId: string,
-  step: "stage" | "activate" | "retire",
-): Promise<ActionResult> {
+export async function rotateSpKeyAction(workspace: string, connectionId: string, action: SpKeyAction): Promise<ActionResult> {
   return runAction("sso", async () => {
     const { db, workspace: ws, actor } = await admin(workspace);
-    await rotateSpKey(db, ws.id, connectionId, z.enum(["stage", "activate", "retire"]).parse(step), actor);
+    await rotateSpKey(db, ws.id, connectionId, spKeyActionSchema.parse({ action }).action, actor);
     return {};
   });
 }
 
-const ruleKey = (r: { attribute: string; value: string; role: string }) => JSON.stringify([r.attribute.trim(), r.value.trim(), r.role]);
-
 /**
- * Replace the rules. Conflict-safe by content: `loaded` is the list the editor started from; when
- * the stored list differs (someone else saved meanwhile) → VERSION_CONFLICT instead of overwriting.
+ * Replace the rules, against the connection `version` the editor loaded: the service bumps the
+ * version in the same transaction, so a save made after someone else's (rules or settings) is
+ * refused with VERSION_CONFLICT instead of overwriting it.
  */
 export async function saveRoleMappingsAction(
   workspace: string,
   connectionId: string,
-  loaded: RoleMappingRuleInput[],
-  rules: RoleMappingRuleInput[],
-): Promise<ActionResult<{ rules: { attribute: string; value: string; role: string }[] }>> {
+  input: RoleMappingsSaveInput,
+): Promise<ActionResult<{ rules: { attribute: string; value: string; role: string }[]; version: number }>> {
   return runAction("sso", async () => {
     const { db, workspace: ws, actor } = await admin(workspace);
-    const current = await listRoleMappings(db, ws.id, connectionId);
-    if (current.map(ruleKey).join("\n") !== loaded.map(ruleKey).join("\n")) {
-      throw new AppError("VERSION_CONFLICT", { detail: { expectedRules: loaded.length, currentRules: current.length } });
-    }
-    const saved = await replaceRoleMappings(db, ws.id, connectionId, rules, actor);
-    return { rules: saved.map((r) => ({ attribute: r.attribute, value: r.value, role: r.role })) };
+    const { rules, version } = roleMappingsSaveSchema.parse(input);
+    const saved = await replaceRoleMappings(db, ws.id, connectionId, rules, actor, { expectedVersion: version });
+    return { rules: saved.rules.map((r) => ({ attribute: r.attribute, value: r.value, role: r.role })), version: saved.version };
   });
 }
-
-const previewInput = z.object({
-  rules: z.array(roleMappingRuleSchema).max(200),
-  attribute: z.string().trim().min(1).max(512),
-  values: z.array(z.string().trim().min(1).max(512)).max(200),
-});
 
 /** "Preview": which role the (unsaved) rules give a user with these group values. */
 export async function previewRoleAction(
   workspace: string,
   connectionId: string,
-  input: z.input<typeof previewInput>,
+  input: RoleMappingPreviewInput,
 ): Promise<ActionResult<{ role: string; matchedRule: { attribute: string; value: string; role: string } | null; defaultRole: string }>> {
   return runAction("sso", async () => {
     const { db, workspace: ws } = await admin(workspace);
     const c = await getConnectionOrThrow(db, ws.id, connectionId);
-    const data = previewInput.parse(input);
+    const data = roleMappingPreviewSchema.parse(input);
     const r = resolveRole(data.rules, { [data.attribute]: data.values }, c.defaultRole);
     return {
       role: r.role,
@@ -135,7 +132,7 @@ export async function deleteConnectionAction(workspace: string, connectionId: st
     if (typedSlug.trim() !== c.slug) {
       throw new AppError("VALIDATION_FAILED", {
         message: "Type the slug exactly to confirm.",
-        detail: { fields: [{ path: "confirm", message: `Type ${c.slug} to confirm` }] },
+        fields: [{ path: "confirm", message: `Type ${c.slug} to confirm` }],
       });
     }
     await deleteConnection(db, ws.id, connectionId, actor);
@@ -151,12 +148,7 @@ export async function latestTestEventAction(
 ): Promise<ActionResult<{ event: SsoEventView | null }>> {
   return runAction("sso", async () => {
     const { db, workspace: ws } = await admin(workspace);
-    const sinceDate = new Date(since);
-    const { items } = await listSsoEvents(db, ws.id, {
-      connectionId,
-      since: Number.isNaN(sinceDate.getTime()) ? undefined : sinceDate,
-      limit: 50,
-    });
+    const { items } = await listSsoEvents(db, ws.id, ssoEventListSchema.parse({ connectionId, since, limit: 50 }));
     const e = items.find((x) => x.testMode);
     return { event: e ? toEventView(e) : null };
   });

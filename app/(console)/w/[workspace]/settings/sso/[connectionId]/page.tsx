@@ -15,6 +15,7 @@ import { ConnectionStatusBadge, STATUS_HELP } from "@/components/sso/status-badg
 import { TestSignInPanel } from "@/components/sso/test-sign-in-panel";
 import { QueryProvider } from "@/components/providers";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card";
+import type { MappableRole } from "@/lib/auth/roles";
 import { getIdp } from "@/lib/idp-catalogue";
 import { getConnectionHealthOrThrow, isConnectionConfigured } from "@/lib/services/connection-health";
 import { listRoleMappings } from "@/lib/services/role-mapping";
@@ -234,7 +235,8 @@ export default async function ConnectionPage({
               <RoleMappingEditor
                 workspace={slug}
                 connectionId={c.id}
-                rules={rules.map((r) => ({ attribute: r.attribute, value: r.value, role: r.role }))}
+                version={c.version}
+                rules={rules.map((r) => ({ attribute: r.attribute, value: r.value, role: r.role as MappableRole }))}
                 groupsAttribute={idp.defaultGroupsAttribute}
                 defaultRole={c.defaultRole}
                 idpName={idp.displayName}

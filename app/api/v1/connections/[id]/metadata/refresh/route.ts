@@ -2,7 +2,7 @@
 import { apiRoute } from "@/lib/api/handler";
 import { idParamsSchema } from "@/lib/api/schemas/common";
 import { env } from "@/lib/env";
-import { toConnectionDto } from "@/lib/services/connection-dto";
+import { toConnectionDto } from "@/lib/api/dto/connections";
 import { refreshConnectionMetadata } from "@/lib/services/connections";
 
 export const POST = apiRoute({ params: idParamsSchema, idempotent: true }, async (ctx) => {

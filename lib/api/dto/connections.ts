@@ -1,22 +1,18 @@
 import type { z } from "zod";
-import type { connections, spKeys, ssoEvents } from "@/db/schema";
-import type { connectionDtoSchema, spKeyDtoSchema, ssoEventDtoSchema } from "@/lib/schemas/connections";
-import { spValues } from "./sp-values";
+import type { Connection, RoleMapping } from "@/db/schema";
+import type { MappableRole } from "@/lib/auth/roles";
+import type { connectionDtoSchema, spKeyDtoSchema } from "@/lib/schemas/connections";
+import type { RoleMappingDto } from "@/lib/schemas/role-mappings";
+import { isConnectionConfigured } from "@/lib/services/connection-health";
+import type { SpKeyPublic } from "@/lib/services/sp-keys";
+import { spValues } from "@/lib/services/sp-values";
 
 /**
- * Explicit output mappers: only the listed fields leave the server. SP private keys never appear
- * (sp_keys rows are mapped field by field; the encrypted key column is not read).
+ * Explicit output mappers (REST API and CLI): only the listed fields leave the server. SP private
+ * keys never appear (sp_keys rows are mapped field by field; the encrypted key column is not read).
  */
-export type Connection = typeof connections.$inferSelect;
 export type ConnectionDto = z.infer<typeof connectionDtoSchema>;
 export type SpKeyDto = z.infer<typeof spKeyDtoSchema>;
-export type SsoEventDto = z.infer<typeof ssoEventDtoSchema>;
-
-export function isConnectionConfigured(
-  c: Pick<Connection, "idpEntityId" | "idpSsoUrlRedirect" | "idpSsoUrlPost" | "idpCertificates">,
-): boolean {
-  return Boolean(c.idpEntityId && (c.idpSsoUrlRedirect || c.idpSsoUrlPost) && c.idpCertificates.length > 0);
-}
 
 export function toConnectionDto(c: Connection, appUrl: string): ConnectionDto {
   const sp = spValues(appUrl, c.slug);
@@ -60,11 +56,6 @@ export function toConnectionDto(c: Connection, appUrl: string): ConnectionDto {
   };
 }
 
-type SpKeyPublic = Pick<
-  typeof spKeys.$inferSelect,
-  "id" | "state" | "certificatePem" | "notAfter" | "createdAt" | "activatedAt" | "retiredAt"
->;
-
 export function toSpKeyDto(k: SpKeyPublic): SpKeyDto {
   return {
     id: k.id,
@@ -77,18 +68,6 @@ export function toSpKeyDto(k: SpKeyPublic): SpKeyDto {
   };
 }
 
-export function toSsoEventDto(e: typeof ssoEvents.$inferSelect): SsoEventDto {
-  return {
-    id: e.id,
-    connection_id: e.connectionId,
-    outcome: e.outcome,
-    error_code: e.errorCode,
-    email: e.email,
-    flow: e.flow,
-    test_mode: e.testMode,
-    user_id: e.userId,
-    ip: e.ip,
-    detail: e.detail,
-    created_at: e.createdAt.toISOString(),
-  };
+export function toRoleMappingDto(r: RoleMapping): RoleMappingDto {
+  return { id: r.id, position: r.position, attribute: r.attribute, value: r.value, role: r.role as MappableRole };
 }

@@ -1,17 +1,6 @@
-import type { Db } from "@/db";
-import { createApiKey } from "@/lib/services/api-keys";
-import { createWorkspace } from "@/lib/services/workspaces";
-import type { RouteHandler } from "./handler";
+import type { RouteHandler } from "@/lib/api/handler";
 
-/** Test support for REST API route tests: a workspace with an API key, and request builders. */
-
-export type ApiTestWorkspace = { id: string; slug: string; ownerId: string; key: string; keyId: string };
-
-export async function createApiTestWorkspace(db: Db, slug: string): Promise<ApiTestWorkspace> {
-  const { workspace, owner } = await createWorkspace(db, { slug, name: `WS ${slug}`, ownerEmail: `owner@${slug}.test` });
-  const { apiKey, secret } = await createApiKey(db, workspace.id, { name: `key for ${slug}` }, { userId: owner.id });
-  return { id: workspace.id, slug: workspace.slug, ownerId: owner.id, key: secret, keyId: apiKey.id };
-}
+/** REST API route tests: call an exported handler the way Next does, and check for secrets. Workspaces: makeApiWorkspace in ./fixtures. */
 
 export type CallOptions = {
   key?: string | null;

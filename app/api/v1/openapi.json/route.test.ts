@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as route from "@/app/api/v1/openapi.json/route";
-import { callRoute } from "../test-helpers";
+import { callRoute } from "@/lib/testing/api";
 
 describe("GET /api/v1/openapi.json", () => {
   it("serves the OpenAPI 3.1 document without an API key, with X-Request-Id", async () => {

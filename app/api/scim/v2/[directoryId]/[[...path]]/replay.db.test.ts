@@ -6,7 +6,7 @@ import { directoryGroupMembers } from "@/db/schema";
 import { setDirectoryGroupRole, updateDirectory } from "@/lib/services/directories";
 import { replayDatabases, type TestDb } from "@/lib/testing/test-db";
 import { useDbForTests } from "@/server/bootstrap";
-import { auditSince, eventsSince, lastDeliverySeq, makeScimDirectory, memberState, scimCall } from "./scim-test-kit";
+import { auditSince, eventsSince, lastDeliverySeq, makeScimDirectory, memberState, scimCall } from "@/lib/testing/scim";
 
 /**
  * Okta's and Microsoft's published SCIM request sequences (lib/scim/fixtures/<vendor>.json), replayed

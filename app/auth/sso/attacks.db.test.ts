@@ -9,15 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { domains, users } from "@/db/schema";
 import * as attacks from "@/lib/dev-idp/attacks";
 import { env } from "@/lib/env";
-import { safeRelativePath } from "@/lib/schemas/connections";
+import { connectionCreateSchema, safeRelativePath } from "@/lib/schemas/connections";
 import { useDbForTests } from "@/server/bootstrap";
 import { makeSamlKit, TEST_APP_URL, type SamlKit } from "@/lib/testing/saml-kit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { createConnection, type Connection } from "./connections";
-import { addDomain } from "./domains";
-import { redeemLoginTicket } from "./login-tickets";
-import { spValues } from "./sp-values";
-import { createWorkspace } from "./workspaces";
+import { createConnection, type Connection } from "@/lib/services/connections";
+import { addDomain } from "@/lib/services/domains";
+import { redeemLoginTicket } from "@/lib/services/login-tickets";
+import { spValues } from "@/lib/services/sp-values";
+import { createWorkspace } from "@/lib/services/workspaces";
 import * as loginRoute from "@/app/auth/sso/saml/[slug]/login/route";
 import * as acsRoute from "@/app/auth/sso/saml/[slug]/acs/route";
 import * as completeRoute from "@/app/auth/sso/complete/route";
@@ -40,7 +40,12 @@ beforeAll(async () => {
   b = await createConnection(
     t.db,
     ws.workspace.id,
-    { name: "Same IdP", slug: `b-${id}`, metadataXml: a.idp.metadataXml(`https://idp-shared.test/sso`), allowIdpInitiated: true },
+    connectionCreateSchema.parse({
+      name: "Same IdP",
+      slug: `b-${id}`,
+      metadataXml: a.idp.metadataXml(`https://idp-shared.test/sso`),
+      allowIdpInitiated: true,
+    }),
     {},
   );
 });

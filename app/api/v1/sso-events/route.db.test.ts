@@ -3,9 +3,11 @@ import * as listRoute from "@/app/api/v1/sso-events/route";
 import * as itemRoute from "@/app/api/v1/sso-events/[id]/route";
 import { useDbForTests } from "@/server/bootstrap";
 import { createConnection } from "@/lib/services/connections";
+import { connectionCreateSchema } from "@/lib/schemas/connections";
 import { recordSsoEvent } from "@/lib/services/sso-events";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { assertNoSecrets, callRoute, createApiTestWorkspace, type ApiTestWorkspace } from "../test-helpers";
+import { assertNoSecrets, callRoute } from "@/lib/testing/api";
+import { makeApiWorkspace, type ApiTestWorkspace } from "@/lib/testing/fixtures";
 
 let t: TestDb;
 let a: ApiTestWorkspace;
@@ -19,11 +21,11 @@ const at = (minutes: number) => new Date(base.getTime() + minutes * 60_000);
 beforeAll(async () => {
   t = await createTestDb();
   useDbForTests(t.db);
-  a = await createApiTestWorkspace(t.db, "ev-a");
-  b = await createApiTestWorkspace(t.db, "ev-b");
-  connA1 = (await createConnection(t.db, a.id, { name: "A1", slug: "ev-a-one" }, {})).id;
-  connA2 = (await createConnection(t.db, a.id, { name: "A2", slug: "ev-a-two" }, {})).id;
-  const connB = (await createConnection(t.db, b.id, { name: "B", slug: "ev-b-one" }, {})).id;
+  a = await makeApiWorkspace(t.db, { slug: "ev-a" });
+  b = await makeApiWorkspace(t.db, { slug: "ev-b" });
+  connA1 = (await createConnection(t.db, a.id, connectionCreateSchema.parse({ name: "A1", slug: "ev-a-one" }), {})).id;
+  connA2 = (await createConnection(t.db, a.id, connectionCreateSchema.parse({ name: "A2", slug: "ev-a-two" }), {})).id;
+  const connB = (await createConnection(t.db, b.id, connectionCreateSchema.parse({ name: "B", slug: "ev-b-one" }), {})).id;
   for (let i = 0; i < 5; i++) {
     await recordSsoEvent(t.db, {
       workspaceId: a.id,

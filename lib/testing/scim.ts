@@ -3,7 +3,7 @@ import type { Db } from "@/db";
 import { auditLog, memberships, users, webhookDeliveries, webhookEvents } from "@/db/schema";
 import { DELETE, GET, PATCH, POST, PUT } from "@/app/api/scim/v2/[directoryId]/[[...path]]/route";
 import { createDirectory, scimBaseUrl } from "@/lib/services/directories";
-import { addVerifiedDomain, makeWorkspace, uniq } from "@/lib/services/members.fixtures";
+import { addVerifiedDomain, makeWorkspace, uniq } from "@/lib/testing/fixtures";
 import { createWebhookEndpoint } from "@/lib/services/webhooks";
 
 /** Test support for SCIM: a workspace with a verified domain, a directory and a catch-all webhook endpoint. */

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { auditLog, memberships, scimRequests } from "@/db/schema";
 import { createDirectory, rotateDirectoryToken, updateDirectory } from "@/lib/services/directories";
-import { addVerifiedDomain, makeWorkspace, uniq } from "@/lib/services/members.fixtures";
+import { addVerifiedDomain, makeWorkspace, uniq } from "@/lib/testing/fixtures";
 import { findOrCreateUser } from "@/lib/services/users";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { useDbForTests } from "@/server/bootstrap";
-import { makeScimDirectory, memberState, scimCall, type ScimTestDirectory } from "./scim-test-kit";
+import { makeScimDirectory, memberState, scimCall, type ScimTestDirectory } from "@/lib/testing/scim";
 
 let t: TestDb;
 const system = { userId: null };

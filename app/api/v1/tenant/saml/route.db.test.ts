@@ -5,12 +5,14 @@ import { domains } from "@/db/schema";
 import { createDevIdp } from "@/lib/dev-idp";
 import { useDbForTests } from "@/server/bootstrap";
 import { createConnection, getConnectionOrThrow } from "@/lib/services/connections";
+import { connectionCreateSchema } from "@/lib/schemas/connections";
 import { discoverSso } from "@/lib/services/discovery";
 import { listDomains, verifyDomain } from "@/lib/services/domains";
 import { startTestDnsServer } from "@/lib/testing/dns-server";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { tenantConnectionSlugs } from "@/lib/services/tenant-saml";
-import { assertNoSecrets, callRoute, createApiTestWorkspace, type ApiTestWorkspace } from "../test-helpers";
+import { assertNoSecrets, callRoute } from "@/lib/testing/api";
+import { makeApiWorkspace, type ApiTestWorkspace } from "@/lib/testing/fixtures";
 
 let t: TestDb;
 let a: ApiTestWorkspace;
@@ -21,8 +23,8 @@ const okta = createDevIdp({ entityId: "https://company.okta.com/app/abc123" });
 beforeAll(async () => {
   t = await createTestDb();
   useDbForTests(t.db);
-  a = await createApiTestWorkspace(t.db, "tenant-a");
-  b = await createApiTestWorkspace(t.db, "tenant-b");
+  a = await makeApiWorkspace(t.db, { slug: "tenant-a" });
+  b = await makeApiWorkspace(t.db, { slug: "tenant-b" });
 });
 afterAll(async () => {
   await t.close();
@@ -129,7 +131,7 @@ describe("PUT /api/v1/tenant/saml", () => {
   });
 
   it("updates a connection the domain is already routed to, whatever its slug", async () => {
-    const c = await createConnection(t.db, a.id, { name: "Hand made", slug: "tenant-a-hand" }, {});
+    const c = await createConnection(t.db, a.id, connectionCreateSchema.parse({ name: "Hand made", slug: "tenant-a-hand" }), {});
     const first = await put(a, seedBody({ email_domain: "hand.example" }));
     expect(first.json.data.slug).toBe("hand-example");
     // Point the domain at the hand-made connection, as an admin could.

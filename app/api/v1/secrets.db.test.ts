@@ -13,7 +13,8 @@ import { createDevIdp } from "@/lib/dev-idp";
 import { useDbForTests } from "@/server/bootstrap";
 import { recordSsoEvent } from "@/lib/services/sso-events";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { callRoute, createApiTestWorkspace, type ApiTestWorkspace, type CallResult } from "../test-helpers";
+import { callRoute, type CallResult } from "@/lib/testing/api";
+import { makeApiWorkspace, type ApiTestWorkspace } from "@/lib/testing/fixtures";
 
 let t: TestDb;
 let a: ApiTestWorkspace;
@@ -22,7 +23,7 @@ const idp = createDevIdp({ entityId: "https://idp.secrets.test" });
 beforeAll(async () => {
   t = await createTestDb();
   useDbForTests(t.db);
-  a = await createApiTestWorkspace(t.db, "secrets-a");
+  a = await makeApiWorkspace(t.db, { slug: "secrets-a" });
 });
 afterAll(async () => {
   await t.close();
@@ -56,9 +57,10 @@ describe("no secret is ever serialised by the REST API", () => {
       detail: { expected: "x", actual: "y" },
     });
     responses.push(await callRoute(listRoute.GET, "GET", "/x", a.key));
-    responses.push(await callRoute(itemRoute.GET, "GET", "/x", a.key, p));
+    const current = await callRoute(itemRoute.GET, "GET", "/x", a.key, p);
+    responses.push(current);
     responses.push(
-      await callRoute(itemRoute.PATCH, "PATCH", "/x", a.key, { ...p, body: { version: created.json.data.version, name: "Renamed" } }),
+      await callRoute(itemRoute.PATCH, "PATCH", "/x", a.key, { ...p, body: { version: current.json.data.version, name: "Renamed" } }),
     );
     responses.push(await callRoute(spKeysRoute.GET, "GET", "/x", a.key, p));
     responses.push(await callRoute(mappingsRoute.GET, "GET", "/x", a.key, p));

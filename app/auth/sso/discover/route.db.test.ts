@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { domains, rateLimits } from "@/db/schema";
 import { useDbForTests } from "@/server/bootstrap";
 import { REMOTE_ADDR_HEADER } from "@/lib/http/client-ip";
-import { DISCOVERY_RATE_LIMIT, discoveryRateLimitKey } from "./discovery";
-import { addDomain, routeDomain } from "./domains";
-import { insertConnection, makeWorkspace, uniqueSuffix } from "@/lib/testing/domain-fixtures";
+import { DISCOVERY_RATE_LIMIT, discoveryRateLimitKey } from "@/lib/services/discovery";
+import { addDomain, routeDomain } from "@/lib/services/domains";
+import { makeConnection, makeWorkspace, uniq } from "@/lib/testing/fixtures";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { POST } from "@/app/auth/sso/discover/route";
 
@@ -34,7 +34,7 @@ function discover(body: unknown, ip = freshIp()) {
 
 /** A domain row in the given state, set directly (the verification path is covered in domains.db.test.ts). */
 async function domainInState(workspaceId: string, status: "pending" | "verified" | "failing", connectionId: string | null) {
-  const name = `${status}-${uniqueSuffix()}.example.org`;
+  const name = `${status}-${uniq()}.example.org`;
   const d = await addDomain(t.db, workspaceId, name, actor);
   await t.db.update(domains).set({ status, connectionId }).where(eq(domains.id, d.id));
   return name;
@@ -48,7 +48,7 @@ async function snapshot(res: Response) {
 describe("POST /auth/sso/discover", () => {
   it("a verified domain routed to an active connection → its login URL and name", async () => {
     const { workspace } = await makeWorkspace(t.db);
-    const conn = await insertConnection(t.db, workspace.id, { name: "Acme Okta" });
+    const conn = await makeConnection(t.db, workspace.id, { name: "Acme Okta" });
     const name = await domainInState(workspace.id, "verified", null);
     const d = await addDomain(t.db, workspace.id, name, actor);
     await routeDomain(t.db, workspace.id, d.id, conn.id, actor);
@@ -74,11 +74,11 @@ describe("POST /auth/sso/discover", () => {
 
   it("unknown, pending, failing, unrouted, inactive and unconfigured → byte-identical 404s", async () => {
     const { workspace } = await makeWorkspace(t.db);
-    const active = await insertConnection(t.db, workspace.id);
-    const inactive = await insertConnection(t.db, workspace.id, { active: false });
-    const unconfigured = await insertConnection(t.db, workspace.id, { configured: false });
+    const active = await makeConnection(t.db, workspace.id);
+    const inactive = await makeConnection(t.db, workspace.id, { active: false });
+    const unconfigured = await makeConnection(t.db, workspace.id, { configured: false });
     const cases = {
-      unknown: `nobody-${uniqueSuffix()}.example.net`,
+      unknown: `nobody-${uniq()}.example.net`,
       pendingRouted: await domainInState(workspace.id, "pending", active.id),
       failingRouted: await domainInState(workspace.id, "failing", active.id),
       unrouted: await domainInState(workspace.id, "verified", null),
@@ -96,9 +96,9 @@ describe("POST /auth/sso/discover", () => {
 
   it("every case takes the same path: exactly one rate-limit hit per request", async () => {
     const { workspace } = await makeWorkspace(t.db);
-    const conn = await insertConnection(t.db, workspace.id);
+    const conn = await makeConnection(t.db, workspace.id);
     const routed = await domainInState(workspace.id, "verified", conn.id);
-    for (const email of [`a@${routed}`, `a@unknown-${uniqueSuffix()}.example`, "garbage"]) {
+    for (const email of [`a@${routed}`, `a@unknown-${uniq()}.example`, "garbage"]) {
       const ip = freshIp();
       await discover({ email }, ip);
       const [row] = await t.db

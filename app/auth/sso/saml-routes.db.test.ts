@@ -8,9 +8,10 @@ import { env } from "@/lib/env";
 import { useDbForTests } from "@/server/bootstrap";
 import { makeSamlKit, TEST_APP_URL, type SamlKit } from "@/lib/testing/saml-kit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { createConnection } from "./connections";
-import { getDevIdpMetadataXml } from "./dev-idp-store";
-import { listSsoEvents } from "./sso-events";
+import { createConnection } from "@/lib/services/connections";
+import { connectionCreateSchema } from "@/lib/schemas/connections";
+import { getDevIdpMetadataXml } from "@/lib/services/dev-idp-store";
+import { listSsoEvents } from "@/lib/services/sso-events";
 import * as metadataRoute from "@/app/auth/sso/saml/[slug]/metadata/route";
 import * as loginRoute from "@/app/auth/sso/saml/[slug]/login/route";
 import * as acsRoute from "@/app/auth/sso/saml/[slug]/acs/route";
@@ -77,13 +78,13 @@ describe("SP endpoints", () => {
     const c = await createConnection(
       t.db,
       kit.workspace.id,
-      {
+      connectionCreateSchema.parse({
         name: "Post only",
         slug: `post-${kit.connection.slug}`,
         metadataXml: kit.idp
           .metadataXml("https://idp.post.test/sso")
           .replace(/<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"[^>]*\/>/, ""),
-      },
+      }),
       {},
     );
     expect(c.idpSsoUrlRedirect).toBeNull();
@@ -148,7 +149,13 @@ describe("built-in IdP over HTTP", () => {
     const c = await createConnection(
       t.db,
       kit.workspace.id,
-      { name: "Dev", slug: `dev-${kit.connection.slug}`, idpType: "dev", metadataXml: mdXml, allowIdpInitiated: true },
+      connectionCreateSchema.parse({
+        name: "Dev",
+        slug: `dev-${kit.connection.slug}`,
+        idpType: "dev",
+        metadataXml: mdXml,
+        allowIdpInitiated: true,
+      }),
       {},
     );
 

@@ -12,10 +12,11 @@ import { generateSpKeyPair } from "@/lib/saml";
 import { useDbForTests } from "@/server/bootstrap";
 import { TEST_APP_URL } from "@/lib/testing/saml-kit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { createConnection, type Connection } from "./connections";
-import { redeemLoginTicket } from "./login-tickets";
-import { listSsoEvents } from "./sso-events";
-import { createWorkspace, type Workspace } from "./workspaces";
+import { createConnection, type Connection } from "@/lib/services/connections";
+import { connectionCreateSchema } from "@/lib/schemas/connections";
+import { redeemLoginTicket } from "@/lib/services/login-tickets";
+import { listSsoEvents } from "@/lib/services/sso-events";
+import { createWorkspace, type Workspace } from "@/lib/services/workspaces";
 import * as metadataRoute from "@/app/auth/sso/saml/[slug]/metadata/route";
 import * as loginRoute from "@/app/auth/sso/saml/[slug]/login/route";
 import * as acsRoute from "@/app/auth/sso/saml/[slug]/acs/route";
@@ -117,13 +118,13 @@ async function makeInterop(opts: { bindings: ("redirect" | "post")[]; allowIdpIn
   const connection = await createConnection(
     t.db,
     workspace.id,
-    {
+    connectionCreateSchema.parse({
       name: `samlify ${id}`,
       slug: `samlify-${id}`,
       idpType: "other",
       metadataXml: idp.getMetadata(),
       allowIdpInitiated: opts.allowIdpInitiated ?? false,
-    },
+    }),
     { userId: ownerId },
   );
   const spMetadataXml = async () => {

@@ -11,8 +11,12 @@ import { createDevIdp } from "@/lib/dev-idp";
 import { useDbForTests } from "@/server/bootstrap";
 import { revokeApiKey } from "@/lib/services/api-keys";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { API_RATE_LIMIT, apiRateLimitKey } from "../handler";
-import { assertNoSecrets, callRoute, createApiTestWorkspace, type ApiTestWorkspace } from "../test-helpers";
+import { API_RATE_LIMIT, apiRateLimitKey } from "@/lib/api/handler";
+import { runAction, type ActionError } from "@/lib/http/action-result";
+import { connectionCreateSchema } from "@/lib/schemas/connections";
+import { createConnection } from "@/lib/services/connections";
+import { assertNoSecrets, callRoute } from "@/lib/testing/api";
+import { makeApiWorkspace, type ApiTestWorkspace } from "@/lib/testing/fixtures";
 
 let t: TestDb;
 let a: ApiTestWorkspace;
@@ -25,8 +29,8 @@ const manual = { entity_id: idp.entityId, sso_url: "https://idp.example.test/sso
 beforeAll(async () => {
   t = await createTestDb();
   useDbForTests(t.db);
-  a = await createApiTestWorkspace(t.db, "conn-a");
-  b = await createApiTestWorkspace(t.db, "conn-b");
+  a = await makeApiWorkspace(t.db, { slug: "conn-a" });
+  b = await makeApiWorkspace(t.db, { slug: "conn-b" });
   server = createServer((_req, res) => {
     res.writeHead(200, { "content-type": "application/samlmetadata+xml" });
     res.end(idp.metadataXml("https://idp.example.test/sso"));
@@ -52,7 +56,7 @@ describe("/api/v1/connections", () => {
       expect(r.json.error.code).toBe("INVALID_API_KEY");
       expect(r.headers.get("x-request-id")).toBe(r.json.meta.request_id);
     }
-    const temp = await createApiTestWorkspace(t.db, "conn-revoked");
+    const temp = await makeApiWorkspace(t.db, { slug: "conn-revoked" });
     expect((await callRoute(listRoute.GET, "GET", "/api/v1/connections", temp.key)).status).toBe(200);
     await revokeApiKey(t.db, temp.id, temp.keyId, {});
     const r = await callRoute(listRoute.GET, "GET", "/api/v1/connections", temp.key);
@@ -251,8 +255,59 @@ describe("/api/v1/connections", () => {
     expect((await call("GET")).json.data).toHaveLength(1);
   });
 
+  it("role mappings are part of the connection's version: a PUT bumps it; a PUT with a stale version → 409 and nothing changes", async () => {
+    const c = (await create(a, { name: "Versioned", slug: "conn-a-versioned" })).json.data;
+    const call = (method: "GET" | "PUT", body?: unknown) =>
+      callRoute(mappingsRoute[method], method, `/api/v1/connections/${c.id}/role-mappings`, a.key, { body, params: { id: c.id } });
+    const rules = [{ attribute: "groups", value: "admins", role: "admin" }];
+    expect((await call("PUT", { rules, version: c.version })).status).toBe(200);
+    expect((await item("GET", a, c.id)).json.data.version).toBe(c.version + 1);
+    const stale = await call("PUT", { rules: [], version: c.version });
+    expect(stale.status).toBe(409);
+    expect(stale.json.error.code).toBe("VERSION_CONFLICT");
+    expect((await call("GET")).json.data).toHaveLength(1);
+    // A PATCH made against the version read before the rules changed is stale too.
+    expect((await item("PATCH", a, c.id, { version: c.version, name: "Stale" })).json.error.code).toBe("VERSION_CONFLICT");
+  });
+
+  it("the same invalid input: the REST API names fields snake_case, a console server action camelCase", async () => {
+    const input = {
+      name: "",
+      slug: "conn-a-paths",
+      defaultRedirect: "//evil.test",
+      manual: { entityId: "urn:x", ssoUrl: "not a url", certificatePem: "x" },
+    };
+    const snake = {
+      name: "",
+      slug: "conn-a-paths",
+      default_redirect: "//evil.test",
+      manual: { entity_id: "urn:x", sso_url: "not a url", certificate_pem: "x" },
+    };
+    const fieldPaths = (r: { json: { error: { fields: { path: string }[] } } }) => r.json.error.fields.map((f) => f.path).sort();
+    const api = await create(a, snake);
+    expect(api.json.error.code).toBe("VALIDATION_FAILED");
+    expect(fieldPaths(api)).toEqual(["default_redirect", "manual.sso_url", "name"]);
+    // What createConnectionAction does with the same input (parse with the operation schema, call the service).
+    const action = await runAction("test", async () => createConnection(t.db, a.id, connectionCreateSchema.parse(input), {}));
+    expect(action).toMatchObject({ ok: false, code: "VALIDATION_FAILED" });
+    expect(Object.keys((action as ActionError).fields ?? {}).sort()).toEqual(["defaultRedirect", "manual.ssoUrl", "name"]);
+
+    // A field error raised by the service (not by the schema) is renamed the same way.
+    const cert = {
+      name: "Bad cert",
+      slug: "conn-a-paths-cert",
+      manual: { entityId: "urn:x", ssoUrl: "https://idp.test/sso", certificatePem: "x" },
+    };
+    const apiCert = await create(a, { ...cert, manual: { entity_id: "urn:x", sso_url: "https://idp.test/sso", certificate_pem: "x" } });
+    expect(apiCert.json.error.code).toBe("SAML_METADATA_INVALID");
+    expect(fieldPaths(apiCert)).toEqual(["manual.certificate_pem"]);
+    const actionCert = await runAction("test", async () => createConnection(t.db, a.id, connectionCreateSchema.parse(cert), {}));
+    expect(actionCert).toMatchObject({ ok: false, code: "SAML_METADATA_INVALID" });
+    expect(Object.keys((actionCert as ActionError).fields ?? {})).toEqual(["manual.certificatePem"]);
+  });
+
   it("429 RATE_LIMITED with Retry-After once the key's window is full", async () => {
-    const busy = await createApiTestWorkspace(t.db, "conn-busy");
+    const busy = await makeApiWorkspace(t.db, { slug: "conn-busy" });
     await t.db.insert(rateLimits).values({ key: apiRateLimitKey(busy.keyId), windowStart: new Date(), count: API_RATE_LIMIT.limit });
     const r = await callRoute(listRoute.GET, "GET", "/api/v1/connections", busy.key);
     expect(r.status).toBe(429);

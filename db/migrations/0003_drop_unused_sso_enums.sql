@@ -1,0 +1,2 @@
+DROP TYPE "public"."sso_flow";--> statement-breakpoint
+DROP TYPE "public"."sso_outcome";
