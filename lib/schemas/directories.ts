@@ -43,3 +43,60 @@ export const directoryTokenRotateSchema = z.object({
     .default(60)
     .meta({ description: "How long the previous token keeps working (minutes, default 60, at most 7 days)." }),
 });
+
+export type DirectoryCreateData = z.output<typeof directoryCreateSchema>;
+export type DirectoryUpdateData = z.output<typeof directoryUpdateSchema>;
+
+export const directoryDtoSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: directoryKindSchema,
+    active: z.boolean(),
+    connection_id: z.string().nullable(),
+    default_role: mappableRoleSchema,
+    deprovision_outside_mapped_groups: z.boolean(),
+    scim_base_url: z.string().meta({ description: "What the IdP calls: {APP_URL}/api/scim/v2/{id}." }),
+    last_request_at: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .meta({ id: "Directory" });
+export type DirectoryDto = z.infer<typeof directoryDtoSchema>;
+
+export const directoryWithTokenSchema = directoryDtoSchema
+  .extend({ token: z.string().meta({ description: "The bearer token for the IdP, shown this once (only its hash is stored)." }) })
+  .meta({ id: "DirectoryWithToken" });
+
+export const directoryTokenDtoSchema = z
+  .object({
+    token: z.string().meta({ description: "The new bearer token, shown this once." }),
+    previous_valid_until: z.string().meta({ description: "Earlier tokens keep working until then." }),
+  })
+  .meta({ id: "DirectoryToken" });
+
+export const directoryUserDtoSchema = z
+  .object({
+    id: z.string().meta({ description: "The SCIM id." }),
+    user_name: z.string(),
+    email: z.string(),
+    display_name: z.string().nullable(),
+    external_id: z.string().nullable(),
+    active: z.boolean().meta({ description: "As the IdP last sent it." }),
+    member: z
+      .object({ id: z.string(), role: z.string(), disabled: z.boolean() })
+      .nullable()
+      .meta({ description: "The workspace membership it provisions (null: never had access)." }),
+    updated_at: z.string(),
+  })
+  .meta({ id: "DirectoryUser" });
+
+export const directoryGroupDtoSchema = z
+  .object({
+    id: z.string(),
+    display_name: z.string(),
+    external_id: z.string().nullable(),
+    role: mappableRoleSchema.nullable(),
+    members: z.number().int(),
+    updated_at: z.string(),
+  })
+  .meta({ id: "DirectoryGroup" });

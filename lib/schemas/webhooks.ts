@@ -33,6 +33,7 @@ export const webhookEndpointCreateSchema = z.object({
     .meta({ description: "Event types to deliver; empty: every type except the opt-in `sso.sign_in_failed`." }),
 });
 export type WebhookEndpointCreateInput = z.input<typeof webhookEndpointCreateSchema>;
+export type WebhookEndpointCreateData = z.output<typeof webhookEndpointCreateSchema>;
 
 export const webhookEndpointUpdateSchema = z
   .object({
@@ -43,6 +44,7 @@ export const webhookEndpointUpdateSchema = z
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: "Give at least one field to change", path: ["url"] });
 export type WebhookEndpointUpdateInput = z.input<typeof webhookEndpointUpdateSchema>;
+export type WebhookEndpointUpdateData = z.output<typeof webhookEndpointUpdateSchema>;
 
 /** `--events a,b` and the console's comma-separated field. */
 export function parseEventTypeList(text: string | undefined): string[] {
@@ -66,6 +68,16 @@ export const webhookEndpointDtoSchema = z
   })
   .meta({ id: "WebhookEndpoint" });
 export type WebhookEndpointDto = z.infer<typeof webhookEndpointDtoSchema>;
+
+export const webhookEndpointWithSecretSchema = webhookEndpointDtoSchema
+  .extend({ secret: z.string().meta({ description: "The signing secret (whsec_…), shown this once." }) })
+  .meta({ id: "WebhookEndpointWithSecret" });
+
+export const webhookDeliveryListQuerySchema = z.object({
+  cursor: z.string().max(40).optional().meta({ description: "`meta.next_cursor` of the previous page." }),
+  limit: z.coerce.number().int().min(1).max(200).optional().meta({ description: "Page size (default 50, at most 200)." }),
+  status: z.enum(["pending", "succeeded", "failed"]).optional(),
+});
 
 export const webhookAttemptDtoSchema = z.object({
   attempted_at: z.string(),

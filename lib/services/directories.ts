@@ -69,7 +69,7 @@ async function assertConnectionInWorkspace(db: Db, workspaceId: string, connecti
     .where(and(eq(connections.id, connectionId), eq(connections.workspaceId, workspaceId)));
   if (!row)
     throw new AppError("VALIDATION_FAILED", {
-      detail: { fields: [{ path: "connectionId", message: "No such connection in this workspace" }] },
+      fields: [{ path: "connectionId", message: "No such connection in this workspace" }],
     });
 }
 

@@ -9,7 +9,6 @@ import {
   webhookEndpointUpdateSchema,
   type WebhookDeliveryDto,
   type WebhookEndpointCreateInput,
-  type WebhookEndpointDto,
   type WebhookEndpointUpdateInput,
 } from "@/lib/schemas/webhooks";
 import { WEBHOOK_DELIVERY_JOB, webhookMessageId } from "@/lib/webhooks/emit";
@@ -32,26 +31,12 @@ async function audit(db: Db, scope: WebhookScope, actor: AuditActor, entry: Para
   if (scope.kind === "workspace") await recordAudit(db, scope.workspaceId, actor, entry);
 }
 
-export function toWebhookEndpointDto(e: WebhookEndpoint): WebhookEndpointDto {
-  return {
-    id: e.id,
-    scope: e.workspaceId ? "workspace" : "instance",
-    url: e.url,
-    description: e.description,
-    event_types: e.eventTypes,
-    enabled: e.enabled,
-    secret_prefix: e.secretPrefix,
-    created_at: e.createdAt.toISOString(),
-    updated_at: e.updatedAt.toISOString(),
-  };
-}
-
 /** http:// only where the operator allows private targets (development, or ALLOW_PRIVATE_… set). */
 function assertUrlAllowed(url: string) {
   if (new URL(url).protocol === "http:" && !env().allowPrivateMetadataUrls) {
     throw new AppError("VALIDATION_FAILED", {
       message: "Webhook URLs must use https.",
-      detail: { fields: [{ path: "url", message: "Use an https:// URL" }] },
+      fields: [{ path: "url", message: "Use an https:// URL" }],
     });
   }
 }
@@ -89,8 +74,13 @@ export async function createWebhookEndpoint(
   });
 }
 
-export async function listWebhookEndpoints(db: Db, scope: WebhookScope): Promise<WebhookEndpoint[]> {
-  return db.select().from(webhookEndpoints).where(scopeWhere(scope)).orderBy(webhookEndpoints.createdAt);
+/** Endpoints of a scope; `null`: every endpoint of the instance (operator CLI). */
+export async function listWebhookEndpoints(db: Db, scope: WebhookScope | null): Promise<WebhookEndpoint[]> {
+  return db
+    .select()
+    .from(webhookEndpoints)
+    .where(scope ? scopeWhere(scope) : undefined)
+    .orderBy(webhookEndpoints.createdAt);
 }
 
 export async function getWebhookEndpointOrThrow(db: Db, scope: WebhookScope, id: string): Promise<WebhookEndpoint> {

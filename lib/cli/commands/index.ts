@@ -3,7 +3,9 @@ import { domainsAdd, domainsRoute, domainsVerify, workspacesEnforce } from "./do
 import { connectionsCreate, connectionsList, connectionsRotateKey } from "./connections";
 import { apiKeysCreate, apiKeysList, apiKeysRevoke } from "./api-keys";
 import { connectionsMapRole, membersInvite, membersList } from "./members";
+import { directoriesCreate, directoriesList, directoriesRotateToken } from "./directories";
 import { usersSetPassword } from "./users";
+import { webhooksCreate, webhooksDeliveries, webhooksList } from "./webhooks";
 import { workspacesCreate } from "./workspaces";
 
 /** Every CLI command. Names are an interface: never rename one. */
@@ -23,4 +25,10 @@ export const commands: Command[] = [
   connectionsCreate,
   connectionsList,
   connectionsRotateKey,
+  directoriesCreate,
+  directoriesList,
+  directoriesRotateToken,
+  webhooksCreate,
+  webhooksList,
+  webhooksDeliveries,
 ];
