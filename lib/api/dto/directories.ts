@@ -1,4 +1,4 @@
-import type { Directory } from "@/db/schema";
+import type { Directory, ScimRequest } from "@/db/schema";
 import type { DirectoryDto } from "@/lib/schemas/directories";
 import { scimBaseUrl, type SyncedGroup, type SyncedUser } from "@/lib/services/directories";
 
@@ -38,5 +38,19 @@ export function toDirectoryGroupDto(g: SyncedGroup) {
     role: g.role,
     members: g.members,
     updated_at: g.updatedAt.toISOString(),
+  };
+}
+
+export function toScimRequestDto(r: ScimRequest) {
+  return {
+    id: r.id,
+    method: r.method,
+    path: r.path,
+    status: r.status,
+    scim_type: r.scimType,
+    error: r.error,
+    duration_ms: r.durationMs,
+    request_body: r.requestBody ?? null,
+    created_at: r.createdAt.toISOString(),
   };
 }
