@@ -107,6 +107,7 @@ export default async function DirectoryPage({ params }: { params: Promise<{ work
         ) : (
           <ScrollArea label="Groups">
             <table className="min-w-full divide-y divide-slate-200 text-sm">
+              <caption className="sr-only">Synced groups</caption>
               <thead>
                 <tr className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
                   <th scope="col" className="px-5 py-3">
@@ -152,6 +153,7 @@ export default async function DirectoryPage({ params }: { params: Promise<{ work
         ) : (
           <ScrollArea label="Synced users">
             <table className="min-w-full divide-y divide-slate-200 text-sm">
+              <caption className="sr-only">Synced users</caption>
               <thead>
                 <tr className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
                   <th scope="col" className="px-5 py-3">
@@ -209,6 +211,7 @@ export default async function DirectoryPage({ params }: { params: Promise<{ work
         ) : (
           <ScrollArea label="SCIM request log">
             <table className="min-w-full divide-y divide-slate-200 text-sm">
+              <caption className="sr-only">SCIM request log</caption>
               <thead>
                 <tr className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
                   <th scope="col" className="px-5 py-3">

@@ -55,6 +55,7 @@ export default async function WebhookEndpointPage({ params }: { params: Promise<
         ) : (
           <ScrollArea label="Deliveries">
             <table className="min-w-full divide-y divide-slate-200 text-sm">
+              <caption className="sr-only">Deliveries</caption>
               <thead>
                 <tr className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
                   <th scope="col" className="px-5 py-3">
