@@ -1,4 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import AxeBuilder from "@axe-core/playwright";
+import type { Page, TestInfo } from "@playwright/test";
+import { Webhook } from "standardwebhooks";
 import { setUserPassword } from "../lib/services/users";
 import { addVerifiedDomain } from "../lib/testing/fixtures";
 import { expect, signInWithPassword, test } from "./support/fixtures";
@@ -87,3 +92,80 @@ test("create a directory, copy the token, provision by SCIM, see the member, dep
   await expect(page.getByRole("table", { name: "Synced users" }).getByText("Deprovisioned")).toBeVisible();
   await expect(page.getByText(`PATCH /Users/${scimId}`)).toBeVisible();
 });
+
+/** Settings → Webhooks: add an endpoint (secret once), an event is delivered and signed, redeliver; both pages pass axe. */
+test("webhooks in the console: add an endpoint, see a signed delivery in the log, redeliver; directory and webhook pages pass axe", async ({
+  page,
+  db,
+  makeWorkspace,
+}, testInfo) => {
+  const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c));
+    req.on("end", () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const hookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  const ws = await makeWorkspace({ name: "Hooks Co" });
+  const domain = `hooks-${ws.id.slice(0, 8)}.test`;
+  await addVerifiedDomain(db, ws.id, domain);
+
+  await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
+  await expect(page).toHaveURL(new RegExp(`/w/${ws.slug}/`));
+  await page.getByRole("link", { name: "Webhooks" }).click();
+  await expect(page.getByText("No endpoints yet")).toBeVisible();
+  await axe(page, testInfo, "webhooks-empty");
+  await page.getByRole("button", { name: "Add endpoint" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Endpoint URL").fill(hookUrl);
+  await dialog.getByLabel("user.created").check();
+  await dialog.getByRole("button", { name: "Add endpoint" }).click();
+  const secret = await dialog.getByRole("textbox", { name: "Signing secret" }).inputValue();
+  expect(secret).toMatch(/^whsec_/);
+  await dialog.getByRole("button", { name: "I have copied the secret" }).click();
+  await expect(page.getByRole("link", { name: hookUrl })).toBeVisible();
+
+  // Something happens: a directory provisions a person (user.created), delivered by the scheduler.
+  const { createDirectory } = await import("../lib/services/directories");
+  const { directory, token } = await createDirectory(db, ws.id, { name: "Entra", kind: "entra", defaultRole: "viewer" }, { userId: null });
+  const base = `${new URL(page.url()).origin}/api/scim/v2/${directory.id}`;
+  const created = await page.request.post(`${base}/Users`, {
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" },
+    data: { userName: `lee@${domain}`, emails: [{ value: `lee@${domain}`, primary: true }], active: true },
+  });
+  expect(created.status()).toBe(201);
+  await expect.poll(() => received.length).toBeGreaterThanOrEqual(1);
+  const got = received[0]!;
+  const payload = new Webhook(secret).verify(got.body, got.headers as Record<string, string>) as { type: string; data: { email: string } };
+  expect(payload).toMatchObject({ type: "user.created", data: { email: `lee@${domain}` } });
+
+  await page.getByRole("link", { name: hookUrl }).click();
+  const log = page.getByRole("table", { name: "Deliveries" });
+  await expect(log.getByText("user.created")).toBeVisible();
+  await expect(log.getByText("succeeded")).toBeVisible();
+  await axe(page, testInfo, "webhook-endpoint");
+  await log.getByRole("button", { name: "Redeliver" }).click();
+  await expect.poll(() => received.length).toBeGreaterThanOrEqual(2);
+  expect(received[1]!.headers["webhook-id"]).toBe(got.headers["webhook-id"]);
+
+  await page.getByRole("link", { name: "Directory sync" }).click();
+  await axe(page, testInfo, "directory-sync-list");
+  await page.getByRole("link", { name: "Entra" }).click();
+  await expect(page.getByRole("table", { name: "Synced users" }).getByText(`lee@${domain}`)).toBeVisible();
+  await axe(page, testInfo, "directory-detail");
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+/** Screenshot (an artifact) and axe: no serious or critical violations. */
+async function axe(page: Page, testInfo: TestInfo, name: string) {
+  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({ rule: v.id, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
+  expect.soft(serious, `axe on ${name}`).toEqual([]);
+}
