@@ -153,8 +153,10 @@ test("webhooks in the console: add an endpoint, see a signed delivery in the log
   expect(received[1]!.headers["webhook-id"]).toBe(got.headers["webhook-id"]);
 
   await page.getByRole("link", { name: "Directory sync" }).click();
+  await expect(page.getByRole("heading", { name: "Directory sync" })).toBeVisible();
   await axe(page, testInfo, "directory-sync-list");
   await page.getByRole("link", { name: "Entra" }).click();
+  await expect(page.getByRole("heading", { name: "Entra", exact: true })).toBeVisible();
   await expect(page.getByRole("table", { name: "Synced users" }).getByText(`lee@${domain}`)).toBeVisible();
   await axe(page, testInfo, "directory-detail");
   await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -18,7 +18,7 @@ export function EventCheckboxes({ value, onChange, idPrefix }: { value: string[]
               onChange={(e) => onChange(e.target.checked ? [...value, t] : value.filter((x) => x !== t))}
             />
             {t}
-            {OPT_IN_EVENT_TYPES.includes(t) && <span className="font-sans text-slate-400">(opt-in)</span>}
+            {OPT_IN_EVENT_TYPES.includes(t) && <span className="font-sans text-slate-500">(opt-in)</span>}
           </label>
         ))}
       </div>

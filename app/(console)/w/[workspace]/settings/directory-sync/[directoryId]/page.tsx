@@ -49,7 +49,7 @@ export default async function DirectoryPage({ params }: { params: Promise<{ work
         title={d.name}
         description={
           <>
-            <Link href={`/w/${workspace.slug}/settings/directory-sync`} className="text-brand-700 hover:underline">
+            <Link href={`/w/${workspace.slug}/settings/directory-sync`} className="text-brand-700 underline">
               Directory sync
             </Link>{" "}
             · {guide.label} · {d.active ? <Badge tone="green">On</Badge> : <Badge tone="gray">Off</Badge>}
@@ -175,7 +175,9 @@ export default async function DirectoryPage({ params }: { params: Promise<{ work
                   <tr key={u.id}>
                     <td className="px-5 py-3">
                       <div className="font-medium text-slate-900 [overflow-wrap:anywhere]">{u.displayName ?? u.userName}</div>
-                      <div className="text-xs text-slate-500 [overflow-wrap:anywhere]">{u.email}</div>
+                      {u.email !== (u.displayName ?? u.userName).toLowerCase() && (
+                        <div className="text-xs text-slate-500 [overflow-wrap:anywhere]">{u.email}</div>
+                      )}
                     </td>
                     <td className="px-4 py-3">{u.active ? <Badge tone="green">Active</Badge> : <Badge tone="gray">Deactivated</Badge>}</td>
                     <td className="px-4 py-3">

@@ -31,7 +31,7 @@ export default async function WebhookEndpointPage({ params }: { params: Promise<
         title={<span className="font-mono text-lg [overflow-wrap:anywhere]">{endpoint.url}</span>}
         description={
           <>
-            <Link href={`/w/${workspace.slug}/settings/webhooks`} className="text-brand-700 hover:underline">
+            <Link href={`/w/${workspace.slug}/settings/webhooks`} className="text-brand-700 underline">
               Webhooks
             </Link>{" "}
             · secret {endpoint.secretPrefix}… (shown once, at creation)
@@ -81,7 +81,7 @@ export default async function WebhookEndpointPage({ params }: { params: Promise<
                     <td className="whitespace-nowrap px-5 py-3 text-slate-500">{d.created_at.slice(0, 19).replace("T", " ")}</td>
                     <td className="px-4 py-3 font-mono text-xs">
                       {d.event_type}
-                      <div className="text-slate-400">{d.webhook_id}</div>
+                      <div className="text-slate-500">{d.webhook_id}</div>
                     </td>
                     <td className="px-4 py-3">
                       <Badge tone={tone[d.status]}>{d.status}</Badge>
