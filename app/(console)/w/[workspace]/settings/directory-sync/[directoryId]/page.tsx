@@ -102,7 +102,7 @@ export default async function DirectoryPage({ params }: { params: Promise<{ work
         {groups.length === 0 ? (
           <EmptyState
             title="No groups pushed yet"
-            description={`Push groups from ${guide.label} (e.g. Okta: Push Groups; Entra ID: assign groups) to map them to roles here.`}
+            description={`Push or assign groups in ${guide.label}; they appear here, ready to be mapped to roles.`}
           />
         ) : (
           <ScrollArea label="Groups">
