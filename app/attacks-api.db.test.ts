@@ -17,7 +17,7 @@ import { addDomain, routeDomain } from "@/lib/services/domains";
 import { findConnectionBySlug, updateConnection } from "@/lib/services/connections";
 import { DISCOVERY_RATE_LIMIT } from "@/lib/services/discovery";
 import { redeemLoginTicket } from "@/lib/services/login-tickets";
-import { consumeSamlResponse } from "@/lib/services/saml-acs";
+import { consumeSamlResponse, failureOf, type AcsOutcome } from "@/lib/services/saml-acs";
 import { startSamlLogin } from "@/lib/services/saml-login";
 import { listSsoEvents } from "@/lib/services/sso-events";
 import { findUserByEmail } from "@/lib/services/users";
@@ -31,6 +31,9 @@ import * as refreshRoute from "@/app/api/v1/connections/[id]/metadata/refresh/ro
 import * as domainRoute from "@/app/api/v1/domains/[id]/route";
 import * as memberRoute from "@/app/api/v1/members/[id]/route";
 import * as eventRoute from "@/app/api/v1/sso-events/[id]/route";
+import { memberActor, OPERATOR } from "@/lib/services/actor";
+import { ssoTicketCookieName } from "@/lib/http/sso-cookies";
+import { TestBrowser } from "@/lib/testing/test-browser";
 
 let t: TestDb;
 let a: SamlKit;
@@ -42,8 +45,8 @@ beforeAll(async () => {
   useDbForTests(t.db);
   a = await makeSamlKit(t.db);
   b = await makeSamlKit(t.db);
-  keyA = (await createApiKey(t.db, a.workspace.id, { name: "attacker" }, { userId: a.owner.id })).secret;
-  keyB = (await createApiKey(t.db, b.workspace.id, { name: "victim" }, { userId: b.owner.id })).secret;
+  keyA = (await createApiKey(t.db, a.workspace.id, { name: "attacker" }, memberActor(a.owner.id, "owner"))).secret;
+  keyB = (await createApiKey(t.db, b.workspace.id, { name: "victim" }, memberActor(b.owner.id, "owner"))).secret;
 });
 afterAll(async () => {
   await t?.close();
@@ -65,8 +68,8 @@ describe("replay across two app instances", () => {
     const dbs = [t.db, second?.db ?? t.db];
     const response = a.respond();
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => acs(a, response, { db: dbs[i % 2] })));
-    expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.filter((r) => !r.ok).map((r) => (r.ok ? "" : r.error.code))).toEqual(Array(19).fill("SAML_REPLAY"));
+    expect(results.filter((r) => !failureOf(r))).toHaveLength(1);
+    expect(results.map(failureOf).filter(Boolean)).toEqual(Array(19).fill("SAML_REPLAY"));
   });
 
   it("one AuthnRequest answered by 10 different assertions at once on two instances: exactly one sign-in", async () => {
@@ -75,18 +78,20 @@ describe("replay across two app instances", () => {
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) => acs(a, a.respond({ inResponseTo: requestId }), { db: dbs[i % 2] })),
     );
-    expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(new Set(results.filter((r) => !r.ok).map((r) => (r.ok ? "" : r.error.code)))).toEqual(new Set(["SAML_IN_RESPONSE_TO_INVALID"]));
+    expect(results.filter((r) => !failureOf(r))).toHaveLength(1);
+    expect(new Set(results.map(failureOf).filter(Boolean))).toEqual(new Set(["SAML_IN_RESPONSE_TO_INVALID"]));
   });
 });
 
 describe("test-mode abuse", () => {
   it("a member who is not an admin, another workspace's owner, or nobody cannot start a test sign-in (404)", async () => {
     const signedIn = await acs(a, a.respond());
-    expect(signedIn.ok).toBe(true);
-    const member = signedIn.ok ? signedIn.userId! : "";
+    expect(failureOf(signedIn)).toBeNull();
+    const member = signedIn.kind === "redirect" ? signedIn.userId! : "";
     for (const userId of [member, b.owner.id, null]) {
-      await expect(startSamlLogin(t.db, { slug: a.connection.slug, test: true, userId, appUrl: TEST_APP_URL })).rejects.toMatchObject({
+      await expect(
+        startSamlLogin(t.db, { slug: a.connection.slug, test: true, userId, browserNonce: "n".repeat(43), appUrl: TEST_APP_URL }),
+      ).rejects.toMatchObject({
         code: "SAML_NOT_FOUND",
       });
     }
@@ -96,8 +101,15 @@ describe("test-mode abuse", () => {
     const { requestId } = await a.login({ test: true, userId: a.owner.id });
     const email = `test-only-${randomBytes(3).toString("hex")}@corp.test`;
     const r = await acs(a, a.respond({ inResponseTo: requestId, email }), { relayState: "/w/elsewhere" });
-    expect(r).toMatchObject({ ok: true, testMode: true, userId: null });
-    expect(r.ok && r.location).toMatch(/\/settings\/sso\/.+\/test\//);
+    expect(r).toMatchObject({ kind: "page", error: { code: "SAML_IN_RESPONSE_TO_INVALID" } });
+    expect(await findUserByEmail(t.db, email)).toBeUndefined();
+  });
+
+  it("a sign-in response posted with a test request's RelayState is shown as a test, never signs in", async () => {
+    const { relayState } = await a.login({ test: true, userId: a.owner.id });
+    const email = `test-relay-${randomBytes(3).toString("hex")}@corp.test`;
+    const r = await acs(a, a.respond({ email }), { relayState });
+    expect(r).toMatchObject({ kind: "redirect", mode: "test", errorCode: "SAML_IN_RESPONSE_TO_INVALID", userId: null });
     expect(await findUserByEmail(t.db, email)).toBeUndefined();
   });
 
@@ -105,9 +117,12 @@ describe("test-mode abuse", () => {
     const k = await makeSamlKit(t.db);
     const { relayState } = await k.login({ test: true, userId: k.owner.id });
     const found = await findConnectionBySlug(t.db, k.connection.slug);
-    await updateConnection(t.db, k.workspace.id, k.connection.id, { version: found!.connection.version, active: false }, {});
-    const r = await acs(k, k.respond(), { relayState });
-    expect(r.ok ? "OK" : r.error.code).toBe("SAML_INACTIVE");
+    await updateConnection(t.db, k.workspace.id, k.connection.id, { version: found!.connection.version, active: false }, OPERATOR);
+    const email = `inactive-${randomBytes(3).toString("hex")}@corp.test`;
+    const r = await acs(k, k.respond({ email }), { relayState });
+    // Only a test result page (the response does not answer that test request): no sign-in, nobody provisioned.
+    expect(r).toMatchObject({ kind: "redirect", mode: "test", errorCode: "SAML_IN_RESPONSE_TO_INVALID", userId: null });
+    expect(await findUserByEmail(t.db, email)).toBeUndefined();
   });
 });
 
@@ -142,7 +157,13 @@ describe("discovery", () => {
     const d = await addDomain(t.db, inactive.workspace.id, inactiveDomain, {});
     await t.db.update(domains).set({ status: "verified", connectionId: inactive.connection.id }).where(eq(domains.id, d.id));
     const found = await findConnectionBySlug(t.db, inactive.connection.slug);
-    await updateConnection(t.db, inactive.workspace.id, inactive.connection.id, { version: found!.connection.version, active: false }, {});
+    await updateConnection(
+      t.db,
+      inactive.workspace.id,
+      inactive.connection.id,
+      { version: found!.connection.version, active: false },
+      OPERATOR,
+    );
     const cases = [
       `x@never-${randomBytes(3).toString("hex")}.example.org`,
       `x@${await mk("pending", true)}`,
@@ -225,7 +246,7 @@ describe("REST API across workspaces", () => {
   });
 
   it("missing, malformed, foreign-looking and revoked keys → 401 INVALID_API_KEY", async () => {
-    const revoked = await createApiKey(t.db, a.workspace.id, { name: "to revoke" }, {});
+    const revoked = await createApiKey(t.db, a.workspace.id, { name: "to revoke" }, OPERATOR);
     expect((await call(connectionsRoute.GET, "GET", "", undefined, revoked.secret)).status).toBe(200);
     await revokeApiKey(t.db, a.workspace.id, revoked.apiKey.id, {});
     for (const key of [revoked.secret, "", "gh_live_", `gh_live_${"A".repeat(43)}`, keyA.slice(0, -1), `${keyA} ${keyA}`]) {
@@ -309,8 +330,10 @@ describe("cookies", () => {
     resetEnvForTests();
     try {
       const r = await acs(a, a.respond());
-      expect(r.ok).toBe(true);
-      const res = await completeRoute.GET(new Request(`https://gatehouse.example${r.ok ? r.location : ""}`));
+      expect(failureOf(r)).toBeNull();
+      const browser = new TestBrowser().set(ssoTicketCookieName(), r.kind === "redirect" ? r.browserBinding! : "");
+      expect(ssoTicketCookieName()).toBe("__Host-gh_sso_ticket");
+      const res = await completeRoute.GET(browser.request(`https://gatehouse.example${r.kind === "redirect" ? r.location : ""}`));
       const cookie = res.headers.get("set-cookie")!;
       expect(cookie).toMatch(/^__Secure-next-auth\.session-token=/);
       expect(cookie).toMatch(/;\s*Secure/i);
@@ -324,9 +347,9 @@ describe("cookies", () => {
   });
 
   it("ticket redemption records nothing reusable: a redeemed ticket leaves no event detail with the ticket", async () => {
-    const r = await acs(a, a.respond());
-    const ticket = r.ok ? new URL(r.location, TEST_APP_URL).searchParams.get("ticket")! : "";
-    await redeemLoginTicket(t.db, ticket);
+    const r: AcsOutcome = await acs(a, a.respond());
+    const ticket = r.kind === "redirect" ? new URL(r.location, TEST_APP_URL).searchParams.get("ticket")! : "";
+    await redeemLoginTicket(t.db, ticket, { browserBinding: r.kind === "redirect" ? r.browserBinding : null, loginNonce: null });
     const { items } = await listSsoEvents(t.db, a.workspace.id, { connectionId: a.connection.id });
     expect(JSON.stringify(items)).not.toContain(ticket);
   });

@@ -34,8 +34,9 @@ async function runBackend(label: string, handle: import("@/db").DbHandle) {
   const { verifyResponseSignatureOnly } = await import("@/lib/saml");
   const { createWorkspace } = await import("@/lib/services/workspaces");
   const { createConnection } = await import("@/lib/services/connections");
+  const { OPERATOR } = await import("@/lib/services/actor");
   const { connectionCreateSchema } = await import("@/lib/schemas/connections");
-  const { consumeSamlResponse } = await import("@/lib/services/saml-acs");
+  const { consumeSamlResponse, failureOf } = await import("@/lib/services/saml-acs");
   const { spValues } = await import("@/lib/services/sp-values");
   const appUrl = process.env.APP_URL!;
   const db = handle.db;
@@ -53,7 +54,7 @@ async function runBackend(label: string, handle: import("@/db").DbHandle) {
       metadataXml: idp.metadataXml("https://idp.bench.test/sso"),
       allowIdpInitiated: true,
     }),
-    {},
+    OPERATOR,
   );
   const sp = spValues(appUrl, connection.slug);
   const make = (i: number) =>
@@ -88,7 +89,7 @@ async function runBackend(label: string, handle: import("@/db").DbHandle) {
     const s = performance.now();
     const res = await consumeSamlResponse(db, { slug: connection.slug, samlResponse: r, relayState: null, appUrl });
     acsSamples.push(performance.now() - s);
-    if (!res.ok) throw new Error(`ACS failed: ${res.error.code}`);
+    if (failureOf(res)) throw new Error(`ACS failed: ${failureOf(res)}`);
   }
   const acs = stats(acsSamples, performance.now() - t0);
 
@@ -104,7 +105,7 @@ async function runBackend(label: string, handle: import("@/db").DbHandle) {
         const s = performance.now();
         const res = await consumeSamlResponse(db, { slug: connection.slug, samlResponse: r, relayState: null, appUrl });
         concSamples.push(performance.now() - s);
-        if (!res.ok) throw new Error(`ACS failed: ${res.error.code}`);
+        if (failureOf(res)) throw new Error(`ACS failed: ${failureOf(res)}`);
       }
     }),
   );

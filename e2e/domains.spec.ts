@@ -7,6 +7,7 @@ import { findOrCreateUser } from "../lib/services/users";
 import { setTxtRecord } from "./support/dns";
 import { expect, signInWithPassword, test } from "./support/fixtures";
 import { readState } from "./support/state";
+import { OPERATOR } from "../lib/services/actor";
 
 // SP keys made here must be readable by the app: use the app's data directory (its dev secrets).
 const state = readState();
@@ -29,7 +30,7 @@ test.describe("verified domains, discovery and enforcement", () => {
       db,
       ws.id,
       connectionCreateSchema.parse({ name: "Built-in IdP", slug: `idp-${ws.slug}`, idpType: "dev", metadataXml }),
-      {},
+      OPERATOR,
     );
     const domain = `sso-${randomBytes(4).toString("hex")}.test`;
 

@@ -2,19 +2,35 @@ import { findUserByEmail, setUserDisabled } from "../lib/services/users";
 import { expect, signInWithPassword, test } from "./support/fixtures";
 
 test.describe("foundation", () => {
-  test("the demo owner signs in, reaches the console and signs out", async ({ page, state }) => {
-    await signInWithPassword(page, state.demoOwner.email, state.demoOwner.password);
-    await expect(page).toHaveURL(/\/w\/acme\//);
+  test("an owner signs in, reaches the console and signs out; a session cookie copied before sign-out is refused after it", async ({
+    page,
+    browser,
+    makeWorkspace,
+  }) => {
+    // A workspace of this test's own: sign-out ends every session of the account (other tests share the demo owner).
+    const ws = await makeWorkspace();
+    await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
+    await expect(page).toHaveURL(new RegExp(`/w/${ws.slug}/`));
     await expect(page.getByRole("navigation", { name: "Workspace settings" })).toBeVisible();
     await page.getByRole("link", { name: "Members" }).click();
     await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
-    await expect(page.getByRole("cell", { name: state.demoOwner.email })).toBeVisible();
+    await expect(page.getByRole("cell", { name: ws.ownerEmail })).toBeVisible();
+    const copied = await page.context().cookies();
+    expect(copied.some((c) => c.name.endsWith("next-auth.session-token"))).toBe(true);
 
-    await page.getByRole("button", { name: state.demoOwner.email }).click();
+    await page.getByRole("button", { name: ws.ownerEmail }).click();
     await page.getByRole("menuitem", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/login/);
-    await page.goto("/w/acme/settings/members");
+    await page.goto(`/w/${ws.slug}/settings/members`);
     await expect(page).toHaveURL(/\/login/);
+
+    // Someone who copied the cookie before sign-out gets nothing with it.
+    const thief = await browser.newContext();
+    await thief.addCookies(copied);
+    const stolen = await thief.newPage();
+    await stolen.goto(`/w/${ws.slug}/settings/members`);
+    await expect(stolen).toHaveURL(/\/login/);
+    await thief.close();
   });
 
   test("a wrong password shows the error and no session", async ({ page, state }) => {

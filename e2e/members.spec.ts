@@ -4,6 +4,7 @@ import type { APIRequestContext, Browser, Page } from "@playwright/test";
 import { createDevIdp } from "../lib/dev-idp";
 import { createApiKey } from "../lib/services/api-keys";
 import { expect, signInWithPassword, test } from "./support/fixtures";
+import { OPERATOR } from "../lib/services/actor";
 
 type IdpUser = { email: string; firstName: string; lastName: string; groups: string[] };
 
@@ -84,7 +85,7 @@ test.describe("members, role mapping and removal", () => {
     state,
   }) => {
     const ws = await makeWorkspace({ name: "Mapped Co" });
-    const { secret } = await createApiKey(db, ws.id, { name: "e2e" }, { userId: null });
+    const { secret } = await createApiKey(db, ws.id, { name: "e2e", role: "owner" }, OPERATOR);
     const email = `ada@${ws.slug}.test`;
     const idp = await startLoopbackIdp({ email, firstName: "Ada", lastName: "Admin", groups: ["Everyone", "Gatehouse Admins"] });
     try {
@@ -136,7 +137,7 @@ test.describe("members, role mapping and removal", () => {
     state,
   }) => {
     const ws = await makeWorkspace({ name: "Demote Co" });
-    const { secret } = await createApiKey(db, ws.id, { name: "e2e" }, { userId: null });
+    const { secret } = await createApiKey(db, ws.id, { name: "e2e", role: "owner" }, OPERATOR);
     const email = `bo@${ws.slug}.test`;
     const idp = await startLoopbackIdp({ email, firstName: "Bo", lastName: "Grouped", groups: ["Gatehouse Admins"] });
     try {

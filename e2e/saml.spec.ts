@@ -4,6 +4,7 @@ import { connectionCreateSchema } from "../lib/schemas/connections";
 import { createConnection } from "../lib/services/connections";
 import { readState } from "./support/state";
 import { expect, test } from "./support/fixtures";
+import { OPERATOR } from "../lib/services/actor";
 
 // SP keys made here must be readable by the app: use the app's data directory (its dev secrets).
 const state = readState();
@@ -19,7 +20,7 @@ test.describe("SAML round trips through the built-in IdP", () => {
     const ws = await makeWorkspace();
     const metadataXml = await (await fetch(`${baseURL}/dev/idp/metadata`)).text();
     const slug = `sp-${ws.slug}`;
-    await createConnection(db, ws.id, connectionCreateSchema.parse({ name: "Built-in IdP", slug, idpType: "dev", metadataXml }), {});
+    await createConnection(db, ws.id, connectionCreateSchema.parse({ name: "Built-in IdP", slug, idpType: "dev", metadataXml }), OPERATOR);
 
     await page.goto(`/auth/sso/saml/${slug}/login?return_to=/w/${ws.slug}/settings/members`);
     await expect(page).toHaveURL(/\/dev\/idp\/sso\/choose/);
@@ -66,5 +67,46 @@ test.describe("SAML round trips through the built-in IdP", () => {
     await expect(page.getByText("SAML_REPLAY")).toBeVisible();
     await expect(page.getByText("Who can fix this")).toBeVisible();
     await expect(page).toHaveURL(/\/auth\/sso\/saml\/demo-idp\/acs$/);
+  });
+
+  test("login CSRF: a ticket URL opened in another browser context is refused and starts no session there", async ({
+    browser,
+    baseURL,
+  }) => {
+    const attacker = await browser.newContext({ baseURL });
+    const victim = await browser.newContext({ baseURL });
+    try {
+      // The attacker signs in as themselves (IdP-initiated through the demo connection) and stops at the ACS redirect.
+      const signedResponse = async () => {
+        const res = await attacker.request.post("/dev/idp/respond", {
+          form: { slug: "demo-idp", email: uniqueEmail("csrf", "acme.test"), first_name: "Mal", last_name: "Lory", groups: "" },
+        });
+        const html = await res.text();
+        return { samlResponse: /name="SAMLResponse" value="([^"]*)"/.exec(html)![1]!, acs: /action="([^"]*)"/.exec(html)![1]! };
+      };
+      const stopAtRedirect = async () => {
+        const { samlResponse, acs } = await signedResponse();
+        const posted = await attacker.request.post(acs, { form: { SAMLResponse: samlResponse }, maxRedirects: 0 });
+        expect(posted.status()).toBe(303);
+        return posted.headers()["location"]!;
+      };
+
+      // Control: in the attacker's own browser the ticket completes (the ACS's cookie is there).
+      const own = await attacker.newPage();
+      await own.goto(await stopAtRedirect());
+      await expect(own).toHaveURL(/\/w\/acme\//);
+
+      // The attack: the victim opens a fresh ticket URL the attacker sent.
+      const page = await victim.newPage();
+      await page.goto(await stopAtRedirect());
+      await expect(page.getByText("SAML_BROWSER_MISMATCH")).toBeVisible();
+      await expect(page.getByText("This sign-in was started in another browser.")).toBeVisible();
+      expect((await victim.cookies()).some((c) => c.name.endsWith("next-auth.session-token"))).toBe(false);
+      await page.goto("/w/acme/settings/members");
+      await expect(page).toHaveURL(/\/login/);
+    } finally {
+      await attacker.close();
+      await victim.close();
+    }
   });
 });

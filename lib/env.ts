@@ -6,8 +6,11 @@ import { z } from "zod";
 /**
  * The only reader of process.env. Parsed lazily at run time (never at build time) and cached.
  *
- * Modes: APP_ENV=development|test|production. Unset: development when DATABASE_URL is unset
- * (embedded PGlite, the newcomer's `npm start`), production otherwise.
+ * Modes: APP_ENV=development|test|production. Unset: development only when the app can be reached on
+ * this machine alone — APP_URL is loopback (localhost, 127.0.0.1, [::1]; unset means
+ * http://localhost:PORT) and there is no DATABASE_URL (the newcomer's `npm install && npm start`).
+ * Anything else runs by production rules (no demo seed, no /dev/idp, SSRF guard on, secrets required)
+ * unless APP_ENV=development is set explicitly.
  */
 
 const schema = z.object({
@@ -25,10 +28,16 @@ const schema = z.object({
     .regex(/^[0-9a-fA-F]{64}$|^[A-Za-z0-9+/]{43}=$/, "must be 32 bytes as 64 hex characters or base64")
     .optional(),
   DNS_SERVERS: z.string().optional(),
-  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2})$/, "must be false, true (one proxy) or the number of trusted proxies (e.g. 2)")
+    .default("false"),
   SAML_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(120),
   METADATA_TTL_SECONDS: z.coerce.number().int().min(10).default(900),
+  ALLOW_PRIVATE_OUTBOUND_URLS: z.enum(["true", "false"]).optional(),
+  /** Deprecated alias of ALLOW_PRIVATE_OUTBOUND_URLS. */
   ALLOW_PRIVATE_METADATA_URLS: z.enum(["true", "false"]).optional(),
+  SSO_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
@@ -42,10 +51,13 @@ export type AppEnv = {
   authSecret: string;
   encryptionKey: Buffer;
   dnsServers: string[] | undefined;
-  trustProxy: boolean;
+  /** How many proxies in front of the app append to X-Forwarded-For (0: the socket address is the client). */
+  trustProxyHops: number;
   samlClockSkewSeconds: number;
   metadataTtlSeconds: number;
-  allowPrivateMetadataUrls: boolean;
+  /** Outbound HTTP (IdP metadata, later webhooks and back-channel calls) may reach private and loopback addresses. */
+  allowPrivateOutboundUrls: boolean;
+  ssoEventRetentionDays: number;
   secureCookies: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
 };
@@ -81,21 +93,18 @@ export function loadEnv(source: Record<string, string | undefined>): AppEnv {
     throw new EnvError(`Invalid environment variable ${String(issue.path[0])}: ${issue.message}`);
   }
   const e = parsed.data;
-  const appEnv = e.APP_ENV ?? (e.DATABASE_URL ? "production" : "development");
+  const appUrl = (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+  const local = isLoopbackUrl(appUrl) && !e.DATABASE_URL;
+  const appEnv = e.APP_ENV ?? (local ? "development" : "production");
   const isProduction = appEnv === "production";
   const dataDir = path.resolve(/*turbopackIgnore: true*/ process.cwd(), e.DATA_DIR ?? ".data");
 
   if (isProduction) {
-    for (const name of ["APP_URL", "AUTH_SECRET", "ENCRYPTION_KEY"] as const) {
-      if (!e[name]) {
-        throw new EnvError(
-          `${name} is required in production (APP_ENV=production). Set it in the environment; see README "Configuration".`,
-        );
-      }
-    }
+    const missing = (["APP_URL", "AUTH_SECRET", "ENCRYPTION_KEY"] as const).filter((name) => !e[name]);
+    if (missing.length)
+      throw new EnvError(productionMessage(missing, { explicit: !!e.APP_ENV, appUrl: e.APP_URL, databaseUrl: !!e.DATABASE_URL }));
   }
   const secrets = isProduction ? undefined : devSecrets(dataDir);
-  const appUrl = (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
   const keyText = e.ENCRYPTION_KEY ?? secrets!.encryptionKey;
   const encryptionKey = /^[0-9a-fA-F]{64}$/.test(keyText) ? Buffer.from(keyText, "hex") : Buffer.from(keyText, "base64");
 
@@ -111,13 +120,40 @@ export function loadEnv(source: Record<string, string | undefined>): AppEnv {
     dnsServers: e.DNS_SERVERS?.split(",")
       .map((s) => s.trim())
       .filter(Boolean),
-    trustProxy: e.TRUST_PROXY === "true",
+    trustProxyHops: e.TRUST_PROXY === "true" ? 1 : e.TRUST_PROXY === "false" ? 0 : Number(e.TRUST_PROXY),
     samlClockSkewSeconds: e.SAML_CLOCK_SKEW_SECONDS,
     metadataTtlSeconds: e.METADATA_TTL_SECONDS,
-    allowPrivateMetadataUrls: e.ALLOW_PRIVATE_METADATA_URLS ? e.ALLOW_PRIVATE_METADATA_URLS === "true" : !isProduction,
+    allowPrivateOutboundUrls:
+      (e.ALLOW_PRIVATE_OUTBOUND_URLS ?? e.ALLOW_PRIVATE_METADATA_URLS ?? (isProduction ? "false" : "true")) === "true",
+    ssoEventRetentionDays: e.SSO_EVENT_RETENTION_DAYS,
     secureCookies: appUrl.startsWith("https://"),
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** APP_URL names this machine only: localhost (or a .localhost name), 127.0.0.0/8 or [::1]. */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return host === "localhost" || host.endsWith(".localhost") || /^127\.\d+\.\d+\.\d+$/.test(host) || host === "[::1]";
+}
+
+/** Why production rules apply, and exactly what to set. */
+function productionMessage(missing: readonly string[], why: { explicit: boolean; appUrl?: string; databaseUrl: boolean }): string {
+  const reason = why.explicit
+    ? "APP_ENV=production is set"
+    : why.appUrl && !isLoopbackUrl(why.appUrl)
+      ? `APP_URL (${why.appUrl}) is not a loopback address`
+      : "DATABASE_URL is set";
+  const each = missing.map((n) => (n === "APP_URL" ? "APP_URL (the public https:// URL)" : n)).join(", ");
+  return (
+    `Gatehouse runs by production rules because ${reason}: set ${each} (see README "Configuration"). ` +
+    `For a local demo on this machine only, leave APP_URL on localhost or set APP_ENV=development (never on a public address: it serves the built-in test IdP).`
+  );
 }
 
 /** Outside production, secrets are generated once and kept in DATA_DIR/secrets.json. */

@@ -70,7 +70,7 @@ const catalogue = {
   PAYLOAD_TOO_LARGE: {
     status: 413,
     message: "The request body is too large.",
-    hint: "Send a smaller body (the API accepts up to 1 MB).",
+    hint: "Send a smaller body (the REST API accepts up to 1 MB, SSO discovery 4 KB).",
     fixer: "user",
   },
   DB_UNAVAILABLE: {
@@ -387,6 +387,12 @@ const catalogue = {
     hint: "Ask the workspace admin to invite you (just-in-time provisioning is off for this connection).",
     fixer: "workspace_admin",
   },
+  SAML_PRIVILEGED_ACCOUNT: {
+    status: 403,
+    message: "This connection may not sign in this owner or admin account.",
+    hint: "Owners and admins sign in only through an owner-approved SSO connection of their own workspace. Sign in with your password, or ask an owner to approve the connection.",
+    fixer: "workspace_admin",
+  },
   SAML_USER_DISABLED: {
     status: 403,
     message: "This account is disabled.",
@@ -404,6 +410,12 @@ const catalogue = {
     message: "The IdP metadata URL could not be fetched.",
     hint: "Check the URL is public HTTPS and reachable, then refresh.",
     fixer: "workspace_admin",
+  },
+  SAML_BROWSER_MISMATCH: {
+    status: 400,
+    message: "This sign-in was started in another browser.",
+    hint: "Start the sign-in again in this browser (from the login page or your identity provider's dashboard). A sign-in link cannot be opened in another browser or passed on, and needs cookies to be allowed.",
+    fixer: "user",
   },
   SAML_LOGIN_TICKET_INVALID: {
     status: 400,

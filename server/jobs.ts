@@ -1,11 +1,12 @@
 import type { Db } from "@/db";
 import { env } from "@/lib/env";
 import { recheckVerifiedDomains, RECHECK_INTERVAL_MS } from "@/lib/services/domains";
+import { sweepExpiredRecords } from "@/lib/services/retention";
 import { notifyExpiringCertificates } from "@/lib/services/certificate-expiry";
 import { purgeScimRequests } from "@/lib/services/directories";
 import { WEBHOOK_DELIVERY_JOB } from "@/lib/webhooks/emit";
 import { deliverWebhooks } from "@/lib/webhooks/deliver";
-import { httpWebhookTransport } from "./webhook-transport";
+import { webhookTransportFromEnv } from "@/lib/webhooks/transport";
 
 /**
  * Every periodic job of Gatehouse. The scheduler runs each at most once per `everyMs` across all
@@ -32,12 +33,19 @@ export const jobs: Job[] = [
     run: (db, now) => recheckVerifiedDomains(db, now, { olderThanMs: RECHECK_INTERVAL_MS }),
   },
   {
+    // Expired AuthnRequests, consumed assertions, login tickets, idempotency keys, rate-limit rows and
+    // SSO events past SSO_EVENT_RETENTION_DAYS (lib/services/retention.ts).
+    name: "retention.sweep",
+    everyMs: 10 * MINUTE,
+    leaseMs: 10 * MINUTE,
+    run: (db, now) => sweepExpiredRecords(db, now, { ssoEventRetentionDays: env().ssoEventRetentionDays }),
+  },
+  {
     // Claims deliveries row by row (one per endpoint and organization at a time), so overlapping runs are safe.
     name: WEBHOOK_DELIVERY_JOB,
     everyMs: 5 * SECOND,
     leaseMs: MINUTE,
-    run: (db) =>
-      deliverWebhooks(db, { transport: httpWebhookTransport({ allowPrivate: env().allowPrivateMetadataUrls }), budgetMs: 30 * SECOND }),
+    run: (db) => deliverWebhooks(db, { transport: webhookTransportFromEnv(), budgetMs: 30 * SECOND }),
   },
   {
     // connection.certificate_expiring, 30 and 7 days before (each notice once, decided by a unique row).

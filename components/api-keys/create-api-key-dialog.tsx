@@ -14,22 +14,26 @@ import { apiKeyCreateSchema, type ApiKeyCreateInput } from "@/lib/schemas/api-ke
  * "Create API key": a modal with the name; on success the same modal shows the key once, with a
  * copy button and a warning that it cannot be shown again.
  */
-export function CreateApiKeyDialog({ workspace }: { workspace: string }) {
+export function CreateApiKeyDialog({ workspace, role }: { workspace: string; role: string }) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const uid = useId();
   const titleId = `${uid}-title`;
   const nameId = `${uid}-name`;
   const router = useRouter();
-  const [created, setCreated] = useState<{ secret: string; name: string } | null>(null);
+  const [created, setCreated] = useState<{ secret: string; name: string; scope: string } | null>(null);
   const [serverError, setServerError] = useState<{ message: string; hint: string } | null>(null);
   const [pending, startTransition] = useTransition();
-  const form = useForm<ApiKeyCreateInput>({ resolver: zodResolver(apiKeyCreateSchema), defaultValues: { name: "" } });
+  const form = useForm<ApiKeyCreateInput>({
+    resolver: zodResolver(apiKeyCreateSchema),
+    defaultValues: { name: "", scope: "read_write" },
+  });
+  const scopeId = `${uid}-scope`;
   const nameError = form.formState.errors.name?.message;
 
   function open() {
     setCreated(null);
     setServerError(null);
-    form.reset({ name: "" });
+    form.reset({ name: "", scope: "read_write" });
     dialogRef.current?.showModal();
   }
 
@@ -47,7 +51,7 @@ export function CreateApiKeyDialog({ workspace }: { workspace: string }) {
         return;
       }
       // The list refreshes when the dialog closes, so nothing re-renders the key away meanwhile.
-      setCreated({ secret: result.secret, name: result.name });
+      setCreated({ secret: result.secret, name: result.name, scope: result.scope });
     });
   });
 
@@ -79,7 +83,8 @@ export function CreateApiKeyDialog({ workspace }: { workspace: string }) {
               <p className="text-xs text-slate-500">
                 Send it as{" "}
                 <code className="rounded bg-slate-100 px-1 text-slate-800">Authorization: Bearer {created.secret.slice(0, 14)}…</code>. It
-                can do everything an admin can do in this workspace through the REST API.
+                acts as {role} (your role) at most, {created.scope === "read_only" ? "and may only read" : "reading and writing"}; if your
+                role changes, so does the key&apos;s.
               </p>
               <div className="flex justify-end">
                 <Button type="button" onClick={close} autoFocus>
@@ -98,6 +103,24 @@ export function CreateApiKeyDialog({ workspace }: { workspace: string }) {
                   {...form.register("name")}
                 />
               </Field>
+              <fieldset className="space-y-2" aria-describedby={`${scopeId}-hint`}>
+                <legend className="text-sm font-medium text-slate-800">Scope</legend>
+                <label className="flex items-start gap-2 text-sm">
+                  <input type="radio" value="read_write" {...form.register("scope")} className="mt-1" />
+                  <span>
+                    <span className="font-medium">Read and write</span>: everything your role ({role}) may do.
+                  </span>
+                </label>
+                <label className="flex items-start gap-2 text-sm">
+                  <input type="radio" value="read_only" {...form.register("scope")} className="mt-1" />
+                  <span>
+                    <span className="font-medium">Read only</span>: GET requests only (reports, monitoring).
+                  </span>
+                </label>
+                <p id={`${scopeId}-hint`} className="text-xs text-slate-500">
+                  The key&apos;s role is yours ({role}); it never exceeds what you can do.
+                </p>
+              </fieldset>
               {serverError && (
                 <div role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
                   <p className="font-medium">{serverError.message}</p>

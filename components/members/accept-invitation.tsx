@@ -9,7 +9,14 @@ import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/input";
 import { invitationSignUpSchema, type InvitationSignUpInput } from "@/lib/schemas/members";
 
-type Props = { token: string; email: string; role: string; workspaceName: string; mode: "sign_up" | "sign_in"; signedInAs: string | null };
+type Props = {
+  token: string;
+  email: string;
+  role: string;
+  workspaceName: string;
+  mode: "sign_up" | "sign_in" | "earlier_invitation";
+  signedInAs: string | null;
+};
 
 /** Accept an invitation: a password sign-up for a new account, or one click when signed in as the invited email. */
 export function AcceptInvitation({ token, email, role, workspaceName, mode, signedInAs }: Props) {
@@ -53,7 +60,22 @@ export function AcceptInvitation({ token, email, role, workspaceName, mode, sign
     </div>
   );
 
-  if (mode === "sign_in") {
+  if (mode === "earlier_invitation" && signedInAs?.toLowerCase() !== email.toLowerCase()) {
+    return (
+      <div className="space-y-4">
+        {intro}
+        <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
+          This address has an earlier invitation to another workspace that is still open. Accept that one first: it is where you choose your
+          password. Then sign in as {email} and open this link again.
+        </p>
+        <Link href={loginHref} className="block text-center text-sm font-medium text-brand-600 hover:text-brand-700">
+          Go to sign in
+        </Link>
+      </div>
+    );
+  }
+
+  if (mode !== "sign_up") {
     const matches = signedInAs?.toLowerCase() === email.toLowerCase();
     return (
       <div className="space-y-4">

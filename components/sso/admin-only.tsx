@@ -7,3 +7,16 @@ export function AdminOnly({ what }: { what: string }) {
     </Card>
   );
 }
+
+/** Shown to admins where only owners may act (who an IdP may sign in, and with which role). */
+export function OwnersOnly({ what }: { what: string }) {
+  return (
+    <Card>
+      <EmptyState
+        icon="!"
+        title="Owners only"
+        description={`Only workspace owners can ${what}: it decides who can sign in to this workspace, and as whom. Ask an owner.`}
+      />
+    </Card>
+  );
+}

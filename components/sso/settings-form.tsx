@@ -21,11 +21,14 @@ export function SettingsForm({
   connectionId,
   version,
   initial,
+  canEditTrust,
 }: {
   workspace: string;
   connectionId: string;
   version: number;
   initial: Values;
+  /** Owners only: default role, re-applied mapping, account linking and the verified-domain rule decide who becomes what. */
+  canEditTrust: boolean;
 }) {
   const { conflict, pending, save } = useConnectionSave(workspace, connectionId, version);
   const { register, control, handleSubmit, formState, setError, reset } = useForm<Values>({
@@ -43,12 +46,20 @@ export function SettingsForm({
       },
     });
   });
-  const toggle = (name: keyof Values, label: string, description: string) => (
+  const ownerOnly = canEditTrust ? "" : " Only owners can change this.";
+  const toggle = (name: keyof Values, label: string, description: string, trust = false) => (
     <Controller
       control={control}
       name={name}
       render={({ field }) => (
-        <Switch id={`set-${name}`} label={label} description={description} checked={Boolean(field.value)} onChange={field.onChange} />
+        <Switch
+          id={`set-${name}`}
+          label={label}
+          description={trust ? description + ownerOnly : description}
+          checked={Boolean(field.value)}
+          onChange={field.onChange}
+          disabled={trust && !canEditTrust}
+        />
       )}
     />
   );
@@ -59,13 +70,21 @@ export function SettingsForm({
         <Field id="set-name" label="Connection name" error={formState.errors.name?.message}>
           <Input id="set-name" {...register("name")} invalid={Boolean(formState.errors.name)} />
         </Field>
-        <Field id="set-role" label="Default role" hint="For new SSO users when no role-mapping rule matches.">
-          <Select id="set-role" {...register("defaultRole")} aria-describedby="set-role-hint">
-            <option value="viewer">Viewer</option>
-            <option value="editor">Editor</option>
-            <option value="admin">Admin</option>
-          </Select>
-        </Field>
+        {canEditTrust ? (
+          <Field id="set-role" label="Default role" hint="For new SSO users when no role-mapping rule matches.">
+            <Select id="set-role" {...register("defaultRole")} aria-describedby="set-role-hint">
+              <option value="viewer">Viewer</option>
+              <option value="editor">Editor</option>
+              <option value="admin">Admin</option>
+            </Select>
+          </Field>
+        ) : (
+          <div className="text-sm">
+            <p className="font-medium text-slate-800">Default role</p>
+            <p className="mt-1 capitalize text-slate-700">{initial.defaultRole}</p>
+            <p className="text-xs text-slate-500">For new SSO users when no rule matches. Only owners can change this.</p>
+          </div>
+        )}
       </div>
       <fieldset className="space-y-4">
         <legend className="mb-2 text-sm font-semibold text-slate-900">IdP-initiated sign-in</legend>
@@ -101,6 +120,7 @@ export function SettingsForm({
           "applyMappingEveryLogin",
           "Apply role mapping at every sign-in",
           "Roles follow IdP groups: someone removed from a group loses the role at their next sign-in. Off: mapping applies at first sign-in only.",
+          true,
         )}
         {toggle(
           "syncProfileEveryLogin",
@@ -111,33 +131,44 @@ export function SettingsForm({
           "allowAccountLinking",
           "Link existing accounts",
           "Let SSO sign in an existing password account whose email is in a domain this workspace verified.",
+          true,
         )}
-        <Field
-          id="set-verified"
-          label="Require emails in verified domains"
-          hint="Automatic: required as soon as this workspace has a verified domain."
-        >
-          <Controller
-            control={control}
-            name="requireVerifiedDomains"
-            render={({ field }) => (
-              <Select
-                id="set-verified"
-                name={field.name}
-                ref={field.ref}
-                value={verifiedDomainsOption(field.value)}
-                onChange={(e) => field.onChange(VERIFIED_DOMAINS[e.target.value as keyof typeof VERIFIED_DOMAINS])}
-                onBlur={field.onBlur}
-                aria-describedby="set-verified-hint"
-                className="max-w-xs"
-              >
-                <option value="auto">Automatic</option>
-                <option value="on">Always</option>
-                <option value="off">Never</option>
-              </Select>
-            )}
-          />
-        </Field>
+        {canEditTrust ? (
+          <Field
+            id="set-verified"
+            label="Require emails in verified domains"
+            hint="Automatic: required as soon as this workspace has a verified domain."
+          >
+            <Controller
+              control={control}
+              name="requireVerifiedDomains"
+              render={({ field }) => (
+                <Select
+                  id="set-verified"
+                  name={field.name}
+                  ref={field.ref}
+                  value={verifiedDomainsOption(field.value)}
+                  onChange={(e) => field.onChange(VERIFIED_DOMAINS[e.target.value as keyof typeof VERIFIED_DOMAINS])}
+                  onBlur={field.onBlur}
+                  aria-describedby="set-verified-hint"
+                  className="max-w-xs"
+                >
+                  <option value="auto">Automatic</option>
+                  <option value="on">Always</option>
+                  <option value="off">Never</option>
+                </Select>
+              )}
+            />
+          </Field>
+        ) : (
+          <div className="text-sm">
+            <p className="font-medium text-slate-800">Require emails in verified domains</p>
+            <p className="mt-1 text-slate-700">
+              {{ auto: "Automatic", on: "Always", off: "Never" }[verifiedDomainsOption(initial.requireVerifiedDomains)]}
+            </p>
+            <p className="text-xs text-slate-500">Only owners can change this.</p>
+          </div>
+        )}
       </fieldset>
       {conflict && <ConflictNotice />}
       <div className="flex items-center gap-3 border-t border-slate-100 pt-4">

@@ -1,4 +1,5 @@
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { apiKeyScopeEnum, roleEnum } from "./enums";
 import { users } from "./users";
 import { workspaces } from "./workspaces";
 
@@ -14,7 +15,14 @@ export const apiKeys = pgTable(
     prefix: text().notNull(),
     /** SHA-256 of the whole key (the key has 256 bits of entropy; no slow hash needed). */
     keyHash: text().notNull(),
-    createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    /** The member who made the key (null: the operator made it with the CLI). Their keys go with them. */
+    createdBy: uuid().references(() => users.id, { onDelete: "cascade" }),
+    /**
+     * The most the key may do: its creator's role when it was made (operator keys: admin, or owner
+     * when made with --role owner). Each request acts with min(role, the creator's current role).
+     */
+    role: roleEnum().notNull().default("admin"),
+    scope: apiKeyScopeEnum().notNull().default("read_write"),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp({ withTimezone: true }),
     revokedAt: timestamp({ withTimezone: true }),
@@ -35,5 +43,5 @@ export const idempotencyKeys = pgTable(
     response: jsonb(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.apiKeyId, t.key] })],
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
 );

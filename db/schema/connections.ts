@@ -1,6 +1,6 @@
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
-import { metadataSourceEnum, roleEnum, spKeyStateEnum } from "./enums";
+import { metadataSourceEnum, roleEnum, spKeyStateEnum, trustApprovalViaEnum } from "./enums";
 import { users } from "./users";
 import { workspaces } from "./workspaces";
 
@@ -46,6 +46,14 @@ export const connections = pgTable(
     syncProfileEveryLogin: boolean().notNull().default(false),
     allowSha1: boolean().notNull().default(false),
     clockSkewSeconds: integer(),
+    /**
+     * The last change of the connection's trust (IdP metadata, certificates, entity ID, SSO URLs,
+     * account linking, verified-domain rule, SHA-1, default role, role mappings): by whom and how.
+     * SSO may reach owner/admin accounts only while this names a current owner (or the operator).
+     */
+    trustApprovedBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    trustApprovedAt: timestamp({ withTimezone: true }),
+    trustApprovedVia: trustApprovalViaEnum(),
     version: integer().notNull().default(1),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -93,6 +101,8 @@ export const authnRequests = pgTable(
       .references(() => connections.id, { onDelete: "cascade" }),
     returnTo: text(),
     testMode: boolean().notNull().default(false),
+    /** SHA-256 of the browser's SSO nonce cookie (set by the login endpoint); the ticket carries it on. */
+    browserNonceHash: text(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     usedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -174,6 +184,8 @@ export const ssoEvents = pgTable(
   (t) => [
     index("sso_events_connection_created_idx").on(t.connectionId, t.createdAt),
     index("sso_events_workspace_created_idx").on(t.workspaceId, t.createdAt),
+    // Retention deletes by age across all workspaces.
+    index("sso_events_created_idx").on(t.createdAt),
   ],
 );
 export type SsoEvent = typeof ssoEvents.$inferSelect;

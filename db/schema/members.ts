@@ -23,12 +23,17 @@ export const invitations = pgTable(
 );
 export type Invitation = typeof invitations.$inferSelect;
 
-/** Messages that would be emailed; no mail is sent yet. */
+/**
+ * Messages that would be emailed; no mail is sent yet. `body` never holds a secret: links with a
+ * token are `{{name}}` placeholders whose values are sealed in `secretsEncrypted` (AES-256-GCM with
+ * ENCRYPTION_KEY, a JSON object), for the mailer to fill in when it sends.
+ */
 export const outbox = pgTable("outbox", {
   id: uuid().primaryKey().defaultRandom(),
   to: text().notNull(),
   subject: text().notNull(),
   body: text().notNull(),
+  secretsEncrypted: text(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 

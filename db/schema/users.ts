@@ -35,6 +35,10 @@ export const loginTickets = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     returnTo: text().notNull(),
+    /** SHA-256 of the cookie the ACS response set in the browser that posted the SAML response. */
+    browserBindingHash: text(),
+    /** SP-initiated: SHA-256 of the login nonce cookie of the browser that started the sign-in. */
+    loginNonceHash: text(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     usedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -43,8 +47,12 @@ export const loginTickets = pgTable(
 );
 
 /** Fixed-window counters shared by every instance (login throttling, API and discovery rate limits). */
-export const rateLimits = pgTable("rate_limits", {
-  key: text().primaryKey(),
-  windowStart: timestamp({ withTimezone: true }).notNull(),
-  count: integer().notNull(),
-});
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text().primaryKey(),
+    windowStart: timestamp({ withTimezone: true }).notNull(),
+    count: integer().notNull(),
+  },
+  (t) => [index("rate_limits_window_start_idx").on(t.windowStart)],
+);

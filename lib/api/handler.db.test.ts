@@ -8,6 +8,7 @@ import { hashIdempotentRequest } from "@/lib/services/idempotency";
 import { makeApiWorkspace } from "@/lib/testing/fixtures";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { API_RATE_LIMIT, apiRateLimitKey, apiRoute } from "./handler";
+import { OPERATOR } from "@/lib/services/actor";
 
 let t: TestDb;
 let key: string;
@@ -31,7 +32,11 @@ function req(method: string, path: string, opts: { key?: string | null; body?: s
 }
 
 const echo = apiRoute(
-  { body: z.object({ name: z.string().min(2), nested: z.object({ n: z.number().int() }).optional() }), idempotent: true },
+  {
+    minRole: "viewer",
+    body: z.object({ name: z.string().min(2), nested: z.object({ n: z.number().int() }).optional() }),
+    idempotent: true,
+  },
   async (ctx) => ({
     data: { name: ctx.body.name, workspace: ctx.workspace.slug, apiKey: ctx.apiKey.name, at: Math.random() },
     status: 201,
@@ -40,7 +45,7 @@ const echo = apiRoute(
 
 describe("apiRoute", () => {
   it("wraps success in the envelope with a request ID header and meta", async () => {
-    const GET = apiRoute({}, async (ctx) => ({ data: { workspace: ctx.workspace.id, actor: ctx.actor } }));
+    const GET = apiRoute({ minRole: "viewer" }, async (ctx) => ({ data: { workspace: ctx.workspace.id, actor: ctx.actor } }));
     const res = await GET(req("GET", "/api/v1/x"));
     expect(res.status).toBe(200);
     const rid = res.headers.get("x-request-id");
@@ -54,7 +59,7 @@ describe("apiRoute", () => {
   });
 
   it("keeps a sane incoming X-Request-Id and replaces an insane one", async () => {
-    const GET = apiRoute({}, async () => ({ data: 1 }));
+    const GET = apiRoute({ minRole: "viewer" }, async () => ({ data: 1 }));
     const ok = await GET(req("GET", "/x", { headers: { "x-request-id": "trace-1234abcd" } }));
     expect(ok.headers.get("x-request-id")).toBe("trace-1234abcd");
     const bad = await GET(req("GET", "/x", { headers: { "x-request-id": "<script>alert(1)</script>" } }));
@@ -62,7 +67,7 @@ describe("apiRoute", () => {
   });
 
   it("adds next_cursor for lists", async () => {
-    const GET = apiRoute({ query: z.object({ limit: z.coerce.number().int().max(10).default(5) }) }, async (ctx) => ({
+    const GET = apiRoute({ minRole: "viewer", query: z.object({ limit: z.coerce.number().int().max(10).default(5) }) }, async (ctx) => ({
       data: [ctx.query.limit],
       nextCursor: null,
     }));
@@ -75,7 +80,7 @@ describe("apiRoute", () => {
   });
 
   it("401 INVALID_API_KEY for missing, malformed, unknown and revoked keys", async () => {
-    const GET = apiRoute({}, async () => ({ data: 1 }));
+    const GET = apiRoute({ minRole: "viewer" }, async () => ({ data: 1 }));
     for (const r of [
       req("GET", "/x", { key: null }),
       req("GET", "/x", { key: "nope" }),
@@ -87,7 +92,7 @@ describe("apiRoute", () => {
       expect(res.headers.get("x-request-id")).toBeTruthy();
       expect((await res.json()).error.code).toBe("INVALID_API_KEY");
     }
-    const other = await createApiKey(t.db, workspaceId, { name: "to revoke" }, {});
+    const other = await createApiKey(t.db, workspaceId, { name: "to revoke" }, OPERATOR);
     expect((await GET(req("GET", "/x", { key: other.secret }))).status).toBe(200);
     await revokeApiKey(t.db, workspaceId, other.apiKey.id, {});
     const res = await GET(req("GET", "/x", { key: other.secret }));
@@ -110,7 +115,7 @@ describe("apiRoute", () => {
   });
 
   it("maps AppError to its status/code/hint and other errors to a generic 500", async () => {
-    const conflict = apiRoute({}, async () => {
+    const conflict = apiRoute({ minRole: "viewer" }, async () => {
       throw new AppError("SLUG_TAKEN", { fields: [{ path: "slug", message: "Already taken" }], detail: { slug: "okta" } });
     });
     const res = await conflict(req("GET", "/x"));
@@ -124,7 +129,7 @@ describe("apiRoute", () => {
     expect(body.error.hint).toBeTruthy();
 
     // A service names fields the operation's way (camelCase); the API answers with its own (snake_case) paths.
-    const invalid = apiRoute({}, async () => {
+    const invalid = apiRoute({ minRole: "viewer" }, async () => {
       throw new AppError("SAML_METADATA_INVALID", {
         fields: [
           { path: "manual.certificatePem", message: "Not a certificate" },
@@ -138,7 +143,7 @@ describe("apiRoute", () => {
       { path: "rules.0.role", message: "Not a role" },
     ]);
 
-    const boom = apiRoute({}, async () => {
+    const boom = apiRoute({ minRole: "viewer" }, async () => {
       throw new Error("connection string postgres://secret@db leaked");
     });
     const r500 = await boom(req("GET", "/x"));
@@ -150,7 +155,7 @@ describe("apiRoute", () => {
   });
 
   it("404 NOT_FOUND when path params fail their schema", async () => {
-    const GET = apiRoute({ params: z.object({ id: z.uuid() }) }, async (ctx) => ({ data: ctx.params.id }));
+    const GET = apiRoute({ minRole: "viewer", params: z.object({ id: z.uuid() }) }, async (ctx) => ({ data: ctx.params.id }));
     const res = await GET(req("GET", "/x/abc"), { params: Promise.resolve({ id: "abc" }) });
     expect(res.status).toBe(404);
     const id = "6f1f5f8e-1b2c-4d3e-8f9a-0b1c2d3e4f5a";
@@ -159,9 +164,9 @@ describe("apiRoute", () => {
   });
 
   it("429 RATE_LIMITED with Retry-After once the per-key window is full", async () => {
-    const limited = await createApiKey(t.db, workspaceId, { name: "busy" }, {});
+    const limited = await createApiKey(t.db, workspaceId, { name: "busy" }, OPERATOR);
     await t.db.insert(rateLimits).values({ key: apiRateLimitKey(limited.apiKey.id), windowStart: new Date(), count: API_RATE_LIMIT.limit });
-    const GET = apiRoute({}, async () => ({ data: 1 }));
+    const GET = apiRoute({ minRole: "viewer" }, async () => ({ data: 1 }));
     const res = await GET(req("GET", "/x", { key: limited.secret }));
     expect(res.status).toBe(429);
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -202,7 +207,7 @@ describe("apiRoute", () => {
 
   it("concurrent duplicates: exactly one runs, the others replay or see IDEMPOTENCY_IN_PROGRESS", async () => {
     let runs = 0;
-    const slow = apiRoute({ body: z.object({ n: z.number() }), idempotent: true }, async () => {
+    const slow = apiRoute({ minRole: "viewer", body: z.object({ n: z.number() }), idempotent: true }, async () => {
       runs++;
       await new Promise((r) => setTimeout(r, 150));
       return { data: { runs }, status: 201 };
@@ -221,7 +226,7 @@ describe("apiRoute", () => {
 
   it("stores 4xx results for replay but not 5xx", async () => {
     let calls = 0;
-    const flaky = apiRoute({ body: z.object({ n: z.number() }), idempotent: true }, async () => {
+    const flaky = apiRoute({ minRole: "viewer", body: z.object({ n: z.number() }), idempotent: true }, async () => {
       calls++;
       if (calls === 1) throw new Error("transient");
       if (calls === 2) throw new AppError("CONFLICT");

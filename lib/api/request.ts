@@ -38,7 +38,8 @@ export async function readJsonBody(req: Request, schema: z.ZodType): Promise<{ r
   return { raw, body: schema.parse(raw) };
 }
 
-type Outcome = { status: number; body: unknown; headers: Record<string, string> };
+/** `storedBody`, when given, is what is stored for replays instead of `body` (secrets left out). */
+type Outcome = { status: number; body: unknown; headers: Record<string, string>; storedBody?: unknown };
 
 /**
  * Run `run` at most once per (API key, Idempotency-Key): a retry of the same request gets the stored
@@ -70,7 +71,7 @@ export async function runIdempotent(
   if (outcome.status >= 500) {
     await releaseIdempotencyKey(db, req.apiKeyId, req.key);
   } else {
-    await completeIdempotencyKey(db, req.apiKeyId, req.key, outcome.status, outcome.body);
+    await completeIdempotencyKey(db, req.apiKeyId, req.key, outcome.status, outcome.storedBody ?? outcome.body);
   }
   return outcome;
 }

@@ -7,6 +7,7 @@ import { clientIp } from "@/lib/http/client-ip";
 import { logger } from "@/lib/logger";
 import { signInWithPassword } from "@/lib/services/password-sign-in";
 import { SESSION_MAX_AGE_SECONDS } from "./session-cookie";
+import { endSessionAtSignOut } from "./session-token";
 
 /**
  * next-auth: JWT sessions carrying the user id and the user's session version. Every request checks
@@ -42,6 +43,12 @@ export function authOptions(): NextAuthOptions {
         },
       }),
     ],
+    events: {
+      // Sign-out bumps the session version: a copied session cookie stops working at once.
+      async signOut({ token }) {
+        await endSessionAtSignOut(await getReadyDb(), token);
+      },
+    },
     callbacks: {
       async jwt({ token, user }) {
         if (user) {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { makeWorkspace } from "@/lib/testing/fixtures";
 import { memberships, workspaces } from "@/db/schema";
-import { resolveSessionUser } from "./session-token";
+import { endSessionAtSignOut, resolveSessionUser } from "./session-token";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -29,5 +29,19 @@ describe("sessions under SSO enforcement", () => {
 
     await t.db.update(memberships).set({ breakGlass: true }).where(eq(memberships.userId, owner.id));
     expect(await resolveSessionUser(t.db, pwd)).toMatchObject({ id: owner.id });
+  });
+});
+
+describe("sign-out", () => {
+  it("a session cookie copied before sign-out no longer works after it (the session version is bumped)", async () => {
+    const { owner } = await makeWorkspace(t.db);
+    const cookie = { uid: owner.id, sv: owner.sessionVersion, amr: "sso" };
+    const copied = { ...cookie };
+    expect(await resolveSessionUser(t.db, copied)).toMatchObject({ id: owner.id });
+    expect(await endSessionAtSignOut(t.db, cookie)).toBe(true);
+    expect(await resolveSessionUser(t.db, copied)).toBeNull();
+    expect(await resolveSessionUser(t.db, cookie)).toBeNull();
+    // Signing out again with the dead cookie changes nothing (a stale cookie cannot sign others out).
+    expect(await endSessionAtSignOut(t.db, copied)).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import type { Db } from "@/db";
+import { endAccess } from "@/lib/services/access-revocation";
 import { getSessionUserState } from "@/lib/services/password-sign-in";
 import { findEnforcingWorkspaces } from "@/lib/services/sso-enforcement";
 
@@ -20,4 +21,20 @@ export async function resolveSessionUser(db: Db, claims: SessionClaims): Promise
   if (!state || state.disabled || state.sessionVersion !== claims?.sv) return null;
   if (claims?.amr !== "sso" && (await findEnforcingWorkspaces(db, state)).length > 0) return null;
   return { id: state.id, email: state.email, name: state.name };
+}
+
+/**
+ * Sign-out ends the session for good: the account's access ends through endAccess (which bumps the
+ * session version), so a copy of the cookie taken before sign-out is refused from then on. Sessions
+ * are not tracked one by one, so this ends the user's sessions on every device. A cookie that is
+ * already revoked changes nothing.
+ */
+export async function endSessionAtSignOut(db: Db, claims: SessionClaims): Promise<boolean> {
+  const uid = claims?.uid;
+  if (typeof uid !== "string" || !UUID.test(uid)) return false;
+  const state = await getSessionUserState(db, uid);
+  if (!state || state.sessionVersion !== claims?.sv) return false;
+  // The one place where ending access is decided (sessions now; OIDC tokens and back-channel logout too).
+  await endAccess(db, { userId: uid, workspaceId: null, reason: "sessions_revoked" });
+  return true;
 }

@@ -39,6 +39,22 @@ describe("operator CLI: api-keys", () => {
     await expect(authenticateApiKey(t.db, out.key)).rejects.toMatchObject({ code: "INVALID_API_KEY" });
   });
 
+  it("operator keys are admin unless made with --role owner; --scope read_only makes a read-only key", async (ctx) => {
+    if (!t.url) ctx.skip();
+    const { workspace } = await createWorkspace(t.db, { slug: "cli-key-roles", name: "Roles", ownerEmail: "owner@key-roles-cli.test" });
+    const plain = await runCli(["api-keys:create", "--workspace", "cli-key-roles", "--name", "ci", "--json"], env);
+    expect(plain.json).toMatchObject({ role: "admin", scope: "read_write", created_by: null });
+    const owner = await runCli(
+      ["api-keys:create", "--workspace", "cli-key-roles", "--name", "tf", "--role", "owner", "--scope", "read_only", "--json"],
+      env,
+    );
+    expect(owner.json).toMatchObject({ role: "owner", scope: "read_only" });
+    const auth = await authenticateApiKey(t.db, (owner.json as { key: string }).key);
+    expect(auth).toMatchObject({ workspace: { id: workspace.id }, apiKey: { role: "owner", scope: "read_only" } });
+    const bad = await runCli(["api-keys:create", "--workspace", "cli-key-roles", "--name", "x", "--scope", "everything", "--json"], env);
+    expect(bad.json).toMatchObject({ error: { code: "VALIDATION_FAILED" } });
+  });
+
   it("refuses an unknown workspace and a missing name with stable codes", async () => {
     const r = await runCli(["api-keys:create", "--workspace", "nope-ws", "--name", "x", "--json"], env);
     expect(r.code).toBe(1);

@@ -8,6 +8,12 @@ import { createDevIdp } from "@/lib/dev-idp";
 import { runCli } from "@/lib/testing/run-cli";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { createWorkspace } from "@/lib/services/workspaces";
+import { eq } from "drizzle-orm";
+import { memberships } from "@/db/schema";
+import { memberActor } from "@/lib/services/actor";
+import { isTrustApprovedByCurrentOwner } from "@/lib/services/connection-trust";
+import { createConnection, getConnectionOrThrow } from "@/lib/services/connections";
+import { connectionCreateSchema } from "@/lib/schemas/connections";
 
 let t: TestDb;
 let dataDir: string;
@@ -34,8 +40,8 @@ afterAll(async () => {
 describe("CLI connections:*", () => {
   const cli = (args: string[]) => runCli(args, { databaseUrl: t.url, dataDir });
 
-  it("create (file and URL), list, rotate-key, errors", async () => {
-    if (!t.url) return; // the CLI process needs a shared Postgres database
+  it("create (file and URL), list, rotate-key, errors", async (ctx) => {
+    if (!t.url) ctx.skip(); // the CLI process needs a shared Postgres database
     const a = await cli([
       "connections:create",
       "--workspace",
@@ -129,4 +135,21 @@ describe("CLI connections:*", () => {
     const none = await cli(["connections:rotate-key", "--slug", "nope-nope", "--stage", "--json"]);
     expect(none.json).toMatchObject({ error: { code: "SAML_NOT_FOUND" } });
   }, 120_000);
+
+  it("approve-trust: the operator re-approves a connection whose approving owner is no longer one", async (ctx) => {
+    if (!t.url) ctx.skip(); // the CLI process needs a shared Postgres database
+    const ws = await createWorkspace(t.db, { slug: "cli-approve", name: "Approve", ownerEmail: "o@cli-approve.test" });
+    const c = await createConnection(
+      t.db,
+      ws.workspace.id,
+      connectionCreateSchema.parse({ name: "Left", slug: "cli-approve-c" }),
+      memberActor(ws.owner.id, "owner"),
+    );
+    await t.db.update(memberships).set({ role: "viewer" }).where(eq(memberships.userId, ws.owner.id));
+    expect(await isTrustApprovedByCurrentOwner(t.db, c)).toBe(false);
+    const r = await cli(["connections:approve-trust", "--slug", "cli-approve-c", "--json"]);
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ connection: { slug: "cli-approve-c" }, trust_approved_via: "operator" });
+    expect(await isTrustApprovedByCurrentOwner(t.db, await getConnectionOrThrow(t.db, ws.workspace.id, c.id))).toBe(true);
+  });
 });

@@ -62,13 +62,17 @@ export function pickAttribute(attributes: Record<string, string[]>, names: strin
   return null;
 }
 
+/**
+ * The email of the assertion: an email attribute when there is one, else an email-shaped NameID. The
+ * attribute wins when both are present and differ (IdPs put the mail there; a NameID may be a stale
+ * or reused login name): the NameID stays the identity's link key either way.
+ */
 export function resolveEmail(nameId: string, attributes: Record<string, string[]>): string | null {
-  // NameID wins when it is an email (format emailAddress or not); otherwise the email attributes.
-  if (looksLikeEmail(nameId)) return nameId.toLowerCase();
   for (const name of EMAIL_ATTRIBUTES) {
     const value = pickAttribute(attributes, [name]);
     if (value && looksLikeEmail(value)) return value.toLowerCase();
   }
+  if (looksLikeEmail(nameId)) return nameId.toLowerCase();
   return null;
 }
 

@@ -145,7 +145,7 @@ export const spKeyActionSchema = z.object({
   }),
 });
 
-// ── Output shapes (documented in OpenAPI; produced by lib/services/connection-dto.ts) ─────────────
+// ── Output shapes (documented in OpenAPI; produced by lib/api/dto/connections.ts) ─────────────
 export const spValuesDtoSchema = z.object({
   entity_id: z.string(),
   acs_url: z.string(),
@@ -188,6 +188,16 @@ export const connectionDtoSchema = z.object({
   sync_profile_every_login: z.boolean(),
   allow_sha1: z.boolean(),
   clock_skew_seconds: z.number().nullable(),
+  trust_approval: z
+    .object({
+      via: z.enum(["owner", "operator", "api_key"]).nullable(),
+      at: z.string().nullable(),
+      by_user_id: z.string().nullable(),
+    })
+    .meta({
+      description:
+        "Who last approved what the connection trusts (IdP, certificates, linking, roles). Owners and admins can sign in through it only while that is a current owner of the workspace or the operator.",
+    }),
   version: z.number(),
   sp: spValuesDtoSchema,
   created_at: z.string(),

@@ -48,7 +48,8 @@ export const enforcementModeSchema = z.enum(ENFORCEMENT_MODES).meta({
 export const enforcementUpdateSchema = z.object({
   mode: enforcementModeSchema,
   confirm: z.boolean().optional().meta({
-    description: "Apply despite lock-out warnings. Defaults to true for API calls (scripts are explicit); the console asks first.",
+    description:
+      "Apply despite lock-out warnings: send `true` to confirm. Without it, a change with lock-out warnings is refused with 409 `ENFORCEMENT_CONFIRMATION_REQUIRED` and `detail.warnings` (nothing is skipped silently).",
   }),
 });
 

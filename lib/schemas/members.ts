@@ -68,7 +68,10 @@ export const memberInviteResultSchema = z
   .object({
     member: memberDtoSchema,
     invitation: invitationDtoSchema.extend({
-      invite_url: z.string().meta({ description: "The one-time link to send to the person (shown once; no email is sent)." }),
+      invite_url: z.string().nullable().meta({
+        description:
+          "The one-time link to send to the person (no email is sent). Shown once: only its hash is stored, so a replay of the request (same Idempotency-Key, header `Idempotent-Replayed: true`) returns null. To get a new link, POST again with a new Idempotency-Key: it replaces the invitation.",
+      }),
     }),
   })
   .meta({ id: "MemberInvitation" });

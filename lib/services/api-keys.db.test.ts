@@ -4,6 +4,7 @@ import { apiKeys, auditLog } from "@/db/schema";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { authenticateApiKey, createApiKey, hashApiKey, listApiKeys, revokeApiKey } from "./api-keys";
 import { createWorkspace } from "./workspaces";
+import { memberActor, OPERATOR } from "./actor";
 
 let t: TestDb;
 let ws: { id: string };
@@ -22,7 +23,7 @@ afterAll(async () => {
 
 describe("API keys", () => {
   it("creates gh_live_ + 32 random bytes, stores only the SHA-256, lists by prefix with the creator", async () => {
-    const { apiKey, secret } = await createApiKey(t.db, ws.id, { name: "  CI  " }, { userId: ownerId, ip: "203.0.113.1" });
+    const { apiKey, secret } = await createApiKey(t.db, ws.id, { name: "  CI  " }, memberActor(ownerId, "owner", "203.0.113.1"));
     expect(secret).toMatch(/^gh_live_[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(secret.slice(8), "base64url")).toHaveLength(32);
     expect(apiKey).toMatchObject({
@@ -45,17 +46,17 @@ describe("API keys", () => {
   });
 
   it("two keys never collide", async () => {
-    const a = await createApiKey(t.db, ws.id, { name: "one" }, {});
-    const b = await createApiKey(t.db, ws.id, { name: "two" }, {});
+    const a = await createApiKey(t.db, ws.id, { name: "one" }, OPERATOR);
+    const b = await createApiKey(t.db, ws.id, { name: "two" }, OPERATOR);
     expect(a.secret).not.toBe(b.secret);
   });
 
   it("refuses an empty name", async () => {
-    await expect(createApiKey(t.db, ws.id, { name: "   " }, {})).rejects.toMatchObject({ name: "ZodError" });
+    await expect(createApiKey(t.db, ws.id, { name: "   " }, OPERATOR)).rejects.toMatchObject({ name: "ZodError" });
   });
 
   it("authenticates, records last use at most once a minute, and fails at once after revocation", async () => {
-    const { apiKey, secret } = await createApiKey(t.db, ws.id, { name: "used" }, {});
+    const { apiKey, secret } = await createApiKey(t.db, ws.id, { name: "used" }, OPERATOR);
     const now = new Date("2026-03-01T10:00:00Z");
     const auth = await authenticateApiKey(t.db, secret, now);
     expect(auth).toMatchObject({ apiKey: { id: apiKey.id, workspaceId: ws.id }, workspace: { id: ws.id } });

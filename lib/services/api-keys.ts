@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "@/db";
-import { apiKeys, users, workspaces } from "@/db/schema";
+import { apiKeys, memberships, users, workspaces } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { apiKeyCreateSchema, type ApiKeyCreateInput } from "@/lib/schemas/api-keys";
+import { hasRole, roleRank, type Role } from "@/lib/auth/roles";
+import { apiKeyCreateSchema, type ApiKeyCreateInput, type ApiKeyScope } from "@/lib/schemas/api-keys";
+import type { Actor } from "./actor";
 import { recordAudit, type AuditActor } from "./audit";
 import type { Workspace } from "./workspaces";
 
@@ -24,6 +26,9 @@ export type ApiKeySummary = {
   prefix: string;
   createdAt: Date;
   createdBy: { id: string; email: string } | null;
+  /** The most the key may do (its creator's role when it was made). */
+  role: Role;
+  scope: ApiKeyScope;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
 };
@@ -38,16 +43,36 @@ export function looksLikeApiKey(key: string): boolean {
 }
 
 /**
+ * The role a new key gets: a member's key carries their role (or a lower one they ask for), never
+ * more; the operator's keys are admin unless asked for owner. Admins and owners make keys.
+ */
+function newKeyRole(actor: Actor, requested: Role | undefined): Role {
+  if (actor.via === "operator") return requested ?? "admin";
+  if (actor.via !== "member" || !hasRole(actor.role, "admin")) {
+    throw new AppError("FORBIDDEN", { hint: "Only owners and admins create API keys, in the console or with the operator CLI." });
+  }
+  if (requested && roleRank(requested) > roleRank(actor.role)) {
+    throw new AppError("FORBIDDEN", {
+      hint: `A key can do at most what its creator can: your role is ${actor.role}.`,
+      detail: { requestedRole: requested, role: actor.role },
+    });
+  }
+  return requested ?? actor.role;
+}
+
+/**
  * Create a key for the workspace. The returned `secret` is the only time the key exists in clear:
- * only its SHA-256 is stored (256 bits of entropy: a slow hash adds nothing).
+ * only its SHA-256 is stored (256 bits of entropy: a slow hash adds nothing). The key records its
+ * role (see newKeyRole) and scope; each request acts with min(key role, creator's current role).
  */
 export async function createApiKey(
   db: Db,
   workspaceId: string,
   input: ApiKeyCreateInput,
-  actor: AuditActor,
+  actor: Actor,
 ): Promise<{ apiKey: ApiKeySummary; secret: string }> {
   const data = apiKeyCreateSchema.parse(input);
+  const role = newKeyRole(actor, data.role);
   const secret = API_KEY_PREFIX + randomBytes(KEY_BYTES).toString("base64url");
   const [row] = await db
     .insert(apiKeys)
@@ -56,14 +81,16 @@ export async function createApiKey(
       name: data.name,
       prefix: secret.slice(0, DISPLAY_PREFIX_LENGTH),
       keyHash: hashApiKey(secret),
-      createdBy: actor.userId ?? null,
+      createdBy: actor.via === "member" ? (actor.userId ?? null) : null,
+      role,
+      scope: data.scope,
     })
     .returning();
   await recordAudit(db, workspaceId, actor, {
     action: "api_key.created",
     targetType: "api_key",
     targetId: row!.id,
-    after: { name: row!.name, prefix: row!.prefix },
+    after: { name: row!.name, prefix: row!.prefix, role, scope: data.scope },
   });
   const [summary] = await listApiKeys(db, workspaceId, { id: row!.id });
   return { apiKey: summary!, secret };
@@ -77,6 +104,8 @@ export async function listApiKeys(db: Db, workspaceId: string, opts: { id?: stri
       name: apiKeys.name,
       prefix: apiKeys.prefix,
       createdAt: apiKeys.createdAt,
+      role: apiKeys.role,
+      scope: apiKeys.scope,
       lastUsedAt: apiKeys.lastUsedAt,
       revokedAt: apiKeys.revokedAt,
       creatorId: users.id,
@@ -92,6 +121,8 @@ export async function listApiKeys(db: Db, workspaceId: string, opts: { id?: stri
     prefix: r.prefix,
     createdAt: r.createdAt,
     createdBy: r.creatorId && r.creatorEmail ? { id: r.creatorId, email: r.creatorEmail } : null,
+    role: r.role,
+    scope: r.scope,
     lastUsedAt: r.lastUsedAt,
     revokedAt: r.revokedAt,
   }));
@@ -118,20 +149,54 @@ export async function revokeApiKey(db: Db, workspaceId: string, id: string, acto
   return summary;
 }
 
-export type AuthenticatedApiKey = { apiKey: { id: string; name: string; workspaceId: string }; workspace: Workspace };
+export type AuthenticatedApiKey = {
+  apiKey: {
+    id: string;
+    name: string;
+    workspaceId: string;
+    /** What this request may do: min(the key's role, its creator's current role); the key's role for operator keys. */
+    role: Role;
+    scope: ApiKeyScope;
+    /** The member behind the key (null: an operator key). */
+    createdBy: string | null;
+  };
+  workspace: Workspace;
+};
+
+function lowerRole(a: Role, b: Role): Role {
+  return roleRank(a) <= roleRank(b) ? a : b;
+}
 
 /**
- * The live key and its workspace for a presented secret, or INVALID_API_KEY (missing, unknown and
- * revoked look the same). Records last use at most once a minute.
+ * The live key and its workspace for a presented secret, or INVALID_API_KEY (missing, unknown,
+ * revoked, and keys whose creator is no longer an active, enabled member of the workspace all look
+ * the same). The key acts with min(its role, the creator's current role), so demoting the creator
+ * limits their keys at once. Records last use at most once a minute.
  */
 export async function authenticateApiKey(db: Db, presented: string | null | undefined, now = new Date()): Promise<AuthenticatedApiKey> {
   if (!presented || !looksLikeApiKey(presented)) throw new AppError("INVALID_API_KEY");
   const [row] = await db
-    .select({ key: apiKeys, workspace: workspaces })
+    .select({
+      key: apiKeys,
+      workspace: workspaces,
+      creatorRole: memberships.role,
+      creatorStatus: memberships.status,
+      creatorMembershipDisabled: memberships.disabled,
+      creatorDisabled: users.disabled,
+    })
     .from(apiKeys)
     .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
+    .leftJoin(memberships, and(eq(memberships.workspaceId, apiKeys.workspaceId), eq(memberships.userId, apiKeys.createdBy)))
+    .leftJoin(users, eq(users.id, apiKeys.createdBy))
     .where(and(eq(apiKeys.keyHash, hashApiKey(presented)), isNull(apiKeys.revokedAt)));
   if (!row) throw new AppError("INVALID_API_KEY");
+  let role: Role = row.key.role;
+  if (row.key.createdBy) {
+    const creatorActive =
+      row.creatorRole && row.creatorStatus === "active" && !row.creatorMembershipDisabled && row.creatorDisabled === false;
+    if (!creatorActive) throw new AppError("INVALID_API_KEY");
+    role = lowerRole(role, row.creatorRole!);
+  }
   const last = row.key.lastUsedAt?.getTime() ?? 0;
   if (now.getTime() - last >= LAST_USED_RESOLUTION_MS) {
     const cutoff = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
@@ -140,5 +205,15 @@ export async function authenticateApiKey(db: Db, presented: string | null | unde
       .set({ lastUsedAt: now })
       .where(and(eq(apiKeys.id, row.key.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, cutoff))));
   }
-  return { apiKey: { id: row.key.id, name: row.key.name, workspaceId: row.key.workspaceId }, workspace: row.workspace };
+  return {
+    apiKey: {
+      id: row.key.id,
+      name: row.key.name,
+      workspaceId: row.key.workspaceId,
+      role,
+      scope: row.key.scope,
+      createdBy: row.key.createdBy,
+    },
+    workspace: row.workspace,
+  };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { and, eq, gt, isNull, lt } from "drizzle-orm";
+import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "@/db";
 import { authnRequests, type AuthnRequest } from "@/db/schema";
 
@@ -8,10 +8,13 @@ export const AUTHN_REQUEST_TTL_SECONDS = 10 * 60;
 /** A stored AuthnRequest (the row type lives beside its table). */
 export type AuthnRequestRow = AuthnRequest;
 
-/** Store an SP-initiated request: the ID the IdP echoes as InResponseTo, and an opaque RelayState handle. */
+/**
+ * Store an SP-initiated request: the ID the IdP echoes as InResponseTo, an opaque RelayState handle,
+ * and the hash of the starting browser's login nonce (the login ticket must be redeemed there).
+ */
 export async function storeAuthnRequest(
   db: Db,
-  input: { connectionId: string; returnTo: string | null; testMode: boolean; now: Date },
+  input: { connectionId: string; returnTo: string | null; testMode: boolean; browserNonceHash: string; now: Date },
 ): Promise<AuthnRequestRow> {
   const [row] = await db
     .insert(authnRequests)
@@ -21,12 +24,11 @@ export async function storeAuthnRequest(
       connectionId: input.connectionId,
       returnTo: input.returnTo,
       testMode: input.testMode,
+      browserNonceHash: input.browserNonceHash,
       expiresAt: new Date(input.now.getTime() + AUTHN_REQUEST_TTL_SECONDS * 1000),
       createdAt: input.now,
     })
     .returning();
-  // Housekeeping: requests that expired more than a day ago.
-  if (Math.random() < 0.05) await db.delete(authnRequests).where(lt(authnRequests.expiresAt, new Date(input.now.getTime() - 86_400_000)));
   return row!;
 }
 

@@ -19,8 +19,9 @@ import {
   updateConnection,
 } from "./connections";
 import { maybeRefreshStaleMetadata } from "./idp-metadata";
-import { consumeSamlResponse } from "./saml-acs";
+import { consumeSamlResponse, failureOf } from "./saml-acs";
 import { createWorkspace } from "./workspaces";
+import { memberActor, OPERATOR } from "./actor";
 
 let t: TestDb;
 let ws: { id: string; ownerId: string };
@@ -53,7 +54,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const actor = () => ({ userId: ws.ownerId });
+const actor = () => memberActor(ws.ownerId, "owner");
 
 describe("connections", () => {
   it("creates from XML with an active SP key; slug is global and unique; DTO carries SP values and no secrets", async () => {
@@ -82,9 +83,9 @@ describe("connections", () => {
     expect(JSON.stringify(dto)).not.toMatch(/PRIVATE KEY|private_key|v1:/);
     expect(await isSlugAvailable(t.db, "okta-a")).toBe(false);
     expect(await isSlugAvailable(t.db, "okta-b")).toBe(true);
-    await expect(createConnection(t.db, other.id, connectionCreateSchema.parse({ name: "Dup", slug: "okta-a" }), {})).rejects.toMatchObject(
-      { code: "SLUG_TAKEN" },
-    );
+    await expect(
+      createConnection(t.db, other.id, connectionCreateSchema.parse({ name: "Dup", slug: "okta-a" }), OPERATOR),
+    ).rejects.toMatchObject({ code: "SLUG_TAKEN" });
     // Input is parsed once, at the edge (console action, REST API, CLI): the operation schema refuses a bad slug.
     expect(connectionCreateSchema.safeParse({ name: "Bad", slug: "Bad Slug!" }).success).toBe(false);
     const audit = await t.db.select().from(auditLog).where(eq(auditLog.targetId, c.id));
@@ -169,7 +170,7 @@ describe("connections", () => {
         relayState: null,
         appUrl: TEST_APP_URL,
       });
-      expect(r.ok ? "OK" : r.error.code).toBe("OK");
+      expect(failureOf(r)).toBeNull();
     }
   });
 
@@ -187,7 +188,9 @@ describe("connections", () => {
       code: "VERSION_CONFLICT",
     });
     expect(connectionUpdateSchema.safeParse({ version: 2, defaultRedirect: "//evil.test" }).success).toBe(false);
-    await expect(updateConnection(t.db, other.id, c.id, { version: 2, name: "Hijack" }, {})).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(updateConnection(t.db, other.id, c.id, { version: 2, name: "Hijack" }, OPERATOR)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(getConnectionOrThrow(t.db, other.id, c.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await listConnections(t.db, other.id)).map((x) => x.id)).not.toContain(c.id);
     // Concurrent edits from the same version: exactly one wins.
@@ -285,7 +288,7 @@ describe("IdP metadata by URL", () => {
       relayState: null,
       appUrl: TEST_APP_URL,
     });
-    expect(r.ok ? "OK" : r.error.code).toBe("OK");
+    expect(failureOf(r)).toBeNull();
     expect(Date.now() - started).toBeLessThan(3500);
     await new Promise((r) => setTimeout(r, 4200));
     served = { status: 200, body: idp.metadataXml("https://idp.meta.test/sso"), delayMs: 0 };

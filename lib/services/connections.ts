@@ -4,7 +4,9 @@ import { connections, spKeys, workspaces, type Connection, type Workspace } from
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import { connectionSlugSchema, type ConnectionCreateData, type ConnectionUpdateData, type MetadataInput } from "@/lib/schemas/connections";
 import { emitEvent, WEBHOOK_DELIVERY_JOB } from "@/lib/webhooks/emit";
+import type { Actor } from "./actor";
 import { recordAudit, type AuditActor } from "./audit";
+import { assertMayChangeTrust, changedTrustFields, recordTrustChange, trustApprovalColumns, trustView } from "./connection-trust";
 import { nudgeJob } from "./jobs";
 import { fetchAndStoreMetadata, idpColumns, previewIdpMetadata } from "./idp-metadata";
 import { newSpKeyValues } from "./sp-keys";
@@ -61,14 +63,19 @@ export async function isSlugAvailable(db: Db, slug: string): Promise<boolean> {
   return !row;
 }
 
-/** Create a connection and its first (active) SP key. Metadata may follow later. `data` was parsed by the caller (connectionCreateSchema). */
+/**
+ * Create a connection and its first (active) SP key. Metadata may follow later. `data` was parsed by
+ * the caller (connectionCreateSchema). Owners only (and the operator): a new connection decides which
+ * IdP may sign people in, so its creator approves its trust.
+ */
 export async function createConnection(
   db: Db,
   workspaceId: string,
   data: ConnectionCreateData,
-  actor: AuditActor,
+  actor: Actor,
   now = new Date(),
 ): Promise<Connection> {
+  assertMayChangeTrust(actor, "which identity provider a new connection trusts");
   const meta = metadataInputOf(data);
   const idp = meta ? await previewIdpMetadata(meta) : null;
   try {
@@ -92,6 +99,7 @@ export async function createConnection(
           allowSha1: data.allowSha1,
           clockSkewSeconds: data.clockSkewSeconds ?? null,
           ...(idp ? idpColumns(idp, now) : {}),
+          ...trustApprovalColumns(actor, now),
           createdAt: now,
           updatedAt: now,
         })
@@ -103,6 +111,7 @@ export async function createConnection(
         targetId: c!.id,
         after: auditView(c!),
       });
+      await recordTrustChange(tx, workspaceId, actor, c!.id, { before: null, after: trustView(c!), fields: Object.keys(trustView(c!)) });
       return c!;
     });
   } catch (e) {
@@ -144,13 +153,18 @@ export async function findConnectionBySlug(db: Db, slug: string): Promise<Connec
   return row;
 }
 
-/** Apply a patch made against `version` (parsed by the caller: connectionUpdateSchema); a newer row → VERSION_CONFLICT. */
+/**
+ * Apply a patch made against `version` (parsed by the caller: connectionUpdateSchema); a newer row →
+ * VERSION_CONFLICT. A patch that changes the connection's trust (see connection-trust.ts) needs an
+ * owner and records the approval; other settings (name, active, IdP-initiated, redirect, JIT,
+ * profile sync, clock skew) need an admin.
+ */
 export async function updateConnection(
   db: Db,
   workspaceId: string,
   id: string,
   data: ConnectionUpdateData,
-  actor: AuditActor,
+  actor: Actor,
   now = new Date(),
 ): Promise<Connection> {
   const before = await getConnectionOrThrow(db, workspaceId, id);
@@ -160,10 +174,21 @@ export async function updateConnection(
   const meta = metadataInputOf(data);
   const idp = meta ? await previewIdpMetadata(meta) : null;
   const { version, metadataUrl: _u, metadataXml: _x, manual: _m, ...settings } = data;
-  const row = await db.transaction(async (tx) => {
+  // Fields the patch leaves out are undefined: they change nothing.
+  const changes = Object.fromEntries(
+    Object.entries({ ...settings, ...(idp ? idpColumns(idp, now) : {}) }).filter(([, v]) => v !== undefined),
+  ) as Partial<Connection>;
+  const trustFields = changedTrustFields(before, { ...before, ...changes });
+  if (trustFields.length) assertMayChangeTrust(actor);
+  const updated = await db.transaction(async (tx) => {
     const [row] = await tx
       .update(connections)
-      .set({ ...settings, ...(idp ? idpColumns(idp, now) : {}), version: sql`${connections.version} + 1`, updatedAt: now })
+      .set({
+        ...changes,
+        ...(trustFields.length ? trustApprovalColumns(actor, now) : {}),
+        version: sql`${connections.version} + 1`,
+        updatedAt: now,
+      })
       .where(and(eq(connections.id, id), eq(connections.workspaceId, workspaceId), eq(connections.version, version)))
       .returning();
     if (!row) {
@@ -177,6 +202,9 @@ export async function updateConnection(
       before: auditView(before),
       after: auditView(row),
     });
+    if (trustFields.length) {
+      await recordTrustChange(tx, workspaceId, actor, id, { before: trustView(before), after: trustView(row), fields: trustFields });
+    }
     if (before.active !== row.active) {
       await emitEvent(tx, {
         workspaceId,
@@ -187,8 +215,8 @@ export async function updateConnection(
     }
     return row;
   });
-  if (before.active !== row.active) nudgeJob(WEBHOOK_DELIVERY_JOB);
-  return row;
+  if (before.active !== updated.active) nudgeJob(WEBHOOK_DELIVERY_JOB);
+  return updated;
 }
 
 export async function deleteConnection(db: Db, workspaceId: string, id: string, actor: AuditActor): Promise<void> {

@@ -4,6 +4,7 @@ import { connections } from "@/db/schema";
 import { generatePassword } from "@/lib/auth/password";
 import { connectionCreateSchema } from "@/lib/schemas/connections";
 import { isAppError } from "@/lib/errors";
+import { OPERATOR } from "./actor";
 import { createConnection, findConnectionBySlug } from "./connections";
 import { devIdpUrls, getDevIdp, getDevIdpMetadataXml } from "./dev-idp-store";
 import { parseMetadataXmlOrThrow } from "./idp-metadata";
@@ -46,7 +47,7 @@ export async function seedDemoWorkspace(db: Db, opts: { appUrl: string }): Promi
         defaultRole: "viewer",
         defaultRedirect: `/w/${DEMO_WORKSPACE.slug}`,
       }),
-      { userId: null },
+      OPERATOR,
     );
   } catch (e) {
     if (!(isAppError(e) && e.code === "SLUG_TAKEN")) throw e;

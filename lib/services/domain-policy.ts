@@ -41,3 +41,22 @@ export async function isEmailDomainOwnedElsewhere(db: Db, workspaceId: string, e
     .limit(1);
   return !!row;
 }
+
+/**
+ * The SSO domain rule for one email at a workspace: it is outside when the connection (or, by default,
+ * a workspace with verified domains) requires verified domains and the email's domain is not one of
+ * them, or when another workspace verified its domain (that workspace's IdPs alone sign those accounts in).
+ */
+export async function checkSsoDomainRule(
+  db: Db,
+  workspaceId: string,
+  requireVerifiedDomains: boolean | null,
+  email: string,
+): Promise<{ policy: SsoDomainPolicy; outside: boolean }> {
+  const policy = await getSsoDomainPolicy(db, workspaceId, email);
+  const requireVerified = requireVerifiedDomains ?? policy.workspaceHasVerifiedDomains;
+  const outside =
+    (requireVerified && !policy.emailDomainVerified) ||
+    (!policy.emailDomainVerified && (await isEmailDomainOwnedElsewhere(db, workspaceId, email)));
+  return { policy, outside };
+}

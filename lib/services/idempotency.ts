@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, eq, isNull, lt } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db";
 import { idempotencyKeys } from "@/db/schema";
 import { AppError } from "@/lib/errors";
@@ -47,11 +47,6 @@ export async function claimIdempotencyKey(
   requestHash: string,
   now = new Date(),
 ): Promise<IdempotencyClaim> {
-  // Expired entries of this API key go first, so an old key is free again after 24 h.
-  await db
-    .delete(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS))));
-
   for (let attempt = 0; attempt < 2; attempt++) {
     const inserted = await db
       .insert(idempotencyKeys)
@@ -64,7 +59,17 @@ export async function claimIdempotencyKey(
       .select()
       .from(idempotencyKeys)
       .where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, key)));
-    if (!existing) continue; // released or expired in between: try to claim again
+    if (!existing) continue; // released or swept in between: try to claim again
+    if (now.getTime() - existing.createdAt.getTime() >= IDEMPOTENCY_TTL_MS) {
+      // Older than 24 h: the key is free again (the retention job deletes such rows; until then, take it over).
+      const renewed = await db
+        .update(idempotencyKeys)
+        .set({ requestHash, createdAt: now, statusCode: null, response: null })
+        .where(and(eq(idempotencyKeys.apiKeyId, apiKeyId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.createdAt, existing.createdAt)))
+        .returning({ key: idempotencyKeys.key });
+      if (renewed.length === 1) return { kind: "claimed" };
+      continue;
+    }
     if (existing.requestHash !== requestHash) throw new AppError("IDEMPOTENCY_KEY_REUSED");
     if (existing.statusCode !== null) return { kind: "replay", statusCode: existing.statusCode, response: existing.response };
     if (now.getTime() - existing.createdAt.getTime() < IDEMPOTENCY_STALE_CLAIM_MS) throw new AppError("IDEMPOTENCY_IN_PROGRESS");

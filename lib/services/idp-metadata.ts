@@ -22,7 +22,7 @@ export type ResolvedIdp = {
 
 export function envFetchPolicy(): MetadataFetchPolicy {
   const e = env();
-  return { allowPrivate: e.allowPrivateMetadataUrls, allowHttpLoopback: !e.isProduction };
+  return { allowPrivate: e.allowPrivateOutboundUrls, allowHttpLoopback: !e.isProduction };
 }
 
 /** SAML_METADATA_INVALID with the reason; `field`: the typed value at fault (manual entry). */

@@ -6,6 +6,8 @@ import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { acceptInvitation, getInvitationByToken, inviteMember, listInvitations, resendInvitation, revokeInvitation } from "./invitations";
 import { makeWorkspace, uniq } from "@/lib/testing/fixtures";
 import { findOrCreateUser, findUserByEmail } from "./users";
+import { openSecret } from "@/lib/crypto/secret-box";
+import { signInWithPassword } from "./password-sign-in";
 import { getWorkspaceAccess } from "./workspaces";
 
 let t: TestDb;
@@ -20,7 +22,7 @@ const tokenOf = (url: string) => url.split("/invite/")[1]!;
 const signUp = { firstName: "Ivy", lastName: "Invitee", password: "a long enough password" };
 
 describe("invitations", () => {
-  it("invites with an invited membership, a hashed token and an outbox message carrying the link", async () => {
+  it("invites with an invited membership, a hashed token and an outbox message whose link is sealed, never in clear", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
     const email = `Inv-${uniq()}@Example.test`;
     const r = await inviteMember(t.db, workspace.id, { email, role: "editor" }, { userId: owner.id, role: "owner" });
@@ -31,7 +33,10 @@ describe("invitations", () => {
     const [m] = await t.db.select().from(memberships).where(eq(memberships.id, r.membershipId));
     expect(m).toMatchObject({ status: "invited", role: "editor" });
     const [mail] = await t.db.select().from(outbox).where(eq(outbox.to, email.toLowerCase())).orderBy(desc(outbox.createdAt));
-    expect(mail!.body).toContain(r.inviteUrl);
+    // Secrets in clear: neither the link nor its token is stored readable; the mailer opens the sealed link.
+    expect(JSON.stringify(mail)).not.toContain(token);
+    expect(mail!.body).toContain("{{invite_url}}");
+    expect(JSON.parse(openSecret(mail!.secretsEncrypted!))).toEqual({ invite_url: r.inviteUrl });
     expect((await listInvitations(t.db, workspace.id)).map((i) => i.id)).toContain(r.invitation.id);
     // The invited person has no access until they accept.
     const user = await findUserByEmail(t.db, email);
@@ -135,5 +140,28 @@ describe("invitations", () => {
       .where(and(eq(invitations.workspaceId, workspace.id), eq(invitations.email, email)));
     expect(open.filter((i) => !i.revokedAt)).toHaveLength(1);
     expect((await acceptInvitation(t.db, { token: tokenOf(b.inviteUrl), signUp })).role).toBe("editor");
+  });
+
+  it("invitation squatting: a later invitation from another workspace cannot set the password while the first is open; the first still can", async () => {
+    const email = `squat-${uniq()}@example.test`;
+    const real = await makeWorkspace(t.db);
+    const first = await inviteMember(t.db, real.workspace.id, { email, role: "editor" }, { userId: real.owner.id, role: "owner" });
+    // An owner elsewhere invites the same address and opens their own link to set its password.
+    const squatter = await makeWorkspace(t.db);
+    const later = await inviteMember(t.db, squatter.workspace.id, { email, role: "viewer" }, { userId: squatter.owner.id, role: "owner" });
+    expect((await getInvitationByToken(t.db, tokenOf(later.inviteUrl))).mode).toBe("earlier_invitation");
+    await expect(
+      acceptInvitation(t.db, { token: tokenOf(later.inviteUrl), signUp: { password: "squatter-password-1", firstName: "", lastName: "" } }),
+    ).rejects.toMatchObject({ code: "INVITATION_INVALID" });
+    expect((await findUserByEmail(t.db, email))?.passwordHash).toBeNull();
+    await expect(signInWithPassword(t.db, { email, password: "squatter-password-1", ip: null })).rejects.toMatchObject({
+      code: "INVALID_CREDENTIALS",
+    });
+    // The real invitation did not flip to sign-in mode: its own link still sets the password.
+    expect((await getInvitationByToken(t.db, tokenOf(first.inviteUrl))).mode).toBe("sign_up");
+    const accepted = await acceptInvitation(t.db, { token: tokenOf(first.inviteUrl), signUp });
+    expect(accepted.workspace.id).toBe(real.workspace.id);
+    // From then on the later invitation is accepted by signing in as the address.
+    expect((await getInvitationByToken(t.db, tokenOf(later.inviteUrl))).mode).toBe("sign_in");
   });
 });

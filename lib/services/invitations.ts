@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { invitations, linkedIdentities, memberships, outbox, users, workspaces, type Invitation } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { env } from "@/lib/env";
 import { hashPassword } from "@/lib/auth/password";
+import { sealSecret } from "@/lib/crypto/secret-box";
 import type { Role } from "@/lib/auth/roles";
 import {
   invitationSignUpSchema,
@@ -39,11 +40,16 @@ export function invitationStatus(i: Invitation, now = new Date()): InvitationDto
   return i.expiresAt.getTime() <= now.getTime() ? "expired" : "pending";
 }
 
+/**
+ * The invitation email, for a mailer to send. The link carries the token, so the body holds a
+ * `{{invite_url}}` placeholder and the link itself is sealed (AES-256-GCM) in `secretsEncrypted`.
+ */
 async function writeOutbox(db: Db, workspaceName: string, email: string, role: Role, url: string) {
   await db.insert(outbox).values({
     to: email,
     subject: `You're invited to ${workspaceName} on Gatehouse`,
-    body: `You have been invited to join ${workspaceName} as ${role}.\n\nAccept the invitation: ${url}\n\nThe link expires in 7 days.`,
+    body: `You have been invited to join ${workspaceName} as ${role}.\n\nAccept the invitation: {{invite_url}}\n\nThe link expires in 7 days.`,
+    secretsEncrypted: sealSecret(JSON.stringify({ invite_url: url })),
   });
 }
 
@@ -205,8 +211,12 @@ export async function resendInvitation(
 export type InvitationView = {
   invitation: Invitation;
   workspace: { id: string; slug: string; name: string };
-  /** sign_up: set a password here; sign_in: the account exists, sign in as that email to accept. */
-  mode: "sign_up" | "sign_in";
+  /**
+   * sign_up: set a password here; sign_in: the account exists, sign in as that email to accept;
+   * earlier_invitation: another workspace's invitation for this email came first and is still open —
+   * only that one's link may set the password (then sign in and open this link again).
+   */
+  mode: "sign_up" | "sign_in" | "earlier_invitation";
 };
 
 /** A password-less, unlinked account with no active membership elsewhere may be claimed by setting a password. */
@@ -222,6 +232,34 @@ async function canSetPassword(db: Db, user: User, workspaceId: string): Promise<
   return !active;
 }
 
+/**
+ * Another workspace's invitation for the same email, still open and made before this one. While it
+ * exists, only its own link may set the password: a later invitation (e.g. an owner elsewhere who
+ * invites the address and opens their own link) cannot squat the account the first one is for.
+ */
+async function hasEarlierInvitationElsewhere(db: Db, inv: Invitation, now: Date): Promise<boolean> {
+  const [row] = await db
+    .select({ id: invitations.id })
+    .from(invitations)
+    .where(
+      and(
+        sql`lower(${invitations.email}) = lower(${inv.email})`,
+        ne(invitations.workspaceId, inv.workspaceId),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, now),
+        or(lt(invitations.createdAt, inv.createdAt), and(eq(invitations.createdAt, inv.createdAt), lt(invitations.id, inv.id))),
+      ),
+    )
+    .limit(1);
+  return !!row;
+}
+
+async function invitationMode(db: Db, inv: Invitation, user: User | undefined, now: Date): Promise<InvitationView["mode"]> {
+  if (user && !(await canSetPassword(db, user, inv.workspaceId))) return "sign_in";
+  return (await hasEarlierInvitationElsewhere(db, inv, now)) ? "earlier_invitation" : "sign_up";
+}
+
 /** The open invitation behind a link, or INVITATION_INVALID (unknown, expired, revoked or used). */
 export async function getInvitationByToken(db: Db, token: string, now = new Date()): Promise<InvitationView> {
   if (!token || token.length > 200) throw new AppError("INVITATION_INVALID");
@@ -232,7 +270,7 @@ export async function getInvitationByToken(db: Db, token: string, now = new Date
     .where(eq(invitations.tokenHash, hashToken(token)));
   if (!row || invitationStatus(row.invitation, now) !== "pending") throw new AppError("INVITATION_INVALID");
   const user = await findUserByEmail(db, row.invitation.email);
-  return { ...row, mode: !user || (await canSetPassword(db, user, row.workspace.id)) ? "sign_up" : "sign_in" };
+  return { ...row, mode: await invitationMode(db, row.invitation, user, now) };
 }
 
 /**
@@ -252,6 +290,11 @@ export async function acceptInvitation(
     const { user: invited } = await findOrCreateUser(tx, { email: inv.email });
     let user = invited;
     if (input.signUp) {
+      if (view.mode === "earlier_invitation")
+        throw new AppError("INVITATION_INVALID", {
+          message: "Set your password through your first invitation.",
+          hint: "This address has an earlier invitation to another workspace that is still open: accept that one first (it sets your password), then sign in and open this link again.",
+        });
       if (view.mode !== "sign_up")
         throw new AppError("INVITATION_INVALID", {
           hint: "An account with this email already exists: sign in, then open the invitation link again.",

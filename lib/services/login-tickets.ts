@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
-import { and, eq, gt, isNull, lt } from "drizzle-orm";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "@/db";
 import { loginTickets, users } from "@/db/schema";
 import { AppError } from "@/lib/errors";
@@ -7,38 +7,76 @@ import type { User } from "./users";
 
 export const LOGIN_TICKET_TTL_SECONDS = 60;
 
-const hashTicket = (ticket: string) => createHash("sha256").update(ticket).digest("hex");
+/** SHA-256 (hex) of a ticket, browser-binding cookie or login nonce: only hashes are stored. */
+export const hashBrowserSecret = (value: string) => createHash("sha256").update(value).digest("hex");
+
+function sameHash(stored: string | null, presented: string | null | undefined): boolean {
+  if (!stored || !presented) return false;
+  const a = Buffer.from(stored, "hex");
+  const b = Buffer.from(hashBrowserSecret(presented), "hex");
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 /**
  * The hand-off from the ACS (a cross-site POST, where SameSite=Lax cookies are not sent) to a
- * same-site GET that sets the session: 32 random bytes, stored hashed, single use, 60 seconds.
+ * same-site GET that sets the session: 32 random bytes, stored hashed, single use, 60 seconds. The
+ * ticket is bound to the browser that posted the response (`browserBinding`, a cookie the ACS response
+ * sets) and, for a sign-in started here, to the login nonce of the browser that started it.
  */
-export async function issueLoginTicket(db: Db, input: { userId: string; returnTo: string; now?: Date }): Promise<string> {
+export async function issueLoginTicket(
+  db: Db,
+  input: { userId: string; returnTo: string; browserBinding: string; loginNonceHash: string | null; now?: Date },
+): Promise<string> {
   const now = input.now ?? new Date();
   const ticket = randomBytes(32).toString("base64url");
   await db.insert(loginTickets).values({
-    tokenHash: hashTicket(ticket),
+    tokenHash: hashBrowserSecret(ticket),
     userId: input.userId,
     returnTo: input.returnTo,
+    browserBindingHash: hashBrowserSecret(input.browserBinding),
+    loginNonceHash: input.loginNonceHash,
     expiresAt: new Date(now.getTime() + LOGIN_TICKET_TTL_SECONDS * 1000),
     createdAt: now,
   });
   return ticket;
 }
 
-/** Atomically consumes the ticket; unknown, used or expired → SAML_LOGIN_TICKET_INVALID. */
-export async function redeemLoginTicket(db: Db, ticket: string, now = new Date()): Promise<{ user: User; returnTo: string }> {
+/** The cookies of the browser that presents the ticket. */
+export type TicketBrowser = { browserBinding: string | null; loginNonce: string | null };
+
+/**
+ * Atomically consumes the ticket: unknown, used or expired → SAML_LOGIN_TICKET_INVALID. A ticket
+ * presented by another browser than the one it was issued to (its binding cookie, and for a sign-in
+ * started here its login nonce, do not match) → SAML_BROWSER_MISMATCH: it is used up and no session
+ * starts (login CSRF and forwarded tickets).
+ */
+export async function redeemLoginTicket(
+  db: Db,
+  ticket: string,
+  browser: TicketBrowser,
+  now = new Date(),
+): Promise<{ user: User; returnTo: string }> {
   if (typeof ticket !== "string" || ticket.length < 20 || ticket.length > 100) throw new AppError("SAML_LOGIN_TICKET_INVALID");
   const [row] = await db
     .update(loginTickets)
     .set({ usedAt: now })
-    .where(and(eq(loginTickets.tokenHash, hashTicket(ticket)), isNull(loginTickets.usedAt), gt(loginTickets.expiresAt, now)))
-    .returning({ userId: loginTickets.userId, returnTo: loginTickets.returnTo });
+    .where(and(eq(loginTickets.tokenHash, hashBrowserSecret(ticket)), isNull(loginTickets.usedAt), gt(loginTickets.expiresAt, now)))
+    .returning({
+      userId: loginTickets.userId,
+      returnTo: loginTickets.returnTo,
+      browserBindingHash: loginTickets.browserBindingHash,
+      loginNonceHash: loginTickets.loginNonceHash,
+    });
   if (!row) throw new AppError("SAML_LOGIN_TICKET_INVALID");
+  const bound = sameHash(row.browserBindingHash, browser.browserBinding);
+  const started = row.loginNonceHash === null || sameHash(row.loginNonceHash, browser.loginNonce);
+  if (!bound || !started) {
+    throw new AppError("SAML_BROWSER_MISMATCH", {
+      detail: { reason: !bound ? "the sign-in response was posted in another browser" : "the sign-in was started in another browser" },
+    });
+  }
   const [user] = await db.select().from(users).where(eq(users.id, row.userId));
   if (!user) throw new AppError("SAML_LOGIN_TICKET_INVALID");
   if (user.disabled) throw new AppError("SAML_USER_DISABLED");
-  // Housekeeping: drop tickets that expired long ago.
-  await db.delete(loginTickets).where(lt(loginTickets.expiresAt, new Date(now.getTime() - 3600_000)));
   return { user, returnTo: row.returnTo };
 }

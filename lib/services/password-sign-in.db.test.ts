@@ -42,6 +42,31 @@ describe("password sign-in", () => {
     expect(user.email).toBe("bob@pw.test");
   });
 
+  it("25 parallel wrong-password attempts against one account: exactly 5 are evaluated, the 6th and later are refused", async () => {
+    await createWorkspace(t.db, { slug: "pw-race", name: "Race", ownerEmail: "race@pw.test", ownerPassword: "race-password-1" });
+    const results = await Promise.allSettled(
+      Array.from({ length: 25 }, (_, i) => signInWithPassword(t.db, { email: "race@pw.test", password: `guess-${i}`, ip: `10.7.${i}.1` })),
+    );
+    const codes = results.map((r) => (r.status === "rejected" ? (r.reason as { code: string }).code : "SIGNED_IN"));
+    // INVALID_CREDENTIALS is only ever thrown after a password hash was checked: exactly the limit were evaluated.
+    expect(codes.filter((c) => c === "INVALID_CREDENTIALS")).toHaveLength(ACCOUNT_FAILURES.limit);
+    expect(codes.filter((c) => c === "TOO_MANY_ATTEMPTS")).toHaveLength(25 - ACCOUNT_FAILURES.limit);
+    // And the right password is refused too while the window lasts.
+    await expect(signInWithPassword(t.db, { email: "race@pw.test", password: "race-password-1", ip: "10.7.99.1" })).rejects.toMatchObject({
+      code: "TOO_MANY_ATTEMPTS",
+    });
+  });
+
+  it("successful sign-ins from one office IP do not use up the IP's failure budget", async () => {
+    await createWorkspace(t.db, { slug: "pw-office", name: "Office", ownerEmail: "office@pw.test", ownerPassword: "office-password-1" });
+    for (let i = 0; i < IP_FAILURES.limit + 5; i++) {
+      await signInWithPassword(t.db, { email: "office@pw.test", password: "office-password-1", ip: "10.8.8.8" });
+    }
+    await expect(signInWithPassword(t.db, { email: "nobody@pw.test", password: "wrong", ip: "10.8.8.8" })).rejects.toMatchObject({
+      code: "INVALID_CREDENTIALS",
+    });
+  });
+
   it("throttles an IP that tries many accounts", async () => {
     for (let i = 0; i < IP_FAILURES.limit; i++) {
       await signInWithPassword(t.db, { email: `x${i}@spray.test`, password: "wrong", ip: "10.9.9.9" }).catch(() => {});

@@ -3,7 +3,7 @@ import type { Db } from "@/db";
 import { memberships, users } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { burnPasswordCheck, verifyPassword } from "@/lib/auth/password";
-import { hitRateLimit, peekRateLimit, resetRateLimit, type RateLimitRule } from "./rate-limit";
+import { hitRateLimit, ipRateLimitKey, resetRateLimit, undoRateLimitHit, type RateLimitRule } from "./rate-limit";
 import { assertPasswordSignInAllowed } from "./sso-enforcement";
 import { findUserByEmail, normalizeEmail, type User } from "./users";
 
@@ -12,11 +12,13 @@ export const ACCOUNT_FAILURES: RateLimitRule = { limit: 5, windowSeconds: 15 * 6
 export const IP_FAILURES: RateLimitRule = { limit: 30, windowSeconds: 15 * 60 };
 
 const accountKey = (email: string) => `login:account:${normalizeEmail(email)}`;
-const ipKey = (ip: string) => `login:ip:${ip}`;
 
 /**
  * Email + password sign-in. Wrong email and wrong password give the same error (and take the same
- * time); too many failures per account or per IP give TOO_MANY_ATTEMPTS with Retry-After.
+ * time). Every attempt is counted first, atomically, per account and per IP (one upsert returning the
+ * new count), and only then compared: of any number of concurrent attempts, at most the limit are
+ * evaluated, the rest get TOO_MANY_ATTEMPTS with Retry-After without a password hash being checked.
+ * A successful sign-in clears the account's counter and takes its own hit back from the IP's.
  */
 export async function signInWithPassword(
   db: Db,
@@ -24,27 +26,23 @@ export async function signInWithPassword(
   now = new Date(),
 ): Promise<User> {
   const email = normalizeEmail(input.email);
-  for (const [key, rule] of [
-    [accountKey(email), ACCOUNT_FAILURES],
-    ...(input.ip ? [[ipKey(input.ip), IP_FAILURES] as const] : []),
-  ] as const) {
-    const state = await peekRateLimit(db, key, rule, now);
-    if (state.count >= rule.limit) {
-      throw new AppError("TOO_MANY_ATTEMPTS", { headers: { "Retry-After": String(state.retryAfterSeconds) } });
-    }
+  const counters = [
+    { key: accountKey(email), rule: ACCOUNT_FAILURES },
+    ...(input.ip ? [{ key: ipRateLimitKey("login:ip", input.ip), rule: IP_FAILURES }] : []),
+  ];
+  for (const c of counters) {
+    const state = await hitRateLimit(db, c.key, c.rule, now);
+    if (!state.allowed) throw new AppError("TOO_MANY_ATTEMPTS", { headers: { "Retry-After": String(state.retryAfterSeconds) } });
   }
 
   const user = await findUserByEmail(db, email);
   const ok = user?.passwordHash
     ? await verifyPassword(input.password, user.passwordHash)
     : (await burnPasswordCheck(input.password), false);
-  if (!user || !ok || user.disabled) {
-    await hitRateLimit(db, accountKey(email), ACCOUNT_FAILURES, now);
-    if (input.ip) await hitRateLimit(db, ipKey(input.ip), IP_FAILURES, now);
-    throw new AppError("INVALID_CREDENTIALS");
-  }
+  if (!user || !ok || user.disabled) throw new AppError("INVALID_CREDENTIALS");
   await assertPasswordSignInAllowed(db, user);
   await resetRateLimit(db, accountKey(email));
+  if (input.ip) await undoRateLimitHit(db, ipRateLimitKey("login:ip", input.ip));
   await db.update(memberships).set({ lastLoginAt: now }).where(eq(memberships.userId, user.id));
   return user;
 }

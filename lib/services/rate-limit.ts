@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { rateLimits } from "@/db/schema";
@@ -36,6 +37,42 @@ export async function peekRateLimit(db: Db, key: string, rule: RateLimitRule, no
 
 export async function resetRateLimit(db: Db, key: string): Promise<void> {
   await db.delete(rateLimits).where(eq(rateLimits.key, key));
+}
+
+/** Take back one hit (e.g. an attempt that was counted first and then succeeded). Never below zero. */
+export async function undoRateLimitHit(db: Db, key: string): Promise<void> {
+  await db
+    .update(rateLimits)
+    .set({ count: sql`greatest(${rateLimits.count} - 1, 0)` })
+    .where(eq(rateLimits.key, key));
+}
+
+/**
+ * Counters older than this are stale whatever their rule (no rule has a window longer than a day):
+ * the retention job deletes them.
+ */
+export const RATE_LIMIT_ROW_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The rate-limit key of a client IP under `prefix`. An IPv6 client is counted by its /64 (one
+ * subscriber usually holds a whole /64, so per-address counting would be no limit at all).
+ */
+export function ipRateLimitKey(prefix: string, ip: string): string {
+  const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1];
+  if (v4) return `${prefix}:${v4}`;
+  if (isIP(ip) === 6) return `${prefix}:${ipv6Prefix64(ip)}`;
+  return `${prefix}:${ip.slice(0, 64)}`;
+}
+
+function ipv6Prefix64(ip: string): string {
+  const [head, tail = ""] = ip.toLowerCase().split("%")[0]!.split("::");
+  const h = head ? head.split(":") : [];
+  const t = tail ? tail.split(":") : [];
+  const groups = ip.includes("::") ? [...h, ...Array(8 - h.length - t.length).fill("0"), ...t] : h;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (parseInt(g || "0", 16) || 0).toString(16))
+    .join(":")}::/64`;
 }
 
 function toResult(row: { windowStart: Date; count: number }, rule: RateLimitRule, now: Date): RateLimitResult {

@@ -5,7 +5,9 @@ import { AppError } from "@/lib/errors";
 import { getIdp } from "@/lib/idp-catalogue";
 import { MAPPABLE_ROLES, roleRank, type MappableRole, type Role } from "@/lib/auth/roles";
 import type { RoleMappingRule } from "@/lib/schemas/role-mappings";
-import { recordAudit, type AuditActor } from "./audit";
+import type { Actor } from "./actor";
+import { recordAudit } from "./audit";
+import { assertMayChangeTrust, recordTrustChange, trustApprovalColumns } from "./connection-trust";
 
 export type RoleRule = { id?: string; attribute: string; value: string; role: Role };
 export type MatchedRule = { id?: string; attribute: string; value: string; role: MappableRole };
@@ -103,20 +105,54 @@ export async function loadRulesForConnection(db: Db, connectionId: string): Prom
 const ruleView = (r: { attribute: string; value: string; role: string }) => ({ attribute: r.attribute, value: r.value, role: r.role });
 
 /**
+ * Record that `actor` approved the connection's trust (role mappings are part of it), with the rules
+ * before and after. Inside the caller's transaction.
+ */
+async function approveMappingChange(
+  tx: Db,
+  workspaceId: string,
+  connectionId: string,
+  actor: Actor,
+  before: { attribute: string; value: string; role: string }[],
+  after: { attribute: string; value: string; role: string }[],
+) {
+  await tx.update(connections).set(trustApprovalColumns(actor, new Date())).where(eq(connections.id, connectionId));
+  await recordTrustChange(tx, workspaceId, actor, connectionId, {
+    before: { roleMappings: before.map(ruleView) },
+    after: { roleMappings: after.map(ruleView) },
+    fields: ["roleMappings"],
+  });
+}
+
+/**
  * Replace the whole list (PUT semantics) in one transaction; audited with before/after. `rules` were
- * parsed by the caller (roleMappingsReplaceSchema). Returns the stored rules and the connection's new version.
+ * parsed by the caller (roleMappingsReplaceSchema). Returns the stored rules and the connection's new
+ * version. The rules are part of the connection's trust (they decide roles, admin included): owners
+ * only. Saving the same list again changes nothing (the version stays) and needs no owner.
  */
 export async function replaceRoleMappings(
   db: Db,
   workspaceId: string,
   connectionId: string,
   rules: RoleMappingRule[],
-  actor: AuditActor,
+  actor: Actor,
   opts: { expectedVersion?: number } = {},
 ): Promise<{ rules: RoleMapping[]; version: number }> {
   return db.transaction(async (tx) => {
-    const version = await bumpVersion(tx, workspaceId, connectionId, opts.expectedVersion);
+    // Lock the connection row first: concurrent saves of its rules wait here, then see the new version.
+    const [current] = await tx
+      .select({ version: connections.version })
+      .from(connections)
+      .where(and(eq(connections.id, connectionId), eq(connections.workspaceId, workspaceId)))
+      .for("update");
+    if (!current) throw new AppError("NOT_FOUND");
+    if (opts.expectedVersion !== undefined && opts.expectedVersion !== current.version) {
+      throw new AppError("VERSION_CONFLICT", { detail: { expectedVersion: opts.expectedVersion, currentVersion: current.version } });
+    }
     const before = await byPosition(tx, connectionId);
+    if (JSON.stringify(before.map(ruleView)) === JSON.stringify(rules.map(ruleView))) return { rules: before, version: current.version };
+    assertMayChangeTrust(actor, "the role mapping");
+    const version = await bumpVersion(tx, workspaceId, connectionId, opts.expectedVersion);
     await tx.delete(roleMappings).where(eq(roleMappings.connectionId, connectionId));
     const inserted = rules.length
       ? await tx
@@ -132,18 +168,20 @@ export async function replaceRoleMappings(
       before: { rules: before.map(ruleView) },
       after: { rules: after.map(ruleView), version },
     });
+    await approveMappingChange(tx, workspaceId, connectionId, actor, before, after);
     return { rules: after, version };
   });
 }
 
-/** Append one rule at the end (CLI `connections:map-role`; `rule` parsed by the caller). */
+/** Append one rule at the end (CLI `connections:map-role`; `rule` parsed by the caller). Owners only, like every mapping change. */
 export async function appendRoleMapping(
   db: Db,
   workspaceId: string,
   connectionId: string,
   rule: RoleMappingRule,
-  actor: AuditActor,
+  actor: Actor,
 ): Promise<RoleMapping> {
+  assertMayChangeTrust(actor, "the role mapping");
   return db.transaction(async (tx) => {
     await bumpVersion(tx, workspaceId, connectionId, undefined);
     const [max] = await tx
@@ -161,6 +199,7 @@ export async function appendRoleMapping(
       targetId: connectionId,
       after: { attribute: rule.attribute, value: rule.value, role: rule.role, position },
     });
+    await approveMappingChange(tx, workspaceId, connectionId, actor, [], [ruleView(rule)]);
     return row!;
   });
 }

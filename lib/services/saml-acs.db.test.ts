@@ -8,8 +8,9 @@ import { makeSamlKit, TEST_APP_URL, type SamlKit } from "@/lib/testing/saml-kit"
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { updateConnection } from "./connections";
 import { redeemLoginTicket } from "./login-tickets";
-import { consumeSamlResponse, type AcsResult } from "./saml-acs";
+import { consumeSamlResponse, failureOf, type AcsOutcome } from "./saml-acs";
 import { findOrCreateUser } from "./users";
+import { memberActor } from "./actor";
 
 let t: TestDb;
 let kit: SamlKit;
@@ -31,10 +32,13 @@ const acs = (samlResponse: string | null, extra: { relayState?: string | null; n
     now: extra.now,
   });
 
-const codeOf = (r: AcsResult) => (r.ok ? "OK" : r.error.code);
-const ticketOf = (r: AcsResult) => (r.ok ? new URL(r.location, TEST_APP_URL).searchParams.get("ticket")! : "");
+const codeOf = (r: AcsOutcome) => failureOf(r) ?? "OK";
+const ticketOf = (r: AcsOutcome) => (r.kind === "redirect" ? (new URL(r.location, TEST_APP_URL).searchParams.get("ticket") ?? "") : "");
+/** Redeem the outcome's ticket in the browser that posted the response (and, for SP-initiated, started it with `nonce`). */
+const redeem = (r: AcsOutcome, nonce: string | null = null, now?: Date) =>
+  redeemLoginTicket(t.db, ticketOf(r), { browserBinding: r.kind === "redirect" ? r.browserBinding : null, loginNonce: nonce }, now);
 
-async function eventOf(r: AcsResult) {
+async function eventOf(r: AcsOutcome) {
   const [ev] = await t.db.select().from(ssoEvents).where(eq(ssoEvents.id, r.eventId!));
   return ev!;
 }
@@ -43,16 +47,22 @@ describe("ACS: connection selection", () => {
   it("unknown slug → SAML_NOT_FOUND, with an event", async () => {
     const r = await acs(kit.respond(), { slug: "no-such-connection" });
     expect(codeOf(r)).toBe("SAML_NOT_FOUND");
-    expect(r.ok ? 0 : r.error.status).toBe(404);
+    expect(r.kind === "page" && r.error.status).toBe(404);
     expect((await eventOf(r)).errorCode).toBe("SAML_NOT_FOUND");
   });
 
   it("inactive connection → 410 SAML_INACTIVE", async () => {
     const k = await makeSamlKit(t.db);
-    await updateConnection(t.db, k.workspace.id, k.connection.id, { version: k.connection.version, active: false }, { userId: k.owner.id });
+    await updateConnection(
+      t.db,
+      k.workspace.id,
+      k.connection.id,
+      { version: k.connection.version, active: false },
+      memberActor(k.owner.id, "owner"),
+    );
     const r = await acs(k.respond(), { k });
     expect(codeOf(r)).toBe("SAML_INACTIVE");
-    expect(r.ok ? 0 : r.error.status).toBe(410);
+    expect(r.kind === "page" && r.error.status).toBe(410);
     const ev = await eventOf(r);
     expect(ev.connectionId).toBe(k.connection.id);
     expect(ev.outcome).toBe("failure");
@@ -68,12 +78,12 @@ describe("ACS: connection selection", () => {
 
 describe("ACS: SP-initiated", () => {
   it("succeeds, JIT-creates the user with names at the default role, and hands off via a login ticket", async () => {
-    const { requestId, relayState, signatureVerified } = await kit.login({ returnTo: "/w/somewhere?tab=1" });
+    const { requestId, relayState, signatureVerified, nonce } = await kit.login({ returnTo: "/w/somewhere?tab=1" });
     expect(signatureVerified).toBe(true);
     const email = "ada.sp@corp.test";
     const r = await acs(kit.respond({ inResponseTo: requestId, email }), { relayState });
     expect(codeOf(r)).toBe("OK");
-    expect(r.ok && r.location.startsWith("/auth/sso/complete?ticket=")).toBe(true);
+    expect(r.kind === "redirect" && r.location.startsWith("/auth/sso/complete?ticket=")).toBe(true);
     const [user] = await t.db.select().from(users).where(eq(users.email, email));
     expect(user).toMatchObject({ firstName: "Ada", lastName: "Lovelace" });
     const [m] = await t.db
@@ -84,7 +94,7 @@ describe("ACS: SP-initiated", () => {
     const ev = await eventOf(r);
     expect(ev).toMatchObject({ outcome: "success", flow: "sp", email, userId: user!.id, testMode: false });
     expect(JSON.stringify(ev.detail)).not.toMatch(/PRIVATE KEY|SignatureValue/);
-    const redeemed = await redeemLoginTicket(t.db, ticketOf(r));
+    const redeemed = await redeem(r, nonce);
     expect(redeemed.returnTo).toBe("/w/somewhere?tab=1");
     expect(redeemed.user.id).toBe(user!.id);
   });
@@ -121,9 +131,9 @@ describe("ACS: SP-initiated", () => {
 
   it("return_to outside this origin is ignored: the default redirect is used", async () => {
     for (const bad of ["//evil.test/x", "/\\evil.test", "https://evil.test/", "/\t/evil.test", "javascript:alert(1)"]) {
-      const { requestId } = await kit.login({ returnTo: bad });
+      const { requestId, nonce } = await kit.login({ returnTo: bad });
       const r = await acs(kit.respond({ inResponseTo: requestId }));
-      expect((await redeemLoginTicket(t.db, ticketOf(r))).returnTo).toBe("/");
+      expect((await redeem(r, nonce)).returnTo).toBe("/");
     }
   });
 });
@@ -133,7 +143,7 @@ describe("ACS: IdP-initiated", () => {
     const r = await acs(kit.respond({ email: "idp.init@corp.test" }), { relayState: "/w/x/settings" });
     expect(codeOf(r)).toBe("OK");
     expect((await eventOf(r)).flow).toBe("idp");
-    expect((await redeemLoginTicket(t.db, ticketOf(r))).returnTo).toBe("/w/x/settings");
+    expect((await redeem(r)).returnTo).toBe("/w/x/settings");
   });
 
   it("refused with SAML_UNSOLICITED when not allowed", async () => {
@@ -239,8 +249,8 @@ describe("ACS: test mode", () => {
     const email = "tester@corp.test";
     const r = await acs(kit.respond({ inResponseTo: requestId, email }), { relayState });
     expect(codeOf(r)).toBe("OK");
-    expect(r.ok && r.testMode).toBe(true);
-    expect(r.ok && r.location).toBe(`/w/${kit.workspace.slug}/settings/sso/${kit.connection.id}/test/${r.eventId}`);
+    expect(r.kind === "redirect" && r.mode).toBe("test");
+    expect(r.kind === "redirect" && r.location).toBe(`/w/${kit.workspace.slug}/settings/sso/${kit.connection.id}/test/${r.eventId}`);
     expect(await t.db.select().from(users).where(eq(users.email, email))).toHaveLength(0);
     const ev = await eventOf(r);
     expect(ev.testMode).toBe(true);
@@ -250,8 +260,8 @@ describe("ACS: test mode", () => {
   it("a failing test sign-in also lands on the test result page with the code", async () => {
     const { relayState } = await kit.login({ test: true, userId: kit.owner.id });
     const r = await acs(kit.respond({ inResponseTo: "_wrong", audience: "https://wrong.test/sp" }), { relayState });
-    expect(r.ok).toBe(false);
-    expect(!r.ok && r.location).toBe(`/w/${kit.workspace.slug}/settings/sso/${kit.connection.id}/test/${r.eventId}`);
+    expect(codeOf(r)).toBe("SAML_AUDIENCE_MISMATCH");
+    expect(r.kind === "redirect" && r.location).toBe(`/w/${kit.workspace.slug}/settings/sso/${kit.connection.id}/test/${r.eventId}`);
     const ev = await eventOf(r);
     expect(ev).toMatchObject({ testMode: true, outcome: "failure", errorCode: "SAML_AUDIENCE_MISMATCH" });
   });
@@ -260,13 +270,14 @@ describe("ACS: test mode", () => {
 describe("login tickets", () => {
   it("are single-use and expire after 60 seconds", async () => {
     const r1 = await acs(kit.respond());
-    const ticket = ticketOf(r1);
-    await redeemLoginTicket(t.db, ticket);
-    await expect(redeemLoginTicket(t.db, ticket)).rejects.toMatchObject({ code: "SAML_LOGIN_TICKET_INVALID" });
+    await redeem(r1);
+    await expect(redeem(r1)).rejects.toMatchObject({ code: "SAML_LOGIN_TICKET_INVALID" });
     const r2 = await acs(kit.respond());
-    await expect(redeemLoginTicket(t.db, ticketOf(r2), new Date(Date.now() + 61_000))).rejects.toMatchObject({
+    await expect(redeem(r2, null, new Date(Date.now() + 61_000))).rejects.toMatchObject({
       code: "SAML_LOGIN_TICKET_INVALID",
     });
-    await expect(redeemLoginTicket(t.db, "x".repeat(43))).rejects.toMatchObject({ code: "SAML_LOGIN_TICKET_INVALID" });
+    await expect(redeemLoginTicket(t.db, "x".repeat(43), { browserBinding: null, loginNonce: null })).rejects.toMatchObject({
+      code: "SAML_LOGIN_TICKET_INVALID",
+    });
   });
 });

@@ -1,20 +1,14 @@
-import { lt } from "drizzle-orm";
 import type { Db } from "@/db";
 import { consumedAssertions } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
 import { validateSamlResponse, type ValidatedAssertion } from "@/lib/saml";
-import { safeRelativePath } from "@/lib/schemas/connections";
-import { logger } from "@/lib/logger";
 import { consumeAuthnRequest, explainAuthnRequest, findAuthnRequestByRelayState, type AuthnRequestRow } from "./authn-requests";
-import type { Connection } from "@/db/schema";
 import { isConnectionConfigured } from "./connection-health";
 import { findConnectionBySlug } from "./connections";
 import { maybeRefreshStaleMetadata } from "./idp-metadata";
-import { issueLoginTicket } from "./login-tickets";
+import { completeSignIn, failAttempt, previewTestSignIn, seenOf, type AcsOutcome, type AcsScope, type AcsSeen } from "./saml-acs-outcomes";
 import { spValues } from "./sp-values";
-import { recordSsoEvent } from "./sso-events";
-import { previewSsoProvisioning, provisionSsoUser } from "./sso-provisioning";
 
 export type AcsInput = {
   slug: string;
@@ -26,66 +20,32 @@ export type AcsInput = {
   now?: Date;
 };
 
-export type AcsResult =
-  | { ok: true; location: string; eventId: string; testMode: boolean; userId: string | null }
-  /** `location` is set in test mode: failures are shown on the console's test result page. */
-  | { ok: false; error: AppError; eventId: string | null; location: string | null };
-
-type Scope = { connection: Connection; workspaceSlug: string } | null;
-
-export function testResultPath(workspaceSlug: string, connectionId: string, eventId: string): string {
-  return `/w/${encodeURIComponent(workspaceSlug)}/settings/sso/${connectionId}/test/${eventId}`;
-}
-
-/** Safe values for the event detail (no assertion, no keys). */
-function identityDetail(a: ValidatedAssertion) {
-  return { assertionId: a.id, issuer: a.issuer, nameId: a.nameId, nameIdFormat: a.nameIdFormat, inResponseTo: a.inResponseTo };
-}
+export type { AcsOutcome } from "./saml-acs-outcomes";
+export { failureOf, testResultPath } from "./saml-acs-outcomes";
 
 /**
- * The ACS use-case: validate the response for the connection the URL names, enforce InResponseTo /
- * unsolicited policy and one-time use in SQL, provision, and hand off through a login ticket.
- * Every attempt writes one sso_events row.
+ * The ACS use-case: pick the connection by the URL's slug, decide the mode once (a RelayState that
+ * names a stored test request of this connection means a console test; anything else is a real
+ * sign-in), validate the response, enforce unsolicited policy, InResponseTo and one-time use in SQL,
+ * then either preview (test) or provision and hand off through a browser-bound login ticket
+ * (sign-in). Every attempt writes one sso_events row.
  */
-export async function consumeSamlResponse(db: Db, input: AcsInput): Promise<AcsResult> {
-  const now = input.now ?? new Date();
+export async function consumeSamlResponse(db: Db, input: AcsInput): Promise<AcsOutcome> {
+  const base = { db, slug: input.slug, ip: input.ip ?? null, now: input.now ?? new Date() };
   const appUrl = input.appUrl ?? env().appUrl;
-  let scope: Scope = null;
-  let flow: "sp" | "idp" | null = null;
-  let email: string | null = null;
-  let testMode = false;
-  const detail: Record<string, unknown> = {};
-
-  const failWith = async (error: AppError): Promise<AcsResult> => {
-    const ev = await recordSsoEvent(db, {
-      workspaceId: scope?.connection.workspaceId ?? null,
-      connectionId: scope?.connection.id ?? null,
-      outcome: "failure",
-      errorCode: error.code,
-      email,
-      flow,
-      testMode,
-      ip: input.ip ?? null,
-      detail: { ...detail, ...(error.detail ?? {}) },
-      now,
-    });
-    const location = testMode && scope ? testResultPath(scope.workspaceSlug, scope.connection.id, ev.id) : null;
-    return { ok: false, error, eventId: ev.id, location };
-  };
-  const fail = (code: ErrorCode, extra?: Record<string, unknown>) => failWith(new AppError(code, { detail: extra }));
 
   const found = await findConnectionBySlug(db, input.slug);
-  if (!found) return fail("SAML_NOT_FOUND", { slug: input.slug.slice(0, 80) });
+  if (!found) return failAttempt(null, base, new AppError("SAML_NOT_FOUND", { detail: { slug: input.slug.slice(0, 80) } }), null);
   const { connection, workspace } = found;
-  scope = { connection, workspaceSlug: workspace.slug };
-
-  // A RelayState handle of a test-mode request routes even early failures to the test result page.
   const relayRequest = await findAuthnRequestByRelayState(db, connection.id, input.relayState);
-  testMode = relayRequest?.testMode === true;
-  if (!connection.active && !testMode) return fail("SAML_INACTIVE");
-  if (!isConnectionConfigured(connection)) return fail("SAML_NOT_CONFIGURED");
-  if (!input.samlResponse) return fail("SAML_MALFORMED", { reason: "no SAMLResponse form field" });
-  void maybeRefreshStaleMetadata(db, connection, now);
+  const scope: AcsScope = { connection, workspace, mode: relayRequest?.testMode ? "test" : "sign_in" };
+  const fail = (code: ErrorCode, seen: AcsSeen | null, detail?: Record<string, unknown>) =>
+    failAttempt(scope, base, new AppError(code, { detail }), seen);
+
+  if (scope.mode === "sign_in" && !connection.active) return fail("SAML_INACTIVE", null);
+  if (!isConnectionConfigured(connection)) return fail("SAML_NOT_CONFIGURED", null);
+  if (!input.samlResponse) return fail("SAML_MALFORMED", null, { reason: "no SAMLResponse form field" });
+  void maybeRefreshStaleMetadata(db, connection, base.now);
 
   const sp = spValues(appUrl, connection.slug);
   const clockSkewSeconds = connection.clockSkewSeconds ?? env().samlClockSkewSeconds;
@@ -99,142 +59,75 @@ export async function consumeSamlResponse(db: Db, input: AcsInput): Promise<AcsR
       allowSha1: connection.allowSha1,
       clockSkewSeconds,
     },
-    now,
+    now: base.now,
   });
-  if (!v.ok) return fail(v.code, v.detail);
+  if (!v.ok) return fail(v.code, null, v.detail);
   const a = v.assertion;
-  Object.assign(detail, identityDetail(a));
-  email = a.email;
-  flow = a.inResponseTo ? "sp" : "idp";
-  if (!a.inResponseTo) {
-    testMode = false; // test mode only through a stored (signed-for) request
-    if (!connection.allowIdpInitiated)
-      return fail("SAML_UNSOLICITED", { expected: "InResponseTo of a sign-in started here", actual: null });
+  const seen = seenOf(a);
+  if (!a.inResponseTo && !connection.allowIdpInitiated) {
+    return fail("SAML_UNSOLICITED", seen, { expected: "InResponseTo of a sign-in started here", actual: null });
   }
 
-  // One-time use and InResponseTo, decided by the database (correct across instances).
-  let request: AuthnRequestRow | null = null;
+  let request: AuthnRequestRow | null;
+  try {
+    request = await consumeOnce(db, { connectionId: connection.id, assertion: a, clockSkewSeconds, now: base.now });
+  } catch (e) {
+    if (isAppError(e)) return failAttempt(scope, base, e, seen);
+    throw e;
+  }
+  // The mode was decided by the RelayState: the response must answer that very request.
+  if (scope.mode === "test" && request?.id !== relayRequest?.id) {
+    return fail("SAML_IN_RESPONSE_TO_INVALID", seen, { reason: "a test sign-in must answer its own test request" });
+  }
+  if (scope.mode === "sign_in" && request?.testMode) {
+    return fail("SAML_IN_RESPONSE_TO_INVALID", seen, { reason: "this answers a test sign-in, but its RelayState is missing" });
+  }
+  if (!a.email) return fail("SAML_MISSING_EMAIL", seen, { nameId: a.nameId, attributeNames: Object.keys(a.attributes).slice(0, 50) });
+
+  const identity = { nameId: a.nameId, email: a.email, firstName: a.firstName, lastName: a.lastName, attributes: a.attributes };
+  const ctx = { ...base, scope, seen, identity };
+  return scope.mode === "test" ? previewTestSignIn(ctx) : completeSignIn(ctx, { request, relayState: input.relayState });
+}
+
+/**
+ * One-time use and InResponseTo, decided by the database (correct across instances). Unsolicited: one
+ * atomic INSERT decides. SP-initiated: the INSERT and the request's consumption commit together.
+ */
+async function consumeOnce(
+  db: Db,
+  input: { connectionId: string; assertion: ValidatedAssertion; clockSkewSeconds: number; now: Date },
+): Promise<AuthnRequestRow | null> {
+  const { assertion: a, connectionId, now } = input;
   const recordAssertion = async (q: Db) => {
     const inserted = await q
       .insert(consumedAssertions)
       .values({
-        connectionId: connection.id,
+        connectionId,
         assertionId: a.id,
-        expiresAt: new Date(a.notOnOrAfter.getTime() + (clockSkewSeconds + 60) * 1000),
+        expiresAt: new Date(a.notOnOrAfter.getTime() + (input.clockSkewSeconds + 60) * 1000),
         createdAt: now,
       })
       .onConflictDoNothing()
       .returning({ assertionId: consumedAssertions.assertionId });
     if (!inserted.length) throw new AppError("SAML_REPLAY", { detail: { assertionId: a.id } });
   };
-  // Unsolicited: one atomic INSERT decides. SP-initiated: the INSERT and the request's consumption commit together.
-  const consumeOnce = async (inResponseTo: string | null): Promise<AuthnRequestRow | null> => {
-    if (!inResponseTo) return recordAssertion(db).then(() => null);
-    return db.transaction(async (tx) => {
-      await recordAssertion(tx);
-      const req = await consumeAuthnRequest(tx, { id: inResponseTo, connectionId: connection.id, now });
-      if (req) return req;
-      const reason = await explainAuthnRequest(tx, { id: inResponseTo, connectionId: connection.id, now });
-      throw new AppError("SAML_IN_RESPONSE_TO_INVALID", { detail: { inResponseTo, reason } });
-    });
-  };
-  try {
-    request = await consumeOnce(a.inResponseTo);
-  } catch (e) {
-    if (isAppError(e)) return failWith(e);
-    throw e;
-  }
-  testMode = request?.testMode === true;
-  if (!connection.active && !testMode) return fail("SAML_INACTIVE");
-  if (Math.random() < 0.01) await db.delete(consumedAssertions).where(lt(consumedAssertions.expiresAt, now));
-
-  if (!a.email) return fail("SAML_MISSING_EMAIL", { nameId: a.nameId, attributeNames: Object.keys(a.attributes).slice(0, 50) });
-  const provisionInput = {
-    workspace,
-    connection,
-    identity: { nameId: a.nameId, email: a.email, firstName: a.firstName, lastName: a.lastName, attributes: a.attributes },
-    now,
-    ip: input.ip ?? null,
-  };
-
-  if (testMode) {
-    const preview = await previewSsoProvisioning(db, provisionInput);
-    const testDetail = {
-      ...detail,
-      attributes: a.attributes,
-      nameId: a.nameId,
-      email: a.email,
-      firstName: a.firstName,
-      lastName: a.lastName,
-      role: preview.role,
-      matchedRule: preview.matchedRule,
-      mapping: preview.mapping,
-      outcome: preview.outcome,
-    };
-    Object.assign(detail, testDetail);
-    if (preview.error) return failWith(new AppError(preview.error.code, { hint: preview.error.hint }));
-    const ev = await recordSsoEvent(db, {
-      workspaceId: workspace.id,
-      connectionId: connection.id,
-      outcome: "success",
-      email,
-      flow,
-      testMode: true,
-      ip: input.ip ?? null,
-      detail: testDetail,
-      now,
-    });
-    return { ok: true, location: testResultPath(workspace.slug, connection.id, ev.id), eventId: ev.id, testMode: true, userId: null };
-  }
-
-  let provisioned: Awaited<ReturnType<typeof provisionSsoUser>>;
-  try {
-    provisioned = await provisionSsoUser(db, provisionInput);
-  } catch (e) {
-    if (isAppError(e)) return failWith(e);
-    logger.error("SSO provisioning failed", { err: e, connectionId: connection.id });
-    return fail("INTERNAL");
-  }
-  const returnTo =
-    safeRelativePath(request?.returnTo) ??
-    (flow === "idp" ? safeRelativePath(input.relayState) : null) ??
-    safeRelativePath(connection.defaultRedirect) ??
-    "/";
-  const ticket = await issueLoginTicket(db, { userId: provisioned.user.id, returnTo, now });
-  const ev = await recordSsoEvent(db, {
-    workspaceId: workspace.id,
-    connectionId: connection.id,
-    outcome: "success",
-    email,
-    flow,
-    userId: provisioned.user.id,
-    ip: input.ip ?? null,
-    detail: { ...detail, role: provisioned.role, matchedRule: provisioned.matchedRule, userCreated: provisioned.userCreated },
-    now,
+  const inResponseTo = a.inResponseTo;
+  if (!inResponseTo) return recordAssertion(db).then(() => null);
+  return db.transaction(async (tx) => {
+    await recordAssertion(tx);
+    const req = await consumeAuthnRequest(tx, { id: inResponseTo, connectionId, now });
+    if (req) return req;
+    const reason = await explainAuthnRequest(tx, { id: inResponseTo, connectionId, now });
+    throw new AppError("SAML_IN_RESPONSE_TO_INVALID", { detail: { inResponseTo, reason } });
   });
-  return {
-    ok: true,
-    location: `/auth/sso/complete?ticket=${encodeURIComponent(ticket)}`,
-    eventId: ev.id,
-    testMode: false,
-    userId: provisioned.user.id,
-  };
 }
 
-/** An ACS request refused before the response could be read (e.g. the body cap): still one event. */
-export async function recordAcsRejection(
+/** An ACS request refused before the response could be read (e.g. the body cap): still one event, and the error page. */
+export async function rejectAcsRequest(
   db: Db,
   input: { slug: string; error: AppError; ip?: string | null; now?: Date },
-): Promise<string> {
+): Promise<AcsOutcome> {
   const found = await findConnectionBySlug(db, input.slug);
-  const ev = await recordSsoEvent(db, {
-    workspaceId: found?.connection.workspaceId ?? null,
-    connectionId: found?.connection.id ?? null,
-    outcome: "failure",
-    errorCode: input.error.code,
-    ip: input.ip ?? null,
-    detail: input.error.detail ?? {},
-    now: input.now,
-  });
-  return ev.id;
+  const scope: AcsScope | null = found ? { connection: found.connection, workspace: found.workspace, mode: "sign_in" } : null;
+  return failAttempt(scope, { db, slug: input.slug, ip: input.ip ?? null, now: input.now ?? new Date() }, input.error, null);
 }

@@ -3,6 +3,7 @@ import { AppError, isAppError } from "@/lib/errors";
 import { buildAuthnRequest } from "@/lib/saml";
 import { safeRelativePath } from "@/lib/schemas/connections";
 import { storeAuthnRequest } from "./authn-requests";
+import { hashBrowserSecret } from "./login-tickets";
 import { isConnectionConfigured } from "./connection-health";
 import { findConnectionBySlug } from "./connections";
 import { maybeRefreshStaleMetadata } from "./idp-metadata";
@@ -17,10 +18,20 @@ export type SamlLoginStart =
 /**
  * SP-initiated sign-in (GET /auth/sso/saml/{slug}/login): store the AuthnRequest and build the
  * signed request for the IdP. `test` runs the flow in test mode and needs an admin of the workspace.
+ * `browserNonce` is the starting browser's login nonce (a cookie the route sets): only its hash is
+ * stored, and the login ticket of this sign-in is redeemed only where that cookie is sent.
  */
 export async function startSamlLogin(
   db: Db,
-  input: { slug: string; returnTo?: string | null; test?: boolean; userId?: string | null; appUrl: string; now?: Date },
+  input: {
+    slug: string;
+    returnTo?: string | null;
+    test?: boolean;
+    userId?: string | null;
+    browserNonce: string;
+    appUrl: string;
+    now?: Date;
+  },
 ): Promise<SamlLoginStart> {
   const now = input.now ?? new Date();
   const found = await findConnectionBySlug(db, input.slug);
@@ -43,7 +54,13 @@ export async function startSamlLogin(
   void maybeRefreshStaleMetadata(db, connection, now);
 
   const returnTo = safeRelativePath(input.returnTo ?? null);
-  const stored = await storeAuthnRequest(db, { connectionId: connection.id, returnTo, testMode: test, now });
+  const stored = await storeAuthnRequest(db, {
+    connectionId: connection.id,
+    returnTo,
+    testMode: test,
+    browserNonceHash: hashBrowserSecret(input.browserNonce),
+    now,
+  });
   const sp = spValues(input.appUrl, connection.slug);
   const key = await getActiveSigningKey(db, connection.id);
   const binding = connection.idpSsoUrlRedirect ? "redirect" : "post";

@@ -22,8 +22,54 @@ export type SsoEventInput = {
   now?: Date;
 };
 
+/** No event's detail is stored larger than this (JSON bytes): the ACS is reachable by anyone. */
+export const SSO_EVENT_DETAIL_MAX_BYTES = 4096;
+
+type Limits = { string: number; items: number; depth: number };
+const LIMITS: Limits[] = [
+  { string: 512, items: 50, depth: 4 },
+  { string: 128, items: 10, depth: 3 },
+  { string: 32, items: 3, depth: 2 },
+];
+
+function boundValue(v: unknown, l: Limits, depth: number): unknown {
+  if (v === null || typeof v === "number" || typeof v === "boolean") return v;
+  if (typeof v === "string") return v.length > l.string ? `${v.slice(0, l.string)}… (${v.length} characters)` : v;
+  if (depth >= l.depth) return "…";
+  if (Array.isArray(v)) {
+    const items = v.slice(0, l.items).map((x) => boundValue(x, l, depth + 1));
+    return v.length > l.items ? [...items, `… (${v.length} items)`] : items;
+  }
+  if (typeof v === "object") {
+    const entries = Object.entries(v as Record<string, unknown>);
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of entries.slice(0, l.items)) out[k.slice(0, 100)] = boundValue(x, l, depth + 1);
+    if (entries.length > l.items) out["…"] = `${entries.length} keys`;
+    return out;
+  }
+  return String(v).slice(0, l.string);
+}
+
 /**
- * One row per sign-in attempt (success or failure, SP or IdP initiated, test or not). A failure outside
+ * The event detail, cut to at most SSO_EVENT_DETAIL_MAX_BYTES of JSON: long strings, lists and deep
+ * objects are shortened step by step (each cut says how much there was); what still does not fit is
+ * replaced by the names of its fields.
+ */
+export function boundEventDetail(detail: Record<string, unknown>): Record<string, unknown> {
+  for (const l of LIMITS) {
+    const bounded = boundValue(detail, l, 0) as Record<string, unknown>;
+    if (Buffer.byteLength(JSON.stringify(bounded)) <= SSO_EVENT_DETAIL_MAX_BYTES) return bounded;
+  }
+  return {
+    truncated: true,
+    fields: Object.keys(detail)
+      .slice(0, 20)
+      .map((k) => k.slice(0, 60)),
+  };
+}
+
+/**
+ * One row per sign-in attempt (success or failure, SP or IdP initiated, test or not; the detail is bounded). A failure outside
  * test mode is also the (opt-in) webhook event sso.sign_in_failed, written in the same transaction.
  */
 export async function recordSsoEvent(db: Db, input: SsoEventInput): Promise<SsoEvent> {
@@ -59,8 +105,8 @@ async function insertSsoEvent(db: Db, input: SsoEventInput): Promise<SsoEvent> {
       flow: input.flow ?? null,
       testMode: input.testMode ?? false,
       userId: input.userId ?? null,
-      ip: input.ip ?? null,
-      detail: input.detail ?? {},
+      ip: input.ip ? input.ip.slice(0, 64) : null,
+      detail: boundEventDetail(input.detail ?? {}),
       ...(input.now ? { createdAt: input.now } : {}),
     })
     .returning();

@@ -2,8 +2,9 @@ import { and, asc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { invitations, linkedIdentities, memberships, users, type connections, type workspaces } from "@/db/schema";
 import { describeError, type ErrorCode } from "@/lib/errors";
-import type { Role } from "@/lib/auth/roles";
-import { getSsoDomainPolicy, isEmailDomainOwnedElsewhere, type SsoDomainPolicy } from "./domain-policy";
+import { roleRank, type Role } from "@/lib/auth/roles";
+import { mayReachPrivilegedAccount } from "./connection-trust";
+import { checkSsoDomainRule, getSsoDomainPolicy, type SsoDomainPolicy } from "./domain-policy";
 import { loadRulesForConnection, resolveRole, type MatchedRule, type RoleResolution } from "./role-mapping";
 import { findUserByEmail, normalizeEmail, type User } from "./users";
 
@@ -50,6 +51,11 @@ export type ProvisionPlan = {
   roleSource: RoleSource;
   /** The rule that decided the role (null when the role did not come from mapping). */
   matchedRule: MatchedRule | null;
+  /**
+   * The account's email is in a domain this workspace verified: this sign-in takes the account over,
+   * and its links to other workspaces' connections are removed (they could otherwise reach it later).
+   */
+  takeover: boolean;
 };
 
 const GIVEN_NAME_ATTRS = [
@@ -138,9 +144,35 @@ async function notProvisionedHint(db: Db, workspace: ProvisionInput["workspace"]
   return `Ask ${who}, to invite you: just-in-time provisioning is off for this connection, so only invited members can sign in.`;
 }
 
+type DomainRule = { policy: SsoDomainPolicy; refusal: Refusal | null };
+
+/** The SSO domain rule for one email (see checkSsoDomainRule); a linked account's own email is not echoed back. */
+async function checkDomainRule(db: Db, input: ProvisionInput, email: string, linkedAccount: boolean): Promise<DomainRule> {
+  const { policy, outside } = await checkSsoDomainRule(db, input.workspace.id, input.connection.requireVerifiedDomains, email);
+  if (!outside) return { policy, refusal: null };
+  const detail = linkedAccount
+    ? { reason: "the linked account's email is in a domain this connection may not sign in" }
+    : { email, domain: email.split("@")[1] ?? null };
+  return { policy, refusal: { code: "SAML_EMAIL_OUTSIDE_DOMAINS", detail } };
+}
+
+const PRIVILEGED_HINT = {
+  privileged_elsewhere:
+    "This account is an owner or admin of another workspace, so this connection may not sign it in: sign in with your password, or through that workspace's own SSO.",
+  not_owner_approved:
+    "Owners and admins may sign in through a connection only after a current owner of the workspace approved its settings (Settings → SSO → the connection → Approve). Until then, sign in with your password.",
+} as const;
+
 /**
  * Decide what an SSO sign-in would do, reading only. `provisionSsoUser` applies the plan inside its
  * transaction; `previewSsoProvisioning` (test mode) just reports it.
+ *
+ * The rules, in order: the asserted email passes the domain rule; the account is the linked identity
+ * (whose stored email must pass the domain rule too), else an existing account only when linkable,
+ * else a new one; the membership is kept, made from a pending invitation, or provisioned just in time;
+ * and an owner/admin account, owner/admin invitation or admin grant is reached only through an
+ * owner-approved connection of that workspace (mayReachPrivilegedAccount). An SSO sign-in never
+ * changes an account's email.
  */
 export async function planProvisioning(db: Db, input: ProvisionInput): Promise<ProvisionPlan> {
   const { workspace, connection, identity, now } = input;
@@ -148,7 +180,8 @@ export async function planProvisioning(db: Db, input: ProvisionInput): Promise<P
   const names = extractNames(identity);
   const rules = await loadRulesForConnection(db, connection.id);
   const mapping = resolveRole(rules, identity.attributes, connection.defaultRole);
-  const domainPolicy = await getSsoDomainPolicy(db, workspace.id, email);
+  const asserted = await checkDomainRule(db, input, email, false);
+  const domainPolicy = asserted.policy;
   const plan: ProvisionPlan = {
     email,
     names,
@@ -163,17 +196,11 @@ export async function planProvisioning(db: Db, input: ProvisionInput): Promise<P
     role: mapping.role,
     roleSource: mapping.matchedRule ? "mapping" : "default",
     matchedRule: mapping.matchedRule,
+    takeover: false,
   };
   const refuse = (code: ErrorCode, extra: Omit<Refusal, "code"> = {}): ProvisionPlan => ({ ...plan, refusal: { code, ...extra } });
 
-  const requireVerified = connection.requireVerifiedDomains ?? domainPolicy.workspaceHasVerifiedDomains;
-  if (requireVerified && !domainPolicy.emailDomainVerified) {
-    return refuse("SAML_EMAIL_OUTSIDE_DOMAINS", { detail: { email, domain: email.split("@")[1] ?? null } });
-  }
-  // Another workspace owns this domain: its accounts are signed in only through that workspace's IdPs.
-  if (!domainPolicy.emailDomainVerified && (await isEmailDomainOwnedElsewhere(db, workspace.id, email))) {
-    return refuse("SAML_EMAIL_OUTSIDE_DOMAINS", { detail: { email, domain: email.split("@")[1] ?? null } });
-  }
+  if (asserted.refusal) return { ...plan, refusal: asserted.refusal };
 
   plan.invitation = (await findPendingInvitation(db, workspace.id, email, now)) ?? null;
 
@@ -185,6 +212,12 @@ export async function planProvisioning(db: Db, input: ProvisionInput): Promise<P
   if (link) {
     plan.account = "linked";
     plan.user = link.user;
+    // The session is for the account, not for the asserted email: its own email must pass the rule too
+    // (an IdP that linked an account before its domain was verified elsewhere loses it then).
+    if (normalizeEmail(link.user.email) !== email) {
+      const stored = await checkDomainRule(db, input, normalizeEmail(link.user.email), true);
+      if (stored.refusal) return { ...plan, refusal: stored.refusal };
+    }
   } else {
     const existing = await findUserByEmail(db, email);
     if (existing) {
@@ -205,6 +238,13 @@ export async function planProvisioning(db: Db, input: ProvisionInput): Promise<P
     }
   }
   if (plan.user?.disabled) return refuse("SAML_USER_DISABLED", { detail: { email } });
+  if (plan.user) {
+    const accountEmail = normalizeEmail(plan.user.email);
+    plan.takeover =
+      accountEmail === email
+        ? domainPolicy.emailDomainVerified
+        : (await getSsoDomainPolicy(db, workspace.id, accountEmail)).emailDomainVerified;
+  }
 
   if (plan.user) {
     const [m] = await db
@@ -224,21 +264,36 @@ export async function planProvisioning(db: Db, input: ProvisionInput): Promise<P
     return { role: current, roleSource: source, matchedRule: null };
   };
 
+  let decided: ProvisionPlan;
   if (m && m.status === "active") {
-    return { ...plan, membershipAction: "keep", ...mapped(m.role, "existing") };
-  }
-  if (plan.invitation) {
+    decided = { ...plan, membershipAction: "keep", ...mapped(m.role, "existing") };
+  } else if (plan.invitation) {
     // The invited role is kept; mapping replaces it only when it applies on every sign-in.
-    return { ...plan, membershipAction: "consume_invitation", ...mapped(plan.invitation.role, "invitation") };
-  }
-  if (!connection.jitProvisioning) {
+    decided = { ...plan, membershipAction: "consume_invitation", ...mapped(plan.invitation.role, "invitation") };
+  } else if (!connection.jitProvisioning) {
     return refuse("SAML_USER_NOT_PROVISIONED", {
       hint: await notProvisionedHint(db, workspace),
       detail: { email, jitProvisioning: false },
     });
+  } else {
+    // New membership (or an invited one whose invitation expired): JIT at the mapped or default role.
+    decided = { ...plan, membershipAction: m ? "activate" : "create" };
   }
-  // New membership (or an invited one whose invitation expired): JIT at the mapped or default role.
-  return { ...plan, membershipAction: m ? "activate" : "create" };
+
+  // Owner/admin accounts and invitations, and admin grants, only through an owner-approved connection of their workspace.
+  const invitedRole = decided.membershipAction === "consume_invitation" ? (plan.invitation?.role ?? null) : null;
+  const reach = await mayReachPrivilegedAccount(db, {
+    connection,
+    userId: plan.user?.id ?? null,
+    role: invitedRole && roleRank(invitedRole) > roleRank(decided.role) ? invitedRole : decided.role,
+  });
+  if (!reach.ok) {
+    return {
+      ...decided,
+      refusal: { code: "SAML_PRIVILEGED_ACCOUNT", hint: PRIVILEGED_HINT[reach.reason], detail: { reason: reach.reason } },
+    };
+  }
+  return decided;
 }
 
 export function refusalMessage(r: Refusal): { code: ErrorCode; message: string; hint: string } {

@@ -8,6 +8,7 @@ import { addVerifiedDomain, identity, makeConnection, makeWorkspace, uniq } from
 import { replaceRoleMappings } from "./role-mapping";
 import { previewSsoProvisioning, provisionSsoUser } from "./sso-provisioning";
 import { findOrCreateUser, findUserByEmail } from "./users";
+import { memberActor } from "./actor";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -34,9 +35,13 @@ describe("provisionSsoUser: new people (JIT)", () => {
   it("creates the user with names from givenName/surname, an active SSO membership at the mapped role, and links the identity", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
     const connection = await makeConnection(t.db, workspace.id, { defaultRole: "viewer" });
-    await replaceRoleMappings(t.db, workspace.id, connection.id, [{ attribute: "groups", value: "eng", role: "editor" }], {
-      userId: owner.id,
-    });
+    await replaceRoleMappings(
+      t.db,
+      workspace.id,
+      connection.id,
+      [{ attribute: "groups", value: "eng", role: "editor" }],
+      memberActor(owner.id, "owner"),
+    );
     const email = `new-${uniq()}@example.test`;
     const r = await provisionSsoUser(t.db, {
       workspace,
@@ -110,9 +115,13 @@ describe("provisionSsoUser: invitations", () => {
   it("consumes a pending invitation and keeps the invited role (default role and mapping not applied)", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
     const connection = await makeConnection(t.db, workspace.id, { defaultRole: "viewer", jitProvisioning: false });
-    await replaceRoleMappings(t.db, workspace.id, connection.id, [{ attribute: "groups", value: "admins", role: "admin" }], {
-      userId: owner.id,
-    });
+    await replaceRoleMappings(
+      t.db,
+      workspace.id,
+      connection.id,
+      [{ attribute: "groups", value: "admins", role: "admin" }],
+      memberActor(owner.id, "owner"),
+    );
     const email = `invited-${uniq()}@example.test`;
     const { invitation } = await inviteMember(t.db, workspace.id, { email, role: "editor" }, ownerActor(owner.id));
     const r = await provisionSsoUser(t.db, { workspace, connection, identity: identity(email, { groups: ["admins"] }), now: now() });
@@ -125,9 +134,13 @@ describe("provisionSsoUser: invitations", () => {
   it("applies the mapping to an invited person when mapping applies on every sign-in", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
     const connection = await makeConnection(t.db, workspace.id, { applyMappingEveryLogin: true });
-    await replaceRoleMappings(t.db, workspace.id, connection.id, [{ attribute: "groups", value: "admins", role: "admin" }], {
-      userId: owner.id,
-    });
+    await replaceRoleMappings(
+      t.db,
+      workspace.id,
+      connection.id,
+      [{ attribute: "groups", value: "admins", role: "admin" }],
+      memberActor(owner.id, "owner"),
+    );
     const email = `invited-${uniq()}@example.test`;
     await inviteMember(t.db, workspace.id, { email, role: "viewer" }, ownerActor(owner.id));
     const r = await provisionSsoUser(t.db, { workspace, connection, identity: identity(email, { groups: ["admins"] }), now: now() });
@@ -221,9 +234,13 @@ describe("provisionSsoUser: existing members", () => {
   it("with mapping on every sign-in, removal from the group demotes at the next sign-in", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
     const connection = await makeConnection(t.db, workspace.id, { applyMappingEveryLogin: true, defaultRole: "viewer" });
-    await replaceRoleMappings(t.db, workspace.id, connection.id, [{ attribute: "groups", value: "admins", role: "admin" }], {
-      userId: owner.id,
-    });
+    await replaceRoleMappings(
+      t.db,
+      workspace.id,
+      connection.id,
+      [{ attribute: "groups", value: "admins", role: "admin" }],
+      memberActor(owner.id, "owner"),
+    );
     const email = `map-${uniq()}@example.test`;
     expect(
       (await provisionSsoUser(t.db, { workspace, connection, identity: identity(email, { groups: ["admins"] }), now: now() })).role,
@@ -236,9 +253,13 @@ describe("provisionSsoUser: existing members", () => {
   it("without mapping on every sign-in, the role stays after leaving the group", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
     const connection = await makeConnection(t.db, workspace.id, { applyMappingEveryLogin: false });
-    await replaceRoleMappings(t.db, workspace.id, connection.id, [{ attribute: "groups", value: "admins", role: "admin" }], {
-      userId: owner.id,
-    });
+    await replaceRoleMappings(
+      t.db,
+      workspace.id,
+      connection.id,
+      [{ attribute: "groups", value: "admins", role: "admin" }],
+      memberActor(owner.id, "owner"),
+    );
     const email = `keep-${uniq()}@example.test`;
     await provisionSsoUser(t.db, { workspace, connection, identity: identity(email, { groups: ["admins"] }), now: now() });
     const r = await provisionSsoUser(t.db, { workspace, connection, identity: identity(email, { groups: [] }), now: now() });
@@ -314,9 +335,13 @@ describe("previewSsoProvisioning", () => {
   it("reports role, matched rule and outcome without writing anything", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
     const connection = await makeConnection(t.db, workspace.id);
-    await replaceRoleMappings(t.db, workspace.id, connection.id, [{ attribute: "appRole", value: "admin", role: "admin" }], {
-      userId: owner.id,
-    });
+    await replaceRoleMappings(
+      t.db,
+      workspace.id,
+      connection.id,
+      [{ attribute: "appRole", value: "admin", role: "admin" }],
+      memberActor(owner.id, "owner"),
+    );
     const email = `preview-${uniq()}@example.test`;
     const p = await previewSsoProvisioning(t.db, { workspace, connection, identity: identity(email, { appRole: ["admin"] }), now: now() });
     expect(p).toMatchObject({

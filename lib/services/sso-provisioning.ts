@@ -1,6 +1,6 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { invitations, linkedIdentities, memberships, users } from "@/db/schema";
+import { connections, invitations, linkedIdentities, memberships, users } from "@/db/schema";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import type { Role } from "@/lib/auth/roles";
 import { emitEvent } from "@/lib/webhooks/emit";
@@ -25,6 +25,8 @@ export type ProvisionResult = {
   userCreated: boolean;
   /** An existing account was linked to this connection on this sign-in. */
   accountLinked: boolean;
+  /** Links of the account to other workspaces' connections removed by this sign-in (domain owner's takeover). */
+  foreignLinksRemoved: number;
   invitationConsumed: boolean;
   role: Role;
   roleSource: RoleSource;
@@ -83,7 +85,8 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<P
       user = await updateProfile(tx, user, plan, connection.syncProfileEveryLogin, now);
     }
     const accountLinked = plan.account === "link_existing";
-    if (accountLinked) {
+    const foreignLinksRemoved = plan.takeover ? await removeForeignLinks(tx, { workspaceId: workspace.id, user, ip: actor.ip, now }) : 0;
+    if (accountLinked || foreignLinksRemoved > 0) {
       // The account now answers to this IdP: sessions made before the link (by whoever held the
       // account until now, e.g. through another workspace's IdP or a password) end here.
       [user] = (await tx
@@ -202,6 +205,7 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<P
       membership,
       userCreated,
       accountLinked,
+      foreignLinksRemoved,
       invitationConsumed,
       role: membership.role,
       roleSource: plan.roleSource,
@@ -209,6 +213,52 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<P
       mapping: plan.mapping,
     };
   });
+}
+
+/**
+ * The domain owner's IdP takes the account over: every link of the account to a connection of
+ * another workspace goes (such a link would let that IdP reach the account again, whatever email it
+ * asserts). Audited in this workspace (naming each link) and in the other (without naming this one).
+ */
+async function removeForeignLinks(
+  tx: Db,
+  input: { workspaceId: string; user: { id: string; email: string }; ip: string | null | undefined; now: Date },
+): Promise<number> {
+  const foreign = await tx
+    .select({
+      id: linkedIdentities.id,
+      nameId: linkedIdentities.nameId,
+      connectionId: connections.id,
+      workspaceId: connections.workspaceId,
+    })
+    .from(linkedIdentities)
+    .innerJoin(connections, eq(connections.id, linkedIdentities.connectionId))
+    .where(and(eq(linkedIdentities.userId, input.user.id), ne(connections.workspaceId, input.workspaceId)));
+  if (!foreign.length) return 0;
+  await tx.delete(linkedIdentities).where(
+    inArray(
+      linkedIdentities.id,
+      foreign.map((l) => l.id),
+    ),
+  );
+  const system = { userId: null, ip: input.ip ?? null };
+  for (const l of foreign) {
+    await recordAudit(tx, input.workspaceId, system, {
+      action: "sso.foreign_link_removed",
+      targetType: "linked_identity",
+      targetId: l.id,
+      before: { email: input.user.email, connectionId: l.connectionId, nameId: l.nameId },
+      after: { reason: "domain_verified_here" },
+    });
+    await recordAudit(tx, l.workspaceId, system, {
+      action: "sso.link_removed",
+      targetType: "linked_identity",
+      targetId: l.id,
+      before: { email: input.user.email, connectionId: l.connectionId, nameId: l.nameId },
+      after: { reason: "domain_verified_by_another_workspace" },
+    });
+  }
+  return foreign.length;
 }
 
 /** Test sign-in: what would happen, with no writes. */

@@ -4,6 +4,7 @@ import { domains, type Connection } from "@/db/schema";
 import { ZodError } from "zod";
 import { AppError, isAppError, validationError } from "@/lib/errors";
 import { connectionCreateSchema, connectionUpdateSchema } from "@/lib/schemas/connections";
+import type { Actor } from "./actor";
 import { recordAudit, type AuditActor } from "./audit";
 import { createConnection, isSlugAvailable, listConnections, updateConnection } from "./connections";
 import type { TenantSamlInput } from "@/lib/schemas/tenant-saml";
@@ -49,7 +50,7 @@ export async function upsertTenantSaml(
   db: Db,
   workspace: { id: string; slug: string },
   input: TenantSamlInput,
-  actor: AuditActor,
+  actor: Actor,
 ): Promise<TenantSamlResult> {
   try {
     return await upsert(db, workspace, input, actor);
@@ -59,12 +60,7 @@ export async function upsertTenantSaml(
   }
 }
 
-async function upsert(
-  db: Db,
-  workspace: { id: string; slug: string },
-  input: TenantSamlInput,
-  actor: AuditActor,
-): Promise<TenantSamlResult> {
+async function upsert(db: Db, workspace: { id: string; slug: string }, input: TenantSamlInput, actor: Actor): Promise<TenantSamlResult> {
   const domainName = parseDomainOrThrow(input.emailDomain);
   const slugs = tenantConnectionSlugs(domainName, workspace.slug);
   const settings = {

@@ -31,9 +31,9 @@ async function audit(db: Db, scope: WebhookScope, actor: AuditActor, entry: Para
   if (scope.kind === "workspace") await recordAudit(db, scope.workspaceId, actor, entry);
 }
 
-/** http:// only where the operator allows private targets (development, or ALLOW_PRIVATE_… set). */
+/** http:// only outside production (and then only to loopback, checked again at every delivery). */
 function assertUrlAllowed(url: string) {
-  if (new URL(url).protocol === "http:" && !env().allowPrivateMetadataUrls) {
+  if (new URL(url).protocol === "http:" && env().isProduction) {
     throw new AppError("VALIDATION_FAILED", {
       message: "Webhook URLs must use https.",
       fields: [{ path: "url", message: "Use an https:// URL" }],

@@ -3,6 +3,7 @@ import type { Db } from "@/db";
 import { connections, domains, memberships } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import type { Role } from "@/lib/auth/roles";
+import { memberActor } from "@/lib/services/actor";
 import { createApiKey } from "@/lib/services/api-keys";
 import type { SsoIdentity } from "@/lib/services/sso-provisioning";
 import { findOrCreateUser } from "@/lib/services/users";
@@ -49,7 +50,7 @@ export async function addMember(
 /** A workspace with an API key, for REST API route tests. */
 export async function makeApiWorkspace(db: Db, opts: { slug?: string } = {}) {
   const { workspace, owner } = await makeWorkspace(db, opts);
-  const { apiKey, secret } = await createApiKey(db, workspace.id, { name: `key for ${workspace.slug}` }, { userId: owner.id });
+  const { apiKey, secret } = await createApiKey(db, workspace.id, { name: `key for ${workspace.slug}` }, memberActor(owner.id, "owner"));
   return { id: workspace.id, slug: workspace.slug, ownerId: owner.id, key: secret, keyId: apiKey.id };
 }
 export type ApiTestWorkspace = Awaited<ReturnType<typeof makeApiWorkspace>>;
@@ -74,6 +75,9 @@ export async function makeConnection(
       idpType: "okta",
       idpEntityId: configured ? `https://idp-${id}.test` : null,
       idpSsoUrlRedirect: configured ? `https://idp-${id}.test/sso` : null,
+      // As if the operator had set it up: its trust is approved (pass trustApprovedVia: null for an unapproved one).
+      trustApprovedVia: "operator",
+      trustApprovedAt: new Date(),
       ...patch,
     })
     .returning();

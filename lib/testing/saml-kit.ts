@@ -2,12 +2,15 @@ import { randomBytes } from "node:crypto";
 import type { Db } from "@/db";
 import { createDevIdp, type CreateResponseOptions, type DevIdp } from "@/lib/dev-idp";
 import { connectionCreateSchema, type ConnectionCreateInput } from "@/lib/schemas/connections";
+import { newSsoCookieValue, ssoNonceCookieName } from "@/lib/http/sso-cookies";
+import { memberActor, type Actor } from "@/lib/services/actor";
 import { createConnection, type Connection } from "@/lib/services/connections";
 import { startSamlLogin } from "@/lib/services/saml-login";
 import { listPublishedSpCertificates } from "@/lib/services/sp-keys";
 import { spValues } from "@/lib/services/sp-values";
 import { createWorkspace, type Workspace } from "@/lib/services/workspaces";
 import type { User } from "@/lib/services/users";
+import type { TestBrowser } from "./test-browser";
 
 export const TEST_APP_URL = "http://localhost:3999";
 
@@ -25,7 +28,9 @@ export type SamlKit = {
     test?: boolean;
     userId?: string;
     now?: Date;
-  }) => Promise<{ requestId: string; relayState: string; signatureVerified: boolean }>;
+    /** The browser that starts the sign-in: it gets the login nonce cookie (as from the login route). */
+    browser?: TestBrowser;
+  }) => Promise<{ requestId: string; relayState: string; signatureVerified: boolean; nonce: string }>;
   /** A signed SAMLResponse for this connection (defaults: email NameID, first/last name attributes). */
   respond: (opts?: Partial<CreateResponseOptions> & { email?: string }) => string;
 };
@@ -38,19 +43,7 @@ export async function makeSamlKit(db: Db, opts: Partial<ConnectionCreateInput> =
     ownerEmail: `owner-${id}@ws-${id}.test`,
     ownerPassword: "correct horse battery",
   });
-  const idp = createDevIdp({ entityId: `https://idp-${id}.test/entity` });
-  const connection = await createConnection(
-    db,
-    workspace.id,
-    connectionCreateSchema.parse({
-      name: `IdP ${id}`,
-      slug: `c-${id}`,
-      metadataXml: idp.metadataXml(`https://idp-${id}.test/sso`),
-      allowIdpInitiated: true,
-      ...opts,
-    } satisfies ConnectionCreateInput),
-    { userId: owner.id },
-  );
+  const { idp, connection } = await addSamlConnection(db, workspace.id, memberActor(owner.id, "owner"), opts);
   const sp = spValues(TEST_APP_URL, connection.slug);
   return {
     db,
@@ -60,7 +53,10 @@ export async function makeSamlKit(db: Db, opts: Partial<ConnectionCreateInput> =
     connection,
     sp,
     async login(o = {}) {
+      const nonce = newSsoCookieValue();
+      o.browser?.set(ssoNonceCookieName(), nonce);
       const start = await startSamlLogin(db, {
+        browserNonce: nonce,
         slug: connection.slug,
         returnTo: o.returnTo,
         test: o.test,
@@ -78,7 +74,7 @@ export async function makeSamlKit(db: Db, opts: Partial<ConnectionCreateInput> =
               relayState: start.fields.RelayState,
               spCertificatesPem: certs,
             });
-      return { requestId: parsed.id, relayState: parsed.relayState ?? "", signatureVerified: parsed.signatureVerified };
+      return { requestId: parsed.id, relayState: parsed.relayState ?? "", signatureVerified: parsed.signatureVerified, nonce };
     },
     respond(o = {}) {
       const email = o.email ?? `user-${randomBytes(3).toString("hex")}@corp-${id}.test`;
@@ -91,4 +87,31 @@ export async function makeSamlKit(db: Db, opts: Partial<ConnectionCreateInput> =
       });
     },
   };
+}
+
+/**
+ * A connection of `workspaceId` to a fresh dev IdP, made by `actor` (its trust is approved by them),
+ * with `respond` for signed responses to it. For scenarios with several IdPs in one workspace.
+ */
+export async function addSamlConnection(db: Db, workspaceId: string, actor: Actor, opts: Partial<ConnectionCreateInput> = {}) {
+  const id = randomBytes(4).toString("hex");
+  const idp = createDevIdp({ entityId: `https://idp-${id}.test/entity` });
+  const connection = await createConnection(
+    db,
+    workspaceId,
+    connectionCreateSchema.parse({
+      name: `IdP ${id}`,
+      slug: `c-${id}`,
+      metadataXml: idp.metadataXml(`https://idp-${id}.test/sso`),
+      allowIdpInitiated: true,
+      ...opts,
+    } satisfies ConnectionCreateInput),
+    actor,
+  );
+  const sp = spValues(TEST_APP_URL, connection.slug);
+  const respond = (o: Partial<CreateResponseOptions> & { email?: string } = {}) => {
+    const email = o.email ?? `user-${randomBytes(3).toString("hex")}@corp-${id}.test`;
+    return idp.createResponse({ acsUrl: sp.acsUrl, audience: sp.entityId, nameId: email, ...o });
+  };
+  return { idp, connection, sp, respond };
 }

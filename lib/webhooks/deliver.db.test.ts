@@ -7,12 +7,12 @@ import { makeWorkspace } from "@/lib/testing/fixtures";
 import { createWebhookEndpoint, listWebhookDeliveries, redeliverWebhook, updateWebhookEndpoint } from "@/lib/services/webhooks";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { startWebhookReceiver } from "@/lib/testing/webhook-receiver";
-import { httpWebhookTransport } from "@/server/webhook-transport";
+import { outboundWebhookTransport } from "./transport";
 import { deliverWebhooks, RETRY_SCHEDULE_MS } from "./deliver";
 import { emitEvent, webhookMessageId } from "./emit";
 
 let t: TestDb;
-const transport = httpWebhookTransport({ allowPrivate: true });
+const transport = outboundWebhookTransport({ allowPrivate: true, allowHttpLoopback: true });
 const system = { userId: null };
 
 beforeAll(async () => {

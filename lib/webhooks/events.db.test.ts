@@ -13,6 +13,7 @@ import { createWebhookEndpoint } from "@/lib/services/webhooks";
 import { makeScimDirectory } from "@/lib/testing/scim";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import type { Db } from "@/db";
+import { memberActor } from "@/lib/services/actor";
 
 /** The existing services report their changes through emitEvent, inside their own transactions. */
 
@@ -85,9 +86,15 @@ describe("events from the existing services", () => {
   it("connections: the active switch is connection.deactivated / connection.activated", async () => {
     const ws = await subscribed();
     const c = await makeConnection(t.db, ws.workspace.id);
-    const off = await updateConnection(t.db, ws.workspace.id, c.id, { version: c.version, active: false }, { userId: ws.owner.id });
-    await updateConnection(t.db, ws.workspace.id, c.id, { version: off.version, name: "Renamed" }, { userId: ws.owner.id });
-    await updateConnection(t.db, ws.workspace.id, c.id, { version: off.version + 1, active: true }, { userId: ws.owner.id });
+    const off = await updateConnection(
+      t.db,
+      ws.workspace.id,
+      c.id,
+      { version: c.version, active: false },
+      memberActor(ws.owner.id, "owner"),
+    );
+    await updateConnection(t.db, ws.workspace.id, c.id, { version: off.version, name: "Renamed" }, memberActor(ws.owner.id, "owner"));
+    await updateConnection(t.db, ws.workspace.id, c.id, { version: off.version + 1, active: true }, memberActor(ws.owner.id, "owner"));
     const got = await events(t.db, ws.workspace.id);
     expect(got.map((e) => e.type)).toEqual(["connection.deactivated", "connection.activated"]);
     expect(got[1]!.data).toEqual({ organization_id: ws.workspace.id, connection_id: c.id, name: "Renamed", slug: c.slug });

@@ -7,7 +7,8 @@ import * as mappingsRoute from "@/app/api/v1/connections/[id]/role-mappings/rout
 import * as eventsRoute from "@/app/api/v1/sso-events/route";
 import * as tenantRoute from "@/app/api/v1/tenant/saml/route";
 import * as openapiRoute from "@/app/api/v1/openapi.json/route";
-import { apiKeys, spKeys } from "@/db/schema";
+import { apiKeys, idempotencyKeys, outbox, spKeys } from "@/db/schema";
+import * as membersRoute from "@/app/api/v1/members/route";
 import { openSecret } from "@/lib/crypto/secret-box";
 import { createDevIdp } from "@/lib/dev-idp";
 import { useDbForTests } from "@/server/bootstrap";
@@ -101,5 +102,28 @@ describe("no secret is ever serialised by the REST API", () => {
         expect(flat.includes(f.replace(/\s+/g, "")), `response leaks ${f.slice(0, 24)}…`).toBe(false);
       }
     }
+  });
+});
+
+describe("secrets in clear", () => {
+  it("POST /members with an Idempotency-Key: the invite link is in the first response only; the idempotency store and the outbox hold no token; a replay answers invite_url: null", async () => {
+    const headers = { "idempotency-key": "invite-secret-1" };
+    const body = { email: "secret.invitee@secrets-a.test", role: "viewer" };
+    const first = await callRoute(membersRoute.POST, "POST", "/api/v1/members", a.key, { body, headers });
+    expect(first.status).toBe(201);
+    const url = first.json.data.invitation.invite_url as string;
+    const token = url.split("/invite/")[1]!;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const stored = await t.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, "invite-secret-1"));
+    expect(stored).toHaveLength(1);
+    expect(JSON.stringify(stored)).not.toContain(token);
+    expect(JSON.stringify(await t.db.select().from(outbox))).not.toContain(token);
+
+    const replay = await callRoute(membersRoute.POST, "POST", "/api/v1/members", a.key, { body, headers });
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.json.data.invitation).toMatchObject({ id: first.json.data.invitation.id, invite_url: null });
+    expect(replay.text).not.toContain(token);
   });
 });

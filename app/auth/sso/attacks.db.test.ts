@@ -13,6 +13,8 @@ import { connectionCreateSchema, safeRelativePath } from "@/lib/schemas/connecti
 import { useDbForTests } from "@/server/bootstrap";
 import { makeSamlKit, TEST_APP_URL, type SamlKit } from "@/lib/testing/saml-kit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
+import { TestBrowser } from "@/lib/testing/test-browser";
+import { ssoTicketCookieName } from "@/lib/http/sso-cookies";
 import { createConnection, type Connection } from "@/lib/services/connections";
 import { addDomain } from "@/lib/services/domains";
 import { redeemLoginTicket } from "@/lib/services/login-tickets";
@@ -21,6 +23,7 @@ import { createWorkspace } from "@/lib/services/workspaces";
 import * as loginRoute from "@/app/auth/sso/saml/[slug]/login/route";
 import * as acsRoute from "@/app/auth/sso/saml/[slug]/acs/route";
 import * as completeRoute from "@/app/auth/sso/complete/route";
+import { OPERATOR } from "@/lib/services/actor";
 
 let t: TestDb;
 /** A: a workspace and connection trusting a dev IdP. B: another workspace whose connection trusts the SAME IdP (entity ID + cert). */
@@ -46,7 +49,7 @@ beforeAll(async () => {
       metadataXml: a.idp.metadataXml(`https://idp-shared.test/sso`),
       allowIdpInitiated: true,
     }),
-    {},
+    OPERATOR,
   );
 });
 afterAll(async () => {
@@ -60,9 +63,10 @@ const formInit = (body: BodyInit, headers: Record<string, string> = {}): Request
   headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
   body,
 });
-const postRaw = (slug: string, init: RequestInit) => acsRoute.POST(new Request(acsUrl(slug), init), params(slug));
-const postAcs = (slug: string, fields: Record<string, string> | [string, string][]) =>
-  postRaw(slug, formInit(new URLSearchParams(fields).toString()));
+const postRaw = (slug: string, init: RequestInit, browser = new TestBrowser()) =>
+  acsRoute.POST(browser.request(acsUrl(slug), init), params(slug)).then((r) => browser.take(r));
+const postAcs = (slug: string, fields: Record<string, string> | [string, string][], browser?: TestBrowser) =>
+  postRaw(slug, formInit(new URLSearchParams(fields).toString()), browser);
 const codeOf = async (res: Response) =>
   /<span class="code">([A-Z_]+)<\/span>/.exec(await res.text())?.[1] ?? (res.status === 303 ? "OK" : "?");
 const email = () => `u-${randomBytes(4).toString("hex")}@corp-attacks.test`;
@@ -333,9 +337,9 @@ describe("open redirects", () => {
   ];
 
   /** Where the browser ends up after the ticket hand-off. */
-  async function finalLocation(acs: Response): Promise<URL> {
+  async function finalLocation(acs: Response, browser: TestBrowser): Promise<URL> {
     expect(acs.status).toBe(303);
-    const done = await completeRoute.GET(new Request(`${TEST_APP_URL}${acs.headers.get("location")}`));
+    const done = await completeRoute.GET(browser.request(`${TEST_APP_URL}${acs.headers.get("location")}`));
     expect(done.status).toBe(303);
     return new URL(done.headers.get("location")!, TEST_APP_URL);
   }
@@ -356,16 +360,22 @@ describe("open redirects", () => {
         params(a.connection.slug),
       );
       expect(res.status).toBe(302);
-      const { requestId, relayState } = await a.login({ returnTo: target });
+      const browser = new TestBrowser();
+      const { requestId, relayState } = await a.login({ returnTo: target, browser });
       const final = await finalLocation(
-        await postAcs(a.connection.slug, { SAMLResponse: a.respond({ inResponseTo: requestId }), RelayState: relayState }),
+        await postAcs(a.connection.slug, { SAMLResponse: a.respond({ inResponseTo: requestId }), RelayState: relayState }, browser),
+        browser,
       );
       expect(final.origin).toBe(TEST_APP_URL);
       expect(final.pathname.startsWith("//")).toBe(false);
     });
 
     it(`IdP-initiated RelayState ${JSON.stringify(target)} stays on this origin`, async () => {
-      const final = await finalLocation(await postAcs(a.connection.slug, { SAMLResponse: a.respond(), RelayState: target }));
+      const browser = new TestBrowser();
+      const final = await finalLocation(
+        await postAcs(a.connection.slug, { SAMLResponse: a.respond(), RelayState: target }, browser),
+        browser,
+      );
       expect(final.origin).toBe(TEST_APP_URL);
       expect(final.pathname.startsWith("//")).toBe(false);
     });
@@ -374,10 +384,15 @@ describe("open redirects", () => {
 
 describe("login ticket", () => {
   it("reuse, tampering, garbage and expiry → 400 SAML_LOGIN_TICKET_INVALID", async () => {
-    const acs = await postAcs(a.connection.slug, { SAMLResponse: a.respond() });
+    const browser = new TestBrowser();
+    const acs = await postAcs(a.connection.slug, { SAMLResponse: a.respond() }, browser);
     const location = acs.headers.get("location")!;
     const ticket = new URL(location, TEST_APP_URL).searchParams.get("ticket")!;
-    const complete = (tk: string) => completeRoute.GET(new Request(`${TEST_APP_URL}/auth/sso/complete?ticket=${encodeURIComponent(tk)}`));
+    const binding = browser.cookies.get(ssoTicketCookieName())!;
+    const complete = (tk: string) =>
+      completeRoute.GET(
+        new TestBrowser().set(ssoTicketCookieName(), binding).request(`${TEST_APP_URL}/auth/sso/complete?ticket=${encodeURIComponent(tk)}`),
+      );
     const flipped = ticket.slice(0, -1) + (ticket.endsWith("A") ? "B" : "A");
     for (const bad of [flipped, "", "x", "A".repeat(43), "' or 1=1 --".padEnd(30, "x"), "A".repeat(5000)]) {
       const res = await complete(bad);
@@ -387,9 +402,13 @@ describe("login ticket", () => {
     const again = await complete(ticket);
     expect({ status: again.status, code: await codeOf(again) }).toEqual({ status: 400, code: "SAML_LOGIN_TICKET_INVALID" });
 
-    const other = await postAcs(a.connection.slug, { SAMLResponse: a.respond() });
+    const lateBrowser = new TestBrowser();
+    const other = await postAcs(a.connection.slug, { SAMLResponse: a.respond() }, lateBrowser);
     const late = new URL(other.headers.get("location")!, TEST_APP_URL).searchParams.get("ticket")!;
-    await expect(redeemLoginTicket(t.db, late, new Date(Date.now() + 61_000))).rejects.toMatchObject({ code: "SAML_LOGIN_TICKET_INVALID" });
+    const lateCookie = { browserBinding: lateBrowser.cookies.get(ssoTicketCookieName())!, loginNonce: null };
+    await expect(redeemLoginTicket(t.db, late, lateCookie, new Date(Date.now() + 61_000))).rejects.toMatchObject({
+      code: "SAML_LOGIN_TICKET_INVALID",
+    });
   });
 });
 
@@ -426,9 +445,10 @@ describe("account ownership across tenants", () => {
     const victim = `victim@${domain}`;
     // B (attacker-controlled IdP, no verified domains) creates the account before A verifies the domain.
     const attacker = await makeSamlKit(t.db);
-    const early = await postAcs(attacker.connection.slug, { SAMLResponse: attacker.respond({ email: victim }) });
+    const attackerBrowser = new TestBrowser();
+    const early = await postAcs(attacker.connection.slug, { SAMLResponse: attacker.respond({ email: victim }) }, attackerBrowser);
     expect(early.status).toBe(303);
-    const session = await completeRoute.GET(new Request(`${TEST_APP_URL}${early.headers.get("location")}`));
+    const session = await completeRoute.GET(attackerBrowser.request(`${TEST_APP_URL}${early.headers.get("location")}`));
     const token = await decode({ token: /session-token=([^;]+)/.exec(session.headers.get("set-cookie")!)![1], secret: env().authSecret });
     // A verifies the domain; the real user signs in through A's IdP: the account is linked to A.
     const d = await addDomain(t.db, a.workspace.id, domain, {});

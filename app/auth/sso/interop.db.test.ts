@@ -20,7 +20,9 @@ import { createWorkspace, type Workspace } from "@/lib/services/workspaces";
 import * as metadataRoute from "@/app/auth/sso/saml/[slug]/metadata/route";
 import * as loginRoute from "@/app/auth/sso/saml/[slug]/login/route";
 import * as acsRoute from "@/app/auth/sso/saml/[slug]/acs/route";
+import { TestBrowser } from "@/lib/testing/test-browser";
 import * as completeRoute from "@/app/auth/sso/complete/route";
+import { memberActor } from "@/lib/services/actor";
 
 samlify.setSchemaValidator(xsdValidator);
 
@@ -125,7 +127,7 @@ async function makeInterop(opts: { bindings: ("redirect" | "post")[]; allowIdpIn
       metadataXml: idp.getMetadata(),
       allowIdpInitiated: opts.allowIdpInitiated ?? false,
     }),
-    { userId: ownerId },
+    memberActor(ownerId, "owner"),
   );
   const spMetadataXml = async () => {
     const res = await metadataRoute.GET(new Request(`${TEST_APP_URL}/auth/sso/saml/${connection.slug}/metadata`), params(connection.slug));
@@ -186,15 +188,17 @@ async function makeInterop(opts: { bindings: ("redirect" | "post")[]; allowIdpIn
   return { idp, connection, sp, respond };
 }
 
-const postAcs = (slug: string, fields: Record<string, string>) =>
-  acsRoute.POST(
-    new Request(`${TEST_APP_URL}/auth/sso/saml/${slug}/acs`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams(fields).toString(),
-    }),
-    params(slug),
-  );
+const postAcs = (slug: string, fields: Record<string, string>, browser = new TestBrowser()) =>
+  acsRoute
+    .POST(
+      browser.request(`${TEST_APP_URL}/auth/sso/saml/${slug}/acs`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(fields).toString(),
+      }),
+      params(slug),
+    )
+    .then((r) => browser.take(r));
 
 /** The exact signed octets of an HTTP-Redirect message: the raw query pieces, in order, without Signature. */
 function redirectOctets(url: string): string {
@@ -205,10 +209,12 @@ function redirectOctets(url: string): string {
     .join("&");
 }
 
-async function startRedirectLogin(x: Interop, returnTo: string) {
-  const res = await loginRoute.GET(
-    new Request(`${TEST_APP_URL}/auth/sso/saml/${x.connection.slug}/login?return_to=${encodeURIComponent(returnTo)}`),
-    params(x.connection.slug),
+async function startRedirectLogin(x: Interop, returnTo: string, browser = new TestBrowser()) {
+  const res = browser.take(
+    await loginRoute.GET(
+      browser.request(`${TEST_APP_URL}/auth/sso/saml/${x.connection.slug}/login?return_to=${encodeURIComponent(returnTo)}`),
+      params(x.connection.slug),
+    ),
   );
   expect(res.status).toBe(302);
   const url = res.headers.get("location")!;
@@ -218,16 +224,17 @@ async function startRedirectLogin(x: Interop, returnTo: string) {
   return { url, query, parsed };
 }
 
-async function expectSignedIn(acs: Response, email: string, returnTo: string) {
+async function expectSignedIn(acs: Response, email: string, returnTo: string, browser: TestBrowser) {
   expect(acs.status).toBe(303);
   const location = acs.headers.get("location")!;
   expect(location).toMatch(/^\/auth\/sso\/complete\?ticket=/);
-  const done = await completeRoute.GET(new Request(`${TEST_APP_URL}${location}`));
+  const done = await completeRoute.GET(browser.request(`${TEST_APP_URL}${location}`));
   expect(done.status).toBe(303);
   expect(done.headers.get("location")).toBe(`${TEST_APP_URL}${returnTo}`);
   expect(done.headers.get("set-cookie")).toMatch(/session-token=/);
   // The ticket is single use.
-  await expect(redeemLoginTicket(t.db, new URL(location, TEST_APP_URL).searchParams.get("ticket")!)).rejects.toMatchObject({
+  const noCookies = { browserBinding: null, loginNonce: null };
+  await expect(redeemLoginTicket(t.db, new URL(location, TEST_APP_URL).searchParams.get("ticket")!, noCookies)).rejects.toMatchObject({
     code: "SAML_LOGIN_TICKET_INVALID",
   });
   const { items } = await listSsoEvents(t.db, workspace.id, { email });
@@ -272,16 +279,18 @@ describe("samlify IdP ↔ Gatehouse SP", () => {
   for (const sign of ["assertion", "response", "both"] as const) {
     it(`SP-initiated with samlify signing the ${sign}: 303 to the ticket, session, stored return path`, async () => {
       const returnTo = `/w/${workspace.slug}/settings?from=${sign}`;
-      const { query, parsed } = await startRedirectLogin(x, returnTo);
+      const browser = new TestBrowser();
+      const { query, parsed } = await startRedirectLogin(x, returnTo, browser);
       const email = `sp-${sign}-${randomBytes(3).toString("hex")}@interop.test`;
       const samlResponse = await x.respond(sign, (parsed.extract.request as Record<string, string>).id, { email });
       const xml = Buffer.from(samlResponse, "base64").toString("utf8");
       const signatures = xml.match(/<ds:Signature[\s>]/g) ?? [];
       expect(signatures).toHaveLength(sign === "both" ? 2 : 1);
       await expectSignedIn(
-        await postAcs(x.connection.slug, { SAMLResponse: samlResponse, RelayState: query.RelayState! }),
+        await postAcs(x.connection.slug, { SAMLResponse: samlResponse, RelayState: query.RelayState! }, browser),
         email,
         returnTo,
+        browser,
       );
     });
   }
@@ -318,10 +327,12 @@ describe("samlify IdP-initiated", () => {
       const email = `idp-${sign}-${randomBytes(3).toString("hex")}@interop.test`;
       const samlResponse = await x.respond(sign, null, { email });
       expect(Buffer.from(samlResponse, "base64").toString("utf8")).toContain('InResponseTo=""');
+      const browser = new TestBrowser();
       await expectSignedIn(
-        await postAcs(x.connection.slug, { SAMLResponse: samlResponse, RelayState: "/w/deep/link" }),
+        await postAcs(x.connection.slug, { SAMLResponse: samlResponse, RelayState: "/w/deep/link" }, browser),
         email,
         "/w/deep/link",
+        browser,
       );
     }
   });
@@ -331,9 +342,12 @@ describe("samlify with a POST-only IdP", () => {
   it("HTTP-POST AuthnRequest: samlify verifies the enveloped signature and the schema; the round trip completes", async () => {
     const x = await makeInterop({ bindings: ["post"] });
     expect(x.connection.idpSsoUrlRedirect).toBeNull();
-    const res = await loginRoute.GET(
-      new Request(`${TEST_APP_URL}/auth/sso/saml/${x.connection.slug}/login?return_to=/post-only`),
-      params(x.connection.slug),
+    const browser = new TestBrowser();
+    const res = browser.take(
+      await loginRoute.GET(
+        browser.request(`${TEST_APP_URL}/auth/sso/saml/${x.connection.slug}/login?return_to=/post-only`),
+        params(x.connection.slug),
+      ),
     );
     expect(res.status).toBe(200);
     const html = await res.text();
@@ -356,9 +370,14 @@ describe("samlify with a POST-only IdP", () => {
     await expect(x.idp.parseLoginRequest(await x.sp("assertion"), "post", { body: { SAMLRequest: tampered } })).rejects.toThrow();
     const email = `post-${randomBytes(3).toString("hex")}@interop.test`;
     await expectSignedIn(
-      await postAcs(x.connection.slug, { SAMLResponse: await x.respond("both", requestId, { email }), RelayState: field("RelayState") }),
+      await postAcs(
+        x.connection.slug,
+        { SAMLResponse: await x.respond("both", requestId, { email }), RelayState: field("RelayState") },
+        browser,
+      ),
       email,
       "/post-only",
+      browser,
     );
   });
 });

@@ -8,6 +8,7 @@ import { env } from "@/lib/env";
 import { useDbForTests } from "@/server/bootstrap";
 import { makeSamlKit, TEST_APP_URL, type SamlKit } from "@/lib/testing/saml-kit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
+import { TestBrowser } from "@/lib/testing/test-browser";
 import { createConnection } from "@/lib/services/connections";
 import { connectionCreateSchema } from "@/lib/schemas/connections";
 import { getDevIdpMetadataXml } from "@/lib/services/dev-idp-store";
@@ -19,6 +20,7 @@ import * as completeRoute from "@/app/auth/sso/complete/route";
 import * as devSsoRoute from "@/app/dev/idp/sso/route";
 import * as devRespondRoute from "@/app/dev/idp/respond/route";
 import * as devMetadataRoute from "@/app/dev/idp/metadata/route";
+import { OPERATOR } from "@/lib/services/actor";
 
 let t: TestDb;
 let kit: SamlKit;
@@ -37,8 +39,8 @@ const form = (fields: Record<string, string>) => ({
   headers: { "content-type": "application/x-www-form-urlencoded" },
   body: new URLSearchParams(fields).toString(),
 });
-const postAcs = (slug: string, fields: Record<string, string>) =>
-  acsRoute.POST(new Request(`${TEST_APP_URL}/auth/sso/saml/${slug}/acs`, form(fields)), params(slug));
+const postAcs = (slug: string, fields: Record<string, string>, browser = new TestBrowser()) =>
+  acsRoute.POST(browser.request(`${TEST_APP_URL}/auth/sso/saml/${slug}/acs`, form(fields)), params(slug)).then((r) => browser.take(r));
 
 describe("SP endpoints", () => {
   it("GET metadata: XML download; unknown slug → 404 page", async () => {
@@ -85,7 +87,7 @@ describe("SP endpoints", () => {
           .metadataXml("https://idp.post.test/sso")
           .replace(/<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"[^>]*\/>/, ""),
       }),
-      {},
+      OPERATOR,
     );
     expect(c.idpSsoUrlRedirect).toBeNull();
     const res = await loginRoute.GET(new Request(`${TEST_APP_URL}/l`), params(c.slug));
@@ -114,19 +116,24 @@ describe("SP endpoints", () => {
     expect(html).toMatch(/Who can fix this/);
     expect(html).not.toMatch(/PRIVATE KEY|SignatureValue/);
 
-    const ok = await postAcs(kit.connection.slug, { SAMLResponse: kit.respond({ email: "route.user@corp.test" }) });
+    const browser = new TestBrowser();
+    const ok = await postAcs(kit.connection.slug, { SAMLResponse: kit.respond({ email: "route.user@corp.test" }) }, browser);
     expect(ok.status).toBe(303);
     const loc = ok.headers.get("location")!;
     expect(loc).toMatch(/^\/auth\/sso\/complete\?ticket=/);
-    const done = await completeRoute.GET(new Request(`${TEST_APP_URL}${loc}`));
+    const ticketCookie = ok.headers.getSetCookie().find((c) => c.startsWith("gh_sso_ticket="))!;
+    expect(ticketCookie).toMatch(/HttpOnly/i);
+    expect(ticketCookie).toMatch(/SameSite=Lax/i);
+    expect(ticketCookie).toMatch(/Max-Age=60/);
+    const done = browser.take(await completeRoute.GET(browser.request(`${TEST_APP_URL}${loc}`)));
     expect(done.status).toBe(303);
     expect(done.headers.get("location")).toBe(`${TEST_APP_URL}/`);
-    const setCookie = done.headers.get("set-cookie")!;
-    expect(setCookie).toMatch(/next-auth\.session-token=/);
+    const setCookie = done.headers.getSetCookie().find((c) => /next-auth\.session-token=/.test(c))!;
     expect(setCookie).toMatch(/HttpOnly/i);
+    expect(browser.cookies.has("gh_sso_ticket")).toBe(false); // cleared once used
     const token = await decode({ token: /session-token=([^;]+)/.exec(setCookie)![1], secret: env().authSecret });
     expect(token?.email).toBe("route.user@corp.test");
-    const again = await completeRoute.GET(new Request(`${TEST_APP_URL}${loc}`));
+    const again = await completeRoute.GET(browser.set("gh_sso_ticket", ticketCookie.split(/[=;]/)[1]!).request(`${TEST_APP_URL}${loc}`));
     expect(again.status).toBe(400);
     expect(await again.text()).toContain("SAML_LOGIN_TICKET_INVALID");
   });
@@ -156,11 +163,17 @@ describe("built-in IdP over HTTP", () => {
         metadataXml: mdXml,
         allowIdpInitiated: true,
       }),
-      {},
+      OPERATOR,
     );
 
     // SP-initiated: login → /dev/idp/sso (verifies the signed request) → chooser → respond → ACS → complete.
-    const login = await loginRoute.GET(new Request(`${TEST_APP_URL}/l?return_to=/w/${kit.workspace.slug}`), params(c.slug));
+    const browser = new TestBrowser();
+    const login = browser.take(
+      await loginRoute.GET(browser.request(`${TEST_APP_URL}/l?return_to=/w/${kit.workspace.slug}`), params(c.slug)),
+    );
+    expect(login.headers.getSetCookie().find((x) => x.startsWith("gh_sso_nonce="))).toMatch(
+      /HttpOnly.*SameSite=Lax|SameSite=Lax.*HttpOnly/i,
+    );
     const idpUrl = new URL(login.headers.get("location")!);
     expect(idpUrl.pathname).toBe("/dev/idp/sso");
     const sso = await devSsoRoute.GET(new Request(idpUrl.toString()));
@@ -188,9 +201,9 @@ describe("built-in IdP over HTTP", () => {
         ?.replace(/&quot;/g, '"')
         .replace(/&amp;/g, "&") ?? "";
     expect(page).toContain(`action="${TEST_APP_URL}/auth/sso/saml/${c.slug}/acs"`);
-    const acs = await postAcs(c.slug, { SAMLResponse: field("SAMLResponse"), RelayState: field("RelayState") });
+    const acs = await postAcs(c.slug, { SAMLResponse: field("SAMLResponse"), RelayState: field("RelayState") }, browser);
     expect(acs.status).toBe(303);
-    const done = await completeRoute.GET(new Request(`${TEST_APP_URL}${acs.headers.get("location")}`));
+    const done = await completeRoute.GET(browser.request(`${TEST_APP_URL}${acs.headers.get("location")}`));
     expect(done.headers.get("location")).toBe(`${TEST_APP_URL}/w/${kit.workspace.slug}`);
 
     // A tampered request signature is refused by the IdP.

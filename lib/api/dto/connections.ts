@@ -49,6 +49,7 @@ export function toConnectionDto(c: Connection, appUrl: string): ConnectionDto {
     sync_profile_every_login: c.syncProfileEveryLogin,
     allow_sha1: c.allowSha1,
     clock_skew_seconds: c.clockSkewSeconds,
+    trust_approval: { via: c.trustApprovedVia, at: c.trustApprovedAt?.toISOString() ?? null, by_user_id: c.trustApprovedBy },
     version: c.version,
     sp: { entity_id: sp.entityId, acs_url: sp.acsUrl, metadata_url: sp.metadataUrl, login_url: sp.loginUrl },
     created_at: c.createdAt.toISOString(),

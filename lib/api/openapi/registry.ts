@@ -1,5 +1,6 @@
 import { extendZodWithOpenApi, OpenAPIRegistry, type RouteConfig } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
+import type { Role } from "@/lib/auth/roles";
 import { describeError, type ErrorCode } from "@/lib/errors";
 
 // `.openapi(...)` on zod schemas (`.meta({ id, description, example })` works without it too).
@@ -18,7 +19,12 @@ registry.registerComponent("securitySchemes", BEARER_AUTH, {
   scheme: "bearer",
   bearerFormat: "gh_live_…",
   description:
-    "An API key from Settings → API keys (or `npm run gatehouse -- api-keys:create`). Sent as `Authorization: Bearer gh_live_…`.",
+    "An API key from Settings → API keys (or `npm run gatehouse -- api-keys:create`). Sent as `Authorization: Bearer gh_live_…`. " +
+    "A key has a role and a scope. Its role is at most its creator's role when it was made (operator keys: admin, or owner with `--role owner`); " +
+    "each request acts with the lower of that and the creator's current role, so removing, disabling or demoting the creator limits the key at once. " +
+    "Each operation names the least role it needs (`x-min-role`); below it the answer is 403 `FORBIDDEN`. " +
+    "Scope `read_only` keys may only read (GET); `read_write` keys may also change what their role allows. " +
+    "Owner-only: creating connections and changing what they trust (IdP metadata and certificates, account linking, verified-domain rule, SHA-1, default role, role mappings), SSO enforcement and one-call tenant setup.",
 });
 
 export const MetaSchema = registry.register(
@@ -84,6 +90,8 @@ export type ApiPathSpec = {
   errors?: ErrorCode[];
   /** No API key needed (only the document itself). */
   public?: boolean;
+  /** The least role a key must act with (the same value the route declares in apiRoute({ minRole })). */
+  minRole?: Role;
 };
 
 /** Register one REST API operation with the standard envelope, security and error responses. */
@@ -99,7 +107,12 @@ export function registerApiPath(spec: ApiPathSpec): void {
     codes.add("IDEMPOTENCY_KEY_REUSED");
     codes.add("IDEMPOTENCY_IN_PROGRESS");
   }
+  if (!spec.public) codes.add("FORBIDDEN");
   for (const c of spec.errors ?? []) codes.add(c);
+  if (!spec.public && !spec.minRole) throw new Error(`registerApiPath: ${spec.method} ${spec.path} needs minRole`);
+  const roleNote = spec.minRole
+    ? `Needs a key acting as **${spec.minRole}** or above${spec.method === "get" ? "" : ", with the `read_write` scope"}.`
+    : null;
 
   const byStatus = new Map<number, ErrorCode[]>();
   for (const c of codes) {
@@ -138,7 +151,8 @@ export function registerApiPath(spec: ApiPathSpec): void {
     method: spec.method,
     path: spec.path,
     summary: spec.summary,
-    description: spec.description,
+    description: [spec.description, roleNote].filter(Boolean).join("\n\n") || undefined,
+    ...(spec.minRole ? { "x-min-role": spec.minRole } : {}),
     tags: spec.tags,
     security: spec.public ? [] : [{ [BEARER_AUTH]: [] }],
     request: {

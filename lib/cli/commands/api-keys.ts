@@ -1,8 +1,9 @@
 import { AppError } from "@/lib/errors";
+import { OPERATOR } from "@/lib/services/actor";
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKeySummary } from "@/lib/services/api-keys";
 import { findWorkspaceBySlug } from "@/lib/services/workspaces";
 import type { Db } from "@/db";
-import { defineCommand, str } from "../command";
+import { defineCommand, optStr, str } from "../command";
 
 async function workspaceOrThrow(db: Db, slug: string) {
   const ws = await findWorkspaceBySlug(db, slug);
@@ -22,6 +23,8 @@ export function toApiKeyJson(k: ApiKeySummary) {
     prefix: k.prefix,
     created_at: k.createdAt.toISOString(),
     created_by: k.createdBy?.email ?? null,
+    role: k.role,
+    scope: k.scope,
     last_used_at: k.lastUsedAt?.toISOString() ?? null,
     revoked_at: k.revokedAt?.toISOString() ?? null,
   };
@@ -33,11 +36,22 @@ export const apiKeysCreate = defineCommand({
   flags: {
     workspace: { type: "string", required: true, description: "Workspace slug" },
     name: { type: "string", required: true, description: "What the key is for, e.g. terraform" },
+    role: {
+      type: "string",
+      description:
+        "owner | admin | editor | viewer: the most the key may do (default admin; owner-only changes such as IdP trust need owner)",
+    },
+    scope: { type: "string", description: "read_only | read_write (default read_write): read_only keys may only read" },
   },
   async run(ctx) {
     const ws = await workspaceOrThrow(ctx.db, str(ctx, "workspace"));
-    const { apiKey, secret } = await createApiKey(ctx.db, ws.id, { name: str(ctx, "name") }, { userId: null });
-    ctx.print(`Created API key "${apiKey.name}" for ${ws.slug}. Copy it now, it is not shown again:`);
+    const { apiKey, secret } = await createApiKey(
+      ctx.db,
+      ws.id,
+      { name: str(ctx, "name"), role: optStr(ctx, "role") as never, scope: optStr(ctx, "scope") as never },
+      OPERATOR,
+    );
+    ctx.print(`Created ${apiKey.scope} API key "${apiKey.name}" (role ${apiKey.role}) for ${ws.slug}. Copy it now, it is not shown again:`);
     ctx.print("");
     ctx.print(`  ${secret}`);
     ctx.print("");
@@ -56,7 +70,7 @@ export const apiKeysList = defineCommand({
     if (keys.length === 0) ctx.print(`No API keys in ${ws.slug}.`);
     for (const k of keys) {
       ctx.print(
-        `${k.prefix}…  ${k.name}  created ${k.createdAt.toISOString()}  last used ${k.lastUsedAt?.toISOString() ?? "never"}${k.revokedAt ? "  REVOKED" : ""}  (${k.id})`,
+        `${k.prefix}…  ${k.name}  ${k.role} ${k.scope}  created ${k.createdAt.toISOString()}  last used ${k.lastUsedAt?.toISOString() ?? "never"}${k.revokedAt ? "  REVOKED" : ""}  (${k.id})`,
       );
     }
     return keys.map(toApiKeyJson);
@@ -72,7 +86,7 @@ export const apiKeysRevoke = defineCommand({
   },
   async run(ctx) {
     const ws = await workspaceOrThrow(ctx.db, str(ctx, "workspace"));
-    const k = await revokeApiKey(ctx.db, ws.id, str(ctx, "id"), { userId: null });
+    const k = await revokeApiKey(ctx.db, ws.id, str(ctx, "id"), OPERATOR);
     ctx.print(`Revoked ${k.prefix}… (${k.name}).`);
     return toApiKeyJson(k);
   },

@@ -1,6 +1,8 @@
 import { AppError } from "@/lib/errors";
+import { OPERATOR } from "@/lib/services/actor";
 import { toConnectionDto, toSpKeyDto } from "@/lib/api/dto/connections";
 import { connectionCreateSchema, SP_KEY_ACTIONS } from "@/lib/schemas/connections";
+import { approveConnectionTrust } from "@/lib/services/connection-trust";
 import { createConnection, findConnectionBySlug, listConnections } from "@/lib/services/connections";
 import { rotateSpKey } from "@/lib/services/sp-keys";
 import { findWorkspaceBySlug } from "@/lib/services/workspaces";
@@ -42,7 +44,7 @@ export const connectionsCreate = defineCommand({
         allowIdpInitiated: bool(ctx, "allow-idp-initiated"),
         ...(optStr(ctx, "default-role") ? { defaultRole: optStr(ctx, "default-role") } : {}),
       }),
-      { userId: null },
+      OPERATOR,
     );
     const dto = toConnectionDto(c, ctx.appUrl);
     ctx.print(`Created connection ${c.name} (${c.slug}) in ${ws.slug}. Register these in your IdP:`);
@@ -84,10 +86,28 @@ export const connectionsRotateKey = defineCommand({
     const found = await findConnectionBySlug(ctx.db, str(ctx, "slug"));
     if (!found) throw new AppError("SAML_NOT_FOUND", { detail: { slug: str(ctx, "slug") } });
     const action = SP_KEY_ACTIONS.find((a) => bool(ctx, a))!;
-    const keys = (await rotateSpKey(ctx.db, found.workspace.id, found.connection.id, action, { userId: null })).map(toSpKeyDto);
+    const keys = (await rotateSpKey(ctx.db, found.workspace.id, found.connection.id, action, OPERATOR)).map(toSpKeyDto);
     ctx.print(`${action}: done for ${found.connection.slug}.`);
     for (const k of keys)
       ctx.print(`  ${k.state.padEnd(8)} ${k.id}  created ${k.created_at}${k.retired_at ? `  removed from metadata ${k.retired_at}` : ""}`);
     return { connection: { id: found.connection.id, slug: found.connection.slug }, action, sp_keys: keys };
+  },
+});
+
+export const connectionsApproveTrust = defineCommand({
+  name: "connections:approve-trust",
+  summary:
+    "Approve a connection's current trust as the operator (e.g. after the owner who approved it left), so owners and admins may sign in through it.",
+  flags: { slug: { type: "string", required: true, description: "Connection slug" } },
+  async run(ctx) {
+    const found = await findConnectionBySlug(ctx.db, str(ctx, "slug"));
+    if (!found) throw new AppError("SAML_NOT_FOUND", { detail: { slug: str(ctx, "slug") } });
+    const c = await approveConnectionTrust(ctx.db, found.workspace.id, found.connection.id, OPERATOR);
+    ctx.print(`Approved the trust of ${c.slug} (${c.name}) in ${found.workspace.slug} as the operator.`);
+    return {
+      connection: { id: c.id, slug: c.slug },
+      trust_approved_via: c.trustApprovedVia,
+      trust_approved_at: c.trustApprovedAt?.toISOString() ?? null,
+    };
   },
 });

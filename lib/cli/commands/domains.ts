@@ -1,4 +1,5 @@
 import type { Db } from "@/db";
+import { OPERATOR } from "@/lib/services/actor";
 import { AppError } from "@/lib/errors";
 import { toDomainDto, toEnforcementDto } from "@/lib/api/dto/domains";
 import { ENFORCEMENT_MODES, type EnforcementMode } from "@/lib/schemas/domains";
@@ -9,7 +10,6 @@ import { findWorkspaceBySlug } from "@/lib/services/workspaces";
 import { defineCommand, str, type CliContext } from "../command";
 
 // The operator CLI acts as the system in the audit log (no user).
-const OPERATOR = { userId: null };
 
 async function workspaceOrThrow(db: Db, slug: string) {
   const ws = await findWorkspaceBySlug(db, slug);

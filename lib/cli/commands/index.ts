@@ -1,6 +1,6 @@
 import type { Command } from "../command";
 import { domainsAdd, domainsRoute, domainsVerify, workspacesEnforce } from "./domains";
-import { connectionsCreate, connectionsList, connectionsRotateKey } from "./connections";
+import { connectionsApproveTrust, connectionsCreate, connectionsList, connectionsRotateKey } from "./connections";
 import { apiKeysCreate, apiKeysList, apiKeysRevoke } from "./api-keys";
 import { connectionsMapRole, membersInvite, membersList } from "./members";
 import { directoriesCreate, directoriesList, directoriesRotateToken } from "./directories";
@@ -25,6 +25,7 @@ export const commands: Command[] = [
   connectionsCreate,
   connectionsList,
   connectionsRotateKey,
+  connectionsApproveTrust,
   directoriesCreate,
   directoriesList,
   directoriesRotateToken,

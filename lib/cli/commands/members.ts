@@ -3,6 +3,7 @@ import type { Db } from "@/db";
 import { toRoleMappingDto } from "@/lib/api/dto/connections";
 import { toInvitationDto, toMemberDto } from "@/lib/api/dto/members";
 import { roleMappingRuleSchema } from "@/lib/schemas/role-mappings";
+import { OPERATOR } from "@/lib/services/actor";
 import { inviteMember } from "@/lib/services/invitations";
 import { listMembers } from "@/lib/services/members";
 import { appendRoleMapping, findConnectionScopeBySlug, listRoleMappings } from "@/lib/services/role-mapping";
@@ -20,7 +21,6 @@ async function workspaceOrThrow(db: Db, slug: string) {
 }
 
 // The operator CLI acts with owner rights and is recorded in the audit log as the system (no user).
-const OPERATOR = { userId: null, role: "owner" as const };
 
 export const membersInvite = defineCommand({
   name: "members:invite",

@@ -14,6 +14,7 @@ import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { API_RATE_LIMIT, apiRateLimitKey } from "@/lib/api/handler";
 import { runAction, type ActionError } from "@/lib/http/action-result";
 import { connectionCreateSchema } from "@/lib/schemas/connections";
+import { OPERATOR } from "@/lib/services/actor";
 import { createConnection } from "@/lib/services/connections";
 import { assertNoSecrets, callRoute } from "@/lib/testing/api";
 import { makeApiWorkspace, type ApiTestWorkspace } from "@/lib/testing/fixtures";
@@ -288,7 +289,7 @@ describe("/api/v1/connections", () => {
     expect(api.json.error.code).toBe("VALIDATION_FAILED");
     expect(fieldPaths(api)).toEqual(["default_redirect", "manual.sso_url", "name"]);
     // What createConnectionAction does with the same input (parse with the operation schema, call the service).
-    const action = await runAction("test", async () => createConnection(t.db, a.id, connectionCreateSchema.parse(input), {}));
+    const action = await runAction("test", async () => createConnection(t.db, a.id, connectionCreateSchema.parse(input), OPERATOR));
     expect(action).toMatchObject({ ok: false, code: "VALIDATION_FAILED" });
     expect(Object.keys((action as ActionError).fields ?? {}).sort()).toEqual(["defaultRedirect", "manual.ssoUrl", "name"]);
 
@@ -301,7 +302,7 @@ describe("/api/v1/connections", () => {
     const apiCert = await create(a, { ...cert, manual: { entity_id: "urn:x", sso_url: "https://idp.test/sso", certificate_pem: "x" } });
     expect(apiCert.json.error.code).toBe("SAML_METADATA_INVALID");
     expect(fieldPaths(apiCert)).toEqual(["manual.certificate_pem"]);
-    const actionCert = await runAction("test", async () => createConnection(t.db, a.id, connectionCreateSchema.parse(cert), {}));
+    const actionCert = await runAction("test", async () => createConnection(t.db, a.id, connectionCreateSchema.parse(cert), OPERATOR));
     expect(actionCert).toMatchObject({ ok: false, code: "SAML_METADATA_INVALID" });
     expect(Object.keys((actionCert as ActionError).fields ?? {})).toEqual(["manual.certificatePem"]);
   });

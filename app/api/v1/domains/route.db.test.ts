@@ -9,6 +9,7 @@ import { GET as enforcementGet, PUT as enforcementPut } from "../workspace/enfor
 import { DELETE as deleteRoute, GET as getRoute, PATCH as patchRoute } from "./[id]/route";
 import { POST as verifyRoute } from "./[id]/verify/route";
 import { GET as listRoute, POST as addRoute } from "./route";
+import { memberActor } from "@/lib/services/actor";
 
 let t: TestDb;
 let dns: TestDnsServer;
@@ -24,8 +25,8 @@ beforeAll(async () => {
   resetEnvForTests();
   ws = await makeWorkspace(t.db);
   const other = await makeWorkspace(t.db);
-  key = (await createApiKey(t.db, ws.workspace.id, { name: "domains-test" }, { userId: ws.owner.id })).secret;
-  otherKey = (await createApiKey(t.db, other.workspace.id, { name: "other" }, { userId: other.owner.id })).secret;
+  key = (await createApiKey(t.db, ws.workspace.id, { name: "domains-test" }, memberActor(ws.owner.id, "owner"))).secret;
+  otherKey = (await createApiKey(t.db, other.workspace.id, { name: "other" }, memberActor(other.owner.id, "owner"))).secret;
 });
 afterAll(async () => {
   delete process.env.DNS_SERVERS;
@@ -140,9 +141,9 @@ describe("/api/v1/domains", () => {
 });
 
 describe("/api/v1/workspace/enforcement", () => {
-  it("GET shows the mode and warnings; PUT sets it (warnings returned), confirm:false refuses with 409", async () => {
+  it("GET shows the mode and warnings; PUT without an explicit confirm:true cannot skip lock-out warnings (409); with it, sets the mode", async () => {
     const { workspace, owner } = await makeWorkspace(t.db);
-    const k = (await createApiKey(t.db, workspace.id, { name: "enf" }, { userId: owner.id })).secret;
+    const k = (await createApiKey(t.db, workspace.id, { name: "enf" }, memberActor(owner.id, "owner"))).secret;
     const get = await (await enforcementGet(req("GET", "/api/v1/workspace/enforcement", undefined, { key: k }))).json();
     expect(get.data).toEqual({ mode: "off", warnings: [] });
 
@@ -153,7 +154,14 @@ describe("/api/v1/workspace/enforcement", () => {
     const rb = await refused.json();
     expect(rb.error.code).toBe("ENFORCEMENT_CONFIRMATION_REQUIRED");
 
-    const put = await enforcementPut(req("PUT", "/api/v1/workspace/enforcement", { mode: "sso_provisioned_users" }, { key: k }));
+    const silent = await enforcementPut(req("PUT", "/api/v1/workspace/enforcement", { mode: "sso_provisioned_users" }, { key: k }));
+    expect(silent.status).toBe(409);
+    expect((await silent.json()).error.code).toBe("ENFORCEMENT_CONFIRMATION_REQUIRED");
+    expect((await (await enforcementGet(req("GET", "/api/v1/workspace/enforcement", undefined, { key: k }))).json()).data.mode).toBe("off");
+
+    const put = await enforcementPut(
+      req("PUT", "/api/v1/workspace/enforcement", { mode: "sso_provisioned_users", confirm: true }, { key: k }),
+    );
     expect(put.status).toBe(200);
     const pb = await put.json();
     expect(pb.data.mode).toBe("sso_provisioned_users");

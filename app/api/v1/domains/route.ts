@@ -4,12 +4,12 @@ import { apiRoute } from "@/lib/api/handler";
 import { apiDomainCreateSchema } from "@/lib/api/schemas/domains";
 import { claimDomain, listDomains } from "@/lib/services/domains";
 
-export const GET = apiRoute({}, async (ctx) => {
+export const GET = apiRoute({ minRole: "viewer" }, async (ctx) => {
   const items = await listDomains(ctx.db, ctx.workspace.id);
   return { data: items.map(toDomainDto), nextCursor: null };
 });
 
-export const POST = apiRoute({ body: apiDomainCreateSchema, idempotent: true }, async (ctx) => {
+export const POST = apiRoute({ minRole: "admin", body: apiDomainCreateSchema, idempotent: true }, async (ctx) => {
   const { domain, created } = await claimDomain(ctx.db, ctx.workspace.id, ctx.body.domain, ctx.actor);
   return { data: toDomainDto(domain), status: created ? 201 : 200 };
 });

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useDbForTests } from "@/server/bootstrap";
 import { createApiKey } from "@/lib/services/api-keys";
-import { getInvitationByToken } from "@/lib/services/invitations";
+import { acceptInvitation, getInvitationByToken, inviteMember } from "@/lib/services/invitations";
 import { makeWorkspace } from "@/lib/testing/fixtures";
 import { getWorkspaceAccess } from "@/lib/services/workspaces";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { GET as listRoute, POST as inviteRoute } from "./route";
 import { DELETE as deleteRoute, GET as getRoute, PATCH as patchRoute } from "./[id]/route";
+import { memberActor } from "@/lib/services/actor";
 
 let t: TestDb;
 let key: string;
@@ -18,7 +19,7 @@ beforeAll(async () => {
   useDbForTests(t.db);
   ws = await makeWorkspace(t.db);
   other = await makeWorkspace(t.db);
-  key = (await createApiKey(t.db, ws.workspace.id, { name: "members-test" }, { userId: ws.owner.id })).secret;
+  key = (await createApiKey(t.db, ws.workspace.id, { name: "members-test" }, memberActor(ws.owner.id, "owner"))).secret;
 });
 afterAll(async () => {
   await t.close();
@@ -32,6 +33,23 @@ function req(method: string, path: string, body?: unknown, headers: Record<strin
   });
 }
 const params = (id: string) => ({ params: Promise.resolve({ id }) });
+
+/** A key made by an admin of ws (it acts as admin: owner and admin grants are out of its reach). */
+let adminKey: string | undefined;
+async function asAdmin() {
+  if (!adminKey) {
+    const { inviteUrl } = await inviteMember(
+      t.db,
+      ws.workspace.id,
+      { email: "admin@members-route.test", role: "admin" },
+      memberActor(ws.owner.id, "owner"),
+    );
+    const token = inviteUrl.split("/invite/")[1]!;
+    const { user } = await acceptInvitation(t.db, { token, signUp: { password: "admin password 1", firstName: "", lastName: "" } });
+    adminKey = (await createApiKey(t.db, ws.workspace.id, { name: "admin key" }, memberActor(user.id, "admin"))).secret;
+  }
+  return { authorization: `Bearer ${adminKey}` };
+}
 
 describe("/api/v1/members", () => {
   it("invites (201, link once, idempotent), lists with cursor pagination, and never serialises secrets", async () => {
@@ -57,18 +75,18 @@ describe("/api/v1/members", () => {
     expect([page1.data[0].email, page2.data[0].email].sort()).toEqual(["api.invitee@example.test", ws.owner.email].sort());
   });
 
-  it("validates bodies (422) and acts as admin: no admin/owner grants (403)", async () => {
+  it("validates bodies (422); an admin's key acts as admin: no admin/owner grants (403)", async () => {
     const bad = await inviteRoute(req("POST", "/api/v1/members", { email: "nope", role: "editor" }));
     expect(bad.status).toBe(422);
     expect((await bad.json()).error.code).toBe("VALIDATION_FAILED");
-    const admin = await inviteRoute(req("POST", "/api/v1/members", { email: "boss@example.test", role: "admin" }));
+    const admin = await inviteRoute(req("POST", "/api/v1/members", { email: "boss@example.test", role: "admin" }, await asAdmin()));
     expect(admin.status).toBe(403);
     expect((await admin.json()).error.code).toBe("FORBIDDEN");
     const dup = await inviteRoute(req("POST", "/api/v1/members", { email: ws.owner.email, role: "viewer" }));
     expect((await dup.json()).error.code).toBe("ALREADY_MEMBER");
   });
 
-  it("PATCH changes editor/viewer roles and disables; the owner is out of an API key's reach; DELETE removes", async () => {
+  it("PATCH changes editor/viewer roles and disables; the owner is out of an admin key's reach; DELETE removes", async () => {
     const invited = await (await inviteRoute(req("POST", "/api/v1/members", { email: "patch@example.test", role: "viewer" }))).json();
     const id = invited.data.member.id;
     const patched = await patchRoute(req("PATCH", `/api/v1/members/${id}`, { role: "editor" }), params(id));
@@ -80,9 +98,11 @@ describe("/api/v1/members", () => {
 
     const members = (await (await listRoute(req("GET", "/api/v1/members"))).json()).data as { id: string; role: string }[];
     const owner = members.find((m) => m.role === "owner")!;
-    const toOwner = await patchRoute(req("PATCH", `/api/v1/members/${owner.id}`, { role: "viewer" }), params(owner.id));
+    const toOwner = await patchRoute(req("PATCH", `/api/v1/members/${owner.id}`, { role: "viewer" }, await asAdmin()), params(owner.id));
     expect((await toOwner.json()).error.code).toBe("FORBIDDEN");
-    expect((await deleteRoute(req("DELETE", `/api/v1/members/${owner.id}`), params(owner.id))).status).toBe(403);
+    expect((await deleteRoute(req("DELETE", `/api/v1/members/${owner.id}`, undefined, await asAdmin()), params(owner.id))).status).toBe(
+      403,
+    );
 
     const del = await deleteRoute(req("DELETE", `/api/v1/members/${id}`), params(id));
     expect(await del.json()).toMatchObject({ data: { id, deleted: true } });

@@ -5,16 +5,16 @@ import { apiMemberInviteSchema, apiMemberListQuerySchema } from "@/lib/api/schem
 import { inviteMember } from "@/lib/services/invitations";
 import { getMemberOrThrow, listMembersPage } from "@/lib/services/members";
 
-/** API keys act with admin rights on members: they never grant or touch admin/owner. */
-const API_KEY_ROLE = "admin" as const;
-
-export const GET = apiRoute({ query: apiMemberListQuerySchema }, async (ctx) => {
+export const GET = apiRoute({ minRole: "viewer", query: apiMemberListQuerySchema }, async (ctx) => {
   const page = await listMembersPage(ctx.db, ctx.workspace.id, ctx.query);
   return { data: page.items.map(toMemberDto), nextCursor: page.nextCursor };
 });
 
-export const POST = apiRoute({ body: apiMemberInviteSchema, idempotent: true }, async (ctx) => {
-  const r = await inviteMember(ctx.db, ctx.workspace.id, ctx.body, { ...ctx.actor, role: API_KEY_ROLE });
+export const POST = apiRoute({ minRole: "admin", body: apiMemberInviteSchema, idempotent: true }, async (ctx) => {
+  const r = await inviteMember(ctx.db, ctx.workspace.id, ctx.body, ctx.actor);
   const member = await getMemberOrThrow(ctx.db, ctx.workspace.id, r.membershipId);
-  return { status: 201, data: { member: toMemberDto(member), invitation: { ...toInvitationDto(r.invitation), invite_url: r.inviteUrl } } };
+  const invitation = toInvitationDto(r.invitation);
+  const data = { member: toMemberDto(member), invitation: { ...invitation, invite_url: r.inviteUrl } };
+  // The link is shown once: the idempotency store keeps (and a replay returns) the result without it.
+  return { status: 201, data, replayData: { ...data, invitation: { ...invitation, invite_url: null } } };
 });

@@ -8,6 +8,7 @@ import { recordSsoEvent } from "@/lib/services/sso-events";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { assertNoSecrets, callRoute } from "@/lib/testing/api";
 import { makeApiWorkspace, type ApiTestWorkspace } from "@/lib/testing/fixtures";
+import { OPERATOR } from "@/lib/services/actor";
 
 let t: TestDb;
 let a: ApiTestWorkspace;
@@ -23,9 +24,9 @@ beforeAll(async () => {
   useDbForTests(t.db);
   a = await makeApiWorkspace(t.db, { slug: "ev-a" });
   b = await makeApiWorkspace(t.db, { slug: "ev-b" });
-  connA1 = (await createConnection(t.db, a.id, connectionCreateSchema.parse({ name: "A1", slug: "ev-a-one" }), {})).id;
-  connA2 = (await createConnection(t.db, a.id, connectionCreateSchema.parse({ name: "A2", slug: "ev-a-two" }), {})).id;
-  const connB = (await createConnection(t.db, b.id, connectionCreateSchema.parse({ name: "B", slug: "ev-b-one" }), {})).id;
+  connA1 = (await createConnection(t.db, a.id, connectionCreateSchema.parse({ name: "A1", slug: "ev-a-one" }), OPERATOR)).id;
+  connA2 = (await createConnection(t.db, a.id, connectionCreateSchema.parse({ name: "A2", slug: "ev-a-two" }), OPERATOR)).id;
+  const connB = (await createConnection(t.db, b.id, connectionCreateSchema.parse({ name: "B", slug: "ev-b-one" }), OPERATOR)).id;
   for (let i = 0; i < 5; i++) {
     await recordSsoEvent(t.db, {
       workspaceId: a.id,

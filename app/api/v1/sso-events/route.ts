@@ -4,7 +4,7 @@ import { apiRoute } from "@/lib/api/handler";
 import { apiSsoEventListQuerySchema } from "@/lib/api/schemas/sso-events";
 import { listSsoEvents } from "@/lib/services/sso-events";
 
-export const GET = apiRoute({ query: apiSsoEventListQuerySchema }, async (ctx) => {
+export const GET = apiRoute({ minRole: "viewer", query: apiSsoEventListQuerySchema }, async (ctx) => {
   const { connection, ...filter } = ctx.query;
   const page = await listSsoEvents(ctx.db, ctx.workspace.id, { ...filter, connectionId: filter.connectionId ?? connection });
   return { data: page.items.map(toSsoEventDto), nextCursor: page.nextCursor };

@@ -4,12 +4,12 @@ import { apiRoute } from "@/lib/api/handler";
 import { apiWebhookEndpointCreateSchema } from "@/lib/api/schemas/webhooks";
 import { createWebhookEndpoint, listWebhookEndpoints } from "@/lib/services/webhooks";
 
-export const GET = apiRoute({}, async (ctx) => {
+export const GET = apiRoute({ minRole: "admin" }, async (ctx) => {
   const rows = await listWebhookEndpoints(ctx.db, { kind: "workspace", workspaceId: ctx.workspace.id });
   return { data: rows.map(toWebhookEndpointDto), nextCursor: null };
 });
 
-export const POST = apiRoute({ body: apiWebhookEndpointCreateSchema, idempotent: true }, async (ctx) => {
+export const POST = apiRoute({ minRole: "admin", body: apiWebhookEndpointCreateSchema, idempotent: true }, async (ctx) => {
   const { endpoint, secret } = await createWebhookEndpoint(
     ctx.db,
     { kind: "workspace", workspaceId: ctx.workspace.id },

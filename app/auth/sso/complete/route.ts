@@ -1,4 +1,4 @@
-// GET /auth/sso/complete?ticket=… — redeem the single-use login ticket (same-site) and start the session.
+// GET /auth/sso/complete?ticket=… — redeem the single-use login ticket in the browser it is bound to, and start the session.
 import { NextResponse } from "next/server";
 import { mintSessionCookie } from "@/lib/auth/session-cookie";
 import { env } from "@/lib/env";
@@ -6,6 +6,7 @@ import { AppError, isAppError } from "@/lib/errors";
 import { getReadyDb } from "@/server/bootstrap";
 import { logger } from "@/lib/logger";
 import { samlErrorResponse } from "@/lib/http/saml-pages";
+import { readSsoCookie, ssoCookieHeader, ssoNonceCookieName, ssoTicketCookieName } from "@/lib/http/sso-cookies";
 import { safeRelativePath } from "@/lib/schemas/connections";
 import { redeemLoginTicket } from "@/lib/services/login-tickets";
 
@@ -13,17 +14,23 @@ export const dynamic = "force-dynamic";
 
 export async function GET(req: Request) {
   const ticket = new URL(req.url).searchParams.get("ticket") ?? "";
+  const browser = { browserBinding: readSsoCookie(req, ssoTicketCookieName()), loginNonce: readSsoCookie(req, ssoNonceCookieName()) };
+  // The ticket cookie has done its job whatever happens.
+  const clearTicketCookie = ssoCookieHeader(ssoTicketCookieName(), "", 0);
   try {
-    const { user, returnTo } = await redeemLoginTicket(await getReadyDb(), ticket);
+    const { user, returnTo } = await redeemLoginTicket(await getReadyDb(), ticket, browser);
     const cookie = await mintSessionCookie(user);
     const res = NextResponse.redirect(new URL(safeRelativePath(returnTo) ?? "/", env().appUrl), 303);
     res.cookies.set(cookie.name, cookie.value, cookie.options);
+    res.headers.append("Set-Cookie", clearTicketCookie);
     res.headers.set("Cache-Control", "no-store");
     res.headers.set("Referrer-Policy", "no-referrer");
     return res;
   } catch (e) {
-    if (isAppError(e)) return samlErrorResponse(e);
-    logger.error("login ticket redemption failed", { err: e });
-    return samlErrorResponse(new AppError("INTERNAL"));
+    const error = isAppError(e) ? e : new AppError("INTERNAL");
+    if (!isAppError(e)) logger.error("login ticket redemption failed", { err: e });
+    const res = samlErrorResponse(error, { retryUrl: error.code === "SAML_BROWSER_MISMATCH" ? "/login" : null });
+    res.headers.append("Set-Cookie", clearTicketCookie);
+    return res;
   }
 }

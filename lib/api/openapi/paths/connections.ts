@@ -22,6 +22,7 @@ const tags = ["Connections"];
 const params = idParamsSchema;
 
 registerApiPath({
+  minRole: "viewer",
   method: "get",
   path: "/api/v1/connections",
   summary: "List connections",
@@ -32,6 +33,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "owner",
   method: "post",
   path: "/api/v1/connections",
   summary: "Create a connection",
@@ -45,9 +47,18 @@ registerApiPath({
   errors: ["SLUG_TAKEN", "SAML_METADATA_INVALID", "SAML_METADATA_FETCH_FAILED"],
 });
 
-registerApiPath({ method: "get", path: "/api/v1/connections/{id}", summary: "Get a connection", tags, params, response: Connection });
+registerApiPath({
+  minRole: "viewer",
+  method: "get",
+  path: "/api/v1/connections/{id}",
+  summary: "Get a connection",
+  tags,
+  params,
+  response: Connection,
+});
 
 registerApiPath({
+  minRole: "admin",
   method: "patch",
   path: "/api/v1/connections/{id}",
   summary: "Update a connection",
@@ -61,6 +72,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "admin",
   method: "delete",
   path: "/api/v1/connections/{id}",
   summary: "Delete a connection",
@@ -71,6 +83,19 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "owner",
+  method: "post",
+  path: "/api/v1/connections/{id}/trust-approval",
+  summary: "Approve the connection's trust",
+  description:
+    "Records that the key's owner approves what the connection trusts now (IdP, certificates, account linking, roles), e.g. after the owner who approved it left. Owners and admins can sign in through a connection only while its last approval is a current owner's (or the operator's); see `trust_approval`.",
+  tags,
+  params,
+  response: Connection,
+});
+
+registerApiPath({
+  minRole: "admin",
   method: "post",
   path: "/api/v1/connections/{id}/metadata/refresh",
   summary: "Refresh IdP metadata now",
@@ -84,6 +109,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "viewer",
   method: "get",
   path: "/api/v1/connections/{id}/sp-keys",
   summary: "List SP signing keys",
@@ -94,6 +120,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "admin",
   method: "post",
   path: "/api/v1/connections/{id}/sp-keys",
   summary: "Rotate the SP signing key (stage, activate, retire)",
@@ -109,6 +136,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "viewer",
   method: "get",
   path: "/api/v1/connections/{id}/role-mappings",
   summary: "List role-mapping rules",
@@ -119,6 +147,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "owner",
   method: "put",
   path: "/api/v1/connections/{id}/role-mappings",
   summary: "Replace role-mapping rules",

@@ -25,6 +25,7 @@ registerApiPath({
   summary: "List directories",
   description: "The workspace's SCIM directories: each is one IdP provisioning people at its `scim_base_url` with its own bearer token.",
   tags,
+  minRole: "admin",
   response: directoryDtoSchema,
   list: true,
 });
@@ -37,6 +38,7 @@ registerApiPath({
     "Creates a SCIM 2.0 directory. The response carries the bearer `token` for the IdP once (only its hash is stored). " +
     "Enter `scim_base_url` and the token in the IdP's provisioning settings (Okta: SCIM connector base URL + HTTP Header; Entra ID: Tenant URL + Secret Token).",
   tags,
+  minRole: "admin",
   body: apiDirectoryCreateSchema,
   response: directoryWithTokenSchema,
   status: 201,
@@ -48,6 +50,7 @@ registerApiPath({
   path: "/api/v1/directories/{id}",
   summary: "Get a directory",
   tags,
+  minRole: "admin",
   params: idParamsSchema,
   response: directoryDtoSchema,
 });
@@ -60,6 +63,7 @@ registerApiPath({
     "Turn it off (`active: false`: its requests are refused with 403, nobody's access changes), link an SSO connection, set the default role, or give access by group " +
     "(`deprovision_outside_mapped_groups`: people in no group mapped to a role are deprovisioned). Role and access changes apply to every provisioned person at once.",
   tags,
+  minRole: "admin",
   params: idParamsSchema,
   body: apiDirectoryUpdateSchema,
   response: directoryDtoSchema,
@@ -71,6 +75,7 @@ registerApiPath({
   summary: "Delete a directory",
   description: "Its tokens, users, groups and request log go; the members it provisioned stay as they are.",
   tags,
+  minRole: "admin",
   params: idParamsSchema,
   response: deletedSchema,
 });
@@ -82,6 +87,7 @@ registerApiPath({
   description:
     "A new token (shown once). Earlier tokens keep working for `overlap_minutes` (default 60), so the IdP can be updated without an outage.",
   tags,
+  minRole: "admin",
   params: idParamsSchema,
   body: apiDirectoryTokenRotateSchema,
   response: directoryTokenDtoSchema,
@@ -94,6 +100,7 @@ registerApiPath({
   summary: "List the directory's users",
   description: "Users the IdP provisioned (by userName), with the workspace membership each one gives (role, disabled).",
   tags,
+  minRole: "admin",
   params: idParamsSchema,
   query: directoryListQuerySchema,
   response: directoryUserDtoSchema,
@@ -105,6 +112,7 @@ registerApiPath({
   path: "/api/v1/directories/{id}/groups",
   summary: "List the directory's groups",
   tags,
+  minRole: "admin",
   params: idParamsSchema,
   response: directoryGroupDtoSchema,
   list: true,
@@ -117,6 +125,7 @@ registerApiPath({
   description:
     "Members of groups mapped to roles get the highest of those roles (else the directory's default role); `owner` is never granted and an owner's role never changes. Applies at once.",
   tags,
+  minRole: "admin",
   params: directoryGroupParamsSchema,
   body: apiDirectoryGroupRoleSchema,
   response: directoryGroupDtoSchema,
@@ -129,6 +138,7 @@ registerApiPath({
   description:
     "Every request the directory received in the last 30 days, newest first: method, path, status, error, duration, and the body with secrets removed.",
   tags,
+  minRole: "admin",
   params: idParamsSchema,
   query: directoryListQuerySchema,
   response: scimRequestDtoSchema,

@@ -7,6 +7,7 @@ const tags = ["Domains"];
 const params = idParamsSchema;
 
 registerApiPath({
+  minRole: "viewer",
   method: "get",
   path: "/api/v1/domains",
   summary: "List domains",
@@ -17,6 +18,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "admin",
   method: "post",
   path: "/api/v1/domains",
   summary: "Add a domain",
@@ -30,9 +32,18 @@ registerApiPath({
   errors: ["DOMAIN_INVALID"],
 });
 
-registerApiPath({ method: "get", path: "/api/v1/domains/{id}", summary: "Get a domain", tags, params, response: DomainDtoSchema });
+registerApiPath({
+  minRole: "viewer",
+  method: "get",
+  path: "/api/v1/domains/{id}",
+  summary: "Get a domain",
+  tags,
+  params,
+  response: DomainDtoSchema,
+});
 
 registerApiPath({
+  minRole: "admin",
   method: "patch",
   path: "/api/v1/domains/{id}",
   summary: "Route a domain",
@@ -45,6 +56,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "admin",
   method: "delete",
   path: "/api/v1/domains/{id}",
   summary: "Remove a domain",
@@ -55,6 +67,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "admin",
   method: "post",
   path: "/api/v1/domains/{id}/verify",
   summary: "Verify a domain now",
@@ -67,6 +80,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "viewer",
   method: "get",
   path: "/api/v1/workspace/enforcement",
   summary: "Get SSO enforcement",
@@ -76,11 +90,12 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "owner",
   method: "put",
   path: "/api/v1/workspace/enforcement",
   summary: "Set SSO enforcement",
   description:
-    "Sets the mode. Warnings (no active connection, unrouted domains, owners who would be locked out) are returned; send `confirm: false` to have them refuse the change with 409 `ENFORCEMENT_CONFIRMATION_REQUIRED` instead.",
+    'Sets the mode (owner keys only). When the change has lock-out warnings (no active connection, owners who would be locked out), it is refused with 409 `ENFORCEMENT_CONFIRMATION_REQUIRED` and the warnings, unless the request states `"confirm": true`. Information warnings (e.g. unrouted domains) are returned with the result.',
   tags: ["Enforcement"],
   body: apiEnforcementUpdateSchema,
   response: EnforcementDtoSchema,

@@ -7,6 +7,7 @@ const tags = ["Members"];
 const member = memberDtoSchema.meta({ id: "Member" });
 
 registerApiPath({
+  minRole: "viewer",
   method: "get",
   path: "/api/v1/members",
   summary: "List members",
@@ -19,12 +20,14 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "admin",
   method: "post",
   path: "/api/v1/members",
   summary: "Invite a member",
   description:
     "Invite by email with a role: the person becomes an `invited` member and the response carries the one-time `invite_url` (no email is sent). " +
-    "When they first sign in by SSO with that email the invited role is kept. API keys act as admin: they invite editors and viewers only.",
+    "When they first sign in by SSO with that email the invited role is kept. A key acts with its role: an admin's key invites editors and viewers only; owner and admin invitations need a key acting as owner. " +
+    "The link is not kept: an idempotent replay answers with `invite_url: null`.",
   tags,
   body: apiMemberInviteSchema,
   response: memberInviteResultSchema,
@@ -34,6 +37,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "viewer",
   method: "get",
   path: "/api/v1/members/{id}",
   summary: "Get a member",
@@ -43,6 +47,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "admin",
   method: "patch",
   path: "/api/v1/members/{id}",
   summary: "Change a member's role or disable them",
@@ -56,6 +61,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "admin",
   method: "delete",
   path: "/api/v1/members/{id}",
   summary: "Remove a member",

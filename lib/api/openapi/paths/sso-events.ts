@@ -10,6 +10,7 @@ const SsoEvent = ssoEventDtoSchema.meta({
 });
 
 registerApiPath({
+  minRole: "viewer",
   method: "get",
   path: "/api/v1/sso-events",
   summary: "List sign-in events",
@@ -21,6 +22,7 @@ registerApiPath({
 });
 
 registerApiPath({
+  minRole: "viewer",
   method: "get",
   path: "/api/v1/sso-events/{id}",
   summary: "Get a sign-in event",

@@ -3,6 +3,7 @@ import { tenantSamlDtoSchema } from "@/lib/schemas/tenant-saml";
 import { registerApiPath } from "../registry";
 
 registerApiPath({
+  minRole: "owner",
   method: "put",
   path: "/api/v1/tenant/saml",
   summary: "Set up SAML for an email domain in one call",

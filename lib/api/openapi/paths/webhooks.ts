@@ -19,6 +19,7 @@ registerApiPath({
   description:
     "The workspace's endpoints. (Instance-level endpoints, which receive every workspace's events, are managed by the operator.)",
   tags,
+  minRole: "admin",
   response: webhookEndpointDtoSchema,
   list: true,
 });
@@ -31,6 +32,7 @@ registerApiPath({
     "Events are POSTed as JSON signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256>`). " +
     "The signing `secret` (whsec_…) is in the response once. Deliveries to one endpoint go out in order per organization, retried with backoff for 27 h.",
   tags,
+  minRole: "admin",
   body: apiWebhookEndpointCreateSchema,
   response: webhookEndpointWithSecretSchema,
   status: 201,
@@ -42,6 +44,7 @@ registerApiPath({
   path: "/api/v1/webhooks/{id}",
   summary: "Get a webhook endpoint",
   tags,
+  minRole: "admin",
   params: idParamsSchema,
   response: webhookEndpointDtoSchema,
 });
@@ -52,6 +55,7 @@ registerApiPath({
   summary: "Change a webhook endpoint",
   description: "URL, event types, description, or `enabled` (off: no new events are queued for it; queued ones wait until it is on again).",
   tags,
+  minRole: "admin",
   params: idParamsSchema,
   body: apiWebhookEndpointUpdateSchema,
   response: webhookEndpointDtoSchema,
@@ -62,6 +66,7 @@ registerApiPath({
   path: "/api/v1/webhooks/{id}",
   summary: "Delete a webhook endpoint",
   tags,
+  minRole: "admin",
   params: idParamsSchema,
   response: deletedSchema,
 });
@@ -72,6 +77,7 @@ registerApiPath({
   summary: "The delivery log",
   description: "Deliveries to the endpoint, newest first, with status, attempts and each attempt's response code or error.",
   tags,
+  minRole: "admin",
   params: idParamsSchema,
   query: apiWebhookDeliveryListQuerySchema,
   response: webhookDeliveryDtoSchema,
@@ -84,6 +90,7 @@ registerApiPath({
   summary: "Redeliver an event",
   description: "Queues the delivery's event for the endpoint again, with the same `webhook-id` (receivers drop duplicates by it).",
   tags,
+  minRole: "admin",
   params: webhookDeliveryParamsSchema,
   response: z.object({ delivery_id: z.string() }).meta({ id: "Redelivery" }),
   status: 202,

@@ -5,21 +5,18 @@ import { idParamsSchema } from "@/lib/api/schemas/common";
 import { apiMemberUpdateSchema } from "@/lib/api/schemas/members";
 import { changeMemberRole, getMemberOrThrow, removeMember, setMemberDisabled } from "@/lib/services/members";
 
-/** API keys act with admin rights on members: they never grant or touch admin/owner. */
-const API_KEY_ROLE = "admin" as const;
-
-export const GET = apiRoute({ params: idParamsSchema }, async (ctx) => {
+export const GET = apiRoute({ minRole: "viewer", params: idParamsSchema }, async (ctx) => {
   return { data: toMemberDto(await getMemberOrThrow(ctx.db, ctx.workspace.id, ctx.params.id)) };
 });
 
-export const PATCH = apiRoute({ params: idParamsSchema, body: apiMemberUpdateSchema }, async (ctx) => {
-  const actor = { ...ctx.actor, role: API_KEY_ROLE };
+export const PATCH = apiRoute({ minRole: "admin", params: idParamsSchema, body: apiMemberUpdateSchema }, async (ctx) => {
+  const actor = ctx.actor;
   if (ctx.body.role !== undefined) await changeMemberRole(ctx.db, ctx.workspace.id, ctx.params.id, ctx.body.role, actor);
   if (ctx.body.disabled !== undefined) await setMemberDisabled(ctx.db, ctx.workspace.id, ctx.params.id, ctx.body.disabled, actor);
   return { data: toMemberDto(await getMemberOrThrow(ctx.db, ctx.workspace.id, ctx.params.id)) };
 });
 
-export const DELETE = apiRoute({ params: idParamsSchema }, async (ctx) => {
-  await removeMember(ctx.db, ctx.workspace.id, ctx.params.id, { ...ctx.actor, role: API_KEY_ROLE });
+export const DELETE = apiRoute({ minRole: "admin", params: idParamsSchema }, async (ctx) => {
+  await removeMember(ctx.db, ctx.workspace.id, ctx.params.id, ctx.actor);
   return { data: { id: ctx.params.id, deleted: true } };
 });

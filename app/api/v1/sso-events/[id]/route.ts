@@ -4,6 +4,6 @@ import { idParamsSchema } from "@/lib/api/schemas/common";
 import { toSsoEventDto } from "@/lib/api/dto/sso-events";
 import { getSsoEventOrThrow } from "@/lib/services/sso-events";
 
-export const GET = apiRoute({ params: idParamsSchema }, async (ctx) => {
+export const GET = apiRoute({ minRole: "viewer", params: idParamsSchema }, async (ctx) => {
   return { data: toSsoEventDto(await getSsoEventOrThrow(ctx.db, ctx.workspace.id, ctx.params.id)) };
 });

@@ -13,6 +13,7 @@ import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { tenantConnectionSlugs } from "@/lib/services/tenant-saml";
 import { assertNoSecrets, callRoute } from "@/lib/testing/api";
 import { makeApiWorkspace, type ApiTestWorkspace } from "@/lib/testing/fixtures";
+import { OPERATOR } from "@/lib/services/actor";
 
 let t: TestDb;
 let a: ApiTestWorkspace;
@@ -131,7 +132,7 @@ describe("PUT /api/v1/tenant/saml", () => {
   });
 
   it("updates a connection the domain is already routed to, whatever its slug", async () => {
-    const c = await createConnection(t.db, a.id, connectionCreateSchema.parse({ name: "Hand made", slug: "tenant-a-hand" }), {});
+    const c = await createConnection(t.db, a.id, connectionCreateSchema.parse({ name: "Hand made", slug: "tenant-a-hand" }), OPERATOR);
     const first = await put(a, seedBody({ email_domain: "hand.example" }));
     expect(first.json.data.slug).toBe("hand-example");
     // Point the domain at the hand-made connection, as an admin could.

@@ -7,15 +7,15 @@ import { deleteWebhookEndpoint, getWebhookEndpointOrThrow, updateWebhookEndpoint
 
 const scopeOf = (workspaceId: string) => ({ kind: "workspace" as const, workspaceId });
 
-export const GET = apiRoute({ params: idParamsSchema }, async (ctx) => {
+export const GET = apiRoute({ minRole: "admin", params: idParamsSchema }, async (ctx) => {
   return { data: toWebhookEndpointDto(await getWebhookEndpointOrThrow(ctx.db, scopeOf(ctx.workspace.id), ctx.params.id)) };
 });
 
-export const PATCH = apiRoute({ params: idParamsSchema, body: apiWebhookEndpointUpdateSchema }, async (ctx) => {
+export const PATCH = apiRoute({ minRole: "admin", params: idParamsSchema, body: apiWebhookEndpointUpdateSchema }, async (ctx) => {
   return { data: toWebhookEndpointDto(await updateWebhookEndpoint(ctx.db, scopeOf(ctx.workspace.id), ctx.params.id, ctx.body, ctx.actor)) };
 });
 
-export const DELETE = apiRoute({ params: idParamsSchema }, async (ctx) => {
+export const DELETE = apiRoute({ minRole: "admin", params: idParamsSchema }, async (ctx) => {
   await deleteWebhookEndpoint(ctx.db, scopeOf(ctx.workspace.id), ctx.params.id, ctx.actor);
   return { data: { id: ctx.params.id, deleted: true } };
 });

@@ -5,19 +5,20 @@ import type { ActionResult } from "@/components/api-keys/types";
 import { requireWorkspaceRole } from "@/lib/auth/session";
 import { apiKeyCreateSchema, apiKeyRevokeSchema, type ApiKeyCreateInput } from "@/lib/schemas/api-keys";
 import { runAction } from "@/lib/http/action-result";
+import { memberActor } from "@/lib/services/actor";
 import { createApiKey, revokeApiKey } from "@/lib/services/api-keys";
 
-/** Create a key (owners and admins). The key is returned once, to be shown once. */
+/** Create a key (owners and admins) with the creator's role and the chosen scope. The key is returned once, to be shown once. */
 export async function createApiKeyAction(
   workspace: string,
   input: ApiKeyCreateInput,
-): Promise<ActionResult<{ secret: string; prefix: string; name: string }>> {
+): Promise<ActionResult<{ secret: string; prefix: string; name: string; scope: string }>> {
   return runAction("api-keys", async () => {
-    const { db, workspace: ws, user, ip } = await requireWorkspaceRole(workspace, "admin");
+    const { db, workspace: ws, user, membership, ip } = await requireWorkspaceRole(workspace, "admin");
     const data = apiKeyCreateSchema.parse(input);
-    const { apiKey, secret } = await createApiKey(db, ws.id, data, { userId: user.id, ip });
+    const { apiKey, secret } = await createApiKey(db, ws.id, data, memberActor(user.id, membership.role, ip));
     revalidatePath(`/w/${ws.slug}/settings/api-keys`);
-    return { secret, prefix: apiKey.prefix, name: apiKey.name };
+    return { secret, prefix: apiKey.prefix, name: apiKey.name, scope: apiKey.scope };
   });
 }
 

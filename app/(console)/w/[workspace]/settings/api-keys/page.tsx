@@ -28,13 +28,13 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ worksp
   const intro = (
     <PageHeader
       title="API keys"
-      description={`Keys let scripts manage SSO for ${workspace.name} through the REST API (/api/v1). A key sees only this workspace.`}
+      description={`Keys let scripts manage SSO for ${workspace.name} through the REST API (/api/v1). A key sees only this workspace and can do at most what its creator can, now and later: removing or demoting the creator limits their keys at once.`}
       actions={
         <>
           <Link href={referenceHref} className="text-sm font-medium text-brand-700 hover:underline">
             API reference
           </Link>
-          {canManage && <CreateApiKeyDialog workspace={workspace.slug} />}
+          {canManage && <CreateApiKeyDialog workspace={workspace.slug} role={membership.role} />}
         </>
       }
     />
@@ -88,6 +88,9 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ worksp
                     Key
                   </th>
                   <th scope="col" className="px-4 py-3">
+                    Role · scope
+                  </th>
+                  <th scope="col" className="px-4 py-3">
                     Created by
                   </th>
                   <th scope="col" className="px-4 py-3">
@@ -106,6 +109,9 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ worksp
                   <tr key={k.id} className={k.revokedAt ? "text-slate-500" : undefined}>
                     <td className="px-5 py-3 font-medium text-slate-900">{k.name}</td>
                     <td className="px-5 py-3 font-mono text-xs">{k.prefix}…</td>
+                    <td className="whitespace-nowrap px-4 py-3">
+                      <span className="capitalize">{k.role}</span> · {k.scope === "read_only" ? "Read only" : "Read and write"}
+                    </td>
                     <td className="px-4 py-3 [overflow-wrap:anywhere]">{k.createdBy?.email ?? "CLI (operator)"}</td>
                     <td className="whitespace-nowrap px-4 py-3 text-slate-500">{formatTime(k.createdAt)}</td>
                     <td className="whitespace-nowrap px-4 py-3 text-slate-500">{formatTime(k.lastUsedAt)}</td>

@@ -2,6 +2,7 @@
 
 import { requireWorkspaceRole } from "@/lib/auth/session";
 import { connectionCreateSchema, connectionSlugSchema, type ConnectionCreateInput } from "@/lib/schemas/connections";
+import { memberActor } from "@/lib/services/actor";
 import { createConnection, isSlugAvailable } from "@/lib/services/connections";
 import { runAction, type ActionResult } from "@/lib/http/action-result";
 
@@ -19,11 +20,11 @@ export async function checkSlugAction(
   });
 }
 
-/** Step 1: create the connection (this also generates its SP signing key). */
+/** Step 1: create the connection (this also generates its SP signing key). Owners only: it decides which IdP is trusted. */
 export async function createConnectionAction(workspace: string, input: ConnectionCreateInput): Promise<ActionResult<{ id: string }>> {
   return runAction("sso", async () => {
-    const { db, workspace: ws, user, ip } = await requireWorkspaceRole(workspace, "admin");
-    const created = await createConnection(db, ws.id, connectionCreateSchema.parse(input), { userId: user.id, ip });
+    const { db, workspace: ws, user, membership, ip } = await requireWorkspaceRole(workspace, "admin");
+    const created = await createConnection(db, ws.id, connectionCreateSchema.parse(input), memberActor(user.id, membership.role, ip));
     return { id: created.id };
   });
 }

@@ -5,7 +5,6 @@ import { formatDate, formatDateTime } from "@/components/sso/format";
 import { IdpLogo } from "@/components/sso/idp-logo";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { ScrollArea } from "@/components/ui/scroll-area";
-import { hasRole } from "@/lib/auth/roles";
 import { requireWorkspaceRole } from "@/lib/auth/session";
 import { getIdp } from "@/lib/idp-catalogue";
 import { listConnectionHealth } from "@/lib/services/connection-health";
@@ -19,14 +18,15 @@ const linkButton =
 export default async function SsoPage({ params }: { params: Promise<{ workspace: string }> }) {
   const { workspace: slug } = await params;
   const { db, workspace, membership } = await requireWorkspaceRole(slug, "viewer");
-  const isAdmin = hasRole(membership.role, "admin");
   const [connections, health] = await Promise.all([listConnections(db, workspace.id), listConnectionHealth(db, workspace.id)]);
   const base = `/w/${slug}/settings/sso`;
-  const addButton = isAdmin ? (
-    <Link href={`${base}/new`} className={linkButton}>
-      Add connection
-    </Link>
-  ) : undefined;
+  // Only owners add connections: a connection decides who can sign in, and as whom.
+  const addButton =
+    membership.role === "owner" ? (
+      <Link href={`${base}/new`} className={linkButton}>
+        Add connection
+      </Link>
+    ) : undefined;
   const anyRouted = [...health.values()].some((h) => h.routedDomains.length > 0);
 
   return (
@@ -47,7 +47,7 @@ export default async function SsoPage({ params }: { params: Promise<{ workspace:
                   Domains
                 </Link>{" "}
                 and route it to the connection, so people who type their work email are sent to SSO.
-                {!isAdmin && " Only owners and admins can add connections."}
+                {membership.role !== "owner" && " Only owners can add connections."}
               </>
             }
             action={addButton}

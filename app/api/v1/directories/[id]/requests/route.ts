@@ -5,7 +5,7 @@ import { idParamsSchema } from "@/lib/api/schemas/common";
 import { directoryListQuerySchema } from "@/lib/api/schemas/directories";
 import { listScimRequests } from "@/lib/services/directories";
 
-export const GET = apiRoute({ params: idParamsSchema, query: directoryListQuerySchema }, async (ctx) => {
+export const GET = apiRoute({ minRole: "admin", params: idParamsSchema, query: directoryListQuerySchema }, async (ctx) => {
   const rows = await listScimRequests(ctx.db, ctx.workspace.id, ctx.params.id, { limit: ctx.query.limit });
   return { data: rows.map(toScimRequestDto), nextCursor: null };
 });

@@ -5,7 +5,7 @@ import { idParamsSchema } from "@/lib/api/schemas/common";
 import { directoryListQuerySchema } from "@/lib/api/schemas/directories";
 import { listSyncedUsers } from "@/lib/services/directories";
 
-export const GET = apiRoute({ params: idParamsSchema, query: directoryListQuerySchema }, async (ctx) => {
+export const GET = apiRoute({ minRole: "admin", params: idParamsSchema, query: directoryListQuerySchema }, async (ctx) => {
   const rows = await listSyncedUsers(ctx.db, ctx.workspace.id, ctx.params.id, ctx.query);
   return { data: rows.map(toDirectoryUserDto), nextCursor: null };
 });

@@ -5,6 +5,6 @@ import { idParamsSchema } from "@/lib/api/schemas/common";
 import { toDomainDto } from "@/lib/api/dto/domains";
 import { verifyDomain } from "@/lib/services/domains";
 
-export const POST = apiRoute({ params: idParamsSchema }, async (ctx) => {
+export const POST = apiRoute({ minRole: "admin", params: idParamsSchema }, async (ctx) => {
   return { data: toDomainDto(await verifyDomain(ctx.db, ctx.workspace.id, ctx.params.id, ctx.actor)) };
 });

@@ -4,7 +4,7 @@ import { idParamsSchema } from "@/lib/api/schemas/common";
 import { apiWebhookDeliveryListQuerySchema } from "@/lib/api/schemas/webhooks";
 import { listWebhookDeliveries } from "@/lib/services/webhooks";
 
-export const GET = apiRoute({ params: idParamsSchema, query: apiWebhookDeliveryListQuerySchema }, async (ctx) => {
+export const GET = apiRoute({ minRole: "admin", params: idParamsSchema, query: apiWebhookDeliveryListQuerySchema }, async (ctx) => {
   const page = await listWebhookDeliveries(ctx.db, { kind: "workspace", workspaceId: ctx.workspace.id }, ctx.params.id, ctx.query);
   return { data: page.items, nextCursor: page.nextCursor };
 });

@@ -6,42 +6,39 @@ import { clientIp } from "@/lib/http/client-ip";
 import { logger } from "@/lib/logger";
 import { readSamlPostForm } from "@/lib/http/read-form";
 import { samlErrorResponse } from "@/lib/http/saml-pages";
-import { consumeSamlResponse, recordAcsRejection } from "@/lib/services/saml-acs";
+import { SSO_TICKET_COOKIE_MAX_AGE_SECONDS, ssoCookieHeader, ssoTicketCookieName } from "@/lib/http/sso-cookies";
+import { consumeSamlResponse, rejectAcsRequest, type AcsOutcome } from "@/lib/services/saml-acs";
+import { assertSsoRateLimit } from "@/lib/services/sso-rate-limits";
 
 export const dynamic = "force-dynamic";
+
+/** The use-case's outcome as HTTP: a 303 (with the ticket's browser cookie for a sign-in), or the error page. */
+function toResponse(outcome: AcsOutcome): Response {
+  if (outcome.kind === "page") return samlErrorResponse(outcome.error, { eventId: outcome.eventId, retryUrl: outcome.retryUrl });
+  const headers = new Headers({ Location: outcome.location, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" });
+  if (outcome.browserBinding) {
+    headers.append("Set-Cookie", ssoCookieHeader(ssoTicketCookieName(), outcome.browserBinding, SSO_TICKET_COOKIE_MAX_AGE_SECONDS));
+  }
+  return new Response(null, { status: 303, headers });
+}
 
 export async function POST(req: Request, ctx: { params: Promise<{ slug: string }> }) {
   const { slug } = await ctx.params;
   const ip = clientIp(req.headers);
-  const db = await getReadyDb();
-  let form: Awaited<ReturnType<typeof readSamlPostForm>>;
   try {
-    form = await readSamlPostForm(req);
-  } catch (e) {
-    const error = isAppError(e) ? e : new AppError("SAML_MALFORMED");
-    const eventId = await recordAcsRejection(db, { slug, error, ip });
-    return samlErrorResponse(error, { eventId });
-  }
-  try {
-    const result = await consumeSamlResponse(db, {
-      slug,
-      samlResponse: form.samlResponse,
-      relayState: form.relayState,
-      ip,
-      appUrl: env().appUrl,
-    });
-    if (result.ok || result.location) {
-      const location = result.ok ? result.location : result.location!;
-      return new Response(null, {
-        status: 303,
-        headers: { Location: location, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" },
-      });
+    const db = await getReadyDb();
+    await assertSsoRateLimit(db, { endpoint: "acs", slug, ip });
+    let form: Awaited<ReturnType<typeof readSamlPostForm>>;
+    try {
+      form = await readSamlPostForm(req);
+    } catch (e) {
+      return toResponse(await rejectAcsRequest(db, { slug, error: isAppError(e) ? e : new AppError("SAML_MALFORMED"), ip }));
     }
-    const retry = ["SAML_NOT_FOUND", "SAML_INACTIVE", "SAML_NOT_CONFIGURED"].includes(result.error.code)
-      ? null
-      : `/auth/sso/saml/${encodeURIComponent(slug)}/login`;
-    return samlErrorResponse(result.error, { eventId: result.eventId, retryUrl: retry });
+    return toResponse(
+      await consumeSamlResponse(db, { slug, samlResponse: form.samlResponse, relayState: form.relayState, ip, appUrl: env().appUrl }),
+    );
   } catch (e) {
+    if (isAppError(e)) return samlErrorResponse(e);
     logger.error("ACS failed", { err: e, slug });
     return samlErrorResponse(new AppError("INTERNAL"));
   }

@@ -3,9 +3,12 @@ import { getSessionUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import { getReadyDb } from "@/server/bootstrap";
+import { clientIp } from "@/lib/http/client-ip";
 import { logger } from "@/lib/logger";
 import { autoPostResponse, samlErrorResponse } from "@/lib/http/saml-pages";
+import { SSO_NONCE_MAX_AGE_SECONDS, newSsoCookieValue, readSsoCookie, ssoCookieHeader, ssoNonceCookieName } from "@/lib/http/sso-cookies";
 import { startSamlLogin } from "@/lib/services/saml-login";
+import { assertSsoRateLimit } from "@/lib/services/sso-rate-limits";
 
 export const dynamic = "force-dynamic";
 
@@ -13,20 +16,29 @@ export async function GET(req: Request, ctx: { params: Promise<{ slug: string }>
   const { slug } = await ctx.params;
   const query = new URL(req.url).searchParams;
   const test = query.get("test") === "1";
+  // One nonce per browser (kept while it is fresh), so sign-ins started in several tabs all complete.
+  const nonce = readSsoCookie(req, ssoNonceCookieName()) ?? newSsoCookieValue();
   try {
+    const db = await getReadyDb();
+    await assertSsoRateLimit(db, { endpoint: "login", slug, ip: clientIp(req.headers) });
     const user = test ? await getSessionUser() : null;
-    const start = await startSamlLogin(await getReadyDb(), {
+    const start = await startSamlLogin(db, {
       slug,
       returnTo: query.get("return_to"),
       test,
       userId: user?.id ?? null,
+      browserNonce: nonce,
       appUrl: env().appUrl,
     });
-    if (start.binding === "post") return autoPostResponse(start.action, start.fields);
-    return new Response(null, {
-      status: 302,
-      headers: { Location: start.url, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" },
-    });
+    const res =
+      start.binding === "post"
+        ? autoPostResponse(start.action, start.fields)
+        : new Response(null, {
+            status: 302,
+            headers: { Location: start.url, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" },
+          });
+    res.headers.append("Set-Cookie", ssoCookieHeader(ssoNonceCookieName(), nonce, SSO_NONCE_MAX_AGE_SECONDS));
+    return res;
   } catch (e) {
     if (isAppError(e)) return samlErrorResponse(e);
     logger.error("SAML login start failed", { err: e });

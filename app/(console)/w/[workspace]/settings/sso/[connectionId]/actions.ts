@@ -25,15 +25,18 @@ import {
   refreshConnectionMetadata,
   updateConnection,
 } from "@/lib/services/connections";
+import { memberActor } from "@/lib/services/actor";
+import { approveConnectionTrust } from "@/lib/services/connection-trust";
 import { replaceRoleMappings, resolveRole } from "@/lib/services/role-mapping";
 import { rotateSpKey } from "@/lib/services/sp-keys";
 import { listSsoEvents } from "@/lib/services/sso-events";
 import { runAction, type ActionResult } from "@/lib/http/action-result";
 import { toEventView } from "../_lib/views";
 
+/** Admins and owners; the services refuse trust changes (IdP, linking, roles) unless the member is an owner. */
 async function admin(workspace: string) {
   const ctx = await requireWorkspaceRole(workspace, "admin");
-  return { ...ctx, actor: { userId: ctx.user.id, ip: ctx.ip } };
+  return { ...ctx, actor: memberActor(ctx.user.id, ctx.membership.role, ctx.ip) };
 }
 
 /** Step 3 / "Replace metadata": parse at once, save nothing. */
@@ -121,6 +124,15 @@ export async function previewRoleAction(
       matchedRule: r.matchedRule ? { attribute: r.matchedRule.attribute, value: r.matchedRule.value, role: r.matchedRule.role } : null,
       defaultRole: c.defaultRole,
     };
+  });
+}
+
+/** An owner approves the connection's current trust (IdP, linking, roles), so owners and admins may sign in through it. */
+export async function approveTrustAction(workspace: string, connectionId: string): Promise<ActionResult<{ version: number }>> {
+  return runAction("sso", async () => {
+    const { db, workspace: ws, actor } = await admin(workspace);
+    const row = await approveConnectionTrust(db, ws.id, connectionId, actor);
+    return { version: row.version };
   });
 }
 

@@ -13,11 +13,13 @@ import { SpKeyRotation } from "@/components/sso/sp-key-rotation";
 import { SpValuesPanel } from "@/components/sso/sp-values-panel";
 import { ConnectionStatusBadge, STATUS_HELP } from "@/components/sso/status-badge";
 import { TestSignInPanel } from "@/components/sso/test-sign-in-panel";
+import { TrustApproval } from "@/components/sso/trust-approval";
 import { QueryProvider } from "@/components/providers";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card";
 import type { MappableRole } from "@/lib/auth/roles";
 import { getIdp } from "@/lib/idp-catalogue";
 import { getConnectionHealthOrThrow, isConnectionConfigured } from "@/lib/services/connection-health";
+import { describeTrustApproval, type TrustApprovalView } from "@/lib/services/connection-trust";
 import { listRoleMappings } from "@/lib/services/role-mapping";
 import { listSpKeys } from "@/lib/services/sp-keys";
 import { listSsoEvents } from "@/lib/services/sso-events";
@@ -28,6 +30,14 @@ export const metadata: Metadata = { title: "SSO connection" };
 
 const SOURCE_LABEL = { url: "Metadata URL", xml: "Metadata XML", manual: "Entered by hand" } as const;
 
+function trustSummary(t: TrustApprovalView): string {
+  const when = t.at ? ` on ${formatDateTime(t.at)}` : "";
+  if (t.via === "operator") return `Approved by the operator (CLI)${when}.`;
+  if (!t.via) return "No owner has approved this connection yet.";
+  const who = t.byEmail ? `${t.byEmail}${t.via === "api_key" ? " (API key)" : ""}` : "an operator API key";
+  return t.approved ? `Approved by ${who}${when}.` : `Last approved by ${who}${when}, who is no longer an owner of this workspace.`;
+}
+
 export default async function ConnectionPage({
   params,
   searchParams,
@@ -37,15 +47,16 @@ export default async function ConnectionPage({
 }) {
   const { workspace: slug, connectionId } = await params;
   const { events: eventsFilter } = await searchParams;
-  const { db, workspace, isAdmin, connection: c, sp, base } = await loadConnection(slug, connectionId);
+  const { db, workspace, isAdmin, isOwner, connection: c, sp, base } = await loadConnection(slug, connectionId);
   const outcome = eventsFilter === "failure" || eventsFilter === "success" ? eventsFilter : "all";
   const idp = getIdp(c.idpType);
-  const [health, events, recent, rules, keys] = await Promise.all([
+  const [health, events, recent, rules, keys, trust] = await Promise.all([
     getConnectionHealthOrThrow(db, workspace.id, c.id),
     listSsoEvents(db, workspace.id, { connectionId: c.id, outcome: outcome === "all" ? undefined : outcome, limit: 25 }),
     listSsoEvents(db, workspace.id, { connectionId: c.id, limit: 50 }),
     listRoleMappings(db, workspace.id, c.id),
     listSpKeys(db, workspace.id, c.id),
+    describeTrustApproval(db, c),
   ]);
   const lastTest = recent.items.find((e) => e.testMode);
   const configured = isConnectionConfigured(c);
@@ -160,6 +171,13 @@ export default async function ConnectionPage({
           actions={isAdmin && c.metadataSource === "url" ? <RefreshMetadataButton workspace={slug} connectionId={c.id} /> : undefined}
         />
         <div className="space-y-4 px-5 py-4 text-sm">
+          <TrustApproval
+            workspace={slug}
+            connectionId={c.id}
+            approved={trust.approved}
+            summary={trustSummary(trust)}
+            canApprove={isOwner}
+          />
           {c.metadataError && (
             <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-amber-900">
               The last refresh failed; the last good metadata is still used. <span className="font-mono text-xs">{c.metadataError}</span>
@@ -189,7 +207,10 @@ export default async function ConnectionPage({
           ) : (
             <p className="text-slate-600">Add the IdP metadata so users can sign in.</p>
           )}
-          {isAdmin && (
+          {isAdmin && !isOwner && (
+            <p className="text-slate-600">Only owners can replace the IdP metadata: it decides who can sign in to this workspace.</p>
+          )}
+          {isOwner && (
             <details className="rounded-md border border-slate-200 px-4 py-3" open={!configured}>
               <summary className="cursor-pointer font-medium text-slate-800">
                 {configured ? "Replace the IdP metadata" : "Add the IdP metadata"}
@@ -213,6 +234,7 @@ export default async function ConnectionPage({
                 workspace={slug}
                 connectionId={c.id}
                 version={c.version}
+                canEditTrust={isOwner}
                 initial={{
                   name: c.name,
                   defaultRole: c.defaultRole === "owner" ? "admin" : c.defaultRole,
@@ -232,15 +254,35 @@ export default async function ConnectionPage({
               <CardHeader title="Role mapping" description="Map IdP groups (or a role attribute) to Gatehouse roles." />
             </div>
             <div className="px-5 py-5">
-              <RoleMappingEditor
-                workspace={slug}
-                connectionId={c.id}
-                version={c.version}
-                rules={rules.map((r) => ({ attribute: r.attribute, value: r.value, role: r.role as MappableRole }))}
-                groupsAttribute={idp.defaultGroupsAttribute}
-                defaultRole={c.defaultRole}
-                idpName={idp.displayName}
-              />
+              {isOwner ? (
+                <RoleMappingEditor
+                  workspace={slug}
+                  connectionId={c.id}
+                  version={c.version}
+                  rules={rules.map((r) => ({ attribute: r.attribute, value: r.value, role: r.role as MappableRole }))}
+                  groupsAttribute={idp.defaultGroupsAttribute}
+                  defaultRole={c.defaultRole}
+                  idpName={idp.displayName}
+                />
+              ) : (
+                <div className="space-y-3 text-sm">
+                  <p className="text-slate-600">Only owners change the role mapping: it decides who becomes admin.</p>
+                  {rules.length ? (
+                    <ul className="list-disc pl-5">
+                      {rules.map((r) => (
+                        <li key={r.id}>
+                          <span className="font-mono text-xs">
+                            {r.attribute} = {r.value}
+                          </span>{" "}
+                          → {r.role}
+                        </li>
+                      ))}
+                    </ul>
+                  ) : (
+                    <p>No rules: new members get the default role ({c.defaultRole}).</p>
+                  )}
+                </div>
+              )}
             </div>
           </Card>
           <Card className="mt-6">

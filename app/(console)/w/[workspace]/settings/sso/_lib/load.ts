@@ -11,11 +11,13 @@ import { spValues } from "@/lib/services/sp-values";
 export async function loadConnection(workspaceSlug: string, connectionId: string) {
   const ctx = await requireWorkspaceRole(workspaceSlug, "viewer");
   const isAdmin = hasRole(ctx.membership.role, "admin");
+  /** Only owners change what a connection trusts (IdP, linking, roles). */
+  const isOwner = ctx.membership.role === "owner";
   try {
     const connection = await getConnectionOrThrow(ctx.db, ctx.workspace.id, connectionId);
     const base = `/w/${workspaceSlug}/settings/sso/${connection.id}`;
     const sp: SpValuesProps = { ...spValues(env().appUrl, connection.slug), certificateUrl: `${base}/certificate` };
-    return { ...ctx, isAdmin, connection, sp, base };
+    return { ...ctx, isAdmin, isOwner, connection, sp, base };
   } catch (e) {
     if (isAppError(e) && e.code === "NOT_FOUND") notFound();
     throw e;

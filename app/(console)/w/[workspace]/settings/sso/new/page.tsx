@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AdminOnly } from "@/components/sso/admin-only";
+import { OwnersOnly } from "@/components/sso/admin-only";
 import { NewConnectionForm } from "@/components/sso/new-connection-form";
 import { QueryProvider } from "@/components/providers";
 import { PageHeader } from "@/components/ui/card";
-import { hasRole } from "@/lib/auth/roles";
 import { requireWorkspaceRole } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { isIdpType } from "@/lib/idp-catalogue";
@@ -32,7 +31,7 @@ export default async function NewConnectionPage({
         title="New SSO connection"
         description="Four short steps: name it, register Gatehouse in your IdP, give Gatehouse your IdP's metadata, test."
       />
-      {hasRole(membership.role, "admin") ? (
+      {membership.role === "owner" ? (
         <QueryProvider>
           <NewConnectionForm
             workspace={slug}
@@ -42,7 +41,7 @@ export default async function NewConnectionPage({
           />
         </QueryProvider>
       ) : (
-        <AdminOnly what="add SSO connections" />
+        <OwnersOnly what="add SSO connections" />
       )}
     </>
   );

@@ -5,7 +5,7 @@ import { apiDirectoryGroupRoleSchema, directoryGroupParamsSchema } from "@/lib/a
 import { AppError } from "@/lib/errors";
 import { listSyncedGroups, setDirectoryGroupRole } from "@/lib/services/directories";
 
-export const PATCH = apiRoute({ params: directoryGroupParamsSchema, body: apiDirectoryGroupRoleSchema }, async (ctx) => {
+export const PATCH = apiRoute({ minRole: "admin", params: directoryGroupParamsSchema, body: apiDirectoryGroupRoleSchema }, async (ctx) => {
   await setDirectoryGroupRole(ctx.db, ctx.workspace.id, ctx.params.id, ctx.params.groupId, ctx.body.role, ctx.actor);
   const group = (await listSyncedGroups(ctx.db, ctx.workspace.id, ctx.params.id)).find((g) => g.id === ctx.params.groupId);
   if (!group) throw new AppError("NOT_FOUND");

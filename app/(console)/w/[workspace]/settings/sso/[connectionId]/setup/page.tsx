@@ -30,7 +30,7 @@ export default async function SetupPage({
 }) {
   const { workspace: slug, connectionId } = await params;
   const { step: rawStep } = await searchParams;
-  const { db, workspace, isAdmin, connection: c, sp, base } = await loadConnection(slug, connectionId);
+  const { db, workspace, isAdmin, isOwner, connection: c, sp, base } = await loadConnection(slug, connectionId);
   const idp = getIdp(c.idpType);
   const configured = isConnectionConfigured(c);
   const step = rawStep === "3" ? 3 : rawStep === "4" ? 4 : 2;
@@ -92,16 +92,23 @@ export default async function SetupPage({
             }
           />
           <div className="px-5 py-5">
-            <QueryProvider>
-              <MetadataForm
-                workspace={slug}
-                connectionId={c.id}
-                version={c.version}
-                idpType={c.idpType}
-                nextHref={stepHref(4)}
-                submitLabel="Save and continue"
-              />
-            </QueryProvider>
+            {isOwner ? (
+              <QueryProvider>
+                <MetadataForm
+                  workspace={slug}
+                  connectionId={c.id}
+                  version={c.version}
+                  idpType={c.idpType}
+                  nextHref={stepHref(4)}
+                  submitLabel="Save and continue"
+                />
+              </QueryProvider>
+            ) : (
+              <p className="text-sm text-slate-600">
+                Only workspace owners give Gatehouse the IdP metadata: it decides who can sign in to this workspace. Ask an owner to do this
+                step.
+              </p>
+            )}
           </div>
           {configured && (
             <div className="flex justify-end border-t border-slate-100 px-5 py-4">

@@ -3,7 +3,7 @@ import { apiRoute } from "@/lib/api/handler";
 import { webhookDeliveryParamsSchema } from "@/lib/api/schemas/webhooks";
 import { redeliverWebhook } from "@/lib/services/webhooks";
 
-export const POST = apiRoute({ params: webhookDeliveryParamsSchema }, async (ctx) => {
+export const POST = apiRoute({ minRole: "admin", params: webhookDeliveryParamsSchema }, async (ctx) => {
   const r = await redeliverWebhook(
     ctx.db,
     { kind: "workspace", workspaceId: ctx.workspace.id },

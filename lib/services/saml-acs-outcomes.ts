@@ -1,0 +1,203 @@
+import { randomBytes } from "node:crypto";
+import type { Db } from "@/db";
+import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
+import type { ValidatedAssertion } from "@/lib/saml";
+import { safeRelativePath } from "@/lib/schemas/connections";
+import { logger } from "@/lib/logger";
+import type { AuthnRequestRow } from "./authn-requests";
+import type { ConnectionWithWorkspace } from "./connections";
+import { issueLoginTicket } from "./login-tickets";
+import { recordSsoEvent } from "./sso-events";
+import { previewSsoProvisioning, provisionSsoUser, type SsoIdentity } from "./sso-provisioning";
+
+/**
+ * The two ends of an ACS attempt, once the response is valid, and how any attempt fails:
+ * - previewTestSignIn: a console test; reports what a sign-in would do and writes nothing else;
+ * - completeSignIn: a real sign-in; provisions and hands off through a browser-bound login ticket;
+ * - failAttempt: one failure event, then the test result page or the SAML error page.
+ */
+
+/**
+ * What the ACS route answers, decided by the use-case:
+ * - redirect: 303 to `location` (the ticket hand-off of a sign-in, or the console's test result page,
+ *   for success and failure alike); a sign-in's redirect carries the value of the cookie that binds
+ *   the ticket to this browser (`browserBinding`), which the route sets;
+ * - page: the SAML error page with the error, the event reference and a "try again" link.
+ */
+export type AcsOutcome =
+  | {
+      kind: "redirect";
+      location: string;
+      eventId: string;
+      mode: "sign_in" | "test";
+      /** Test mode: the failure the result page shows (null: the test succeeded, or a real sign-in). */
+      errorCode: ErrorCode | null;
+      browserBinding: string | null;
+      /** A real sign-in: who was signed in. */
+      userId: string | null;
+    }
+  | { kind: "page"; error: AppError; eventId: string | null; retryUrl: string | null };
+
+/** The connection the URL named, and the mode decided once from the RelayState. */
+export type AcsScope = ConnectionWithWorkspace & { mode: "sign_in" | "test" };
+
+/** What the valid assertion showed, for the event rows (safe values only). */
+export type AcsSeen = { flow: "sp" | "idp"; email: string | null; detail: Record<string, unknown> };
+
+export type AcsBase = { db: Db; slug: string; ip: string | null; now: Date };
+
+type ValidContext = AcsBase & { scope: AcsScope; seen: AcsSeen; identity: SsoIdentity };
+
+export function testResultPath(workspaceSlug: string, connectionId: string, eventId: string): string {
+  return `/w/${encodeURIComponent(workspaceSlug)}/settings/sso/${connectionId}/test/${eventId}`;
+}
+
+/** Safe values of a valid assertion for the event detail (no assertion, no keys). */
+export function seenOf(a: ValidatedAssertion): AcsSeen {
+  return {
+    flow: a.inResponseTo ? "sp" : "idp",
+    email: a.email,
+    detail: { assertionId: a.id, issuer: a.issuer, nameId: a.nameId, nameIdFormat: a.nameIdFormat, inResponseTo: a.inResponseTo },
+  };
+}
+
+/** Failures that a fresh sign-in cannot fix get no "try again" link. */
+const NO_RETRY: ReadonlySet<ErrorCode> = new Set(["SAML_NOT_FOUND", "SAML_INACTIVE", "SAML_NOT_CONFIGURED"]);
+
+/** One failed attempt: one sso_events row, then the test result page (test mode) or the error page. */
+export async function failAttempt(scope: AcsScope | null, base: AcsBase, error: AppError, seen: AcsSeen | null): Promise<AcsOutcome> {
+  const ev = await recordSsoEvent(base.db, {
+    workspaceId: scope?.connection.workspaceId ?? null,
+    connectionId: scope?.connection.id ?? null,
+    outcome: "failure",
+    errorCode: error.code,
+    email: seen?.email ?? null,
+    flow: seen?.flow ?? null,
+    testMode: scope?.mode === "test",
+    ip: base.ip,
+    detail: { ...(seen?.detail ?? {}), ...(error.detail ?? {}) },
+    now: base.now,
+  });
+  if (scope?.mode === "test") {
+    const location = testResultPath(scope.workspace.slug, scope.connection.id, ev.id);
+    return { kind: "redirect", location, eventId: ev.id, mode: "test", errorCode: error.code, browserBinding: null, userId: null };
+  }
+  const retryUrl = NO_RETRY.has(error.code) ? null : `/auth/sso/saml/${encodeURIComponent(base.slug)}/login`;
+  return { kind: "page", error, eventId: ev.id, retryUrl };
+}
+
+/** Test mode: what the sign-in would do (role, matched rule, outcome), shown on the console's result page. Nothing is provisioned. */
+export async function previewTestSignIn(ctx: ValidContext): Promise<AcsOutcome> {
+  const { scope, identity } = ctx;
+  const preview = await previewSsoProvisioning(ctx.db, {
+    workspace: scope.workspace,
+    connection: scope.connection,
+    identity,
+    now: ctx.now,
+    ip: ctx.ip,
+  });
+  const detail = {
+    ...ctx.seen.detail,
+    attributes: identity.attributes,
+    nameId: identity.nameId,
+    email: identity.email,
+    firstName: identity.firstName,
+    lastName: identity.lastName,
+    role: preview.role,
+    matchedRule: preview.matchedRule,
+    mapping: preview.mapping,
+    outcome: preview.outcome,
+  };
+  const seen = { ...ctx.seen, detail };
+  if (preview.error) return failAttempt(scope, ctx, new AppError(preview.error.code, { hint: preview.error.hint }), seen);
+  const ev = await recordSsoEvent(ctx.db, {
+    workspaceId: scope.workspace.id,
+    connectionId: scope.connection.id,
+    outcome: "success",
+    email: identity.email,
+    flow: ctx.seen.flow,
+    testMode: true,
+    ip: ctx.ip,
+    detail,
+    now: ctx.now,
+  });
+  return {
+    kind: "redirect",
+    location: testResultPath(scope.workspace.slug, scope.connection.id, ev.id),
+    eventId: ev.id,
+    mode: "test",
+    errorCode: null,
+    browserBinding: null,
+    userId: null,
+  };
+}
+
+/**
+ * A real sign-in: provision, then a login ticket bound to this browser (a fresh random value whose
+ * hash the ticket keeps; the route sets it as a cookie) and, when the sign-in was started here, to the
+ * login nonce of the browser that started it.
+ */
+export async function completeSignIn(
+  ctx: ValidContext,
+  input: { request: AuthnRequestRow | null; relayState: string | null },
+): Promise<AcsOutcome> {
+  const { scope, identity } = ctx;
+  let provisioned: Awaited<ReturnType<typeof provisionSsoUser>>;
+  try {
+    provisioned = await provisionSsoUser(ctx.db, {
+      workspace: scope.workspace,
+      connection: scope.connection,
+      identity,
+      now: ctx.now,
+      ip: ctx.ip,
+    });
+  } catch (e) {
+    if (isAppError(e)) return failAttempt(scope, ctx, e, ctx.seen);
+    logger.error("SSO provisioning failed", { err: e, connectionId: scope.connection.id });
+    return failAttempt(scope, ctx, new AppError("INTERNAL"), ctx.seen);
+  }
+  const returnTo =
+    safeRelativePath(input.request?.returnTo) ??
+    (ctx.seen.flow === "idp" ? safeRelativePath(input.relayState) : null) ??
+    safeRelativePath(scope.connection.defaultRedirect) ??
+    "/";
+  const browserBinding = randomBytes(32).toString("base64url");
+  const ticket = await issueLoginTicket(ctx.db, {
+    userId: provisioned.user.id,
+    returnTo,
+    browserBinding,
+    loginNonceHash: input.request?.browserNonceHash ?? null,
+    now: ctx.now,
+  });
+  const ev = await recordSsoEvent(ctx.db, {
+    workspaceId: scope.workspace.id,
+    connectionId: scope.connection.id,
+    outcome: "success",
+    email: identity.email,
+    flow: ctx.seen.flow,
+    userId: provisioned.user.id,
+    ip: ctx.ip,
+    detail: {
+      ...ctx.seen.detail,
+      role: provisioned.role,
+      matchedRule: provisioned.matchedRule,
+      userCreated: provisioned.userCreated,
+      ...(provisioned.foreignLinksRemoved ? { foreignLinksRemoved: provisioned.foreignLinksRemoved } : {}),
+    },
+    now: ctx.now,
+  });
+  return {
+    kind: "redirect",
+    location: `/auth/sso/complete?ticket=${encodeURIComponent(ticket)}`,
+    eventId: ev.id,
+    mode: "sign_in",
+    errorCode: null,
+    browserBinding,
+    userId: provisioned.user.id,
+  };
+}
+
+/** The failure an outcome reports (error page, or a test's result page), or null when it succeeded. */
+export function failureOf(o: AcsOutcome): ErrorCode | null {
+  return o.kind === "page" ? o.error.code : o.errorCode;
+}
