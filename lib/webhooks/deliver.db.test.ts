@@ -238,4 +238,25 @@ describe("webhook delivery (Standard Webhooks, outbox)", () => {
     ]);
     await rx.close();
   });
+
+  it("SSRF rules as for metadata URLs: private and loopback targets only when allowed, link-local (cloud metadata) never; the refusal is in the log and retried", async () => {
+    const rx = await startWebhookReceiver();
+    const { workspace } = await makeWorkspace(t.db);
+    const scope = { kind: "workspace" as const, workspaceId: workspace.id };
+    const local = await createWebhookEndpoint(t.db, scope, { url: rx.url }, system);
+    const metadata = await createWebhookEndpoint(t.db, scope, { url: "http://169.254.169.254/latest/meta-data" }, system);
+    await emitUser(t.db, workspace.id, 1);
+    const strict = outboundWebhookTransport({ allowPrivate: false, allowHttpLoopback: true });
+    expect(await deliverWebhooks(t.db, { transport: strict })).toMatchObject({ attempted: 2, retrying: 2, succeeded: 0 });
+    expect(rx.received).toHaveLength(0);
+    const [l] = (await listWebhookDeliveries(t.db, scope, local.endpoint.id)).items;
+    expect(l!.last_error).toMatch(/^address_not_allowed/);
+    const [m] = (await listWebhookDeliveries(t.db, scope, metadata.endpoint.id)).items;
+    expect(m!.last_error).toMatch(/^(address_not_allowed|scheme_not_allowed)/);
+    // Allowing private targets lets the loopback receiver in, never the metadata address.
+    const later = () => new Date(Date.now() + RETRY_SCHEDULE_MS[0]! + 1000);
+    expect(await deliverWebhooks(t.db, { transport, now: later })).toMatchObject({ succeeded: 1, retrying: 1 });
+    expect(rx.received).toHaveLength(1);
+    await rx.close();
+  });
 });
