@@ -6,3 +6,5 @@ export * from "./schema/domains";
 export * from "./schema/members";
 export * from "./schema/api-keys";
 export * from "./schema/jobs";
+export * from "./schema/directories";
+export * from "./schema/webhooks";

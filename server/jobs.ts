@@ -2,6 +2,11 @@ import type { Db } from "@/db";
 import { env } from "@/lib/env";
 import { recheckVerifiedDomains, RECHECK_INTERVAL_MS } from "@/lib/services/domains";
 import { sweepExpiredRecords } from "@/lib/services/retention";
+import { notifyExpiringCertificates } from "@/lib/services/certificate-expiry";
+import { purgeScimRequests } from "@/lib/services/directories";
+import { WEBHOOK_DELIVERY_JOB } from "@/lib/webhooks/emit";
+import { deliverWebhooks } from "@/lib/webhooks/deliver";
+import { webhookTransportFromEnv } from "@/lib/webhooks/transport";
 
 /**
  * Every periodic job of Gatehouse. The scheduler runs each at most once per `everyMs` across all
@@ -16,7 +21,9 @@ export type Job = {
   run: (db: Db, now: Date) => Promise<Record<string, unknown> | void>;
 };
 
+const SECOND = 1000;
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 export const jobs: Job[] = [
   {
@@ -32,5 +39,26 @@ export const jobs: Job[] = [
     everyMs: 10 * MINUTE,
     leaseMs: 10 * MINUTE,
     run: (db, now) => sweepExpiredRecords(db, now, { ssoEventRetentionDays: env().ssoEventRetentionDays }),
+  },
+  {
+    // Claims deliveries row by row (one per endpoint and organization at a time), so overlapping runs are safe.
+    name: WEBHOOK_DELIVERY_JOB,
+    everyMs: 5 * SECOND,
+    leaseMs: MINUTE,
+    run: (db) => deliverWebhooks(db, { transport: webhookTransportFromEnv(), budgetMs: 30 * SECOND }),
+  },
+  {
+    // connection.certificate_expiring, 30 and 7 days before (each notice once, decided by a unique row).
+    name: "connections.certificate_expiry",
+    everyMs: 6 * HOUR,
+    leaseMs: 10 * MINUTE,
+    run: (db, now) => notifyExpiringCertificates(db, now),
+  },
+  {
+    // The SCIM request log keeps 30 days.
+    name: "scim.request_log_retention",
+    everyMs: HOUR,
+    leaseMs: 10 * MINUTE,
+    run: (db, now) => purgeScimRequests(db, now),
   },
 ];

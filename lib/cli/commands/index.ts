@@ -3,7 +3,9 @@ import { domainsAdd, domainsRoute, domainsVerify, workspacesEnforce } from "./do
 import { connectionsApproveTrust, connectionsCreate, connectionsList, connectionsRotateKey } from "./connections";
 import { apiKeysCreate, apiKeysList, apiKeysRevoke } from "./api-keys";
 import { connectionsMapRole, membersInvite, membersList } from "./members";
+import { directoriesCreate, directoriesList, directoriesRotateToken } from "./directories";
 import { usersSetPassword } from "./users";
+import { webhooksCreate, webhooksDeliveries, webhooksList } from "./webhooks";
 import { workspacesCreate } from "./workspaces";
 
 /** Every CLI command. Names are an interface: never rename one. */
@@ -24,4 +26,10 @@ export const commands: Command[] = [
   connectionsList,
   connectionsRotateKey,
   connectionsApproveTrust,
+  directoriesCreate,
+  directoriesList,
+  directoriesRotateToken,
+  webhooksCreate,
+  webhooksList,
+  webhooksDeliveries,
 ];

@@ -8,3 +8,5 @@ import "./sso-events";
 import "./tenant";
 import "./members";
 import "./domains";
+import "./directories";
+import "./webhooks";
