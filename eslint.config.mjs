@@ -12,7 +12,7 @@ const db = {
   group: ["drizzle-orm", "drizzle-orm/*", "@/db", "@/db/*", "postgres", "@electric-sql/*"],
   message: "app/ and components/ render and route: go through lib/services.",
 };
-const xml = { group: ["@xmldom/*", "xml-crypto", "@boxyhq/*"], message: "app/ never touches XML: use lib/saml through lib/services." };
+const xml = { group: ["@xmldom/*", "xml-crypto"], message: "app/ never touches XML: use lib/saml through lib/services." };
 const zod = {
   regex: "^zod(/|$)",
   allowTypeImports: true,

@@ -9,3 +9,5 @@ export * from "./schema/jobs";
 export * from "./schema/applications";
 export * from "./schema/oidc";
 export * from "./schema/operator-keys";
+export * from "./schema/directories";
+export * from "./schema/webhooks";

@@ -180,6 +180,56 @@ const catalogue = {
     fixer: "workspace_admin",
   },
 
+  // ── directory sync (SCIM; answered as RFC 7644 errors) ──────────────────
+  SCIM_UNAUTHORIZED: {
+    status: 401,
+    message: "The bearer token is missing, wrong or expired for this directory.",
+    hint: "Copy the directory's token from Settings → Directory sync (rotate it if it was lost) into the IdP's provisioning settings.",
+    fixer: "idp_admin",
+  },
+  SCIM_DIRECTORY_INACTIVE: {
+    status: 403,
+    message: "This directory is turned off.",
+    hint: "A workspace admin can turn it back on in Settings → Directory sync.",
+    fixer: "workspace_admin",
+  },
+  SCIM_EMAIL_MISSING: {
+    status: 400,
+    message: "The user has no usable email address.",
+    hint: "Send the work email in `emails` (type work or primary) or as the userName.",
+    fixer: "idp_admin",
+  },
+  SCIM_EMAIL_OUTSIDE_DOMAINS: {
+    status: 400,
+    message: "The user's email is not in a verified domain of this workspace.",
+    hint: "Verify the domain in Settings → Domains, or assign only people with addresses in verified domains to the app.",
+    fixer: "workspace_admin",
+  },
+  SCIM_USER_NAME_TAKEN: {
+    status: 409,
+    message: "Another user of this directory already has this userName.",
+    hint: 'Look the user up by userName (GET /Users?filter=userName eq "…") and update it instead of creating it again.',
+    fixer: "idp_admin",
+  },
+  SCIM_ACCOUNT_TAKEN: {
+    status: 409,
+    message: "This email belongs to an account this directory does not manage.",
+    hint: "The address is used by another person or another directory; check the email in the IdP.",
+    fixer: "idp_admin",
+  },
+  SCIM_LAST_OWNER: {
+    status: 400,
+    message: "This person is the workspace's last owner: the directory cannot deprovision them.",
+    hint: "Make another member owner in Gatehouse (Settings → Members) first, then retry the change in the IdP.",
+    fixer: "workspace_admin",
+  },
+  SCIM_UNKNOWN_MEMBER: {
+    status: 400,
+    message: "A group member is not a user of this directory.",
+    hint: "Provision the user (assign them to the app) before adding them to a group.",
+    fixer: "idp_admin",
+  },
+
   // ── SAML (browser endpoints render these as a page) ─────────────────────
   SAML_NOT_FOUND: {
     status: 404,

@@ -4,6 +4,11 @@ import { recheckVerifiedDomains, RECHECK_INTERVAL_MS } from "@/lib/services/doma
 import { BACKCHANNEL_LOGOUT_JOB } from "@/lib/services/oidc-grants";
 import { sweepOidcState } from "@/lib/services/oidc-maintenance";
 import { sweepExpiredRecords } from "@/lib/services/retention";
+import { notifyExpiringCertificates } from "@/lib/services/certificate-expiry";
+import { purgeScimRequests } from "@/lib/services/directories";
+import { WEBHOOK_DELIVERY_JOB } from "@/lib/webhooks/emit";
+import { deliverWebhooks } from "@/lib/webhooks/deliver";
+import { webhookTransportFromEnv } from "@/lib/webhooks/transport";
 import { runBackchannelLogouts } from "./oidc/backchannel";
 
 /**
@@ -19,7 +24,9 @@ export type Job = {
   run: (db: Db, now: Date) => Promise<Record<string, unknown> | void>;
 };
 
+const SECOND = 1000;
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 export const jobs: Job[] = [
   {
@@ -39,7 +46,7 @@ export const jobs: Job[] = [
   {
     // OpenID Connect back-channel logout deliveries (queued by endAccess and RP-initiated logout).
     name: BACKCHANNEL_LOGOUT_JOB,
-    everyMs: 10_000,
+    everyMs: 10 * SECOND,
     leaseMs: 2 * MINUTE,
     run: runBackchannelLogouts,
   },
@@ -49,5 +56,26 @@ export const jobs: Job[] = [
     everyMs: 10 * MINUTE,
     leaseMs: 5 * MINUTE,
     run: sweepOidcState,
+  },
+  {
+    // Claims deliveries row by row (one per endpoint and organization at a time), so overlapping runs are safe.
+    name: WEBHOOK_DELIVERY_JOB,
+    everyMs: 5 * SECOND,
+    leaseMs: MINUTE,
+    run: (db) => deliverWebhooks(db, { transport: webhookTransportFromEnv(), budgetMs: 30 * SECOND }),
+  },
+  {
+    // connection.certificate_expiring, 30 and 7 days before (each notice once, decided by a unique row).
+    name: "connections.certificate_expiry",
+    everyMs: 6 * HOUR,
+    leaseMs: 10 * MINUTE,
+    run: (db, now) => notifyExpiringCertificates(db, now),
+  },
+  {
+    // The SCIM request log keeps 30 days.
+    name: "scim.request_log_retention",
+    everyMs: HOUR,
+    leaseMs: 10 * MINUTE,
+    run: (db, now) => purgeScimRequests(db, now),
   },
 ];

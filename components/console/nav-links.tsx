@@ -8,7 +8,9 @@ const ITEMS = [
   { href: "settings/sso", label: "SSO" },
   { href: "settings/domains", label: "Domains" },
   { href: "settings/members", label: "Members" },
+  { href: "settings/directory-sync", label: "Directory sync" },
   { href: "settings/api-keys", label: "API keys" },
+  { href: "settings/webhooks", label: "Webhooks" },
   { href: "settings/audit", label: "Audit log" },
 ];
 

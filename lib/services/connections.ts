@@ -3,9 +3,11 @@ import type { Db } from "@/db";
 import { connections, spKeys, workspaces, type Connection, type Workspace } from "@/db/schema";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import { connectionSlugSchema, type ConnectionCreateData, type ConnectionUpdateData, type MetadataInput } from "@/lib/schemas/connections";
+import { emitEvent, WEBHOOK_DELIVERY_JOB } from "@/lib/webhooks/emit";
 import type { Actor } from "./actor";
 import { recordAudit, type AuditActor } from "./audit";
 import { assertMayChangeTrust, changedTrustFields, recordTrustChange, trustApprovalColumns, trustView } from "./connection-trust";
+import { nudgeJob } from "./jobs";
 import { fetchAndStoreMetadata, idpColumns, previewIdpMetadata } from "./idp-metadata";
 import { newSpKeyValues } from "./sp-keys";
 
@@ -178,7 +180,7 @@ export async function updateConnection(
   ) as Partial<Connection>;
   const trustFields = changedTrustFields(before, { ...before, ...changes });
   if (trustFields.length) assertMayChangeTrust(actor);
-  return db.transaction(async (tx) => {
+  const updated = await db.transaction(async (tx) => {
     const [row] = await tx
       .update(connections)
       .set({
@@ -203,8 +205,18 @@ export async function updateConnection(
     if (trustFields.length) {
       await recordTrustChange(tx, workspaceId, actor, id, { before: trustView(before), after: trustView(row), fields: trustFields });
     }
+    if (before.active !== row.active) {
+      await emitEvent(tx, {
+        workspaceId,
+        type: row.active ? "connection.activated" : "connection.deactivated",
+        data: { organization_id: workspaceId, connection_id: row.id, name: row.name, slug: row.slug },
+        at: now,
+      });
+    }
     return row;
   });
+  if (before.active !== updated.active) nudgeJob(WEBHOOK_DELIVERY_JOB);
+  return updated;
 }
 
 export async function deleteConnection(db: Db, workspaceId: string, id: string, actor: AuditActor): Promise<void> {

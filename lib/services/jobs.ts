@@ -17,7 +17,8 @@ export async function claimJob(db: Db, name: string, t: JobTiming): Promise<bool
     .onConflictDoUpdate({
       target: jobLeases.name,
       set: { leaseUntil, lastStartedAt: t.now, runs: sql`${jobLeases.runs} + 1` },
-      setWhere: sql`${jobLeases.leaseUntil} <= ${t.now} and ${jobLeases.lastStartedAt} <= ${dueBefore}`,
+      // Timestamps as ISO text with a cast: postgres.js cannot bind a Date inside a raw sql fragment.
+      setWhere: sql`${jobLeases.leaseUntil} <= ${t.now.toISOString()}::timestamptz and ${jobLeases.lastStartedAt} <= ${dueBefore.toISOString()}::timestamptz`,
     })
     .returning({ name: jobLeases.name });
   return rows.length === 1;

@@ -3,7 +3,9 @@ import type { Db } from "@/db";
 import { connections, invitations, memberships, users, workspaces } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { hasRole, type Role } from "@/lib/auth/roles";
+import { emitEvent, WEBHOOK_DELIVERY_JOB } from "@/lib/webhooks/emit";
 import { recordAudit, type AuditActor } from "./audit";
+import { nudgeJob } from "./jobs";
 import { endAccess } from "./access-revocation";
 import { revokeUserSessions } from "./users";
 
@@ -112,7 +114,7 @@ export async function lockWorkspaceMembers(db: Db, workspaceId: string): Promise
 }
 
 /** Throws LAST_OWNER when no other active, enabled owner would remain. Call under lockWorkspaceMembers. */
-async function assertAnotherOwner(db: Db, workspaceId: string, exceptMembershipId: string): Promise<void> {
+export async function assertAnotherOwner(db: Db, workspaceId: string, exceptMembershipId: string): Promise<void> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(memberships)
@@ -135,7 +137,7 @@ export async function changeMemberRole(
   role: Role,
   actor: MemberActor,
 ): Promise<MemberRow> {
-  return db.transaction(async (tx) => {
+  const row = await db.transaction(async (tx) => {
     await lockWorkspaceMembers(tx, workspaceId);
     const target = await getMemberOrThrow(tx, workspaceId, membershipId);
     assertCanManageMember(actor.role, target.role, role);
@@ -163,8 +165,24 @@ export async function changeMemberRole(
       before: { role: target.role, email: target.email },
       after: { role, email: target.email },
     });
+    if (target.status === "active") {
+      await emitEvent(tx, {
+        workspaceId,
+        type: "membership.role_changed",
+        data: {
+          organization_id: workspaceId,
+          user_id: target.userId,
+          email: target.email,
+          previous_role: target.role,
+          role,
+          source: "admin",
+        },
+      });
+    }
     return { ...target, role };
   });
+  nudgeJob(WEBHOOK_DELIVERY_JOB);
+  return row;
 }
 
 /**
@@ -178,7 +196,7 @@ export async function removeMember(
   membershipId: string,
   actor: MemberActor,
 ): Promise<{ sessionsRevoked: boolean }> {
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     await lockWorkspaceMembers(tx, workspaceId);
     const target = await getMemberOrThrow(tx, workspaceId, membershipId);
     assertCanManageMember(actor.role, target.role);
@@ -206,8 +224,23 @@ export async function removeMember(
       before: { role: target.role, status: target.status, email: target.email, source: target.source },
       after: { sessionsRevoked },
     });
+    if (target.status === "active") {
+      await emitEvent(tx, {
+        workspaceId,
+        type: "membership.removed",
+        data: {
+          organization_id: workspaceId,
+          user_id: target.userId,
+          email: target.email,
+          role: target.role,
+          sessions_revoked: sessionsRevoked,
+        },
+      });
+    }
     return { sessionsRevoked };
   });
+  nudgeJob(WEBHOOK_DELIVERY_JOB);
+  return result;
 }
 
 /** Disable (or re-enable) a membership: a disabled member is refused on every request and at SSO. */
@@ -218,7 +251,7 @@ export async function setMemberDisabled(
   disabled: boolean,
   actor: MemberActor,
 ): Promise<MemberRow> {
-  return db.transaction(async (tx) => {
+  const row = await db.transaction(async (tx) => {
     await lockWorkspaceMembers(tx, workspaceId);
     const target = await getMemberOrThrow(tx, workspaceId, membershipId);
     assertCanManageMember(actor.role, target.role);
@@ -233,6 +266,16 @@ export async function setMemberDisabled(
       before: { disabled: target.disabled, email: target.email },
       after: { disabled, email: target.email },
     });
+    if (target.status === "active") {
+      const who = { organization_id: workspaceId, user_id: target.userId, email: target.email, directory_id: null };
+      if (disabled) {
+        await emitEvent(tx, { workspaceId, type: "user.deprovisioned", data: { ...who, reason: "disabled", sessions_revoked: false } });
+      } else {
+        await emitEvent(tx, { workspaceId, type: "user.reactivated", data: who });
+      }
+    }
     return { ...target, disabled };
   });
+  nudgeJob(WEBHOOK_DELIVERY_JOB);
+  return row;
 }

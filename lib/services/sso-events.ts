@@ -3,6 +3,7 @@ import type { Db } from "@/db";
 import { ssoEvents, type SsoEvent } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import type { SsoEventFilter } from "@/lib/schemas/sso-events";
+import { emitEvent } from "@/lib/webhooks/emit";
 
 export type { SsoEvent };
 
@@ -67,8 +68,32 @@ export function boundEventDetail(detail: Record<string, unknown>): Record<string
   };
 }
 
-/** One row per sign-in attempt (success or failure, SP or IdP initiated, test or not); the detail is bounded. */
+/**
+ * One row per sign-in attempt (success or failure, SP or IdP initiated, test or not; the detail is bounded). A failure outside
+ * test mode is also the (opt-in) webhook event sso.sign_in_failed, written in the same transaction.
+ */
 export async function recordSsoEvent(db: Db, input: SsoEventInput): Promise<SsoEvent> {
+  const notify = input.outcome === "failure" && !input.testMode && !!input.workspaceId;
+  if (!notify) return insertSsoEvent(db, input);
+  return db.transaction(async (tx) => {
+    const row = await insertSsoEvent(tx, input);
+    await emitEvent(tx, {
+      workspaceId: input.workspaceId!,
+      type: "sso.sign_in_failed",
+      data: {
+        organization_id: input.workspaceId!,
+        connection_id: input.connectionId,
+        email: row.email,
+        error_code: input.errorCode ?? "UNKNOWN",
+        sso_event_id: row.id,
+      },
+      at: row.createdAt,
+    });
+    return row;
+  });
+}
+
+async function insertSsoEvent(db: Db, input: SsoEventInput): Promise<SsoEvent> {
   const [row] = await db
     .insert(ssoEvents)
     .values({

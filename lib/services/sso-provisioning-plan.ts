@@ -258,6 +258,8 @@ export async function planProvisioning(db: Db, input: ProvisionInput): Promise<P
 
   const mapped = (current: Role, source: RoleSource) => {
     if (current === "owner") return { role: current, roleSource: "owner" as const, matchedRule: null };
+    // A directory (SCIM) manages this member's role: SSO role mapping leaves it alone.
+    if (m?.source === "scim" && m.status === "active") return { role: current, roleSource: source, matchedRule: null };
     if (connection.applyMappingEveryLogin) return { role: mapping.role, roleSource: plan.roleSource, matchedRule: mapping.matchedRule };
     return { role: current, roleSource: source, matchedRule: null };
   };

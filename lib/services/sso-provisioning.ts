@@ -3,6 +3,7 @@ import type { Db } from "@/db";
 import { connections, invitations, linkedIdentities, memberships, users } from "@/db/schema";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import type { Role } from "@/lib/auth/roles";
+import { emitEvent } from "@/lib/webhooks/emit";
 import { recordAudit } from "./audit";
 import type { MatchedRule, RoleResolution } from "./role-mapping";
 import {
@@ -133,6 +134,19 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<P
           before: { role: before.role, email: user.email },
           after: { role: plan.role, email: user.email, connectionId: connection.id, matchedRule: plan.matchedRule },
         });
+        await emitEvent(tx, {
+          workspaceId: workspace.id,
+          type: "membership.role_changed",
+          data: {
+            organization_id: workspace.id,
+            user_id: user.id,
+            email: user.email,
+            previous_role: before.role,
+            role: plan.role,
+            source: "sso",
+          },
+          at: now,
+        });
       }
     } else {
       if (plan.membershipAction === "consume_invitation" && plan.invitation) {
@@ -172,6 +186,21 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<P
           connectionId: connection.id,
           matchedRule: plan.matchedRule,
         },
+      });
+      await emitEvent(tx, {
+        workspaceId: workspace.id,
+        type: "user.created",
+        data: {
+          organization_id: workspace.id,
+          user_id: user.id,
+          email: user.email,
+          name: user.name,
+          role: plan.role,
+          source: "sso",
+          directory_id: null,
+          connection_id: connection.id,
+        },
+        at: now,
       });
     }
     return {

@@ -101,3 +101,19 @@ export function withDatabase(url: string, database: string): string {
   u.pathname = `/${database}`;
   return u.toString();
 }
+
+/** An in-memory PGlite database, whichever server the run uses (tests that replay on both databases). */
+export async function createPgliteTestDb(): Promise<TestDb> {
+  const template = process.env[PGLITE_TEMPLATE_ENV];
+  const handle = await openPglite(undefined, template && existsSync(template) ? new Blob([readFileSync(template)]) : undefined);
+  await handle.migrate();
+  return { ...handle, name: `pglite_${randomBytes(4).toString("hex")}` };
+}
+
+/** Every database a replay test runs on: PGlite always, and the Postgres server when it answers (always in CI). */
+export async function replayDatabases(): Promise<{ kind: "postgres" | "pglite"; open: () => Promise<TestDb> }[]> {
+  const out: { kind: "postgres" | "pglite"; open: () => Promise<TestDb> }[] = [{ kind: "pglite", open: createPgliteTestDb }];
+  await assertPostgresWhenRequired();
+  if (await postgresReachable()) out.unshift({ kind: "postgres", open: createTestDb });
+  return out;
+}

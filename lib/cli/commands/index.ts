@@ -5,7 +5,9 @@ import { apiKeysCreate, apiKeysList, apiKeysRevoke } from "./api-keys";
 import { operatorKeysCreate, operatorKeysList, operatorKeysRevoke } from "./operator-keys";
 import { appsCreate, appsDelete, appsList, appsRotateSecret, connectionsSetApp, oidcKeys, oidcRotateKey } from "./apps";
 import { connectionsMapRole, membersInvite, membersList } from "./members";
+import { directoriesCreate, directoriesList, directoriesRotateToken } from "./directories";
 import { usersSetPassword } from "./users";
+import { webhooksCreate, webhooksDeliveries, webhooksList } from "./webhooks";
 import { workspacesCreate } from "./workspaces";
 
 /** Every CLI command. Names are an interface: never rename one. */
@@ -36,4 +38,10 @@ export const commands: Command[] = [
   operatorKeysCreate,
   operatorKeysList,
   operatorKeysRevoke,
+  directoriesCreate,
+  directoriesList,
+  directoriesRotateToken,
+  webhooksCreate,
+  webhooksList,
+  webhooksDeliveries,
 ];

@@ -10,3 +10,5 @@ import "./members";
 import "./domains";
 import "./organizations";
 import "./apps";
+import "./directories";
+import "./webhooks";
