@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { env, isNextDevServer } from "@/lib/env";
-import { REQUEST_ID_HEADER, resolveRequestId } from "@/lib/api/request-id";
+import { ORGANIZATION_PATH, ORGANIZATION_SCOPE_HEADER, REQUEST_ID_HEADER, resolveRequestId } from "@/lib/api/request-id";
 
 /**
  * The built-in IdP's route handlers that render their own HTML (auto-POST form, SAML error page)
@@ -34,11 +34,18 @@ export function proxy(request: NextRequest) {
   // REST API: one request ID for every answer, including Next's own 404/405 (route handlers reuse it).
   const requestId = pathname.startsWith("/api/v1/") ? resolveRequestId(request.headers) : null;
   if (requestId) requestHeaders.set(REQUEST_ID_HEADER, requestId);
+  // Operator keys reach an organization's resources at /api/v1/organizations/{id}/…: the same routes
+  // as a workspace key's, told the organization by a header only this rewrite sets.
+  requestHeaders.delete(ORGANIZATION_SCOPE_HEADER);
+  const scoped = ORGANIZATION_PATH.exec(pathname);
+  if (scoped) requestHeaders.set(ORGANIZATION_SCOPE_HEADER, scoped[1]!);
   if (!ownCsp) {
     requestHeaders.set("x-nonce", nonce);
     requestHeaders.set("content-security-policy", csp);
   }
-  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  const response = scoped
+    ? NextResponse.rewrite(new URL(`/api/v1/${scoped[2]}${request.nextUrl.search}`, request.url), { request: { headers: requestHeaders } })
+    : NextResponse.next({ request: { headers: requestHeaders } });
   if (!ownCsp) response.headers.set("Content-Security-Policy", csp);
   if (requestId) response.headers.set(REQUEST_ID_HEADER, requestId);
   response.headers.set("X-Content-Type-Options", "nosniff");

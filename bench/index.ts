@@ -1,7 +1,8 @@
 /**
  * npm run bench — the real ACS use-case (consumeSamlResponse: validation, replay store, provisioning,
  * login ticket, SSO event) in-process on valid signed responses, on embedded PGlite and on Postgres
- * when reachable; and, in the same run, signature verification alone on the same responses.
+ * when reachable; and, in the same run, signature verification alone on the same responses; then the
+ * OpenID Connect authorize → code → token round trip (bench/oidc.ts).
  * Not a test: it prints numbers.
  */
 import { randomBytes } from "node:crypto";
@@ -132,6 +133,7 @@ async function main() {
   try {
     await runBackend("Embedded PGlite (in memory)", pglite);
     await (await import("./discovery")).benchDiscovery("Embedded PGlite (in memory)", pglite);
+    await (await import("./oidc")).benchOidc("PGlite", pglite, Math.max(50, Math.floor(N / 2)));
   } finally {
     await pglite.close();
   }
@@ -146,6 +148,7 @@ async function main() {
     try {
       await runBackend(`Postgres (${new URL(base).host})`, pg);
       await (await import("./discovery")).benchDiscovery(`Postgres (${new URL(base).host})`, pg);
+      await (await import("./oidc")).benchOidc("Postgres", pg, Math.max(50, Math.floor(N / 2)));
     } finally {
       await pg.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});

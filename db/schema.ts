@@ -6,5 +6,8 @@ export * from "./schema/domains";
 export * from "./schema/members";
 export * from "./schema/api-keys";
 export * from "./schema/jobs";
+export * from "./schema/applications";
+export * from "./schema/oidc";
+export * from "./schema/operator-keys";
 export * from "./schema/directories";
 export * from "./schema/webhooks";

@@ -34,6 +34,18 @@ const catalogue = {
     fixer: "user",
   },
   FORBIDDEN: { status: 403, message: "Your role does not allow this.", hint: "Ask a workspace owner or admin.", fixer: "workspace_admin" },
+  OPERATOR_KEY_REQUIRED: {
+    status: 403,
+    message: "This part of the API is for the operator of this Gatehouse instance.",
+    hint: "Use an operator key (`npm run gatehouse -- operator-keys:create --name N`, `gh_op_…`); a workspace key only reaches its own workspace at /api/v1/….",
+    fixer: "operator",
+  },
+  ORGANIZATION_REQUIRED: {
+    status: 400,
+    message: "An operator key acts on one organization at a time.",
+    hint: "Put the organization in the path: /api/v1/organizations/{id}/… (e.g. /api/v1/organizations/{id}/connections).",
+    fixer: "user",
+  },
   NOT_FOUND: { status: 404, message: "Not found.", hint: "Check the identifier; it may have been deleted.", fixer: "user" },
   CONFLICT: { status: 409, message: "This conflicts with the current state.", hint: "Reload and try again.", fixer: "user" },
   VERSION_CONFLICT: {

@@ -12,6 +12,8 @@ import { EnvError, env, type AppEnv } from "@/lib/env";
 import { REMOTE_ADDR_HEADER } from "@/lib/http/client-ip";
 import { logger } from "@/lib/logger";
 import { getReadyDb } from "./bootstrap";
+import { createOidcMount } from "./oidc/mount";
+import { oidcSettingsFromEnv } from "./oidc/provider";
 import { startScheduler } from "./scheduler";
 import { removeServerInfo, writeServerInfo } from "./server-info";
 
@@ -39,11 +41,14 @@ async function main() {
   await getReadyDb().catch((err) => logger.error("database not ready at start; will retry on the next request", { err }));
   const scheduler = e.appEnv === "test" ? null : startScheduler({ getDb: getReadyDb });
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  // The OpenID Connect provider answers everything under /oidc before Next (server/oidc/mount.ts).
+  const oidc = createOidcMount({ getDb: getReadyDb, settings: () => oidcSettingsFromEnv(e) });
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     req.headers[REMOTE_ADDR_HEADER] = req.socket.remoteAddress ?? "";
+    if (await oidc(req, res)) return;
     void nextHandler(req, res);
   };
-  const server = createServer(handle);
+  const server = createServer((req, res) => void handle(req, res));
   server.listen(e.port, () => {
     if (!e.databaseUrl) {
       // Embedded database: this process owns PGlite, so the operator CLI hands its commands to us

@@ -1,12 +1,15 @@
 import type { Db } from "@/db";
 import { env } from "@/lib/env";
 import { recheckVerifiedDomains, RECHECK_INTERVAL_MS } from "@/lib/services/domains";
+import { BACKCHANNEL_LOGOUT_JOB } from "@/lib/services/oidc-grants";
+import { sweepOidcState } from "@/lib/services/oidc-maintenance";
 import { sweepExpiredRecords } from "@/lib/services/retention";
 import { notifyExpiringCertificates } from "@/lib/services/certificate-expiry";
 import { purgeScimRequests } from "@/lib/services/directories";
 import { WEBHOOK_DELIVERY_JOB } from "@/lib/webhooks/emit";
 import { deliverWebhooks } from "@/lib/webhooks/deliver";
 import { webhookTransportFromEnv } from "@/lib/webhooks/transport";
+import { runBackchannelLogouts } from "./oidc/backchannel";
 
 /**
  * Every periodic job of Gatehouse. The scheduler runs each at most once per `everyMs` across all
@@ -39,6 +42,20 @@ export const jobs: Job[] = [
     everyMs: 10 * MINUTE,
     leaseMs: 10 * MINUTE,
     run: (db, now) => sweepExpiredRecords(db, now, { ssoEventRetentionDays: env().ssoEventRetentionDays }),
+  },
+  {
+    // OpenID Connect back-channel logout deliveries (queued by endAccess and RP-initiated logout).
+    name: BACKCHANNEL_LOGOUT_JOB,
+    everyMs: 10 * SECOND,
+    leaseMs: 2 * MINUTE,
+    run: runBackchannelLogouts,
+  },
+  {
+    // The provider's expired sessions, interactions, codes, tokens and grants.
+    name: "oidc.sweep",
+    everyMs: 10 * MINUTE,
+    leaseMs: 5 * MINUTE,
+    run: sweepOidcState,
   },
   {
     // Claims deliveries row by row (one per endpoint and organization at a time), so overlapping runs are safe.

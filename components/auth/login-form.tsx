@@ -113,6 +113,11 @@ export function LoginForm({
       setError(MESSAGES[code] ?? MESSAGES.INVALID_CREDENTIALS!);
       return;
     }
+    // The OpenID Connect provider's sign-in step lives outside Next: a full navigation, never a client-side fetch of it.
+    if (next?.startsWith("/oidc/")) {
+      window.location.assign(next);
+      return;
+    }
     router.replace(next ?? "/");
     router.refresh();
   }

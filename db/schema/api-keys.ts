@@ -34,9 +34,11 @@ export type ApiKey = typeof apiKeys.$inferSelect;
 export const idempotencyKeys = pgTable(
   "idempotency_keys",
   {
-    apiKeyId: uuid()
-      .notNull()
-      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    /**
+     * The calling key: a workspace API key or an operator key (random UUIDs of two tables, so no
+     * foreign key; rows of deleted keys go with the 24 h retention sweep).
+     */
+    apiKeyId: uuid().notNull(),
     key: text().notNull(),
     requestHash: text().notNull(),
     statusCode: integer(),

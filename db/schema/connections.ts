@@ -1,6 +1,7 @@
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 import { metadataSourceEnum, roleEnum, spKeyStateEnum, trustApprovalViaEnum } from "./enums";
+import { applications } from "./applications";
 import { users } from "./users";
 import { workspaces } from "./workspaces";
 
@@ -37,6 +38,8 @@ export const connections = pgTable(
     metadataFetchedAt: timestamp({ withTimezone: true }),
     metadataError: text(),
     allowIdpInitiated: boolean().notNull().default(false),
+    /** IdP-initiated sign-ins land in this application (its initiate_login_uri) instead of `defaultRedirect`. */
+    defaultApplicationId: uuid().references(() => applications.id, { onDelete: "set null" }),
     defaultRedirect: text().notNull().default("/"),
     jitProvisioning: boolean().notNull().default(true),
     allowAccountLinking: boolean().notNull().default(true),
@@ -140,6 +143,8 @@ export const linkedIdentities = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastLoginAt: timestamp({ withTimezone: true }),
+    /** Group values of the latest assertion of this identity (the OIDC `groups` claim). */
+    groups: jsonb().$type<string[]>(),
   },
   (t) => [
     uniqueIndex("linked_identities_connection_name_id_key").on(t.connectionId, t.nameId),

@@ -35,6 +35,8 @@ export const loginTickets = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     returnTo: text().notNull(),
+    /** The connection that signed the person in (carried into the session: which IdP authenticated it). */
+    connectionId: uuid(),
     /** SHA-256 of the cookie the ACS response set in the browser that posted the SAML response. */
     browserBindingHash: text(),
     /** SP-initiated: SHA-256 of the login nonce cookie of the browser that started the sign-in. */

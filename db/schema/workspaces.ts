@@ -8,10 +8,12 @@ export const workspaces = pgTable(
     id: uuid().primaryKey().defaultRandom(),
     slug: text().notNull(),
     name: text().notNull(),
+    /** The operator's own id for this organization (their tenant id), unique when set. */
+    externalId: text(),
     ssoEnforcement: enforcementModeEnum().notNull().default("off"),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("workspaces_slug_key").on(t.slug)],
+  (t) => [uniqueIndex("workspaces_slug_key").on(t.slug), uniqueIndex("workspaces_external_id_key").on(t.externalId)],
 );
 export type Workspace = typeof workspaces.$inferSelect;
 

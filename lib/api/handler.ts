@@ -1,15 +1,15 @@
 import type { z } from "zod";
 import type { Db } from "@/db";
-import { AppError, isAppError } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
 import { hasRole, type Role } from "@/lib/auth/roles";
 import type { ApiKeyScope } from "@/lib/schemas/api-keys";
 import { getReadyDb } from "@/server/bootstrap";
 import { clientIp } from "@/lib/http/client-ip";
 import { logger } from "@/lib/logger";
-import { apiKeyActor, type Actor } from "@/lib/services/actor";
-import { authenticateApiKey } from "@/lib/services/api-keys";
-import { hitRateLimit, ipRateLimitKey, peekRateLimit, type RateLimitRule } from "@/lib/services/rate-limit";
+import type { Actor } from "@/lib/services/actor";
+import { hitRateLimit, type RateLimitRule } from "@/lib/services/rate-limit";
 import type { Workspace } from "@/lib/services/workspaces";
+import { operatorOnlyCaller, workspaceCaller, type Caller } from "./callers";
 import { readJsonBody, readQuery, runIdempotent } from "./request";
 import { errorResponse, errorResult, jsonResponse, successBody } from "./responses";
 import { resolveRequestId } from "./request-id";
@@ -17,9 +17,7 @@ import { resolveRequestId } from "./request-id";
 /** Per API key, shared by every instance (Postgres-backed fixed window). */
 export const API_RATE_LIMIT: RateLimitRule = { limit: 600, windowSeconds: 60 };
 export const apiRateLimitKey = (apiKeyId: string) => `api:key:${apiKeyId}`;
-/** Invalid keys per client IP, checked before any key lookup (a guessing client is stopped early). */
-export const INVALID_KEY_RATE_LIMIT: RateLimitRule = { limit: 20, windowSeconds: 5 * 60 };
-export const invalidKeyRateLimitKey = (ip: string) => ipRateLimitKey("api:invalid-key", ip);
+export { INVALID_KEY_RATE_LIMIT, invalidKeyRateLimitKey } from "./callers";
 
 type Schema = z.ZodType;
 type Out<S, Fallback> = S extends Schema ? z.output<S> : Fallback;
@@ -28,7 +26,9 @@ export type ApiContext<B = unknown, Q = unknown, P = Record<string, string>> = {
   db: Db;
   /** The API key's workspace: every service call is scoped to it (other ids → NOT_FOUND). */
   workspace: Workspace;
+  /** The key; an operator key acts as owner of the organization in its path (read_write). */
   apiKey: { id: string; name: string; role: Role; scope: ApiKeyScope };
+  caller: Caller["kind"];
   /** The key acting with its effective role (for services and recordAudit). */
   actor: Actor;
   requestId: string;
@@ -53,12 +53,19 @@ export type ApiResult = {
   headers?: Record<string, string>;
 };
 
-export type ApiRouteOptions<BS extends Schema | undefined, QS extends Schema | undefined, PS extends Schema | undefined> = {
+export type ApiRouteOptions<
+  BS extends Schema | undefined,
+  QS extends Schema | undefined,
+  PS extends Schema | undefined,
+> = ApiRouteOptionsBase<BS, QS, PS> & {
   /**
    * The least role a key must act with (min of the key's role and its creator's current role) to call
    * this route; below → 403 FORBIDDEN. Services still refuse finer-grained changes (e.g. trust: owner).
    */
   minRole: Role;
+};
+
+export type ApiRouteOptionsBase<BS extends Schema | undefined, QS extends Schema | undefined, PS extends Schema | undefined> = {
   /** JSON body schema. Invalid → 422 VALIDATION_FAILED with field paths; unreadable JSON → 400 BAD_REQUEST. */
   body?: BS;
   /** Query-string schema (values arrive as strings: use z.coerce for numbers). Invalid → 422. */
@@ -72,30 +79,25 @@ export type ApiRouteOptions<BS extends Schema | undefined, QS extends Schema | u
 
 export type RouteContext = { params: Promise<Record<string, string>> };
 export type RouteHandler = (req: Request, ctx?: RouteContext) => Promise<Response>;
-/** An API route handler, with the least role it declared (read by the OpenAPI test). */
-export type ApiRouteHandler = RouteHandler & { minRole: Role };
+/** An API route handler, with the least role it declared ("operator": instance level; read by the OpenAPI test). */
+export type ApiRouteHandler = RouteHandler & { minRole: Role | "operator" };
 
 const READ_METHODS = new Set(["GET", "HEAD"]);
 
+type Authorized = Caller & { workspace?: Workspace };
+type AnyCtx = Record<string, unknown>;
+
 /**
- * Wrap a REST API route: request ID, per-IP limit on invalid keys, Bearer API key, the key's scope
- * and role against `minRole`, per-key rate limit, zod validation, optional idempotency, the JSON
- * envelope and error mapping. `fn` returns `{ data, status?, nextCursor? }`.
- *
- *   export const GET = apiRoute({ minRole: "viewer", query: listQuery }, async (ctx) => {
- *     const page = await listThings(ctx.db, ctx.workspace.id, ctx.query);
- *     return { data: page.items.map(toThingDto), nextCursor: page.nextCursor };
- *   });
+ * The common path of every authenticated REST route: request ID, the database, who calls (and the
+ * per-IP limit on invalid keys), per-key rate limit, zod validation, optional idempotency, the JSON
+ * envelope and error mapping.
  */
-export function apiRoute<
-  BS extends Schema | undefined = undefined,
-  QS extends Schema | undefined = undefined,
-  PS extends Schema | undefined = undefined,
->(
-  opts: ApiRouteOptions<BS, QS, PS>,
-  fn: (ctx: ApiContext<Out<BS, undefined>, Out<QS, Record<string, string>>, Out<PS, Record<string, string>>>) => Promise<ApiResult>,
-): ApiRouteHandler {
-  const handler: RouteHandler = async (req, routeCtx) => {
+function serve(
+  opts: ApiRouteOptionsBase<Schema | undefined, Schema | undefined, Schema | undefined>,
+  authorize: (db: Db, req: Request, ip: string | null) => Promise<Authorized>,
+  fn: (ctx: AnyCtx) => Promise<ApiResult>,
+): RouteHandler {
+  return async (req, routeCtx) => {
     const requestId = resolveRequestId(req.headers);
     const started = Date.now();
     let status = 500;
@@ -107,22 +109,9 @@ export function apiRoute<
         throw new AppError("DB_UNAVAILABLE", { cause: e });
       }
       const ip = clientIp(req.headers);
-      const { apiKey, workspace } = await authenticateOrCount(db, bearerToken(req), ip);
-      if (apiKey.scope === "read_only" && !READ_METHODS.has(req.method)) {
-        throw new AppError("FORBIDDEN", {
-          message: "This API key is read-only.",
-          hint: "Use a key with the read_write scope to change anything.",
-          detail: { scope: apiKey.scope },
-        });
-      }
-      if (!hasRole(apiKey.role, opts.minRole)) {
-        throw new AppError("FORBIDDEN", {
-          hint: `This needs a key acting as ${opts.minRole} or above; this key acts as ${apiKey.role} (the lower of its own role and its creator's current role).`,
-          detail: { requiredRole: opts.minRole, role: apiKey.role },
-        });
-      }
+      const caller = await authorize(db, req, ip);
 
-      const limit = await hitRateLimit(db, apiRateLimitKey(apiKey.id), opts.rateLimit ?? API_RATE_LIMIT);
+      const limit = await hitRateLimit(db, caller.rateLimitKey, opts.rateLimit ?? API_RATE_LIMIT);
       if (!limit.allowed) {
         throw new AppError("RATE_LIMITED", { headers: { "Retry-After": String(limit.retryAfterSeconds) } });
       }
@@ -137,18 +126,19 @@ export function apiRoute<
       const query = readQuery(req, opts.query);
       const { raw, body } = opts.body ? await readJsonBody(req, opts.body) : { raw: undefined, body: undefined };
 
-      const ctx = {
+      const ctx: AnyCtx = {
         db,
-        workspace,
-        apiKey: { id: apiKey.id, name: apiKey.name, role: apiKey.role, scope: apiKey.scope },
-        actor: apiKeyActor(apiKey.id, apiKey.role, apiKey.createdBy, ip),
+        ...(caller.workspace ? { workspace: caller.workspace } : {}),
+        apiKey: caller.key,
+        caller: caller.kind,
+        actor: caller.actor,
         requestId,
         ip,
         body,
         query,
         params,
         req,
-      } as ApiContext<Out<BS, undefined>, Out<QS, Record<string, string>>, Out<PS, Record<string, string>>>;
+      };
 
       const run = async (): Promise<{ status: number; body: unknown; headers: Record<string, string>; storedBody?: unknown }> => {
         try {
@@ -168,7 +158,7 @@ export function apiRoute<
       const idemKey = req.headers.get("idempotency-key");
       const outcome =
         opts.idempotent && req.method === "POST" && idemKey !== null
-          ? await runIdempotent(db, { apiKeyId: apiKey.id, key: idemKey, method: req.method, url: req.url, raw }, run)
+          ? await runIdempotent(db, { apiKeyId: caller.key.id, key: idemKey, method: req.method, url: req.url, raw }, run)
           : await run();
       status = outcome.status;
       return jsonResponse(outcome.body, outcome.status, requestId, outcome.headers);
@@ -180,36 +170,63 @@ export function apiRoute<
       logger.debug("api request", { requestId, method: req.method, path: new URL(req.url).pathname, status, ms: Date.now() - started });
     }
   };
-  return Object.assign(handler, { minRole: opts.minRole });
 }
 
 /**
- * A client IP over the invalid-key limit gets 429 before its key is looked up; each invalid key
- * it presents counts against it.
+ * Wrap a workspace-scoped REST API route: `serve` with the caller's workspace (a workspace key's own,
+ * or the organization an operator key names in /api/v1/organizations/{id}/…), and the key's scope and
+ * role against `minRole`. `fn` returns `{ data, status?, nextCursor? }`.
+ *
+ *   export const GET = apiRoute({ minRole: "viewer", query: listQuery }, async (ctx) => {
+ *     const page = await listThings(ctx.db, ctx.workspace.id, ctx.query);
+ *     return { data: page.items.map(toThingDto), nextCursor: page.nextCursor };
+ *   });
  */
-async function authenticateOrCount(db: Db, token: string | null, ip: string | null) {
-  if (ip) {
-    const state = await peekRateLimit(db, invalidKeyRateLimitKey(ip), INVALID_KEY_RATE_LIMIT);
-    if (state.count >= INVALID_KEY_RATE_LIMIT.limit) {
-      throw new AppError("RATE_LIMITED", {
-        message: "Too many requests with an invalid API key.",
-        headers: { "Retry-After": String(state.retryAfterSeconds) },
+export function apiRoute<
+  BS extends Schema | undefined = undefined,
+  QS extends Schema | undefined = undefined,
+  PS extends Schema | undefined = undefined,
+>(
+  opts: ApiRouteOptions<BS, QS, PS>,
+  fn: (ctx: ApiContext<Out<BS, undefined>, Out<QS, Record<string, string>>, Out<PS, Record<string, string>>>) => Promise<ApiResult>,
+): ApiRouteHandler {
+  const authorize = async (db: Db, req: Request, ip: string | null): Promise<Authorized> => {
+    const caller = await workspaceCaller(db, req, ip);
+    const apiKey = caller.key;
+    if (apiKey.scope === "read_only" && !READ_METHODS.has(req.method)) {
+      throw new AppError("FORBIDDEN", {
+        message: "This API key is read-only.",
+        hint: "Use a key with the read_write scope to change anything.",
+        detail: { scope: apiKey.scope },
       });
     }
-  }
-  try {
-    return await authenticateApiKey(db, token);
-  } catch (e) {
-    if (ip && isAppError(e) && e.code === "INVALID_API_KEY") await hitRateLimit(db, invalidKeyRateLimitKey(ip), INVALID_KEY_RATE_LIMIT);
-    throw e;
-  }
+    if (!hasRole(apiKey.role, opts.minRole)) {
+      throw new AppError("FORBIDDEN", {
+        hint: `This needs a key acting as ${opts.minRole} or above; this key acts as ${apiKey.role} (the lower of its own role and its creator's current role).`,
+        detail: { requiredRole: opts.minRole, role: apiKey.role },
+      });
+    }
+    return caller;
+  };
+  return Object.assign(serve(opts, authorize, fn as (ctx: AnyCtx) => Promise<ApiResult>), { minRole: opts.minRole });
 }
 
-/** `Authorization: Bearer <key>` → the key, else null. */
-function bearerToken(req: Request): string | null {
-  const h = req.headers.get("authorization");
-  const m = h?.match(/^Bearer[ \t]+(\S+)[ \t]*$/i);
-  return m ? m[1]! : null;
+/** What an instance-level route sees: no workspace; the operator key acting as the operator. */
+export type OperatorContext<B = unknown, Q = unknown, P = Record<string, string>> = Omit<ApiContext<B, Q, P>, "workspace">;
+
+/**
+ * Wrap an instance-level REST route (organizations, applications): operator keys only (a workspace
+ * key gets 403 OPERATOR_KEY_REQUIRED). Same envelope, request IDs, limits and idempotency.
+ */
+export function operatorRoute<
+  BS extends Schema | undefined = undefined,
+  QS extends Schema | undefined = undefined,
+  PS extends Schema | undefined = undefined,
+>(
+  opts: ApiRouteOptionsBase<BS, QS, PS>,
+  fn: (ctx: OperatorContext<Out<BS, undefined>, Out<QS, Record<string, string>>, Out<PS, Record<string, string>>>) => Promise<ApiResult>,
+): ApiRouteHandler {
+  return Object.assign(serve(opts, operatorOnlyCaller, fn as (ctx: AnyCtx) => Promise<ApiResult>), { minRole: "operator" as const });
 }
 
 /** Routes without an API key (only GET /api/v1/openapi.json): request ID and error mapping. */

@@ -15,3 +15,11 @@ export function newRequestId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
   return `req_${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
+
+/**
+ * Set by proxy.ts (and only there: an incoming copy is always dropped) when an operator key calls a
+ * workspace-scoped route as /api/v1/organizations/{id}/…: the organization the request acts on.
+ */
+export const ORGANIZATION_SCOPE_HEADER = "x-gatehouse-organization";
+/** /api/v1/organizations/{id}/{rest…}: an organization's resources, reached with an operator key. */
+export const ORGANIZATION_PATH = /^\/api\/v1\/organizations\/([^/]+)\/(.+)$/;

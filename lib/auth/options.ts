@@ -55,6 +55,7 @@ export function authOptions(): NextAuthOptions {
           token.uid = user.id;
           token.sv = (user as { sv?: number }).sv;
           token.amr = "pwd"; // how the session was made: enforcement ends password sessions
+          token.auth_time = Math.floor(Date.now() / 1000); // when the person authenticated (OIDC max_age / auth_time)
         }
         return token;
       },

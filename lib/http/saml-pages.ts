@@ -105,3 +105,6 @@ export function autoPostResponse(action: string, fields: Record<string, string>,
 <script nonce="${nonce}">document.getElementById("saml-post").submit();</script>`;
   return htmlResponse(page("Signing in…", body, nonce), opts.status ?? 200, nonce);
 }
+
+/** The same page shell (logo, card styles) for other self-rendered pages, e.g. the OpenID Connect provider's. */
+export { page as renderHtmlPage };

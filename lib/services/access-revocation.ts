@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { users } from "@/db/schema";
+import { revokeOidcAccess } from "./oidc-grants";
 
 /**
  * Why a person's access ended. `workspaceId` null: the whole account (every session everywhere);
@@ -22,8 +23,10 @@ export type AccessEnded = {
  * The one place where ending a person's access is decided, so every path (console, REST, CLI, SCIM,
  * SAML single logout, sign-out) ends the same things, inside the caller's transaction:
  * - account-wide: the session version is bumped, which ends every Gatehouse session at its next request;
- * - apps signed in through Gatehouse's OpenID Connect provider lose their tokens and are told over
- *   back-channel logout (added with the OIDC provider).
+ * - applications signed in through Gatehouse's OpenID Connect provider lose the person's grants with
+ *   every code, access and refresh token (all of them account-wide, else those of that organization;
+ *   account-wide also the provider's sign-in sessions), and each affected application with a
+ *   back-channel logout URI gets a logout token queued (delivered by the scheduler, with retries).
  */
 export async function endAccess(db: Db, e: AccessEnded): Promise<void> {
   if (e.workspaceId === null) {
@@ -32,4 +35,5 @@ export async function endAccess(db: Db, e: AccessEnded): Promise<void> {
       .set({ sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
       .where(eq(users.id, e.userId));
   }
+  await revokeOidcAccess(db, { userId: e.userId, workspaceId: e.workspaceId, reason: e.reason });
 }

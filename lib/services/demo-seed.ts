@@ -6,6 +6,7 @@ import { connectionCreateSchema } from "@/lib/schemas/connections";
 import { isAppError } from "@/lib/errors";
 import { OPERATOR } from "./actor";
 import { createConnection, findConnectionBySlug } from "./connections";
+import { ensureDemoApplication } from "./demo-app";
 import { devIdpUrls, getDevIdp, getDevIdpMetadataXml } from "./dev-idp-store";
 import { parseMetadataXmlOrThrow } from "./idp-metadata";
 import { createWorkspace, findWorkspaceBySlug } from "./workspaces";
@@ -14,11 +15,13 @@ export const DEMO_WORKSPACE = { slug: "acme", name: "Acme", ownerEmail: "owner@a
 export const DEMO_CONNECTION = { slug: "demo-idp", name: "Demo IdP" } as const;
 
 /**
- * Development only: the demo workspace "Acme" with its owner, and a ready SAML connection "Demo IdP"
- * to the built-in IdP at /dev/idp. Returns the owner's generated password the one time it is
+ * Development only: the demo workspace "Acme" with its owner, a ready SAML connection "Demo IdP"
+ * to the built-in IdP at /dev/idp, and the demo application at /dev/app. Returns the owner's generated password the one time it is
  * created (the caller prints it once), else null.
  */
 export async function seedDemoWorkspace(db: Db, opts: { appUrl: string }): Promise<{ password: string } | null> {
+  // The demo application at /dev/app, an OpenID Connect client of this instance.
+  await ensureDemoApplication(db, opts.appUrl);
   const existing = await findWorkspaceBySlug(db, DEMO_WORKSPACE.slug);
   if (existing) {
     await syncDemoConnection(db, opts.appUrl);

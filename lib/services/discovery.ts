@@ -40,9 +40,33 @@ export async function discoverSso(
   const limit = await hitRateLimit(db, discoveryRateLimitKey(input.ip), DISCOVERY_RATE_LIMIT, now);
   if (!limit.allowed) throw new AppError("RATE_LIMITED", { headers: { "Retry-After": String(limit.retryAfterSeconds) } });
 
-  const domain = emailDomain(input.email) ?? NO_DOMAIN;
+  const row = await findRoutedConnection(db, emailDomain(input.email) ?? NO_DOMAIN);
+  if (!row) return { found: false };
+
+  const returnTo = safeRelativePath(input.returnTo);
+  const login = spValues(input.appUrl, row.slug).loginUrl;
+  return {
+    found: true,
+    redirect: returnTo ? `${login}?return_to=${encodeURIComponent(returnTo)}` : login,
+    name: row.name,
+    enforced: row.enforcement === "verified_domains",
+  };
+}
+
+/**
+ * The active, configured connection a verified domain is routed to, with its workspace (the same
+ * single query for every input). Used by discovery and by the OpenID Connect provider's
+ * `login_hint` / `domain_hint`.
+ */
+export async function findRoutedConnection(db: Db, domain: string) {
   const [row] = await db
-    .select({ slug: connections.slug, name: connections.name, enforcement: workspaces.ssoEnforcement })
+    .select({
+      connectionId: connections.id,
+      slug: connections.slug,
+      name: connections.name,
+      workspaceId: workspaces.id,
+      enforcement: workspaces.ssoEnforcement,
+    })
     .from(domains)
     .innerJoin(
       connections,
@@ -57,14 +81,5 @@ export async function discoverSso(
     .innerJoin(workspaces, eq(workspaces.id, domains.workspaceId))
     .where(and(eq(domains.domain, domain), eq(domains.status, "verified")))
     .limit(1);
-  if (!row) return { found: false };
-
-  const returnTo = safeRelativePath(input.returnTo);
-  const login = spValues(input.appUrl, row.slug).loginUrl;
-  return {
-    found: true,
-    redirect: returnTo ? `${login}?return_to=${encodeURIComponent(returnTo)}` : login,
-    name: row.name,
-    enforced: row.enforcement === "verified_domains",
-  };
+  return row ?? null;
 }

@@ -25,7 +25,15 @@ function sameHash(stored: string | null, presented: string | null | undefined): 
  */
 export async function issueLoginTicket(
   db: Db,
-  input: { userId: string; returnTo: string; browserBinding: string; loginNonceHash: string | null; now?: Date },
+  input: {
+    userId: string;
+    returnTo: string;
+    browserBinding: string;
+    loginNonceHash: string | null;
+    /** The connection whose IdP authenticated the person (the session remembers it: OIDC amr, enforcement). */
+    connectionId?: string | null;
+    now?: Date;
+  },
 ): Promise<string> {
   const now = input.now ?? new Date();
   const ticket = randomBytes(32).toString("base64url");
@@ -35,6 +43,7 @@ export async function issueLoginTicket(
     returnTo: input.returnTo,
     browserBindingHash: hashBrowserSecret(input.browserBinding),
     loginNonceHash: input.loginNonceHash,
+    connectionId: input.connectionId ?? null,
     expiresAt: new Date(now.getTime() + LOGIN_TICKET_TTL_SECONDS * 1000),
     createdAt: now,
   });
@@ -55,7 +64,7 @@ export async function redeemLoginTicket(
   ticket: string,
   browser: TicketBrowser,
   now = new Date(),
-): Promise<{ user: User; returnTo: string }> {
+): Promise<{ user: User; returnTo: string; connectionId: string | null }> {
   if (typeof ticket !== "string" || ticket.length < 20 || ticket.length > 100) throw new AppError("SAML_LOGIN_TICKET_INVALID");
   const [row] = await db
     .update(loginTickets)
@@ -66,6 +75,7 @@ export async function redeemLoginTicket(
       returnTo: loginTickets.returnTo,
       browserBindingHash: loginTickets.browserBindingHash,
       loginNonceHash: loginTickets.loginNonceHash,
+      connectionId: loginTickets.connectionId,
     });
   if (!row) throw new AppError("SAML_LOGIN_TICKET_INVALID");
   const bound = sameHash(row.browserBindingHash, browser.browserBinding);
@@ -78,5 +88,5 @@ export async function redeemLoginTicket(
   const [user] = await db.select().from(users).where(eq(users.id, row.userId));
   if (!user) throw new AppError("SAML_LOGIN_TICKET_INVALID");
   if (user.disabled) throw new AppError("SAML_USER_DISABLED");
-  return { user, returnTo: row.returnTo };
+  return { user, returnTo: row.returnTo, connectionId: row.connectionId };
 }

@@ -4,6 +4,7 @@ import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
 import type { ValidatedAssertion } from "@/lib/saml";
 import { safeRelativePath } from "@/lib/schemas/connections";
 import { logger } from "@/lib/logger";
+import { launchPath } from "@/lib/oidc/paths";
 import type { AuthnRequestRow } from "./authn-requests";
 import type { ConnectionWithWorkspace } from "./connections";
 import { issueLoginTicket } from "./login-tickets";
@@ -158,6 +159,8 @@ export async function completeSignIn(
   }
   const returnTo =
     safeRelativePath(input.request?.returnTo) ??
+    // IdP-initiated, and the connection names a default application: continue into that application.
+    (ctx.seen.flow === "idp" && scope.connection.defaultApplicationId ? launchPath(scope.connection.defaultApplicationId) : null) ??
     (ctx.seen.flow === "idp" ? safeRelativePath(input.relayState) : null) ??
     safeRelativePath(scope.connection.defaultRedirect) ??
     "/";
@@ -167,6 +170,7 @@ export async function completeSignIn(
     returnTo,
     browserBinding,
     loginNonceHash: input.request?.browserNonceHash ?? null,
+    connectionId: scope.connection.id,
     now: ctx.now,
   });
   const ev = await recordSsoEvent(ctx.db, {

@@ -14,6 +14,7 @@ import {
   type ProvisionPlan,
   type RoleSource,
 } from "./sso-provisioning-plan";
+import { groupsFromAttributes } from "./sso-groups";
 import { findOrCreateUser, type User } from "./users";
 
 export type { ProvisionInput, SsoIdentity } from "./sso-provisioning-plan";
@@ -102,15 +103,17 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<P
         .where(eq(users.id, user.id))
         .returning()) as [User];
     }
+    // The groups of this latest assertion: the OpenID Connect `groups` claim reads them.
+    const groups = groupsFromAttributes(connection.idpType, identity.attributes);
     if (plan.account !== "linked") {
       await tx
         .insert(linkedIdentities)
-        .values({ connectionId: connection.id, nameId: identity.nameId, userId: user.id, lastLoginAt: now })
+        .values({ connectionId: connection.id, nameId: identity.nameId, userId: user.id, lastLoginAt: now, groups })
         .onConflictDoNothing();
     } else {
       await tx
         .update(linkedIdentities)
-        .set({ lastLoginAt: now })
+        .set({ lastLoginAt: now, groups })
         .where(and(eq(linkedIdentities.connectionId, connection.id), eq(linkedIdentities.nameId, identity.nameId)));
     }
 

@@ -57,10 +57,10 @@ export const PGLITE_TEMPLATE_ENV = "GATEHOUSE_PGLITE_TEMPLATE";
  * on close), or an in-memory PGlite loaded from the run's migrated template (about 3× quicker than
  * initialising and migrating a new one).
  */
-export async function createTestDb(): Promise<TestDb> {
+export async function createTestDb(opts: { kind?: "postgres" | "pglite" } = {}): Promise<TestDb> {
   const name = `gh_t_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
   await assertPostgresWhenRequired();
-  if (await postgresReachable()) {
+  if (opts.kind !== "pglite" && (await postgresReachable())) {
     const { default: postgres } = await import("postgres");
     const base = testDatabaseBaseUrl();
     const admin = postgres(base, { max: 1, onnotice: () => {} });
@@ -85,6 +85,15 @@ export async function createTestDb(): Promise<TestDb> {
   const handle = await openPglite(undefined, template && existsSync(template) ? new Blob([readFileSync(template)]) : undefined);
   await handle.migrate();
   return { ...handle, name };
+}
+
+/**
+ * The databases a suite that must hold on both engines runs on: Postgres (when it answers, or when CI
+ * requires it) and embedded PGlite; PGlite alone in the PGlite lane.
+ */
+export async function bothTestDbKinds(): Promise<("postgres" | "pglite")[]> {
+  await assertPostgresWhenRequired();
+  return (await postgresReachable()) ? ["postgres", "pglite"] : ["pglite"];
 }
 
 export function withDatabase(url: string, database: string): string {

@@ -3,15 +3,15 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import os from "node:os";
 import path from "node:path";
 import { openPglite, MIGRATIONS_FOLDER } from "@/db";
-import { assertPostgresWhenRequired, PGLITE_TEMPLATE_ENV, postgresReachable } from "./test-db";
+import { assertPostgresWhenRequired, PGLITE_TEMPLATE_ENV } from "./test-db";
 
 /**
  * Vitest global setup (runs once, before the workers start): fail at once when CI requires Postgres
- * and it is missing; on PGlite, dump one migrated data directory that every test file loads.
+ * and it is missing; dump one migrated PGlite data directory that every PGlite test database loads.
  */
 export default async function setup() {
   await assertPostgresWhenRequired();
-  if (await postgresReachable()) return;
+  // Suites that run on both engines (bothTestDbKinds) use the PGlite template even when Postgres answers.
   const h = createHash("sha256");
   for (const f of readdirSync(MIGRATIONS_FOLDER).sort())
     if (f.endsWith(".sql")) h.update(f).update(readFileSync(path.join(MIGRATIONS_FOLDER, f)));

@@ -7,12 +7,14 @@ import { safeRelativePath } from "@/lib/schemas/connections";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-type Props = { searchParams: Promise<{ email?: string; next?: string; error?: string; password?: string }> };
+type Props = { searchParams: Promise<{ email?: string; next?: string; error?: string; password?: string; reauth?: string }> };
 
 export default async function LoginPage({ searchParams }: Props) {
   const params = await searchParams;
   const next = safeNext(params.next);
-  if (await getSessionUser()) redirect(next ?? "/");
+  // reauth=1: an application asked for a fresh sign-in (OpenID Connect prompt=login / max_age), so a
+  // live session does not skip the form.
+  if (params.reauth !== "1" && (await getSessionUser())) redirect(next ?? "/");
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-sm">

@@ -70,6 +70,7 @@ describe("OpenAPI document", () => {
 
   it("declares bearer auth and documents errors on every operation", () => {
     expect(doc.components?.securitySchemes?.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(doc.components?.securitySchemes?.operatorAuth).toMatchObject({ type: "http", scheme: "bearer", bearerFormat: "gh_op_…" });
     for (const [p, item] of Object.entries(doc.paths ?? {})) {
       for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
         if (!METHODS.includes(method.toUpperCase() as (typeof METHODS)[number])) continue;
@@ -79,7 +80,9 @@ describe("OpenAPI document", () => {
           expect(op.security, where).toEqual([]);
           continue;
         }
-        expect(op.security, where).toEqual([{ bearerAuth: [] }]);
+        // Instance level: operator keys only. Workspace level: a workspace key, or an operator key under /api/v1/organizations/{id}/….
+        const instance = /^\/api\/v1\/(organizations|apps)(\/|$)/.test(p);
+        expect(op.security, where).toEqual(instance ? [{ operatorAuth: [] }] : [{ bearerAuth: [] }, { operatorAuth: [] }]);
         expect(op.responses["401"], where).toBeDefined();
         expect(op.responses["429"], where).toBeDefined();
         if (p.includes("{")) expect(op.responses["404"], where).toBeDefined();

@@ -6,9 +6,11 @@ type Document = ReturnType<OpenApiGeneratorV31["generateDocument"]>;
 const cache = new Map<string, Document>();
 
 export const API_DESCRIPTION = [
-  "Manage Gatehouse SSO from scripts: SAML connections, SP keys, role mappings, domains, members, enforcement and sign-in events.",
+  "Manage Gatehouse SSO from scripts: SAML connections, SP keys, role mappings, domains, members, enforcement and sign-in events; and, with an operator key, organizations and applications (OpenID Connect clients).",
   "",
   "**Authentication.** Send an API key as `Authorization: Bearer gh_live_…`. Keys are created by workspace owners and admins in Settings → API keys and only ever see their own workspace: any other id answers 404.",
+  "",
+  "**Operator keys (instance level).** The operator's backend uses an operator key (`gh_op_…`, made with `npm run gatehouse -- operator-keys:create --name N`): it manages organizations (`/api/v1/organizations`) and applications (`/api/v1/apps`), and reaches every workspace-scoped operation of any organization, as its owner, under the organization's path: `/api/v1/organizations/{id}/connections`, `/api/v1/organizations/{id}/members`, and so on. A workspace key never reaches the instance level (403 `OPERATOR_KEY_REQUIRED`).",
   "",
   "**Envelope.** Success: `{ data, meta: { request_id, timestamp } }`; lists add `meta.next_cursor` (pass it back as `cursor`). Errors: `{ error: { code, message, hint, fields? }, meta }` with a stable `code`. Every response carries `X-Request-Id` (an incoming sane `X-Request-Id` is kept).",
   "",

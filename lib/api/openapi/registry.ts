@@ -27,6 +27,19 @@ registry.registerComponent("securitySchemes", BEARER_AUTH, {
     "Owner-only: creating connections and changing what they trust (IdP metadata and certificates, account linking, verified-domain rule, SHA-1, default role, role mappings), SSO enforcement and one-call tenant setup.",
 });
 
+export const OPERATOR_AUTH = "operatorAuth";
+registry.registerComponent("securitySchemes", OPERATOR_AUTH, {
+  type: "http",
+  scheme: "bearer",
+  bearerFormat: "gh_op_…",
+  description:
+    "An operator key of this Gatehouse instance (`npm run gatehouse -- operator-keys:create --name N`), sent as `Authorization: Bearer gh_op_…`. " +
+    "It alone reaches the instance level (`/api/v1/organizations`, `/api/v1/apps`: `x-min-role: operator`). " +
+    "It also reaches every workspace-scoped operation of any organization, as that organization's owner, under the organization's path: " +
+    "`/api/v1/organizations/{id}/connections`, `/api/v1/organizations/{id}/members/{member_id}`, … (the same operations, bodies and answers as `/api/v1/connections` and the others). " +
+    "Without the organization in the path a workspace-scoped operation answers 400 `ORGANIZATION_REQUIRED`; a workspace key at the instance level or under an organization's path answers 403 `OPERATOR_KEY_REQUIRED`.",
+});
+
 export const MetaSchema = registry.register(
   "Meta",
   z.object({
@@ -90,8 +103,8 @@ export type ApiPathSpec = {
   errors?: ErrorCode[];
   /** No API key needed (only the document itself). */
   public?: boolean;
-  /** The least role a key must act with (the same value the route declares in apiRoute({ minRole })). */
-  minRole?: Role;
+  /** The least role a key must act with (the same value the route declares in apiRoute({ minRole })); "operator": operator keys only. */
+  minRole?: Role | "operator";
 };
 
 /** Register one REST API operation with the standard envelope, security and error responses. */
@@ -99,7 +112,10 @@ export function registerApiPath(spec: ApiPathSpec): void {
   const dataSchema = spec.list ? z.array(spec.response) : spec.response;
   const envelope = z.object({ data: dataSchema, meta: spec.list ? ListMetaSchema : MetaSchema });
 
+  const operator = spec.minRole === "operator";
   const codes = new Set<ErrorCode>(spec.public ? ["INTERNAL"] : ["INVALID_API_KEY", "RATE_LIMITED", "INTERNAL"]);
+  if (operator) codes.add("OPERATOR_KEY_REQUIRED");
+  else if (!spec.public) codes.add("ORGANIZATION_REQUIRED");
   if (spec.params) codes.add("NOT_FOUND");
   if (spec.body || spec.query) codes.add("VALIDATION_FAILED");
   if (spec.body) codes.add("BAD_REQUEST");
@@ -107,12 +123,14 @@ export function registerApiPath(spec: ApiPathSpec): void {
     codes.add("IDEMPOTENCY_KEY_REUSED");
     codes.add("IDEMPOTENCY_IN_PROGRESS");
   }
-  if (!spec.public) codes.add("FORBIDDEN");
+  if (!spec.public && !operator) codes.add("FORBIDDEN");
   for (const c of spec.errors ?? []) codes.add(c);
   if (!spec.public && !spec.minRole) throw new Error(`registerApiPath: ${spec.method} ${spec.path} needs minRole`);
-  const roleNote = spec.minRole
-    ? `Needs a key acting as **${spec.minRole}** or above${spec.method === "get" ? "" : ", with the `read_write` scope"}.`
-    : null;
+  const roleNote = operator
+    ? "Needs an **operator key** (instance level); workspace keys answer 403 `OPERATOR_KEY_REQUIRED`."
+    : spec.minRole
+      ? `Needs a key acting as **${spec.minRole}** or above${spec.method === "get" ? "" : ", with the `read_write` scope"}. An operator key calls it as \`/api/v1/organizations/{id}${spec.path.replace(/^\/api\/v1/, "")}\`.`
+      : null;
 
   const byStatus = new Map<number, ErrorCode[]>();
   for (const c of codes) {
@@ -154,7 +172,7 @@ export function registerApiPath(spec: ApiPathSpec): void {
     description: [spec.description, roleNote].filter(Boolean).join("\n\n") || undefined,
     ...(spec.minRole ? { "x-min-role": spec.minRole } : {}),
     tags: spec.tags,
-    security: spec.public ? [] : [{ [BEARER_AUTH]: [] }],
+    security: spec.public ? [] : operator ? [{ [OPERATOR_AUTH]: [] }] : [{ [BEARER_AUTH]: [] }, { [OPERATOR_AUTH]: [] }],
     request: {
       params: spec.params,
       query: spec.query as NonNullable<RouteConfig["request"]>["query"],

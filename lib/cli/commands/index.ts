@@ -2,6 +2,8 @@ import type { Command } from "../command";
 import { domainsAdd, domainsRoute, domainsVerify, workspacesEnforce } from "./domains";
 import { connectionsApproveTrust, connectionsCreate, connectionsList, connectionsRotateKey } from "./connections";
 import { apiKeysCreate, apiKeysList, apiKeysRevoke } from "./api-keys";
+import { operatorKeysCreate, operatorKeysList, operatorKeysRevoke } from "./operator-keys";
+import { appsCreate, appsDelete, appsList, appsRotateSecret, connectionsSetApp, oidcKeys, oidcRotateKey } from "./apps";
 import { connectionsMapRole, membersInvite, membersList } from "./members";
 import { directoriesCreate, directoriesList, directoriesRotateToken } from "./directories";
 import { usersSetPassword } from "./users";
@@ -26,6 +28,16 @@ export const commands: Command[] = [
   connectionsList,
   connectionsRotateKey,
   connectionsApproveTrust,
+  connectionsSetApp,
+  appsCreate,
+  appsList,
+  appsRotateSecret,
+  appsDelete,
+  oidcRotateKey,
+  oidcKeys,
+  operatorKeysCreate,
+  operatorKeysList,
+  operatorKeysRevoke,
   directoriesCreate,
   directoriesList,
   directoriesRotateToken,

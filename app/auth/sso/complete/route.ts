@@ -18,8 +18,8 @@ export async function GET(req: Request) {
   // The ticket cookie has done its job whatever happens.
   const clearTicketCookie = ssoCookieHeader(ssoTicketCookieName(), "", 0);
   try {
-    const { user, returnTo } = await redeemLoginTicket(await getReadyDb(), ticket, browser);
-    const cookie = await mintSessionCookie(user);
+    const { user, returnTo, connectionId } = await redeemLoginTicket(await getReadyDb(), ticket, browser);
+    const cookie = await mintSessionCookie(user, { connectionId });
     const res = NextResponse.redirect(new URL(safeRelativePath(returnTo) ?? "/", env().appUrl), 303);
     res.cookies.set(cookie.name, cookie.value, cookie.options);
     res.headers.append("Set-Cookie", clearTicketCookie);

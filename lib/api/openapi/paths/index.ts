@@ -8,5 +8,7 @@ import "./sso-events";
 import "./tenant";
 import "./members";
 import "./domains";
+import "./organizations";
+import "./apps";
 import "./directories";
 import "./webhooks";
