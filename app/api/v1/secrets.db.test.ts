@@ -9,6 +9,8 @@ import * as tenantRoute from "@/app/api/v1/tenant/saml/route";
 import * as openapiRoute from "@/app/api/v1/openapi.json/route";
 import { apiKeys, idempotencyKeys, outbox, spKeys } from "@/db/schema";
 import * as membersRoute from "@/app/api/v1/members/route";
+import * as directoriesRoute from "@/app/api/v1/directories/route";
+import * as webhooksRoute from "@/app/api/v1/webhooks/route";
 import { openSecret } from "@/lib/crypto/secret-box";
 import { createDevIdp } from "@/lib/dev-idp";
 import { useDbForTests } from "@/server/bootstrap";
@@ -126,4 +128,26 @@ describe("secrets in clear", () => {
     expect(replay.json.data.invitation).toMatchObject({ id: first.json.data.invitation.id, invite_url: null });
     expect(replay.text).not.toContain(token);
   });
+
+  it.each([
+    ["POST /directories", directoriesRoute.POST, "/api/v1/directories", { name: "Okta directory", kind: "okta" }, "token"],
+    ["POST /webhooks", webhooksRoute.POST, "/api/v1/webhooks", { url: "https://hooks.secrets.test/in" }, "secret"],
+  ] as const)(
+    "%s with an Idempotency-Key: the secret is in the first response only; the idempotency store holds none; a replay answers null",
+    async (_name, handler, path, body, field) => {
+      const headers = { "idempotency-key": `secret-${field}-1` };
+      const first = await callRoute(handler, "POST", path, a.key, { body, headers });
+      expect(first.status, first.text.slice(0, 300)).toBe(201);
+      const secret = first.json.data[field] as string;
+      expect(secret.length).toBeGreaterThan(20);
+      const stored = await t.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, headers["idempotency-key"]));
+      expect(stored).toHaveLength(1);
+      expect(JSON.stringify(stored)).not.toContain(secret);
+      const replay = await callRoute(handler, "POST", path, a.key, { body, headers });
+      expect(replay.status).toBe(201);
+      expect(replay.headers.get("idempotent-replayed")).toBe("true");
+      expect(replay.json.data).toMatchObject({ id: first.json.data.id, [field]: null });
+      expect(replay.text).not.toContain(secret);
+    },
+  );
 });

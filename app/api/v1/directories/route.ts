@@ -12,5 +12,7 @@ export const GET = apiRoute({ minRole: "admin" }, async (ctx) => {
 
 export const POST = apiRoute({ minRole: "admin", body: apiDirectoryCreateSchema, idempotent: true }, async (ctx) => {
   const { directory, token } = await createDirectory(ctx.db, ctx.workspace.id, ctx.body, ctx.actor);
-  return { status: 201, data: { ...toDirectoryDto(directory, env().appUrl), token } };
+  const dto = toDirectoryDto(directory, env().appUrl);
+  // The token is shown once: the idempotency store keeps (and a replay returns) the answer without it.
+  return { status: 201, data: { ...dto, token }, replayData: { ...dto, token: null } };
 });

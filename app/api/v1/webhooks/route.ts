@@ -16,5 +16,7 @@ export const POST = apiRoute({ minRole: "admin", body: apiWebhookEndpointCreateS
     ctx.body,
     ctx.actor,
   );
-  return { status: 201, data: { ...toWebhookEndpointDto(endpoint), secret } };
+  const dto = toWebhookEndpointDto(endpoint);
+  // The signing secret is shown once: the idempotency store keeps (and a replay returns) the answer without it.
+  return { status: 201, data: { ...dto, secret }, replayData: { ...dto, secret: null } };
 });
