@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import next from "next";
 import { getDbHandle } from "@/db";
 import { EnvError, env, type AppEnv } from "@/lib/env";
+import { ORGANIZATION_SCOPE_HEADER } from "@/lib/api/request-id";
 import { REMOTE_ADDR_HEADER } from "@/lib/http/client-ip";
 import { logger } from "@/lib/logger";
 import { getReadyDb } from "./bootstrap";
@@ -45,10 +46,19 @@ async function main() {
   const oidc = createOidcMount({ getDb: getReadyDb, settings: () => oidcSettingsFromEnv(e) });
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     req.headers[REMOTE_ADDR_HEADER] = req.socket.remoteAddress ?? "";
+    // Set only by proxy.ts's /api/v1/organizations/{id}/… rewrite: a client's own copy never counts
+    // (proxy.ts drops it too; this holds for any path the proxy does not match).
+    delete req.headers[ORGANIZATION_SCOPE_HEADER];
     if (await oidc(req, res)) return;
-    void nextHandler(req, res);
+    await nextHandler(req, res);
   };
-  const server = createServer((req, res) => void handle(req, res));
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      logger.error("request failed outside the app's error handling", { err, path: req.url?.split("?")[0] });
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+      res.end("Internal error");
+    });
+  });
   server.listen(e.port, () => {
     if (!e.databaseUrl) {
       // Embedded database: this process owns PGlite, so the operator CLI hands its commands to us
