@@ -8,6 +8,7 @@ import { notifyExpiringCertificates } from "@/lib/services/certificate-expiry";
 import { purgeScimRequests } from "@/lib/services/directories";
 import { WEBHOOK_DELIVERY_JOB } from "@/lib/webhooks/emit";
 import { deliverWebhooks } from "@/lib/webhooks/deliver";
+import { purgeWebhookHistory } from "@/lib/webhooks/retention";
 import { webhookTransportFromEnv } from "@/lib/webhooks/transport";
 import { runBackchannelLogouts } from "./oidc/backchannel";
 
@@ -70,6 +71,13 @@ export const jobs: Job[] = [
     everyMs: 6 * HOUR,
     leaseMs: 10 * MINUTE,
     run: (db, now) => notifyExpiringCertificates(db, now),
+  },
+  {
+    // Webhook events, deliveries and attempts keep 30 days once every delivery is finished.
+    name: "webhooks.history_retention",
+    everyMs: HOUR,
+    leaseMs: 10 * MINUTE,
+    run: (db, now) => purgeWebhookHistory(db, now),
   },
   {
     // The SCIM request log keeps 30 days.
