@@ -1,3 +1,4 @@
+import { REMOTE_ADDR_HEADER } from "@/lib/http/client-ip";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { auditLog, memberships, users, webhookDeliveries, webhookEvents } from "@/db/schema";
@@ -35,13 +36,14 @@ export async function scimCall(
   method: keyof typeof handlers,
   path: string,
   body?: unknown,
-  opts: { token?: string | null; directoryId?: string; contentType?: string; rawBody?: string } = {},
+  opts: { token?: string | null; directoryId?: string; contentType?: string; rawBody?: string; ip?: string } = {},
 ): Promise<ScimResponse> {
   const directoryId = opts.directoryId ?? d.directory.id;
   const url = new URL(`${APP_URL}/api/scim/v2/${directoryId}${path}`);
   const token = opts.token === undefined ? d.token : opts.token;
   const headers: Record<string, string> = { accept: "application/scim+json" };
   if (token) headers.authorization = `Bearer ${token}`;
+  if (opts.ip) headers[REMOTE_ADDR_HEADER] = opts.ip;
   const text = opts.rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
   if (text !== undefined) headers["content-type"] = opts.contentType ?? "application/scim+json; charset=utf-8";
   const segments = url.pathname.split("/").slice(5).filter(Boolean);

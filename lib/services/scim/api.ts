@@ -9,6 +9,7 @@ import { BASE_PLACEHOLDER, scimmy } from "@/lib/scim/scimmy";
 import { recordAudit } from "../audit";
 import { authenticateDirectoryToken, findDirectoryForLog, recordScimRequest, scimBaseUrl } from "../directories";
 import { nudgeJob } from "../jobs";
+import { hitRateLimit, ipRateLimitKey, peekRateLimit, type RateLimitRule } from "../rate-limit";
 import { WEBHOOK_DELIVERY_JOB } from "../webhooks";
 import { isUuid, parseScimQuery, type ScimContext } from "./common";
 import { createGroup, deleteGroup, getGroup, listGroups, patchGroup, putGroup } from "./groups";
@@ -17,6 +18,13 @@ import { createUser, deleteUser, getUser, listUsers, patchUser, replaceUser } fr
 export const SCIM_CONTENT_TYPE = "application/scim+json; charset=utf-8";
 /** Largest body accepted (a group PATCH with a thousand members fits easily). */
 export const SCIM_MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** Requests with a wrong token per client IP, counted before any token lookup. */
+export const SCIM_INVALID_TOKEN_LIMIT: RateLimitRule = { limit: 20, windowSeconds: 5 * 60 };
+/**
+ * Requests per directory (shared by every instance). Okta and Entra send bursts during a full sync
+ * but honour 429 with Retry-After and resume, so a burst is slowed down, never lost.
+ */
+export const SCIM_DIRECTORY_LIMIT: RateLimitRule = { limit: 1200, windowSeconds: 60 };
 
 export type ScimHttpRequest = {
   method: string;
@@ -26,6 +34,8 @@ export type ScimHttpRequest = {
   search: URLSearchParams;
   authorization: string | null;
   body: string;
+  /** The body was over SCIM_MAX_BODY_BYTES and was not read to the end. */
+  bodyTooLarge?: boolean;
   ip: string | null;
   appUrl: string;
   now?: Date;
@@ -41,6 +51,7 @@ type Outcome = {
   code?: string;
   scimType?: ScimType | null;
   detail?: string;
+  headers?: Record<string, string>;
 };
 
 function bearer(h: string | null): string | null {
@@ -57,6 +68,10 @@ function parseBody(text: string): unknown {
   }
 }
 
+function rateLimited(retryAfterSeconds: number): AppError {
+  return new AppError("RATE_LIMITED", { headers: { "Retry-After": String(Math.max(1, retryAfterSeconds)) } });
+}
+
 function errorOutcome(e: unknown): Outcome {
   if (isScimmyError(e)) {
     return { status: e.status, scimType: (e.scimType as ScimType) ?? null, detail: e.message };
@@ -66,7 +81,7 @@ function errorOutcome(e: unknown): Outcome {
     const detail = [e.message, values.length ? `(${values.map(([k, v]) => `${k}: ${v}`).join(", ")})` : "", e.hint]
       .filter(Boolean)
       .join(" ");
-    return { status: e.status, code: e.code, scimType: SCIM_TYPE_OF_CODE[e.code] ?? null, detail };
+    return { status: e.status, code: e.code, scimType: SCIM_TYPE_OF_CODE[e.code] ?? null, detail, headers: e.headers };
   }
   if (e instanceof ZodError) {
     return {
@@ -156,15 +171,23 @@ export async function handleScimRequest(db: Db, req: ScimHttpRequest): Promise<S
   let directory: Directory | undefined;
   let outcome: Outcome;
   try {
-    if (Buffer.byteLength(req.body, "utf8") > SCIM_MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE");
+    if (req.bodyTooLarge || Buffer.byteLength(req.body, "utf8") > SCIM_MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE");
+    const invalidKey = req.ip ? ipRateLimitKey("scim:invalid-token", req.ip) : null;
+    if (invalidKey) {
+      const seen = await peekRateLimit(db, invalidKey, SCIM_INVALID_TOKEN_LIMIT, now);
+      if (seen.count >= SCIM_INVALID_TOKEN_LIMIT.limit) throw rateLimited(seen.retryAfterSeconds);
+    }
     const authed = isUuid(req.directoryId)
       ? await authenticateDirectoryToken(db, req.directoryId.toLowerCase(), bearer(req.authorization), now)
       : null;
     if (!authed) {
+      if (invalidKey) await hitRateLimit(db, invalidKey, SCIM_INVALID_TOKEN_LIMIT, now);
       directory = isUuid(req.directoryId) ? await findDirectoryForLog(db, req.directoryId.toLowerCase()) : undefined;
       throw new AppError("SCIM_UNAUTHORIZED");
     }
     directory = authed;
+    const limit = await hitRateLimit(db, `scim:directory:${authed.id}`, SCIM_DIRECTORY_LIMIT, now);
+    if (!limit.allowed) throw rateLimited(limit.retryAfterSeconds);
     if (!authed.active) throw new AppError("SCIM_DIRECTORY_INACTIVE");
     outcome = await dispatch(db, authed, req, now);
   } catch (e) {
@@ -205,7 +228,7 @@ export async function handleScimRequest(db: Db, req: ScimHttpRequest): Promise<S
   if (outcome.status < 400 && method !== "GET") nudgeJob(WEBHOOK_DELIVERY_JOB);
 
   const base = scimBaseUrl(req.appUrl, req.directoryId.toLowerCase());
-  const headers: Record<string, string> = { "Content-Type": SCIM_CONTENT_TYPE, "Cache-Control": "no-store" };
+  const headers: Record<string, string> = { "Content-Type": SCIM_CONTENT_TYPE, "Cache-Control": "no-store", ...outcome.headers };
   if (outcome.code) headers["X-Gatehouse-Error-Code"] = outcome.code;
   if (outcome.location) headers.Location = outcome.location.split(BASE_PLACEHOLDER).join(base);
   if (outcome.status === 401) headers["WWW-Authenticate"] = 'Bearer realm="SCIM"';
