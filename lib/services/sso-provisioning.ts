@@ -4,6 +4,7 @@ import { connections, invitations, linkedIdentities, memberships, users } from "
 import { AppError, type ErrorCode } from "@/lib/errors";
 import type { Role } from "@/lib/auth/roles";
 import { emitEvent } from "@/lib/webhooks/emit";
+import { endAccess } from "./access-revocation";
 import { recordAudit } from "./audit";
 import type { MatchedRule, RoleResolution } from "./role-mapping";
 import {
@@ -90,18 +91,19 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<P
     if (accountLinked || foreignLinksRemoved > 0) {
       // The account now answers to this IdP: sessions made before the link (by whoever held the
       // account until now, e.g. through another workspace's IdP or a password) end here.
-      [user] = (await tx
+      await tx
         .update(users)
         .set({
-          sessionVersion: sql`${users.sessionVersion} + 1`,
           // A password nobody proved the email for (set through an invitation link) does not survive
           // the link: otherwise whoever pre-registered the address keeps a way in.
           passwordHash: sql`case when ${users.passwordUnverified} then null else ${users.passwordHash} end`,
           passwordUnverified: false,
           updatedAt: now,
         })
-        .where(eq(users.id, user.id))
-        .returning()) as [User];
+        .where(eq(users.id, user.id));
+      // Sessions and app tokens made before the link end here (the one place that decides it).
+      await endAccess(tx, { userId: user.id, workspaceId: null, reason: "sessions_revoked" });
+      [user] = (await tx.select().from(users).where(eq(users.id, user.id))) as [User];
     }
     // The groups of this latest assertion: the OpenID Connect `groups` claim reads them.
     const groups = groupsFromAttributes(connection.idpType, identity.attributes);

@@ -50,18 +50,17 @@ export async function findOrCreateUser(
 export async function setUserPassword(db: Db, email: string, password: string): Promise<User> {
   const user = await findUserByEmail(db, email);
   if (!user) throw new AppError("NOT_FOUND", { message: `No user with email ${normalizeEmail(email)}.` });
-  const [updated] = await db
-    .update(users)
-    .set({
-      passwordHash: await hashPassword(password),
-      passwordUnverified: false, // set by the operator
-      // A new password ends every existing session.
-      sessionVersion: sql`${users.sessionVersion} + 1`,
-      updatedAt: new Date(),
-    })
-    .where(eq(users.id, user.id))
-    .returning();
-  return updated!;
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    await tx
+      .update(users)
+      .set({ passwordHash, passwordUnverified: false /* set by the operator */, updatedAt: new Date() })
+      .where(eq(users.id, user.id));
+    // A new password ends every existing session (and the apps' tokens).
+    await endAccess(tx, { userId: user.id, workspaceId: null, reason: "sessions_revoked" });
+    const [updated] = await tx.select().from(users).where(eq(users.id, user.id));
+    return updated!;
+  });
 }
 
 /** Revoke every live session of the user (checked on each request). */
