@@ -81,7 +81,7 @@ describe("OpenAPI document", () => {
           continue;
         }
         // Instance level: operator keys only. Workspace level: a workspace key, or an operator key under /api/v1/organizations/{id}/….
-        const instance = /^\/api\/v1\/(organizations|apps)(\/|$)/.test(p);
+        const instance = /^\/api\/v1\/(organizations|apps|instance)(\/|$)/.test(p);
         expect(op.security, where).toEqual(instance ? [{ operatorAuth: [] }] : [{ bearerAuth: [] }, { operatorAuth: [] }]);
         expect(op.responses["401"], where).toBeDefined();
         expect(op.responses["429"], where).toBeDefined();

@@ -34,7 +34,7 @@ registry.registerComponent("securitySchemes", OPERATOR_AUTH, {
   bearerFormat: "gh_op_…",
   description:
     "An operator key of this Gatehouse instance (`npm run gatehouse -- operator-keys:create --name N`), sent as `Authorization: Bearer gh_op_…`. " +
-    "It alone reaches the instance level (`/api/v1/organizations`, `/api/v1/apps`: `x-min-role: operator`). " +
+    "It alone reaches the instance level (`/api/v1/organizations`, `/api/v1/apps`, `/api/v1/instance/webhooks`: `x-min-role: operator`). " +
     "It also reaches every workspace-scoped operation of any organization, as that organization's owner, under the organization's path: " +
     "`/api/v1/organizations/{id}/connections`, `/api/v1/organizations/{id}/members/{member_id}`, … (the same operations, bodies and answers as `/api/v1/connections` and the others). " +
     "Without the organization in the path a workspace-scoped operation answers 400 `ORGANIZATION_REQUIRED`; a workspace key at the instance level or under an organization's path answers 403 `OPERATOR_KEY_REQUIRED`.",
