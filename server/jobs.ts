@@ -14,7 +14,7 @@ import { runBackchannelLogouts } from "./oidc/backchannel";
 import { EMAIL_DELIVERY_JOB } from "@/lib/email/outbox";
 import { deliverEmails } from "@/lib/email/deliver";
 import { emailDeliveryFromEnv } from "@/lib/email/transport";
-import { preparePasswordResets } from "@/lib/services/password-reset";
+import { preparePasswordResets, purgePasswordResetTokens } from "@/lib/services/password-reset";
 
 /**
  * Every periodic job of Gatehouse. The scheduler runs each at most once per `everyMs` across all
@@ -79,6 +79,13 @@ export const jobs: Job[] = [
       ...(await preparePasswordResets(db, now)),
       ...(await deliverEmails(db, { delivery: emailDeliveryFromEnv(), budgetMs: 30 * SECOND })),
     }),
+  },
+  {
+    // Password reset tokens a day past their expiry.
+    name: "password_reset.retention",
+    everyMs: HOUR,
+    leaseMs: 10 * MINUTE,
+    run: async (db, now) => ({ purged: await purgePasswordResetTokens(db, now) }),
   },
   {
     // connection.certificate_expiring, 30 and 7 days before (each notice once, decided by a unique row).

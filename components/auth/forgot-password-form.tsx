@@ -46,9 +46,9 @@ export function ForgotPasswordForm({ emailHint, devMail }: { emailHint: string; 
         {devMail && (
           <p className="rounded-md bg-slate-50 px-3 py-2 text-slate-600 ring-1 ring-inset ring-slate-200">
             Development mode: no mail server is configured, so email is captured.{" "}
-            <a href="/dev/mail" className="font-medium text-brand-600 hover:text-brand-700">
+            <Link href="/dev/mail" className="font-medium text-brand-600 hover:text-brand-700">
               Open the captured mail
-            </a>
+            </Link>
           </p>
         )}
         <p className="flex justify-between">

@@ -40,7 +40,10 @@ export function ResetPasswordForm({ token, email }: { token: string; email: stri
           <p className="font-medium">Your password was changed</p>
           <p className="mt-1">You were signed out everywhere else. Sign in with your new password.</p>
         </div>
-        <Link href={loginHref} className="block w-full rounded-md bg-brand-600 px-3.5 py-2 text-center font-medium text-white hover:bg-brand-700">
+        <Link
+          href={loginHref}
+          className="block w-full rounded-md bg-brand-600 px-3.5 py-2 text-center font-medium text-white hover:bg-brand-700"
+        >
           Sign in
         </Link>
       </div>
@@ -59,7 +62,14 @@ export function ResetPasswordForm({ token, email }: { token: string; email: stri
       )}
       <input type="hidden" autoComplete="username" value={email} readOnly />
       <Field id="password" label="New password" hint="At least 10 characters." error={errors.password?.message}>
-        <Input id="password" type="password" autoComplete="new-password" autoFocus invalid={!!errors.password} {...form.register("password")} />
+        <Input
+          id="password"
+          type="password"
+          autoComplete="new-password"
+          autoFocus
+          invalid={!!errors.password}
+          {...form.register("password")}
+        />
       </Field>
       <Field id="confirmPassword" label="Confirm new password" error={errors.confirmPassword?.message}>
         <Input

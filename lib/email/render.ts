@@ -28,11 +28,7 @@ export function fillPlaceholders(template: string, values: Record<string, string
   });
 }
 
-export type Block =
-  | { p: string }
-  | { button: { label: string; href: string } }
-  | { small: string }
-  | { facts: [string, string][] };
+export type Block = { p: string } | { button: { label: string; href: string } } | { small: string } | { facts: [string, string][] };
 
 /**
  * One message from blocks: paragraphs, one call to action (a link, shown in full in the text part
@@ -59,7 +55,10 @@ export function renderEmail(subject: string, blocks: Block[], footer: string): O
       text.push(b.facts.map(([k, v]) => `${k}: ${v}`).join("\n"));
       html.push(
         `<table style="margin:0 0 16px;border-collapse:collapse;font-size:14px">${b.facts
-          .map(([k, v]) => `<tr><td style="padding:2px 12px 2px 0;color:#64748b">${escapeHtml(k)}</td><td style="padding:2px 0">${escapeHtml(v)}</td></tr>`)
+          .map(
+            ([k, v]) =>
+              `<tr><td style="padding:2px 12px 2px 0;color:#64748b">${escapeHtml(k)}</td><td style="padding:2px 0">${escapeHtml(v)}</td></tr>`,
+          )
           .join("")}</table>`,
       );
     }

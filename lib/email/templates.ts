@@ -55,7 +55,10 @@ export function passwordResetSsoEmail(i: { email: string; workspaces: string[]; 
         p: `Someone asked to reset the password of ${i.email}. ${i.workspaces.join(", ")} requires single sign-on, so this account does not sign in with a password and no reset link was made.`,
       },
       { button: { label: "Sign in with SSO", href: i.loginUrl } },
-      { small: "Enter your work email there and choose “Continue with …” to sign in through your company's identity provider. If you did not ask for this, ignore this email." },
+      {
+        small:
+          "Enter your work email there and choose “Continue with …” to sign in through your company's identity provider. If you did not ask for this, ignore this email.",
+      },
     ],
     FOOTER,
   );
@@ -91,7 +94,9 @@ export function certificateExpiringEmail(i: {
   return renderEmail(
     `${i.connectionName}: certificate expires in ${i.daysLeft} day${i.daysLeft === 1 ? "" : "s"}`,
     [
-      { p: `The ${which} of the SSO connection ${i.connectionName} (${i.connectionSlug}) in ${i.workspaceName} expires on ${i.notAfter.toUTCString()}.` },
+      {
+        p: `The ${which} of the SSO connection ${i.connectionName} (${i.connectionSlug}) in ${i.workspaceName} expires on ${i.notAfter.toUTCString()}.`,
+      },
       { p: todo },
       { button: { label: "Open the connection", href: i.connectionUrl } },
       { small: "You receive this because you are an owner of the workspace. Notices go out 30 and 7 days before expiry." },

@@ -12,6 +12,7 @@ export type Mailer = { send: (m: OutgoingEmail) => Promise<{ messageId: string }
  * production: messages stay in the outbox, readable at /dev/mail); `off` (production without SMTP_URL:
  * messages wait until it is set).
  */
+export type EmailDeliveryMode = "smtp" | "capture" | "off";
 export type EmailDelivery = { mode: "smtp"; mailer: Mailer } | { mode: "capture" } | { mode: "off" };
 
 /** An SMTP mailer for `smtpUrl` (smtp:// or smtps://, credentials and options in the URL, see nodemailer). */
@@ -25,6 +26,12 @@ export function smtpMailer(smtpUrl: string, from: string, opts: { timeoutMs?: nu
       return { messageId: String(info.messageId ?? "") };
     },
   };
+}
+
+/** How email leaves this instance, without building a mailer (for what the console tells people). */
+export function emailDeliveryMode(): EmailDelivery["mode"] {
+  const e = env();
+  return e.smtpUrl ? "smtp" : e.isProduction ? "off" : "capture";
 }
 
 type Global = typeof globalThis & { __gatehouseMailer?: { key: string; mailer: Mailer } };

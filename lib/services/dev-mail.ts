@@ -19,7 +19,14 @@ export type DevMailSummary = { id: string; to: string; subject: string; kind: st
 export async function listDevMail(db: Db, limit = 100): Promise<DevMailSummary[]> {
   if (!devMailEnabled()) throw new AppError("NOT_FOUND");
   return db
-    .select({ id: outbox.id, to: outbox.to, subject: outbox.subject, kind: outbox.kind, status: outbox.status, createdAt: outbox.createdAt })
+    .select({
+      id: outbox.id,
+      to: outbox.to,
+      subject: outbox.subject,
+      kind: outbox.kind,
+      status: outbox.status,
+      createdAt: outbox.createdAt,
+    })
     .from(outbox)
     .orderBy(desc(outbox.createdAt))
     .limit(limit);

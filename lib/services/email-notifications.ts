@@ -57,7 +57,15 @@ async function toOwners(db: Db, workspaceId: string, kind: EmailKind, content: E
 /** The invitation email: link (sealed until sent), who invited, which workspace and role. */
 export async function queueInvitationEmail(
   db: Db,
-  i: { workspaceId: string; workspaceName: string; email: string; role: string; inviteUrl: string; invitedBy: string | null; expiresInDays: number },
+  i: {
+    workspaceId: string;
+    workspaceName: string;
+    email: string;
+    role: string;
+    inviteUrl: string;
+    invitedBy: string | null;
+    expiresInDays: number;
+  },
 ): Promise<void> {
   const content = invitationEmail({
     workspaceName: i.workspaceName,
@@ -98,7 +106,10 @@ export async function queueCertificateExpiryEmails(
   n: { workspaceId: string; connectionId: string; certificate: "idp" | "sp"; notAfter: Date; daysLeft: number },
 ): Promise<number> {
   const w = await workspaceOf(db, n.workspaceId);
-  const [c] = await db.select({ name: connections.name, slug: connections.slug }).from(connections).where(eq(connections.id, n.connectionId));
+  const [c] = await db
+    .select({ name: connections.name, slug: connections.slug })
+    .from(connections)
+    .where(eq(connections.id, n.connectionId));
   if (!w || !c) return 0;
   const content = certificateExpiringEmail({
     workspaceName: w.name,

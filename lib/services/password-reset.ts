@@ -8,7 +8,12 @@ import { sealSecret } from "@/lib/crypto/secret-box";
 import { EMAIL_DELIVERY_JOB } from "@/lib/email/outbox";
 import { passwordResetEmail, passwordResetSsoEmail } from "@/lib/email/templates";
 import { AppError } from "@/lib/errors";
-import { passwordResetRequestSchema, passwordResetSchema, type PasswordResetInput, type PasswordResetRequestInput } from "@/lib/schemas/password-reset";
+import {
+  passwordResetRequestSchema,
+  passwordResetSchema,
+  type PasswordResetInput,
+  type PasswordResetRequestInput,
+} from "@/lib/schemas/password-reset";
 import { endAccess } from "./access-revocation";
 import { nudgeJob } from "./jobs";
 import { hitRateLimit, ipRateLimitKey, resetRateLimit, type RateLimitRule } from "./rate-limit";
@@ -92,8 +97,15 @@ export async function preparePasswordResets(db: Db, now: Date, limit = 50): Prom
       }
       const enforcing = await findEnforcingWorkspaces(tx, user);
       if (enforcing.length) {
-        const c = passwordResetSsoEmail({ email: user.email, workspaces: enforcing.map((w) => w.name), loginUrl: `${loginUrl}?email=${encodeURIComponent(user.email)}` });
-        await tx.update(outbox).set({ kind: "password_reset_sso", subject: c.subject, body: c.text, html: c.html }).where(eq(outbox.id, row.id));
+        const c = passwordResetSsoEmail({
+          email: user.email,
+          workspaces: enforcing.map((w) => w.name),
+          loginUrl: `${loginUrl}?email=${encodeURIComponent(user.email)}`,
+        });
+        await tx
+          .update(outbox)
+          .set({ kind: "password_reset_sso", subject: c.subject, body: c.text, html: c.html })
+          .where(eq(outbox.id, row.id));
         prepared++;
         continue;
       }
@@ -104,10 +116,21 @@ export async function preparePasswordResets(db: Db, now: Date, limit = 50): Prom
         expiresAt: new Date(now.getTime() + RESET_TOKEN_TTL_MS),
         createdAt: now,
       });
-      const c = passwordResetEmail({ email: user.email, resetUrl: resetUrl(token), expiresInMinutes: RESET_TOKEN_TTL_MS / 60_000, loginUrl });
+      const c = passwordResetEmail({
+        email: user.email,
+        resetUrl: resetUrl(token),
+        expiresInMinutes: RESET_TOKEN_TTL_MS / 60_000,
+        loginUrl,
+      });
       await tx
         .update(outbox)
-        .set({ kind: "password_reset", subject: c.subject, body: c.text, html: c.html, secretsEncrypted: sealSecret(JSON.stringify(c.secrets)) })
+        .set({
+          kind: "password_reset",
+          subject: c.subject,
+          body: c.text,
+          html: c.html,
+          secretsEncrypted: sealSecret(JSON.stringify(c.secrets)),
+        })
         .where(eq(outbox.id, row.id));
       prepared++;
     }
@@ -123,11 +146,7 @@ export async function getPasswordResetOrThrow(db: Db, token: string, now = new D
     .from(passwordResetTokens)
     .innerJoin(users, eq(users.id, passwordResetTokens.userId))
     .where(
-      and(
-        eq(passwordResetTokens.tokenHash, hashToken(token)),
-        isNull(passwordResetTokens.usedAt),
-        gt(passwordResetTokens.expiresAt, now),
-      ),
+      and(eq(passwordResetTokens.tokenHash, hashToken(token)), isNull(passwordResetTokens.usedAt), gt(passwordResetTokens.expiresAt, now)),
     );
   if (!row || row.disabled) throw new AppError("PASSWORD_RESET_INVALID");
   return { email: row.email };

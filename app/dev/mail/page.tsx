@@ -61,7 +61,9 @@ export default async function DevMailPage() {
                   )}
                 </td>
                 <td className="px-4 py-2">
-                  <Badge tone={m.status === "failed" ? "red" : m.status === "pending" ? "yellow" : m.status === "dropped" ? "gray" : "green"}>
+                  <Badge
+                    tone={m.status === "failed" ? "red" : m.status === "pending" ? "yellow" : m.status === "dropped" ? "gray" : "green"}
+                  >
                     {STATUS_LABELS[m.status] ?? m.status}
                   </Badge>
                 </td>
