@@ -6,7 +6,8 @@ import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { outbox } from "@/db/schema";
 import { inviteMember } from "@/lib/services/invitations";
-import { getDevMail } from "@/lib/services/dev-mail";
+import { getDevMail, listDevMail } from "@/lib/services/dev-mail";
+import { resetEnvForTests } from "@/lib/env";
 import { makeWorkspace, uniq } from "@/lib/testing/fixtures";
 import { startSmtpSink, type SmtpSink } from "@/lib/testing/smtp-sink";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
@@ -116,6 +117,20 @@ describe("email delivery over SMTP", () => {
     const view = await getDevMail(t.db, row!.id);
     expect(view.text).toContain(r.inviteUrl);
     expect(view.html).toContain(r.inviteUrl);
+  });
+
+  it("/dev/mail is not found in production", async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { APP_ENV: "production", AUTH_SECRET: "s".repeat(40), ENCRYPTION_KEY: "b".repeat(64) });
+    resetEnvForTests();
+    try {
+      await expect(listDevMail(t.db)).rejects.toMatchObject({ code: "NOT_FOUND" });
+      const [any] = await t.db.select({ id: outbox.id }).from(outbox).limit(1);
+      await expect(getDevMail(t.db, any!.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    } finally {
+      process.env = saved;
+      resetEnvForTests();
+    }
   });
 
   it("production without SMTP_URL: nothing is sent or marked, the messages wait", async () => {
