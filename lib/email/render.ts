@@ -34,7 +34,9 @@ export type Block = { p: string } | { button: { label: string; href: string } } 
  * One message from blocks: paragraphs, one call to action (a link, shown in full in the text part
  * too), small print and a short list of facts. Hrefs may be a secret placeholder.
  */
-export function renderEmail(subject: string, blocks: Block[], footer: string): Omit<EmailContent, "secrets"> {
+export function renderEmail(rawSubject: string, blocks: Block[], footer: string): Omit<EmailContent, "secrets"> {
+  // A subject is one header line: names typed by admins never add a header (CR/LF) or control characters.
+  const subject = rawSubject.replace(/[\u0000-\u001f\u007f]+/g, " ").slice(0, 250);
   const text: string[] = [];
   const html: string[] = [];
   for (const b of blocks) {
