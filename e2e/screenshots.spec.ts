@@ -416,5 +416,55 @@ for (const vp of VIEWPORTS) {
       await page.goto(`/w/${ws.slug}/settings/audit`);
       await capture(page, testInfo, "a01-audit-log");
     });
+
+    test("email: forgot password, check your email, the captured mail at /dev/mail, the reset form, a used link", async ({
+      page,
+      makeWorkspace,
+    }, testInfo) => {
+      test.setTimeout(240_000);
+      const ws = await makeWorkspace({ name: "Mail Screens" });
+      await page.goto(`/forgot-password?email=${encodeURIComponent(ws.ownerEmail)}`);
+      await expect(page.getByLabel("Work email")).toHaveValue(ws.ownerEmail);
+      await capture(page, testInfo, "e01-forgot-password");
+      await page.getByLabel("Work email").fill("not-an-email");
+      await page.getByRole("button", { name: "Send reset link" }).click();
+      await expect(page.getByText("Enter a valid email address")).toBeVisible();
+      await capture(page, testInfo, "e02-forgot-password-invalid");
+      await page.getByLabel("Work email").fill(ws.ownerEmail);
+      await page.getByRole("button", { name: "Send reset link" }).click();
+      await expect(page.getByRole("status")).toContainText("Check your email");
+      await capture(page, testInfo, "e03-forgot-password-sent");
+
+      const subject = "Reset your Gatehouse password";
+      await expect(async () => {
+        await page.goto("/dev/mail");
+        await expect(page.getByRole("row").filter({ hasText: ws.ownerEmail }).filter({ hasText: "Captured" })).toBeVisible({
+          timeout: 2_000,
+        });
+      }).toPass({ timeout: 60_000 });
+      await capture(page, testInfo, "e04-dev-mail-list");
+      await page.getByRole("row").filter({ hasText: ws.ownerEmail }).getByRole("link", { name: subject }).first().click();
+      await expect(page.getByRole("heading", { name: subject })).toBeVisible();
+      await capture(page, testInfo, "e05-dev-mail-message");
+
+      const link = page.getByTestId("mail-text").getByRole("link", { name: /\/reset-password\// });
+      const resetUrl = (await link.getAttribute("href"))!;
+      await link.click();
+      await expect(page.getByRole("heading", { name: "Choose a new password" })).toBeVisible();
+      await capture(page, testInfo, "e06-reset-password");
+      await page.getByLabel("New password", { exact: true }).fill("too short");
+      await page.getByLabel("Confirm new password").fill("something else");
+      await page.getByRole("button", { name: "Set new password" }).click();
+      await expect(page.getByText("The passwords do not match")).toBeVisible();
+      await capture(page, testInfo, "e07-reset-password-invalid");
+      await page.getByLabel("New password", { exact: true }).fill("a screenshot password");
+      await page.getByLabel("Confirm new password").fill("a screenshot password");
+      await page.getByRole("button", { name: "Set new password" }).click();
+      await expect(page.getByRole("status")).toContainText("Your password was changed");
+      await capture(page, testInfo, "e08-reset-password-done");
+      await page.goto(resetUrl);
+      await expect(page.getByRole("heading", { name: "Link not valid" })).toBeVisible();
+      await capture(page, testInfo, "e09-reset-link-used");
+    });
   });
 }

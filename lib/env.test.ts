@@ -2,7 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { EnvError, isLoopbackUrl, loadEnv } from "./env";
+import { emailStartupNotice, EnvError, isLoopbackUrl, loadEnv } from "./env";
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), "gh-env-"));
 
@@ -92,5 +92,27 @@ describe("env", () => {
     expect(loadEnv(base).ssoEventRetentionDays).toBe(90);
     expect(loadEnv({ ...base, SSO_EVENT_RETENTION_DAYS: "30" }).ssoEventRetentionDays).toBe(30);
     expect(() => loadEnv({ ...base, SSO_EVENT_RETENTION_DAYS: "0" })).toThrow(/SSO_EVENT_RETENTION_DAYS/);
+  });
+
+  it("SMTP_URL and EMAIL_FROM: development captures mail at /dev/mail; production without SMTP_URL starts with a notice; SMTP_URL without EMAIL_FROM or a malformed URL refuses to start", () => {
+    const dev = loadEnv({ DATA_DIR: tmp() });
+    expect(dev.smtpUrl).toBeUndefined();
+    expect(dev.emailFrom).toBe("Gatehouse <gatehouse@localhost>");
+    expect(emailStartupNotice(dev)).toContain("http://localhost:3000/dev/mail");
+    const prod = {
+      APP_URL: "https://sso.example.com",
+      AUTH_SECRET: "x".repeat(40),
+      ENCRYPTION_KEY: "a".repeat(64),
+      DATA_DIR: tmp(),
+    };
+    const off = loadEnv(prod);
+    expect(emailStartupNotice(off)).toMatch(/Email is off: SMTP_URL is not set.*Set SMTP_URL and EMAIL_FROM/);
+    expect(() => loadEnv({ ...prod, SMTP_URL: "smtps://u:p@smtp.example.com:465" })).toThrow(/EMAIL_FROM/);
+    expect(() => loadEnv({ ...prod, SMTP_URL: "smtps://u:p@smtp.example.com:465" })).not.toThrow(/u:p/);
+    const on = loadEnv({ ...prod, SMTP_URL: "smtps://u:p@smtp.example.com:465", EMAIL_FROM: "Acme SSO <sso@example.com>" });
+    expect(on).toMatchObject({ smtpUrl: "smtps://u:p@smtp.example.com:465", emailFrom: "Acme SSO <sso@example.com>" });
+    expect(emailStartupNotice(on)).toBeNull();
+    expect(() => loadEnv({ ...prod, SMTP_URL: "http://smtp.example.com" })).toThrow(/SMTP_URL: must be an smtp/);
+    expect(() => loadEnv({ ...prod, SMTP_URL: "smtps://u:p@smtp.example.com", EMAIL_FROM: "x@y\r\nBcc: z@w" })).toThrow(/EMAIL_FROM/);
   });
 });

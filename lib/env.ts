@@ -39,6 +39,15 @@ const schema = z.object({
   ALLOW_PRIVATE_METADATA_URLS: z.enum(["true", "false"]).optional(),
   SSO_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, "must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465")
+    .optional(),
+  EMAIL_FROM: z
+    .string()
+    .max(300)
+    .regex(/^[^\r\n]*@[^\r\n]*$/, 'must be an address, e.g. "Gatehouse <sso@example.com>"')
+    .optional(),
 });
 
 export type AppEnv = {
@@ -60,6 +69,10 @@ export type AppEnv = {
   ssoEventRetentionDays: number;
   secureCookies: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Outgoing email through this SMTP server; unset: captured in the outbox (/dev/mail) outside production, not sent in production. */
+  smtpUrl: string | undefined;
+  /** The From header of every email. */
+  emailFrom: string;
 };
 
 export class EnvError extends Error {
@@ -104,6 +117,8 @@ export function loadEnv(source: Record<string, string | undefined>): AppEnv {
     if (missing.length)
       throw new EnvError(productionMessage(missing, { explicit: !!e.APP_ENV, appUrl: e.APP_URL, databaseUrl: !!e.DATABASE_URL }));
   }
+  if (isProduction && e.SMTP_URL && !e.EMAIL_FROM)
+    throw new EnvError('SMTP_URL is set but EMAIL_FROM is not: set EMAIL_FROM to the sender address, e.g. EMAIL_FROM="Gatehouse <sso@example.com>" (see README "Email").');
   const secrets = isProduction ? undefined : devSecrets(dataDir);
   const keyText = e.ENCRYPTION_KEY ?? secrets!.encryptionKey;
   const encryptionKey = /^[0-9a-fA-F]{64}$/.test(keyText) ? Buffer.from(keyText, "hex") : Buffer.from(keyText, "base64");
@@ -128,7 +143,28 @@ export function loadEnv(source: Record<string, string | undefined>): AppEnv {
     ssoEventRetentionDays: e.SSO_EVENT_RETENTION_DAYS,
     secureCookies: appUrl.startsWith("https://"),
     logLevel: e.LOG_LEVEL,
+    smtpUrl: e.SMTP_URL,
+    emailFrom: e.EMAIL_FROM ?? `Gatehouse <gatehouse@${safeHostname(appUrl)}>`,
   };
+}
+
+function safeHostname(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^\[|\]$/g, "") || "localhost";
+  } catch {
+    return "localhost";
+  }
+}
+
+/**
+ * The one-line notice printed at start when email cannot go out (production without SMTP_URL), or
+ * where it goes instead (development: captured, read at /dev/mail). Null when SMTP is configured.
+ */
+export function emailStartupNotice(e: AppEnv): string | null {
+  if (e.smtpUrl) return null;
+  if (e.isProduction)
+    return "Email is off: SMTP_URL is not set, so invitations, password resets and owner notices are queued but not sent (invitation links can still be copied in the console). Set SMTP_URL and EMAIL_FROM (see README \"Email\").";
+  return `Email is captured, not sent (no SMTP_URL): read it at ${e.appUrl}/dev/mail.`;
 }
 
 /** APP_URL names this machine only: localhost (or a .localhost name), 127.0.0.0/8 or [::1]. */

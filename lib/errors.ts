@@ -117,6 +117,18 @@ const catalogue = {
     hint: "Sign in with your company's identity provider: enter your email and choose “Continue with SSO”.",
     fixer: "user",
   },
+  PASSWORD_RESET_INVALID: {
+    status: 410,
+    message: "This password reset link is no longer valid.",
+    hint: "Links work once and expire after 30 minutes: ask for a new one with “Forgot password?” on the sign-in page.",
+    fixer: "user",
+  },
+  EMAIL_NOT_CONFIGURED: {
+    status: 503,
+    message: "This server does not send email.",
+    hint: "Ask your Gatehouse operator to set SMTP_URL, or to set a new password for you (gatehouse users:set-password).",
+    fixer: "operator",
+  },
   LAST_OWNER: {
     status: 409,
     message: "A workspace needs at least one owner.",

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import next from "next";
 import { getDbHandle } from "@/db";
-import { EnvError, env, type AppEnv } from "@/lib/env";
+import { EnvError, emailStartupNotice, env, type AppEnv } from "@/lib/env";
 import { ORGANIZATION_SCOPE_HEADER } from "@/lib/api/request-id";
 import { REMOTE_ADDR_HEADER } from "@/lib/http/client-ip";
 import { logger } from "@/lib/logger";
@@ -68,6 +68,8 @@ async function main() {
     }
     const db = e.databaseUrl ? "Postgres" : `embedded PGlite in ${e.dataDir}`;
     console.log(`Gatehouse listening on ${e.appUrl} (port ${e.port}, ${db}${dev ? ", Next dev mode" : ""})`);
+    const mail = emailStartupNotice(e);
+    if (mail) console.log(mail);
   });
 
   let stopping = false;

@@ -11,6 +11,10 @@ import { deliverWebhooks } from "@/lib/webhooks/deliver";
 import { purgeWebhookHistory } from "@/lib/webhooks/retention";
 import { webhookTransportFromEnv } from "@/lib/webhooks/transport";
 import { runBackchannelLogouts } from "./oidc/backchannel";
+import { EMAIL_DELIVERY_JOB } from "@/lib/email/outbox";
+import { deliverEmails } from "@/lib/email/deliver";
+import { emailDeliveryFromEnv } from "@/lib/email/transport";
+import { preparePasswordResets, purgePasswordResetTokens } from "@/lib/services/password-reset";
 
 /**
  * Every periodic job of Gatehouse. The scheduler runs each at most once per `everyMs` across all
@@ -64,6 +68,24 @@ export const jobs: Job[] = [
     everyMs: 5 * SECOND,
     leaseMs: MINUTE,
     run: (db) => deliverWebhooks(db, { transport: webhookTransportFromEnv(), budgetMs: 30 * SECOND }),
+  },
+  {
+    // The email outbox: password reset requests are prepared, then due messages are claimed row by row
+    // (SKIP LOCKED), sent over SMTP (or captured for /dev/mail), retried with backoff, failed after 5 attempts.
+    name: EMAIL_DELIVERY_JOB,
+    everyMs: 5 * SECOND,
+    leaseMs: 2 * MINUTE,
+    run: async (db, now) => ({
+      ...(await preparePasswordResets(db, now)),
+      ...(await deliverEmails(db, { delivery: emailDeliveryFromEnv(), budgetMs: 30 * SECOND })),
+    }),
+  },
+  {
+    // Password reset tokens a day past their expiry.
+    name: "password_reset.retention",
+    everyMs: HOUR,
+    leaseMs: 10 * MINUTE,
+    run: async (db, now) => ({ purged: await purgePasswordResetTokens(db, now) }),
   },
   {
     // connection.certificate_expiring, 30 and 7 days before (each notice once, decided by a unique row).

@@ -200,6 +200,7 @@ export function LoginForm({
           <Button type="submit" className="w-full" pending={pwForm.formState.isSubmitting}>
             Sign in
           </Button>
+          <ForgotPasswordLink email={email} />
         </form>
       )}
     </div>
@@ -214,5 +215,15 @@ function EmailChip({ email, onChange }: { email: string; onChange: () => void })
         Change
       </button>
     </div>
+  );
+}
+
+function ForgotPasswordLink({ email }: { email: string }) {
+  return (
+    <p className="text-center text-sm">
+      <a href={`/forgot-password?email=${encodeURIComponent(email)}`} className="font-medium text-brand-600 hover:text-brand-700">
+        Forgot password?
+      </a>
+    </p>
   );
 }

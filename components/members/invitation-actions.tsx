@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { resendInvitationAction, revokeInvitationAction } from "@/app/(console)/w/[workspace]/settings/members/actions";
 import { Button } from "@/components/ui/button";
+import type { EmailDeliveryMode } from "@/lib/email/transport";
 import { InviteLink } from "./invite-member-form";
 import type { InvitationView } from "./types";
 
@@ -13,7 +14,7 @@ export function InvitationActions({ workspace, invitation }: { workspace: string
   const [pending, startTransition] = useTransition();
   const [busy, setBusy] = useState<"resend" | "revoke" | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [link, setLink] = useState<string | null>(null);
+  const [link, setLink] = useState<{ url: string; emailDelivery: EmailDeliveryMode } | null>(null);
 
   function resend() {
     setError(null);
@@ -22,7 +23,7 @@ export function InvitationActions({ workspace, invitation }: { workspace: string
       const r = await resendInvitationAction(workspace, invitation.id);
       setBusy(null);
       if (!r.ok) return setError(`${r.message} ${r.hint}`);
-      setLink(r.inviteUrl);
+      setLink({ url: r.inviteUrl, emailDelivery: r.emailDelivery });
       router.refresh();
     });
   }
@@ -69,7 +70,7 @@ export function InvitationActions({ workspace, invitation }: { workspace: string
           {error}
         </p>
       )}
-      {link && <InviteLink email={invitation.email} url={link} />}
+      {link && <InviteLink email={invitation.email} url={link.url} emailDelivery={link.emailDelivery} />}
     </div>
   );
 }

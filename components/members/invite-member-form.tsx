@@ -1,6 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { useForm } from "react-hook-form";
@@ -9,13 +10,14 @@ import { Button } from "@/components/ui/button";
 import { CopyField } from "@/components/ui/copy-field";
 import { Field, Input, Select } from "@/components/ui/input";
 import type { Role } from "@/lib/auth/roles";
+import type { EmailDeliveryMode } from "@/lib/email/transport";
 import { memberInviteSchema, type MemberInviteInput } from "@/lib/schemas/members";
 
-/** Invite by email with a role. No email is sent: the link is shown to copy. */
+/** Invite by email with a role. The invitation is emailed, and the link is also shown to copy. */
 export function InviteMemberForm({ workspace, roles }: { workspace: string; roles: Role[] }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
-  const [link, setLink] = useState<{ url: string; email: string } | null>(null);
+  const [link, setLink] = useState<{ url: string; email: string; emailDelivery: EmailDeliveryMode } | null>(null);
   const [serverError, setServerError] = useState<string | null>(null);
   const form = useForm<MemberInviteInput>({ resolver: zodResolver(memberInviteSchema), defaultValues: { email: "", role: "viewer" } });
   const errors = form.formState.errors;
@@ -31,7 +33,7 @@ export function InviteMemberForm({ workspace, roles }: { workspace: string; role
         else setServerError(`${r.message} ${r.hint}`);
         return;
       }
-      setLink({ url: r.inviteUrl, email: r.email });
+      setLink({ url: r.inviteUrl, email: r.email, emailDelivery: r.emailDelivery });
       form.reset({ email: "", role: values.role });
       router.refresh();
     });
@@ -70,17 +72,36 @@ export function InviteMemberForm({ workspace, roles }: { workspace: string; role
           {serverError}
         </p>
       )}
-      {link && <InviteLink email={link.email} url={link.url} />}
+      {link && <InviteLink email={link.email} url={link.url} emailDelivery={link.emailDelivery} />}
     </div>
   );
 }
 
-export function InviteLink({ email, url }: { email: string; url: string }) {
+export function InviteLink({ email, url, emailDelivery }: { email: string; url: string; emailDelivery: EmailDeliveryMode }) {
   return (
     <div role="status" className="space-y-2 rounded-md bg-emerald-50 p-4 ring-1 ring-inset ring-emerald-200">
       <p className="text-sm text-emerald-900">
-        Invitation ready for <strong>{email}</strong>. No email is sent: copy the link and send it to them. It works once and expires in 7
-        days.
+        {emailDelivery === "off" ? (
+          <>
+            Invitation ready for <strong>{email}</strong>. This server sends no email (SMTP_URL is not set): copy the link and send it to
+            them.
+          </>
+        ) : (
+          <>
+            Invitation emailed to <strong>{email}</strong>. You can also copy the link and send it yourself.
+          </>
+        )}{" "}
+        It works once and expires in 7 days.
+        {emailDelivery === "capture" && (
+          <>
+            {" "}
+            Development mode: the email is captured at{" "}
+            <Link href="/dev/mail" className="font-medium underline">
+              /dev/mail
+            </Link>
+            .
+          </>
+        )}
       </p>
       <CopyField label="Invitation link" value={url} id="invite-link" />
     </div>

@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { roleEnum } from "./enums";
 import { users } from "./users";
 import { workspaces } from "./workspaces";
@@ -24,18 +24,54 @@ export const invitations = pgTable(
 export type Invitation = typeof invitations.$inferSelect;
 
 /**
- * Messages that would be emailed; no mail is sent yet. `body` never holds a secret: links with a
- * token are `{{name}}` placeholders whose values are sealed in `secretsEncrypted` (AES-256-GCM with
- * ENCRYPTION_KEY, a JSON object), for the mailer to fill in when it sends.
+ * Outgoing email, delivered by the `email.deliver` job (lib/email/deliver.ts): each row is claimed by
+ * one instance at a time (lease), retried with backoff and marked failed after a few attempts.
+ * `body`/`html` never hold a secret: links with a token are `{{name}}` placeholders whose values are
+ * sealed in `secretsEncrypted` (AES-256-GCM with ENCRYPTION_KEY, a JSON object), filled in at send time.
+ * Status: pending → sent | failed; `captured` when no SMTP server is configured outside production (read
+ * at /dev/mail); `dropped` for a password reset request that matched no account (never sent).
  */
-export const outbox = pgTable("outbox", {
-  id: uuid().primaryKey().defaultRandom(),
-  to: text().notNull(),
-  subject: text().notNull(),
-  body: text().notNull(),
-  secretsEncrypted: text(),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-});
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** invitation, password_reset_request, password_reset, password_reset_sso, sso_enforced, certificate_expiring, setup_link_completed */
+    kind: text().notNull().default("generic"),
+    workspaceId: uuid().references(() => workspaces.id, { onDelete: "cascade" }),
+    to: text().notNull(),
+    subject: text().notNull(),
+    body: text().notNull(),
+    html: text(),
+    secretsEncrypted: text(),
+    status: text().notNull().default("pending"),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    leaseToken: uuid(),
+    leaseUntil: timestamp({ withTimezone: true }),
+    lastError: text(),
+    messageId: text(),
+    sentAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("outbox_due_idx").on(t.status, t.nextAttemptAt)],
+);
+export type OutboxMessage = typeof outbox.$inferSelect;
+
+/** Password reset links: only the SHA-256 of the token is kept; single use, 30 minutes. */
+export const passwordResetTokens = pgTable(
+  "password_reset_tokens",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text().notNull().unique(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    usedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("password_reset_tokens_user_idx").on(t.userId)],
+);
 
 export const auditLog = pgTable(
   "audit_log",

@@ -70,7 +70,7 @@ export const memberInviteResultSchema = z
     invitation: invitationDtoSchema.extend({
       invite_url: z.string().nullable().meta({
         description:
-          "The one-time link to send to the person (no email is sent). Shown once: only its hash is stored, so a replay of the request (same Idempotency-Key, header `Idempotent-Replayed: true`) returns null. To get a new link, POST again with a new Idempotency-Key: it replaces the invitation.",
+          "The one-time link (also emailed to the person when the server has SMTP_URL). Shown once: only its hash is stored, so a replay of the request (same Idempotency-Key, header `Idempotent-Replayed: true`) returns null. To get a new link, POST again with a new Idempotency-Key: it replaces the invitation.",
       }),
     }),
   })

@@ -4,6 +4,7 @@ import type { Db } from "@/db";
 import { certificateExpiryNotices, connections, spKeys } from "@/db/schema";
 import { emitEvent, WEBHOOK_DELIVERY_JOB } from "@/lib/webhooks/emit";
 import { nudgeJob } from "./jobs";
+import { queueCertificateExpiryEmails } from "./email-notifications";
 
 /** connection.certificate_expiring goes out this many days before a certificate's notAfter. */
 export const EXPIRY_THRESHOLDS_DAYS = [30, 7] as const;
@@ -64,6 +65,7 @@ export async function notifyExpiringCertificates(db: Db, now: Date): Promise<{ n
           },
           at: now,
         });
+        await queueCertificateExpiryEmails(tx, { workspaceId: c.workspaceId, connectionId: c.id, certificate: cert.kind, notAfter: cert.notAfter, daysLeft });
         return true;
       });
       if (sent) notified++;

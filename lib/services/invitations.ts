@@ -1,11 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, gt, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { invitations, linkedIdentities, memberships, outbox, users, workspaces, type Invitation } from "@/db/schema";
+import { invitations, linkedIdentities, memberships, users, workspaces, type Invitation } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { env } from "@/lib/env";
 import { hashPassword } from "@/lib/auth/password";
-import { sealSecret } from "@/lib/crypto/secret-box";
 import type { Role } from "@/lib/auth/roles";
 import {
   invitationSignUpSchema,
@@ -15,6 +14,7 @@ import {
   type MemberInviteInput,
 } from "@/lib/schemas/members";
 import { recordAudit } from "./audit";
+import { queueInvitationEmail } from "./email-notifications";
 import { assertCanManageMember, lockWorkspaceMembers, type MemberActor } from "./members";
 import { assertPasswordSignInAllowed } from "./sso-enforcement";
 import { findOrCreateUser, findUserByEmail, findUserById, type User } from "./users";
@@ -40,17 +40,9 @@ export function invitationStatus(i: Invitation, now = new Date()): InvitationDto
   return i.expiresAt.getTime() <= now.getTime() ? "expired" : "pending";
 }
 
-/**
- * The invitation email, for a mailer to send. The link carries the token, so the body holds a
- * `{{invite_url}}` placeholder and the link itself is sealed (AES-256-GCM) in `secretsEncrypted`.
- */
-async function writeOutbox(db: Db, workspaceName: string, email: string, role: Role, url: string) {
-  await db.insert(outbox).values({
-    to: email,
-    subject: `You're invited to ${workspaceName} on Gatehouse`,
-    body: `You have been invited to join ${workspaceName} as ${role}.\n\nAccept the invitation: {{invite_url}}\n\nThe link expires in 7 days.`,
-    secretsEncrypted: sealSecret(JSON.stringify({ invite_url: url })),
-  });
+/** The invitation email (lib/services/email-notifications.ts): the link stays sealed in the outbox until sent. */
+async function writeOutbox(db: Db, workspaceId: string, workspaceName: string, email: string, role: Role, url: string, invitedBy: string | null) {
+  await queueInvitationEmail(db, { workspaceId, workspaceName, email, role, inviteUrl: url, invitedBy, expiresInDays: INVITATION_TTL_MS / 86_400_000 });
 }
 
 async function workspaceName(db: Db, workspaceId: string): Promise<string> {
@@ -61,8 +53,8 @@ async function workspaceName(db: Db, workspaceId: string): Promise<string> {
 
 /**
  * Invite a person by email with a role: an `invited` membership plus an invitation holding only the
- * SHA-256 of a random token. No email is sent: an outbox row is written and the link is returned once
- * (the console shows it to copy). Re-inviting a still-invited person replaces their invitation.
+ * SHA-256 of a random token. The invitation email is queued (sent by the email.deliver job) and the
+ * link is also returned once (the console shows it to copy). Re-inviting a still-invited person replaces their invitation.
  */
 export async function inviteMember(
   db: Db,
@@ -113,7 +105,7 @@ export async function inviteMember(
       })
       .returning();
     const url = inviteUrl(token);
-    await writeOutbox(tx, name, data.email, data.role, url);
+    await writeOutbox(tx, workspaceId, name, data.email, data.role, url, actor.userId ?? null);
     await recordAudit(tx, workspaceId, actor, {
       action: "member.invited",
       targetType: "invitation",
@@ -196,7 +188,7 @@ export async function resendInvitation(
       .returning();
     if (!updated) throw new AppError("INVITATION_INVALID");
     const url = inviteUrl(token);
-    await writeOutbox(tx, await workspaceName(tx, workspaceId), inv.email, inv.role, url);
+    await writeOutbox(tx, workspaceId, await workspaceName(tx, workspaceId), inv.email, inv.role, url, actor.userId ?? null);
     await recordAudit(tx, workspaceId, actor, {
       action: "invitation.resent",
       targetType: "invitation",

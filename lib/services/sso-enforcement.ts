@@ -5,6 +5,7 @@ import { emailDomain } from "@/lib/domains/normalize";
 import { AppError } from "@/lib/errors";
 import { ENFORCEMENT_MODES, type EnforcementMode, type EnforcementWarning } from "@/lib/schemas/domains";
 import { recordAudit, type AuditActor } from "./audit";
+import { queueSsoEnforcedEmails } from "./email-notifications";
 import type { User } from "./users";
 
 /**
@@ -218,6 +219,7 @@ export async function setEnforcement(
       before: { mode: before.mode },
       after: { mode, warnings: warnings.map((w) => w.code) },
     });
+    await queueSsoEnforcedEmails(db, workspaceId, { before: before.mode, after: mode, actorUserId: actor.userId });
   }
   return { mode, warnings };
 }

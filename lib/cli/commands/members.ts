@@ -5,6 +5,7 @@ import { toInvitationDto, toMemberDto } from "@/lib/api/dto/members";
 import { roleMappingRuleSchema } from "@/lib/schemas/role-mappings";
 import { OPERATOR } from "@/lib/services/actor";
 import { inviteMember } from "@/lib/services/invitations";
+import { emailDeliveryMode } from "@/lib/email/transport";
 import { listMembers } from "@/lib/services/members";
 import { appendRoleMapping, findConnectionScopeBySlug, listRoleMappings } from "@/lib/services/role-mapping";
 import { findWorkspaceBySlug } from "@/lib/services/workspaces";
@@ -22,9 +23,18 @@ async function workspaceOrThrow(db: Db, slug: string) {
 
 // The operator CLI acts with owner rights and is recorded in the audit log as the system (no user).
 
+function inviteEmailNote(): string {
+  const mode = emailDeliveryMode();
+  if (mode === "off") return "No email was sent (SMTP_URL is not set): send them the link yourself.";
+  return mode === "capture"
+    ? "The invitation email is captured at /dev/mail (development, no SMTP_URL)."
+    : "The invitation is emailed to them.";
+}
+
 export const membersInvite = defineCommand({
   name: "members:invite",
-  summary: "Invite a person by email with a role; prints the invitation link (no email is sent).",
+  summary:
+    "Invite a person by email with a role; emails the invitation (SMTP_URL; captured at /dev/mail in development) and prints the link.",
   flags: {
     workspace: { type: "string", required: true, description: "Workspace slug" },
     email: { type: "string", required: true, description: "Email of the person to invite" },
@@ -33,7 +43,9 @@ export const membersInvite = defineCommand({
   async run(ctx) {
     const ws = await workspaceOrThrow(ctx.db, str(ctx, "workspace"));
     const r = await inviteMember(ctx.db, ws.id, { email: str(ctx, "email"), role: str(ctx, "role") as never }, OPERATOR);
-    ctx.print(`Invited ${r.invitation.email} to ${ws.slug} as ${r.invitation.role}. Send them this link (valid 7 days):`);
+    ctx.print(
+      `Invited ${r.invitation.email} to ${ws.slug} as ${r.invitation.role}. ${inviteEmailNote()} The link (valid 7 days, works once):`,
+    );
     ctx.print("");
     ctx.print(`  ${r.inviteUrl}`);
     return {

@@ -25,7 +25,7 @@ registerApiPath({
   path: "/api/v1/members",
   summary: "Invite a member",
   description:
-    "Invite by email with a role: the person becomes an `invited` member and the response carries the one-time `invite_url` (no email is sent). " +
+    "Invite by email with a role: the person becomes an `invited` member and the invitation is emailed (when the server has `SMTP_URL`) and the response carries the one-time `invite_url`. " +
     "When they first sign in by SSO with that email the invited role is kept. A key acts with its role: an admin's key invites editors and viewers only; owner and admin invitations need a key acting as owner. " +
     "The link is not kept: an idempotent replay answers with `invite_url: null`.",
   tags,

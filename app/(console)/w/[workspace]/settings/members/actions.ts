@@ -1,5 +1,6 @@
 "use server";
 
+import { emailDeliveryMode, type EmailDeliveryMode } from "@/lib/email/transport";
 import { revalidatePath } from "next/cache";
 import type { ActionResult } from "@/components/members/types";
 import { requireWorkspaceRole } from "@/lib/auth/session";
@@ -20,12 +21,12 @@ async function caller(workspace: string) {
 export async function inviteMemberAction(
   workspace: string,
   input: MemberInviteInput,
-): Promise<ActionResult<{ inviteUrl: string; email: string }>> {
+): Promise<ActionResult<{ inviteUrl: string; email: string; emailDelivery: EmailDeliveryMode }>> {
   return runAction("members", async () => {
     const { db, workspace: ws, actor, done } = await caller(workspace);
     const r = await inviteMember(db, ws.id, memberInviteSchema.parse(input), actor);
     done();
-    return { inviteUrl: r.inviteUrl, email: r.invitation.email };
+    return { inviteUrl: r.inviteUrl, email: r.invitation.email, emailDelivery: emailDeliveryMode() };
   });
 }
 
@@ -68,11 +69,11 @@ export async function revokeInvitationAction(workspace: string, invitationId: st
 export async function resendInvitationAction(
   workspace: string,
   invitationId: string,
-): Promise<ActionResult<{ inviteUrl: string; email: string }>> {
+): Promise<ActionResult<{ inviteUrl: string; email: string; emailDelivery: EmailDeliveryMode }>> {
   return runAction("members", async () => {
     const { db, workspace: ws, actor, done } = await caller(workspace);
     const r = await resendInvitation(db, ws.id, idSchema.parse(invitationId), actor);
     done();
-    return { inviteUrl: r.inviteUrl, email: r.invitation.email };
+    return { inviteUrl: r.inviteUrl, email: r.invitation.email, emailDelivery: emailDeliveryMode() };
   });
 }
