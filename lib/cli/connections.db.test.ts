@@ -65,6 +65,7 @@ describe("CLI connections:*", () => {
       acs_url: "http://localhost:3999/auth/sso/saml/cli-okta/acs",
       metadata_url: "http://localhost:3999/auth/sso/saml/cli-okta/metadata",
       login_url: "http://localhost:3999/auth/sso/saml/cli-okta/login",
+      slo_url: "http://localhost:3999/auth/sso/saml/cli-okta/slo",
     });
     expect(a.stdout).not.toContain("PRIVATE KEY");
 
