@@ -43,6 +43,19 @@ export const idpSloUrlSchema = httpUrl.nullable().meta({
   description: "The IdP's single logout URL (SAML SLO, HTTP-Redirect binding). null: sign-out stays local to Gatehouse.",
 });
 
+/** The console's single logout card: the IdP SLO URL, empty = none. */
+export const sloSettingsSchema = z.object({
+  idpSloUrl: z
+    .string()
+    .trim()
+    .max(2048)
+    .refine((v) => v === "" || /^https?:\/\/[^\s]+$/i.test(v), "Enter an http(s) URL, or leave empty for no single logout")
+    .transform((v) => (v === "" ? null : v))
+    .pipe(idpSloUrlSchema),
+});
+export type SloSettingsInput = z.input<typeof sloSettingsSchema>;
+export type SloSettings = z.output<typeof sloSettingsSchema>;
+
 /** The three ways of giving the IdP's details: by metadata URL, by metadata XML, or typed by hand. */
 const metadataUrlSchema = httpUrl.meta({ description: "IdP metadata URL (https). Fetched now and re-fetched when stale." });
 const metadataXmlSchema = z
