@@ -87,7 +87,7 @@ test.describe("SAML single logout with the built-in IdP", () => {
     // Signing out at the IdP (another tab of the same browser, as the IdP's own page would be).
     const idpTab = await page.context().newPage();
     await idpTab.goto("/dev/idp");
-    await idpTab.getByLabel("Application (connection)", { exact: true }).last().selectOption(slug);
+    await idpTab.getByLabel("Connection to sign out of").selectOption(slug);
     await idpTab.getByLabel("Person to sign out (NameID)").fill(email);
     await shot(idpTab, testInfo, "slo-02-dev-idp-logout-form");
     await idpTab.getByRole("button", { name: "Sign out of the application" }).click();

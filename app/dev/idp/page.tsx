@@ -56,7 +56,7 @@ export default async function DevIdpLauncherPage() {
             Send an IdP-initiated LogoutRequest, as when the person signs out at the IdP: every Gatehouse session this person started
             through the connection ends.
           </p>
-          <Field id="logout-slug" label="Application (connection)">
+          <Field id="logout-slug" label="Connection to sign out of">
             <Select id="logout-slug" name="slug" defaultValue={all[0]!.slug}>
               {all.map((c) => (
                 <option key={c.slug} value={c.slug}>
