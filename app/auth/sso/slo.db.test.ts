@@ -357,5 +357,5 @@ describe("SAML single logout: samlify as an independent IdP", () => {
       parsed.extract.response?.inResponseTo ?? (parsed.extract as { response?: { inResponseTo?: string } }).response?.inResponseTo,
     ).toBeTruthy();
     expect(back.searchParams.get("RelayState")).toBe("samlify-rs");
-  });
+  }, 300_000);
 });
