@@ -125,7 +125,7 @@ test.describe("SAML single logout with the built-in IdP", () => {
     await page.goto(`/w/${ws.slug}/settings/sso/${c.id}`);
     const card = page.locator("#single-logout").locator("..");
     await expect(page.getByRole("heading", { name: "Single logout" })).toBeVisible();
-    await expect(page.getByLabel("SP single logout URL")).toHaveValue(`${baseURL}/auth/sso/saml/${slug}/slo`);
+    await expect(page.locator("#sp-slo-url")).toHaveValue(`${baseURL}/auth/sso/saml/${slug}/slo`);
     await expect(page.getByRole("button", { name: "Copy the IdP single logout URL" })).toBeVisible();
     await page.locator("#single-logout").scrollIntoViewIfNeeded();
     await shot(page, testInfo, "slo-04-connection-page-single-logout");
