@@ -116,6 +116,18 @@ for (const vp of VIEWPORTS) {
       await expect(page.getByText("That sign-in link expired.")).toBeVisible();
       await capture(page, testInfo, "p05-login-ticket-expired");
 
+      // After sign-out (SAML single logout): the IdP confirmed, or reported a partial logout.
+      await page.goto("/login?signed_out=idp");
+      await expect(page.getByRole("status")).toContainText("You are signed out.");
+      await capture(page, testInfo, "p05b-signed-out-idp-confirmed");
+      await page.goto("/login?signed_out=idp_partial");
+      await expect(page.getByRole("status")).toContainText("could not sign you out of every application");
+      await capture(page, testInfo, "p05c-signed-out-idp-partial");
+      // A forged logout message at the single logout endpoint: the SAML error page with its SLO code.
+      await page.goto("/auth/sso/saml/demo-idp/slo?SAMLRequest=bm90LWEtbG9nb3V0LXJlcXVlc3Q%3D");
+      await expect(page.getByText("SAML_SLO_SIGNATURE_MISSING")).toBeVisible();
+      await capture(page, testInfo, "p05d-slo-unsigned-refused");
+
       const missing = await page.goto("/this-page-does-not-exist");
       expect(missing?.status()).toBe(404);
       await capture(page, testInfo, "p06-not-found");

@@ -447,6 +447,74 @@ const catalogue = {
     hint: "Sign in again.",
     fixer: "user",
   },
+
+  // ── SAML single logout (/auth/sso/saml/{slug}/slo) ──────────────────────
+  SAML_SLO_MALFORMED: {
+    status: 400,
+    message: "The logout message could not be read.",
+    hint: "The IdP must send a LogoutRequest or LogoutResponse (SAMLRequest or SAMLResponse) with the HTTP-Redirect or HTTP-POST binding to the SP single logout URL.",
+    fixer: "idp_admin",
+  },
+  SAML_SLO_TOO_LARGE: {
+    status: 413,
+    message: "The logout message is too large.",
+    hint: "Logout messages are small; check that the IdP sends a LogoutRequest/LogoutResponse to the single logout URL, not a sign-in response.",
+    fixer: "idp_admin",
+  },
+  SAML_SLO_SIGNATURE_MISSING: {
+    status: 401,
+    message: "The logout message is not signed.",
+    hint: "Configure the IdP to sign single logout messages (in Okta: upload the SP certificate and sign logout requests; in Entra: logout is signed by default).",
+    fixer: "idp_admin",
+  },
+  SAML_SLO_SIGNATURE_INVALID: {
+    status: 401,
+    message: "The logout message's signature does not verify with the IdP certificate.",
+    hint: "The IdP certificate on the connection does not match the one that signed. Refresh the metadata, or paste the new certificate.",
+    fixer: "workspace_admin",
+  },
+  SAML_SLO_WEAK_ALGORITHM: {
+    status: 401,
+    message: "The logout message is signed with an algorithm that is not allowed.",
+    hint: "Configure the IdP to sign with RSA-SHA256 (SHA-1 is accepted only when the connection allows it).",
+    fixer: "idp_admin",
+  },
+  SAML_SLO_WRONG_ISSUER: {
+    status: 401,
+    message: "The logout message comes from a different identity provider than configured.",
+    hint: "The Issuer must equal the IdP entity ID on the connection. Re-import the IdP metadata.",
+    fixer: "workspace_admin",
+  },
+  SAML_SLO_DESTINATION_MISMATCH: {
+    status: 401,
+    message: "The logout message names a different destination.",
+    hint: "Set the single logout URL (SLO URL) in the IdP to exactly the SP single logout URL shown in Gatehouse.",
+    fixer: "idp_admin",
+  },
+  SAML_SLO_EXPIRED: {
+    status: 401,
+    message: "The logout message is outside its time window.",
+    hint: "Sign out again. If it keeps happening, check the IdP server's clock (logout messages are accepted for 5 minutes).",
+    fixer: "user",
+  },
+  SAML_SLO_REPLAY: {
+    status: 401,
+    message: "This logout message was already used.",
+    hint: "Nothing to do: the sign-out it asked for already happened. The browser re-sent an old message.",
+    fixer: "user",
+  },
+  SAML_SLO_IN_RESPONSE_TO_INVALID: {
+    status: 401,
+    message: "This logout response does not answer a sign-out we started.",
+    hint: "Your Gatehouse session has ended anyway. Sign-out links expire after 10 minutes and work once.",
+    fixer: "user",
+  },
+  SAML_SLO_NOT_CONFIGURED: {
+    status: 409,
+    message: "This connection has no IdP single logout URL.",
+    hint: "Add the IdP's single logout URL on the connection page (or re-import metadata that lists a SingleLogoutService).",
+    fixer: "workspace_admin",
+  },
 } satisfies Record<string, Entry>;
 
 export type ErrorCode = keyof typeof catalogue;

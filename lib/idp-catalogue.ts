@@ -8,7 +8,7 @@ export const IDP_TYPES = ["okta", "entra", "google", "onelogin", "jumpcloud", "p
 export type IdpType = (typeof IDP_TYPES)[number];
 
 /** The SP values Gatehouse generates for a connection (see lib/services/sp-values.ts). */
-export type SpValueKey = "acsUrl" | "entityId" | "metadataUrl" | "loginUrl" | "certificate";
+export type SpValueKey = "acsUrl" | "entityId" | "metadataUrl" | "loginUrl" | "sloUrl" | "certificate";
 
 export type SpFieldLabel = {
   key: SpValueKey;
@@ -55,6 +55,11 @@ export type IdpEntry = {
   metadata: { offersUrl: boolean; urlLabel?: string; where: string[]; hint: string };
   /** Who may sign in: the IdP screen where users/groups are assigned to the app. */
   assignUsers: SetupStep;
+  /**
+   * SAML single logout (optional): whether the IdP speaks it, the IdP's label for the SP single logout
+   * URL (`label`), where that screen is, and where the IdP's own SLO URL comes from.
+   */
+  slo: { supported: boolean; label?: string; menuPath: string[]; instructions: string[] };
   /** Shown only outside production (the built-in test IdP). */
   devOnly?: boolean;
 };
@@ -117,6 +122,16 @@ const okta: IdpEntry = {
     menuPath: ["Applications", "your app", "Assignments", "Assign"],
     instructions: ["Assign the people or groups who may sign in."],
   },
+  slo: {
+    supported: true,
+    label: "Single Logout URL",
+    menuPath: ["Okta Admin Console", "Applications", "(your app)", "General", "SAML Settings", "Edit", "Show Advanced Settings"],
+    instructions: [
+      "Tick “Enable Single Logout”, paste the value below as Single Logout URL and the SP entity ID as SP Issuer.",
+      "Signature Certificate: upload the SP certificate (Okta only accepts signed logout requests).",
+      "Save, then refresh the metadata in Gatehouse: Okta lists its SingleLogoutService only once Single Logout is on.",
+    ],
+  },
 };
 
 const entra: IdpEntry = {
@@ -177,6 +192,15 @@ const entra: IdpEntry = {
     menuPath: ["Enterprise applications", "your app", "Users and groups", "Add user/group"],
     instructions: ["Only assigned users can sign in (unless “Assignment required?” is off under Properties)."],
   },
+  slo: {
+    supported: true,
+    label: "Logout Url (Optional)",
+    menuPath: ["Microsoft Entra admin center", "Enterprise applications", "(your app)", "Single sign-on", "Basic SAML Configuration"],
+    instructions: [
+      "Paste the value below as Logout Url: Entra sends its logout requests there when the person signs out of Microsoft.",
+      "Entra's own Logout URL (section “Set up (your app)”) is in its federation metadata; Gatehouse picks it up from there.",
+    ],
+  },
 };
 
 const google: IdpEntry = {
@@ -235,6 +259,13 @@ const google: IdpEntry = {
       "Set “Service status” to ON for everyone, or for the organizational units / groups who may sign in. It can take a few minutes to apply.",
     ],
   },
+  slo: {
+    supported: false,
+    menuPath: ["Google Admin console", "Apps", "Web and mobile apps", "(your app)"],
+    instructions: [
+      "Google Workspace does not offer SAML single logout: leave the IdP single logout URL empty. Signing out of Gatehouse ends the Gatehouse session only.",
+    ],
+  },
 };
 
 const onelogin: IdpEntry = {
@@ -283,6 +314,15 @@ const onelogin: IdpEntry = {
     title: "Give access",
     menuPath: ["Users", "a user", "Applications", "+"],
     instructions: ["Assign the app to users directly or through Roles."],
+  },
+  slo: {
+    supported: true,
+    label: "Single Logout URL",
+    menuPath: ["OneLogin Administration", "Applications", "(your app)", "Configuration"],
+    instructions: [
+      "Paste the value below as Single Logout URL.",
+      "OneLogin's own endpoint is “SLO Endpoint (HTTP)” on the SSO tab; it is also in the metadata Gatehouse reads.",
+    ],
   },
 };
 
@@ -337,6 +377,15 @@ const jumpcloud: IdpEntry = {
     menuPath: ["SSO Applications", "your app", "User Groups"],
     instructions: ["Tick the user groups who may sign in and Save."],
   },
+  slo: {
+    supported: true,
+    label: "SLO URL",
+    menuPath: ["JumpCloud Admin Portal", "SSO Applications", "(your app)", "SSO"],
+    instructions: [
+      "Tick the single logout option and paste the value below as the SP's SLO URL.",
+      "Export the metadata again afterwards (or copy JumpCloud's SLO URL onto the connection page).",
+    ],
+  },
 };
 
 const ping: IdpEntry = {
@@ -387,6 +436,15 @@ const ping: IdpEntry = {
     title: "Grant access",
     menuPath: ["Applications", "your app", "Access"],
     instructions: ["Pick the groups allowed to use the app, and turn the app on with the toggle at the top."],
+  },
+  slo: {
+    supported: true,
+    label: "SLO endpoint",
+    menuPath: ["PingOne admin console", "Applications", "(your app)", "Configuration"],
+    instructions: [
+      "Paste the value below as SLO endpoint (and SLO response endpoint); SLO binding: HTTP Redirect.",
+      "PingOne's own “Single Logout Endpoint” is on the same page and in its metadata.",
+    ],
   },
 };
 
@@ -450,6 +508,15 @@ const auth0: IdpEntry = {
     menuPath: ["Applications", "your app", "Connections"],
     instructions: ["Enable the user database or enterprise connection whose users may sign in."],
   },
+  slo: {
+    supported: true,
+    label: "logout.callback",
+    menuPath: ["Auth0 Dashboard", "Applications", "(your app)", "Addons", "SAML2 Web App", "Settings"],
+    instructions: [
+      'In the settings JSON add "logout": { "callback": "<the value below>", "slo_enabled": true }.',
+      "Auth0's own logout URL is https://<your-domain>/samlp/<client_id>/logout (also in its metadata).",
+    ],
+  },
 };
 
 const other: IdpEntry = {
@@ -499,6 +566,15 @@ const other: IdpEntry = {
     menuPath: ["Your IdP", "app assignments"],
     instructions: ["Allow the users or groups who may sign in."],
   },
+  slo: {
+    supported: true,
+    label: "Single Logout URL (SLO)",
+    menuPath: ["Your IdP", "Application", "SAML settings"],
+    instructions: [
+      "If the IdP supports SAML single logout, register the value below as the SP's Single Logout (SLO) URL, HTTP-Redirect or HTTP-POST binding.",
+      "The IdP's own SLO URL comes from its metadata (SingleLogoutService), or type it on the connection page.",
+    ],
+  },
 };
 
 const dev: IdpEntry = {
@@ -525,6 +601,14 @@ const dev: IdpEntry = {
     hint: "Use this app's /dev/idp/metadata URL.",
   },
   devOnly: true,
+  slo: {
+    supported: true,
+    label: "Single Logout URL",
+    menuPath: ["Built-in IdP", "/dev/idp"],
+    instructions: [
+      "Nothing to register: the built-in IdP answers logout requests at /dev/idp/slo (listed in its metadata) and its launcher can send an IdP-initiated logout.",
+    ],
+  },
 };
 
 export const IDP_CATALOGUE: Record<IdpType, IdpEntry> = { okta, entra, google, onelogin, jumpcloud, ping, auth0, other, dev };
@@ -548,6 +632,7 @@ export const SP_VALUE_NAMES: Record<SpValueKey, string> = {
   acsUrl: "ACS URL",
   entityId: "SP entity ID",
   loginUrl: "Login URL",
+  sloUrl: "SP single logout URL",
   certificate: "SP certificate",
 };
 

@@ -1,6 +1,5 @@
 "use client";
 
-import { signOut } from "next-auth/react";
 import { useEffect, useRef, useState } from "react";
 
 /** The signed-in person, their role here, and sign out. Escape or a click elsewhere closes it. */
@@ -58,18 +57,17 @@ export function UserMenu({ email, name, role }: { email: string; name: string | 
             <br />
             Role: <span className="font-medium text-slate-800">{role}</span>
           </div>
-          <button
-            type="button"
-            role="menuitem"
-            disabled={pending}
-            onClick={async () => {
-              setPending(true);
-              await signOut({ callbackUrl: "/login" });
-            }}
-            className="block w-full px-3 py-2 text-left text-sm text-slate-700 hover:bg-slate-50"
-          >
-            {pending ? "Signing out…" : "Sign out"}
-          </button>
+          {/* A plain form POST: sign-out may continue at the identity provider (SAML single logout). */}
+          <form method="post" action="/auth/sign-out" role="none" onSubmit={() => setPending(true)}>
+            <button
+              type="submit"
+              role="menuitem"
+              disabled={pending}
+              className="block w-full px-3 py-2 text-left text-sm text-slate-700 hover:bg-slate-50"
+            >
+              {pending ? "Signing out…" : "Sign out"}
+            </button>
+          </form>
         </div>
       )}
     </div>

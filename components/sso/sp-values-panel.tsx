@@ -62,7 +62,10 @@ function CertificateRow({ label, note, url, caption }: { label: string; note?: s
 export function SpValuesPanel({ idpType, values, compact = false }: { idpType: string; values: SpValuesProps; compact?: boolean }) {
   const idp = getIdp(idpType);
   const used = new Set(idp.spFields.map((f) => f.key));
-  const others = (["metadataUrl", "entityId", "acsUrl", "loginUrl", "certificate"] as SpValueKey[]).filter((k) => !used.has(k));
+  // The SP single logout URL has its own step in the full guide; the compact list shows it with the others.
+  const others = (["metadataUrl", "entityId", "acsUrl", "loginUrl", ...(compact ? ["sloUrl"] : []), "certificate"] as SpValueKey[]).filter(
+    (k) => !used.has(k),
+  );
   const value = (k: Exclude<SpValueKey, "certificate">) => values[k];
 
   const fields = (
@@ -173,6 +176,16 @@ export function SpValuesPanel({ idpType, values, compact = false }: { idpType: s
         </ScrollArea>
       </StepBlock>
       <StepBlock n={4} step={idp.assignUsers} />
+      <StepBlock n={5} step={{ title: "Single logout (optional)", menuPath: idp.slo.menuPath, instructions: idp.slo.instructions }}>
+        {idp.slo.supported && (
+          <ValueField
+            id={`sp-${idp.type}-slo`}
+            label={idp.slo.label ?? SP_VALUE_NAMES.sloUrl}
+            value={values.sloUrl}
+            caption={`Gatehouse: ${SP_VALUE_NAMES.sloUrl} (HTTP-Redirect and HTTP-POST).`}
+          />
+        )}
+      </StepBlock>
     </ol>
   );
 }

@@ -1,6 +1,14 @@
 export type { ActionError } from "@/lib/http/action-result";
 
-export type SpValuesProps = { entityId: string; acsUrl: string; metadataUrl: string; loginUrl: string; certificateUrl: string | null };
+export type SpValuesProps = {
+  entityId: string;
+  acsUrl: string;
+  metadataUrl: string;
+  loginUrl: string;
+  /** The SP single logout URL (SAML SLO). */
+  sloUrl: string;
+  certificateUrl: string | null;
+};
 
 /** A parsed IdP metadata preview, as shown in step 3. */
 export type MetadataPreview = {

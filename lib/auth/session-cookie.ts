@@ -11,9 +11,19 @@ export function sessionCookieName(): string {
  * What a session JWT carries besides next-auth's own fields: the user and session version (checked
  * against the database on every request), how the session was made (`amr`), when the person
  * authenticated (`auth_time`, epoch seconds: OpenID Connect's max_age and auth_time) and, for an SSO
- * sign-in, the connection whose IdP authenticated them (`cid`).
+ * sign-in, the connection whose IdP authenticated them (`cid`) and the SSO session of that sign-in
+ * (`sid`, a row of sso_sessions: SAML single logout ends it).
  */
-export type SessionToken = { uid: string; sv: number; email: string; name?: string | null; amr?: string; auth_time?: number; cid?: string };
+export type SessionToken = {
+  uid: string;
+  sv: number;
+  email: string;
+  name?: string | null;
+  amr?: string;
+  auth_time?: number;
+  cid?: string;
+  sid?: string;
+};
 
 /**
  * A next-auth session JWT for `user`, as the credentials flow would issue: used by the SSO ticket
@@ -21,7 +31,7 @@ export type SessionToken = { uid: string; sv: number; email: string; name?: stri
  */
 export async function mintSessionCookie(
   user: { id: string; email: string; name: string | null; sessionVersion: number },
-  signIn: { connectionId?: string | null; now?: Date; amr?: "sso" | "pwd" } = {},
+  signIn: { connectionId?: string | null; ssoSessionId?: string | null; now?: Date; amr?: "sso" | "pwd" } = {},
 ) {
   const authTime = Math.floor((signIn.now ?? new Date()).getTime() / 1000);
   const value = await encode({
@@ -32,6 +42,7 @@ export async function mintSessionCookie(
       amr: signIn.amr ?? "sso",
       auth_time: authTime,
       ...(signIn.connectionId ? { cid: signIn.connectionId } : {}),
+      ...(signIn.ssoSessionId ? { sid: signIn.ssoSessionId } : {}),
       email: user.email,
       name: user.name,
     },

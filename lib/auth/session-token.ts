@@ -2,6 +2,7 @@ import type { Db } from "@/db";
 import { endAccess } from "@/lib/services/access-revocation";
 import { getSessionUserState } from "@/lib/services/password-sign-in";
 import { findEnforcingWorkspaces } from "@/lib/services/sso-enforcement";
+import { isSsoSessionLive } from "@/lib/services/sso-sessions";
 
 export type SessionClaims = Record<string, unknown> | null | undefined;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,6 +20,8 @@ export async function resolveSessionUser(db: Db, claims: SessionClaims): Promise
   if (typeof uid !== "string" || !UUID.test(uid)) return null;
   const state = await getSessionUserState(db, uid);
   if (!state || state.disabled || state.sessionVersion !== claims?.sv) return null;
+  // A session made by an SSO sign-in ends when the IdP's single logout ended that sign-in.
+  if (claims?.sid !== undefined && (typeof claims.sid !== "string" || !(await isSsoSessionLive(db, claims.sid, uid)))) return null;
   if (claims?.amr !== "sso" && (await findEnforcingWorkspaces(db, state)).length > 0) return null;
   return { id: state.id, email: state.email, name: state.name };
 }

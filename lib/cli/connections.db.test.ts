@@ -65,6 +65,7 @@ describe("CLI connections:*", () => {
       acs_url: "http://localhost:3999/auth/sso/saml/cli-okta/acs",
       metadata_url: "http://localhost:3999/auth/sso/saml/cli-okta/metadata",
       login_url: "http://localhost:3999/auth/sso/saml/cli-okta/login",
+      slo_url: "http://localhost:3999/auth/sso/saml/cli-okta/slo",
     });
     expect(a.stdout).not.toContain("PRIVATE KEY");
 
@@ -152,4 +153,37 @@ describe("CLI connections:*", () => {
     expect(r.json).toMatchObject({ connection: { slug: "cli-approve-c" }, trust_approved_via: "operator" });
     expect(await isTrustApprovedByCurrentOwner(t.db, await getConnectionOrThrow(t.db, ws.workspace.id, c.id))).toBe(true);
   });
+
+  it("update --idp-slo-url: sets the IdP single logout URL as the operator (trust change), turns it off with none, refuses a bad URL", async (ctx) => {
+    if (!t.url) ctx.skip(); // the CLI process needs a shared Postgres database
+    const ws = await createWorkspace(t.db, { slug: "cli-slo", name: "SLO", ownerEmail: "o@cli-slo.test" });
+    const c = await createConnection(
+      t.db,
+      ws.workspace.id,
+      connectionCreateSchema.parse({ name: "SLO", slug: "cli-slo-c", metadataXml: idp.metadataXml("https://idp.cli.test/sso") }),
+      memberActor(ws.owner.id, "owner"),
+    );
+    expect(c.idpSloUrl).toBeNull();
+    const set = await cli(["connections:update", "--slug", "cli-slo-c", "--idp-slo-url", "https://idp.cli.test/slo", "--json"]);
+    expect(set.code, set.stdout + set.stderr).toBe(0);
+    expect(set.json).toMatchObject({
+      connection: {
+        slug: "cli-slo-c",
+        idp_slo_url: "https://idp.cli.test/slo",
+        trust_approval: { via: "operator" },
+        sp: { slo_url: "http://localhost:3999/auth/sso/saml/cli-slo-c/slo" },
+      },
+    });
+    const stored = await getConnectionOrThrow(t.db, ws.workspace.id, c.id);
+    expect(stored.idpSloUrl).toBe("https://idp.cli.test/slo");
+    const off = await cli(["connections:update", "--slug", "cli-slo-c", "--idp-slo-url", "none"]);
+    expect(off.code, off.stdout + off.stderr).toBe(0);
+    expect(off.stdout).toContain("none (sign-out stays local)");
+    expect((await getConnectionOrThrow(t.db, ws.workspace.id, c.id)).idpSloUrl).toBeNull();
+    const bad = await cli(["connections:update", "--slug", "cli-slo-c", "--idp-slo-url", "javascript:alert(1)", "--json"]);
+    expect(bad.code).toBe(1);
+    expect(bad.json).toMatchObject({ error: { code: "VALIDATION_FAILED" } });
+    const nothing = await cli(["connections:update", "--slug", "cli-slo-c", "--json"]);
+    expect(nothing.json).toMatchObject({ error: { code: "VALIDATION_FAILED" } });
+  }, 120_000);
 });

@@ -9,6 +9,19 @@ import { buildIdpMetadataXml } from "./metadata";
 import { buildResponseXml, type Omittable, type ResponseFields } from "./response-xml";
 import { signResponseXml, type SignMode } from "./sign";
 import { parseAuthnRequest, type ParseAuthnRequestInput, type ParsedAuthnRequest } from "./authn-request";
+import {
+  logoutRequestXml,
+  logoutResponseXml,
+  readSpLogoutMessage,
+  sendLogoutMessage,
+  type IdpLogoutRequestFields,
+  type IdpLogoutResponseFields,
+  type SendOptions,
+  type SentMessage,
+} from "./logout";
+
+/** How a logout message leaves the dev IdP: binding, target, signing (this IdP's key unless `signingKey`). */
+export type LogoutSendOptions = Omit<SendOptions, "signingKey"> & { signingKey?: SendOptions["signingKey"] };
 
 /**
  * Every field of the response (see ResponseFields), with the IdP's own issuer and the current time
@@ -34,6 +47,12 @@ export type DevIdp = {
   createResponseXml(opts: CreateResponseOptions): string;
   /** base64 SAMLResponse value for the HTTP-POST binding. */
   createResponse(opts: CreateResponseOptions): string;
+  /** Single logout: an IdP-initiated LogoutRequest, signed for the binding (every field can be bent). */
+  createLogoutRequest(fields: Omit<IdpLogoutRequestFields, "issuer"> & { issuer?: string }, send: LogoutSendOptions): SentMessage;
+  /** Single logout: the LogoutResponse answering the SP's LogoutRequest. */
+  createLogoutResponse(fields: Omit<IdpLogoutResponseFields, "issuer"> & { issuer?: string }, send: LogoutSendOptions): SentMessage;
+  /** Read and verify the SP's LogoutRequest/LogoutResponse against the SP's certificates. */
+  readLogoutMessage: typeof readSpLogoutMessage;
 };
 
 export function createDevIdp({
@@ -75,7 +94,19 @@ export function createDevIdp({
     parseAuthnRequest,
     createResponseXml,
     createResponse: (opts) => Buffer.from(createResponseXml(opts), "utf8").toString("base64"),
+    createLogoutRequest: (fields, send) =>
+      sendLogoutMessage(logoutRequestXml({ ...fields, issuer: fields.issuer ?? entityId }), {
+        ...send,
+        signingKey: send.signingKey ?? keys,
+      }),
+    createLogoutResponse: (fields, send) =>
+      sendLogoutMessage(logoutResponseXml({ ...fields, issuer: fields.issuer ?? entityId }), {
+        ...send,
+        signingKey: send.signingKey ?? keys,
+      }),
+    readLogoutMessage: readSpLogoutMessage,
   };
 }
 
+export type { SentMessage } from "./logout";
 export { parseAuthnRequest, signResponseXml, type ParseAuthnRequestInput, type ParsedAuthnRequest, type SignMode, type Omittable };

@@ -11,6 +11,8 @@ export type AssertionIdentity = {
   issuer: string;
   nameId: string;
   nameIdFormat: string | null;
+  nameQualifier: string | null;
+  spNameQualifier: string | null;
   sessionIndex: string | null;
   attributes: Record<string, string[]>;
   email: string | null;
@@ -53,6 +55,8 @@ export function readIdentity(assertion: Element): AssertionIdentity | SamlFailur
     issuer: readIssuer(assertion) ?? "",
     nameId,
     nameIdFormat: attr(nameIds[0], "Format"),
+    nameQualifier: attr(nameIds[0], "NameQualifier"),
+    spNameQualifier: attr(nameIds[0], "SPNameQualifier"),
     sessionIndex: attr(authn, "SessionIndex"),
     attributes,
     email: resolveEmail(nameId, attributes),

@@ -1,11 +1,11 @@
-/** SP metadata for one connection: entity ID, ACS (HTTP-POST), and every signing certificate given. */
+/** SP metadata for one connection: entity ID, ACS (HTTP-POST), single logout (Redirect and POST), and every signing certificate given. */
 import { BINDING, NAMEID_FORMAT, NS } from "./constants";
 import { certificateBody } from "./certificates";
 import { escapeXml } from "./xml";
 
-export type SpMetadataInput = { entityId: string; acsUrl: string; signingCertificatesPem: string[] };
+export type SpMetadataInput = { entityId: string; acsUrl: string; signingCertificatesPem: string[]; sloUrl?: string };
 
-export function buildSpMetadata({ entityId, acsUrl, signingCertificatesPem }: SpMetadataInput): string {
+export function buildSpMetadata({ entityId, acsUrl, signingCertificatesPem, sloUrl }: SpMetadataInput): string {
   const keys = signingCertificatesPem
     .map(
       (pem) =>
@@ -18,6 +18,10 @@ export function buildSpMetadata({ entityId, acsUrl, signingCertificatesPem }: Sp
     `<md:EntityDescriptor xmlns:md="${NS.metadata}" entityID="${escapeXml(entityId)}">\n` +
     `  <md:SPSSODescriptor AuthnRequestsSigned="true" WantAssertionsSigned="true" protocolSupportEnumeration="${NS.protocol}">\n` +
     keys +
+    (sloUrl
+      ? `    <md:SingleLogoutService Binding="${BINDING.redirect}" Location="${escapeXml(sloUrl)}"/>\n` +
+        `    <md:SingleLogoutService Binding="${BINDING.post}" Location="${escapeXml(sloUrl)}"/>\n`
+      : "") +
     `    <md:NameIDFormat>${NAMEID_FORMAT.emailAddress}</md:NameIDFormat>\n` +
     `    <md:AssertionConsumerService Binding="${BINDING.post}" Location="${escapeXml(acsUrl)}" index="0" isDefault="true"/>\n` +
     `  </md:SPSSODescriptor>\n` +

@@ -22,6 +22,9 @@ export type ValidatedAssertion = {
   issuer: string;
   nameId: string;
   nameIdFormat: string | null;
+  /** NameID@NameQualifier and @SPNameQualifier (single logout names the person with them). */
+  nameQualifier: string | null;
+  spNameQualifier: string | null;
   /** From the signed SubjectConfirmationData; null = unsolicited (IdP-initiated). */
   inResponseTo: string | null;
   /**

@@ -38,6 +38,24 @@ export const relativePathSchema = z
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "Enter an http(s) URL" }).max(2048);
 
+/** The IdP's single logout URL (HTTP-Redirect): from the metadata's SingleLogoutService, or set by hand; null turns SLO off. */
+export const idpSloUrlSchema = httpUrl.nullable().meta({
+  description: "The IdP's single logout URL (SAML SLO, HTTP-Redirect binding). null: sign-out stays local to Gatehouse.",
+});
+
+/** The console's single logout card: the IdP SLO URL, empty = none. */
+export const sloSettingsSchema = z.object({
+  idpSloUrl: z
+    .string()
+    .trim()
+    .max(2048)
+    .refine((v) => v === "" || /^https?:\/\/[^\s]+$/i.test(v), "Enter an http(s) URL, or leave empty for no single logout")
+    .transform((v) => (v === "" ? null : v))
+    .pipe(idpSloUrlSchema),
+});
+export type SloSettingsInput = z.input<typeof sloSettingsSchema>;
+export type SloSettings = z.output<typeof sloSettingsSchema>;
+
 /** The three ways of giving the IdP's details: by metadata URL, by metadata XML, or typed by hand. */
 const metadataUrlSchema = httpUrl.meta({ description: "IdP metadata URL (https). Fetched now and re-fetched when stale." });
 const metadataXmlSchema = z
@@ -117,7 +135,8 @@ export const connectionUpdateSchema = z
     version: z.number().int().min(1).meta({ description: "The `version` you read. A newer one on the server → 409 VERSION_CONFLICT." }),
   })
   .extend(z.object(settings).partial().shape)
-  .extend(idpMetadataSource);
+  .extend(idpMetadataSource)
+  .extend({ idpSloUrl: idpSloUrlSchema.optional() });
 export type ConnectionUpdateInput = z.input<typeof connectionUpdateSchema>;
 export type ConnectionUpdateData = z.output<typeof connectionUpdateSchema>;
 
@@ -151,6 +170,7 @@ export const spValuesDtoSchema = z.object({
   acs_url: z.string(),
   metadata_url: z.string(),
   login_url: z.string(),
+  slo_url: z.string().meta({ description: "The SP single logout URL (HTTP-Redirect and HTTP-POST) to register in the IdP." }),
 });
 
 export const idpCertificateDtoSchema = z.object({

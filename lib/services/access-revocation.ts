@@ -16,6 +16,7 @@ export type AccessEnded = {
     | "user_disabled"
     | "member_disabled"
     | "member_removed"
+    | "single_logout" // the IdP of a connection sent a SAML LogoutRequest for the person (that workspace only)
     | "deprovisioned"; // SCIM: active=false, DELETE, or removed from the last mapped group
 };
 

@@ -27,6 +27,7 @@ export function trustView(c: Connection): Record<string, unknown> {
     idpEntityId: c.idpEntityId,
     idpSsoUrlRedirect: c.idpSsoUrlRedirect,
     idpSsoUrlPost: c.idpSsoUrlPost,
+    idpSloUrl: c.idpSloUrl,
     metadataSource: c.metadataSource,
     metadataUrl: c.metadataUrl,
     certificates: c.idpCertificates.map((x) => x.fingerprintSha256),

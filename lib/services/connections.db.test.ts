@@ -78,6 +78,7 @@ describe("connections", () => {
       acs_url: `${TEST_APP_URL}/auth/sso/saml/okta-a/acs`,
       metadata_url: `${TEST_APP_URL}/auth/sso/saml/okta-a/metadata`,
       login_url: `${TEST_APP_URL}/auth/sso/saml/okta-a/login`,
+      slo_url: `${TEST_APP_URL}/auth/sso/saml/okta-a/slo`,
     });
     expect(dto.configured).toBe(true);
     expect(JSON.stringify(dto)).not.toMatch(/PRIVATE KEY|private_key|v1:/);

@@ -175,9 +175,9 @@ export async function updateConnection(
   const idp = meta ? await previewIdpMetadata(meta) : null;
   const { version, metadataUrl: _u, metadataXml: _x, manual: _m, ...settings } = data;
   // Fields the patch leaves out are undefined: they change nothing.
-  const changes = Object.fromEntries(
-    Object.entries({ ...settings, ...(idp ? idpColumns(idp, now) : {}) }).filter(([, v]) => v !== undefined),
-  ) as Partial<Connection>;
+  const defined = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  // An SLO URL given in the patch wins over the one in new metadata.
+  const changes = { ...defined(idp ? idpColumns(idp, now) : {}), ...defined(settings) } as Partial<Connection>;
   const trustFields = changedTrustFields(before, { ...before, ...changes });
   if (trustFields.length) assertMayChangeTrust(actor);
   const updated = await db.transaction(async (tx) => {

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { inflateRawSync } from "node:zlib";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections, workspaces } from "@/db/schema";
@@ -26,7 +27,7 @@ export function devIdpEnabled(): boolean {
 
 export function devIdpUrls(appUrl: string) {
   const base = `${appUrl.replace(/\/+$/, "")}/dev/idp`;
-  return { entityId: base, ssoUrl: `${base}/sso`, metadataUrl: `${base}/metadata`, launcherUrl: base };
+  return { entityId: base, ssoUrl: `${base}/sso`, sloUrl: `${base}/slo`, metadataUrl: `${base}/metadata`, launcherUrl: base };
 }
 
 function loadKeys(dataDir: string): Keys {
@@ -54,7 +55,7 @@ export function getDevIdp(appUrl = env().appUrl): DevIdp {
 }
 
 export function getDevIdpMetadataXml(appUrl = env().appUrl): string {
-  return getDevIdp(appUrl).metadataXml(devIdpUrls(appUrl).ssoUrl);
+  return getDevIdp(appUrl).metadataXml(devIdpUrls(appUrl).ssoUrl, devIdpUrls(appUrl).sloUrl);
 }
 
 export type DevIdpRequest = { requestId: string; slug: string; relayState: string | null; connectionName: string; workspaceName: string };
@@ -154,4 +155,81 @@ export async function buildDevIdpResponse(
   });
   const relayState = input.requestId ? input.relayState : safeRelativePath(input.relayState);
   return { acsUrl: sp.acsUrl, fields: { SAMLResponse: samlResponse, ...(relayState ? { RelayState: relayState } : {}) } };
+}
+
+/** The SP's logout message at the dev IdP: the connection it comes from (by Issuer) and the message, verified. */
+async function readSpLogout(
+  db: Db,
+  input: { binding: "redirect"; query: string } | { binding: "post"; value: string; relayState: string | null },
+  appUrl: string,
+) {
+  const idp = getDevIdp(appUrl);
+  const prefix = `${appUrl}/auth/sso/saml/`;
+  // Read once unverified only to learn which SP sent it; then verify with that SP's published certificates.
+  const slugOf = (issuer: string | null) => (issuer?.startsWith(prefix) ? issuer.slice(prefix.length) : null);
+  const issuer = issuerOfUnverified(input);
+  const found = slugOf(issuer) ? await findConnectionBySlug(db, slugOf(issuer)!) : undefined;
+  if (!found) throw new AppError("SAML_NOT_FOUND", { message: "The logout message comes from a service provider this IdP does not know." });
+  const certs = await listPublishedSpCertificates(db, found.connection.id);
+  return { found, message: idp.readLogoutMessage(input, certs) };
+}
+
+function issuerOfUnverified(input: { binding: "redirect"; query: string } | { binding: "post"; value: string }): string | null {
+  try {
+    let xml: string;
+    if (input.binding === "post") xml = Buffer.from(input.value, "base64").toString("utf8");
+    else {
+      const raw = new URLSearchParams(input.query.replace(/^[^?]*\?/, ""));
+      const v = raw.get("SAMLRequest") ?? raw.get("SAMLResponse") ?? "";
+      xml = inflateRawSync(Buffer.from(v, "base64"), { maxOutputLength: 256 * 1024 }).toString("utf8");
+    }
+    return /<(?:\w+:)?Issuer[^>]*>([^<]+)</.exec(xml)?.[1]?.trim() ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export type DevIdpLogoutResult =
+  { kind: "answer"; url: string } | { kind: "done"; connectionName: string; statusCode: string | null; relayState: string | null };
+
+/**
+ * /dev/idp/slo: the SP's LogoutRequest (SP-initiated sign-out) is verified and answered with a signed
+ * LogoutResponse (Success) to the SP's single logout URL; the SP's LogoutResponse (to an IdP-initiated
+ * logout started here) is verified and reported.
+ */
+export async function handleDevIdpLogout(
+  db: Db,
+  input: { binding: "redirect"; query: string } | { binding: "post"; value: string; relayState: string | null },
+  appUrl = env().appUrl,
+): Promise<DevIdpLogoutResult> {
+  const { found, message } = await readSpLogout(db, input, appUrl);
+  const sp = spValues(appUrl, found.connection.slug);
+  if (message.destination !== devIdpUrls(appUrl).sloUrl)
+    throw new AppError("SAML_SLO_DESTINATION_MISMATCH", { detail: { expected: devIdpUrls(appUrl).sloUrl, actual: message.destination } });
+  if (message.kind === "LogoutResponse") {
+    return { kind: "done", connectionName: found.connection.name, statusCode: message.statusCode, relayState: message.relayState };
+  }
+  const answer = getDevIdp(appUrl).createLogoutResponse(
+    { destination: sp.sloUrl, inResponseTo: message.id },
+    { binding: "redirect", to: sp.sloUrl, relayState: message.relayState },
+  );
+  return { kind: "answer", url: (answer as { url: string }).url };
+}
+
+/** IdP-initiated logout from the launcher: a signed LogoutRequest for `email` (every session of it) to the SP. */
+export async function startDevIdpLogout(db: Db, input: { slug: string; email: string }, appUrl = env().appUrl): Promise<string> {
+  const found = await findConnectionBySlug(db, input.slug);
+  if (!found || found.connection.idpEntityId !== devIdpUrls(appUrl).entityId) throw new AppError("SAML_NOT_FOUND");
+  const email = input.email.trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    throw new AppError("VALIDATION_FAILED", {
+      message: "Enter a valid email address.",
+      fields: [{ path: "email", message: "Enter a valid email address" }],
+    });
+  const sp = spValues(appUrl, found.connection.slug);
+  const sent = getDevIdp(appUrl).createLogoutRequest(
+    { destination: sp.sloUrl, nameId: email, nameIdFormat: "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress" },
+    { binding: "redirect", to: sp.sloUrl, relayState: "dev-idp-launcher" },
+  );
+  return (sent as { url: string }).url;
 }

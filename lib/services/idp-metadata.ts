@@ -82,7 +82,8 @@ export function idpColumns(r: ResolvedIdp, now: Date) {
     idpEntityId: r.entityId,
     idpSsoUrlRedirect: r.ssoUrlRedirect,
     idpSsoUrlPost: r.ssoUrlPost,
-    idpSloUrl: r.sloUrl,
+    // Metadata without a SingleLogoutService keeps an SLO URL set by hand (undefined changes nothing).
+    idpSloUrl: r.sloUrl ?? undefined,
     idpCertificates: r.certificates,
     metadataSource: r.source,
     metadataUrl: r.metadataUrl,
@@ -116,7 +117,7 @@ export async function fetchAndStoreMetadata(
         idpEntityId: parsed.entityId,
         idpSsoUrlRedirect: parsed.ssoUrlRedirect,
         idpSsoUrlPost: parsed.ssoUrlPost,
-        idpSloUrl: parsed.sloUrl,
+        ...(parsed.sloUrl ? { idpSloUrl: parsed.sloUrl } : {}),
         idpCertificates: parsed.certificates,
         metadataXml: xml,
         metadataFetchedAt: now,

@@ -9,6 +9,7 @@ import { RATE_LIMIT_ROW_TTL_MS } from "./rate-limit";
  * - AuthnRequests an hour after they expired (kept a while so "expired" can still be told from "unknown");
  * - consumed-assertion records once the assertion itself has expired (a replay would fail its time window);
  * - login tickets once expired (used or not);
+ * - SSO sessions (single logout) once their Gatehouse session can no longer live, and logout requests an hour after they expired;
  * - idempotency keys older than 24 h;
  * - rate-limit counters older than a day;
  * - SSO events older than SSO_EVENT_RETENTION_DAYS.
@@ -17,7 +18,14 @@ import { RATE_LIMIT_ROW_TTL_MS } from "./rate-limit";
  */
 export type RetentionPolicy = { ssoEventRetentionDays: number; batchSize?: number; maxBatches?: number };
 export type RetentionSummary = Record<
-  "authnRequests" | "consumedAssertions" | "loginTickets" | "idempotencyKeys" | "rateLimits" | "ssoEvents",
+  | "authnRequests"
+  | "consumedAssertions"
+  | "loginTickets"
+  | "idempotencyKeys"
+  | "rateLimits"
+  | "ssoEvents"
+  | "ssoSessions"
+  | "logoutRequests",
   number
 >;
 
@@ -49,5 +57,8 @@ export async function sweepExpiredRecords(db: Db, now: Date, policy: RetentionPo
     idempotencyKeys: await sweep("idempotency_keys", sql`created_at < ${at(IDEMPOTENCY_TTL_MS)}::timestamptz`),
     rateLimits: await sweep("rate_limits", sql`window_start < ${at(RATE_LIMIT_ROW_TTL_MS)}::timestamptz`),
     ssoEvents: await sweep("sso_events", sql`created_at < ${at(policy.ssoEventRetentionDays * DAY)}::timestamptz`),
+    // Logout requests first: they point at SSO sessions.
+    logoutRequests: await sweep("logout_requests", sql`expires_at < ${at(HOUR)}::timestamptz`),
+    ssoSessions: await sweep("sso_sessions", sql`expires_at < ${at(0)}::timestamptz`),
   };
 }

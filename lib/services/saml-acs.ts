@@ -9,6 +9,7 @@ import { findConnectionBySlug } from "./connections";
 import { maybeRefreshStaleMetadata } from "./idp-metadata";
 import { completeSignIn, failAttempt, previewTestSignIn, seenOf, type AcsOutcome, type AcsScope, type AcsSeen } from "./saml-acs-outcomes";
 import { spValues } from "./sp-values";
+import { recordSsoSession } from "./sso-sessions";
 
 export type AcsInput = {
   slug: string;
@@ -86,7 +87,13 @@ export async function consumeSamlResponse(db: Db, input: AcsInput): Promise<AcsO
 
   const identity = { nameId: a.nameId, email: a.email, firstName: a.firstName, lastName: a.lastName, attributes: a.attributes };
   const ctx = { ...base, scope, seen, identity };
-  return scope.mode === "test" ? previewTestSignIn(ctx) : completeSignIn(ctx, { request, relayState: input.relayState });
+  if (scope.mode === "test") return previewTestSignIn(ctx);
+  // Single logout: remember this sign-in's NameID and SessionIndex for the session it starts.
+  return recordSsoSession(db, await completeSignIn(ctx, { request, relayState: input.relayState }), {
+    connectionId: connection.id,
+    assertion: a,
+    now: base.now,
+  });
 }
 
 /**

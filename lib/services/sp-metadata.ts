@@ -12,7 +12,7 @@ export async function getSpMetadata(db: Db, slug: string, appUrl: string): Promi
   const sp = spValues(appUrl, found.connection.slug);
   const certs = await listPublishedSpCertificates(db, found.connection.id);
   return {
-    xml: buildSpMetadata({ entityId: sp.entityId, acsUrl: sp.acsUrl, signingCertificatesPem: certs }),
+    xml: buildSpMetadata({ entityId: sp.entityId, acsUrl: sp.acsUrl, signingCertificatesPem: certs, sloUrl: sp.sloUrl }),
     filename: `gatehouse-${found.connection.slug}-sp-metadata.xml`,
   };
 }

@@ -12,6 +12,7 @@ import { hitRateLimit, ipRateLimitKey, type RateLimitRule } from "./rate-limit";
 export const SSO_RATE_LIMITS = {
   acs: { perIp: { limit: 120, windowSeconds: 60 }, perConnection: { limit: 1200, windowSeconds: 60 } },
   login: { perIp: { limit: 120, windowSeconds: 60 }, perConnection: { limit: 1200, windowSeconds: 60 } },
+  slo: { perIp: { limit: 120, windowSeconds: 60 }, perConnection: { limit: 1200, windowSeconds: 60 } },
 } as const satisfies Record<string, { perIp: RateLimitRule; perConnection: RateLimitRule }>;
 
 export type SsoEndpoint = keyof typeof SSO_RATE_LIMITS;

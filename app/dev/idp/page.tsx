@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { Button } from "@/components/ui/button";
-import { Field, Select } from "@/components/ui/input";
+import { Field, Input, Select } from "@/components/ui/input";
 import { env } from "@/lib/env";
 import { getReadyDb } from "@/server/bootstrap";
 import { devIdpEnabled, devIdpUrls, listDevIdpConnections } from "@/lib/services/dev-idp-store";
@@ -46,6 +46,30 @@ export default async function DevIdpLauncherPage() {
           <DevIdpUserFields />
           <Button type="submit" className="w-full">
             Sign in to the application
+          </Button>
+        </form>
+      )}
+      {all.length > 0 && (
+        <form method="post" action="/dev/idp/logout" className="mt-8 space-y-4 border-t border-slate-200 pt-6">
+          <h2 className="text-base font-semibold">Single logout</h2>
+          <p className="text-sm text-slate-600">
+            Send an IdP-initiated LogoutRequest, as when the person signs out at the IdP: every Gatehouse session this person started
+            through the connection ends.
+          </p>
+          <Field id="logout-slug" label="Connection to sign out of">
+            <Select id="logout-slug" name="slug" defaultValue={all[0]!.slug}>
+              {all.map((c) => (
+                <option key={c.slug} value={c.slug}>
+                  {c.workspaceName} — {c.name} ({c.slug})
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <Field id="logout-email" label="Person to sign out (NameID)">
+            <Input id="logout-email" name="email" type="email" required autoComplete="off" />
+          </Field>
+          <Button type="submit" variant="secondary" className="w-full">
+            Sign out of the application
           </Button>
         </form>
       )}

@@ -51,7 +51,7 @@ export function toConnectionDto(c: Connection, appUrl: string): ConnectionDto {
     clock_skew_seconds: c.clockSkewSeconds,
     trust_approval: { via: c.trustApprovedVia, at: c.trustApprovedAt?.toISOString() ?? null, by_user_id: c.trustApprovedBy },
     version: c.version,
-    sp: { entity_id: sp.entityId, acs_url: sp.acsUrl, metadata_url: sp.metadataUrl, login_url: sp.loginUrl },
+    sp: { entity_id: sp.entityId, acs_url: sp.acsUrl, metadata_url: sp.metadataUrl, login_url: sp.loginUrl, slo_url: sp.sloUrl },
     created_at: c.createdAt.toISOString(),
     updated_at: c.updatedAt.toISOString(),
   };

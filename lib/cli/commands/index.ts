@@ -1,6 +1,6 @@
 import type { Command } from "../command";
 import { domainsAdd, domainsRoute, domainsVerify, workspacesEnforce } from "./domains";
-import { connectionsApproveTrust, connectionsCreate, connectionsList, connectionsRotateKey } from "./connections";
+import { connectionsApproveTrust, connectionsCreate, connectionsList, connectionsRotateKey, connectionsUpdate } from "./connections";
 import { apiKeysCreate, apiKeysList, apiKeysRevoke } from "./api-keys";
 import { operatorKeysCreate, operatorKeysList, operatorKeysRevoke } from "./operator-keys";
 import { appsCreate, appsDelete, appsList, appsRotateSecret, connectionsSetApp, oidcKeys, oidcRotateKey } from "./apps";
@@ -28,6 +28,7 @@ export const commands: Command[] = [
   connectionsList,
   connectionsRotateKey,
   connectionsApproveTrust,
+  connectionsUpdate,
   connectionsSetApp,
   appsCreate,
   appsList,

@@ -86,6 +86,7 @@ describe("/api/v1/connections", () => {
       acs_url: "http://localhost:3999/auth/sso/saml/conn-a-okta/acs",
       metadata_url: "http://localhost:3999/auth/sso/saml/conn-a-okta/metadata",
       login_url: "http://localhost:3999/auth/sso/saml/conn-a-okta/login",
+      slo_url: "http://localhost:3999/auth/sso/saml/conn-a-okta/slo",
     });
     assertNoSecrets(r.text, [a.key]);
   });

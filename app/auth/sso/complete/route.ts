@@ -9,6 +9,7 @@ import { samlErrorResponse } from "@/lib/http/saml-pages";
 import { readSsoCookie, ssoCookieHeader, ssoNonceCookieName, ssoTicketCookieName } from "@/lib/http/sso-cookies";
 import { safeRelativePath } from "@/lib/schemas/connections";
 import { redeemLoginTicket } from "@/lib/services/login-tickets";
+import { claimSsoSession } from "@/lib/services/sso-sessions";
 
 export const dynamic = "force-dynamic";
 
@@ -18,8 +19,10 @@ export async function GET(req: Request) {
   // The ticket cookie has done its job whatever happens.
   const clearTicketCookie = ssoCookieHeader(ssoTicketCookieName(), "", 0);
   try {
-    const { user, returnTo, connectionId } = await redeemLoginTicket(await getReadyDb(), ticket, browser);
-    const cookie = await mintSessionCookie(user, { connectionId });
+    const db = await getReadyDb();
+    const { user, returnTo, connectionId } = await redeemLoginTicket(db, ticket, browser);
+    const ssoSessionId = await claimSsoSession(db, { browserBinding: browser.browserBinding, userId: user.id, connectionId });
+    const cookie = await mintSessionCookie(user, { connectionId, ssoSessionId });
     const res = NextResponse.redirect(new URL(safeRelativePath(returnTo) ?? "/", env().appUrl), 303);
     res.cookies.set(cookie.name, cookie.value, cookie.options);
     res.headers.append("Set-Cookie", clearTicketCookie);

@@ -75,6 +75,7 @@ describe("PUT /api/v1/tenant/saml", () => {
       acs_url: "http://localhost:3999/auth/sso/saml/company-com/acs",
       metadata_url: "http://localhost:3999/auth/sso/saml/company-com/metadata",
       login_url: "http://localhost:3999/auth/sso/saml/company-com/login",
+      slo_url: "http://localhost:3999/auth/sso/saml/company-com/slo",
     });
     expect(d.domain).toMatchObject({ domain: "company.com", status: "pending", connection_id: d.id });
     expect(d.domain.verification_record.type).toBe("TXT");

@@ -9,6 +9,9 @@ import { MetadataForm } from "@/components/sso/metadata-form";
 import { RefreshMetadataButton } from "@/components/sso/refresh-metadata-button";
 import { RoleMappingEditor } from "@/components/sso/role-mapping-editor";
 import { SettingsForm } from "@/components/sso/settings-form";
+import { CopyButton } from "@/components/sso/copy-button";
+import { SloSettingsForm } from "@/components/sso/slo-settings";
+import { ValueField } from "@/components/sso/value-field";
 import { SpKeyRotation } from "@/components/sso/sp-key-rotation";
 import { SpValuesPanel } from "@/components/sso/sp-values-panel";
 import { ConnectionStatusBadge, STATUS_HELP } from "@/components/sso/status-badge";
@@ -195,6 +198,17 @@ export default async function ConnectionPage({
               <dd className="break-all font-mono text-xs">{c.idpEntityId}</dd>
               <dt className="text-slate-500">SSO URL</dt>
               <dd className="break-all font-mono text-xs">{c.idpSsoUrlRedirect ?? c.idpSsoUrlPost}</dd>
+              <dt className="text-slate-500">Single logout URL</dt>
+              <dd className="flex items-center gap-2 text-xs">
+                {c.idpSloUrl ? (
+                  <>
+                    <span className="break-all font-mono">{c.idpSloUrl}</span>
+                    <CopyButton value={c.idpSloUrl} label="Copy the IdP single logout URL" />
+                  </>
+                ) : (
+                  <span className="text-slate-600">None: signing out ends the Gatehouse session only.</span>
+                )}
+              </dd>
               {c.idpCertificates.map((cert, i) => (
                 <div key={cert.fingerprintSha256} className="contents">
                   <dt className="text-slate-500">Signing certificate {c.idpCertificates.length > 1 ? i + 1 : ""}</dt>
@@ -221,6 +235,28 @@ export default async function ConnectionPage({
                 </QueryProvider>
               </div>
             </details>
+          )}
+        </div>
+      </Card>
+
+      <Card className="mt-6">
+        <div id="single-logout" className="scroll-mt-20">
+          <CardHeader
+            title="Single logout"
+            description="Signing out of Gatehouse also signs the person out at the IdP, and the IdP's sign-out ends their Gatehouse sessions."
+          />
+        </div>
+        <div className="space-y-4 px-5 py-4 text-sm">
+          <ValueField
+            id="sp-slo-url"
+            label="SP single logout URL"
+            value={sp.sloUrl}
+            caption={`Register it in ${idp.displayName}${idp.slo.label ? ` as “${idp.slo.label}”` : ""} (HTTP-Redirect and HTTP-POST).${idp.slo.supported ? "" : ` ${idp.slo.instructions[0]}`}`}
+          />
+          {isOwner ? (
+            <SloSettingsForm workspace={slug} connectionId={c.id} version={c.version} idpSloUrl={c.idpSloUrl} />
+          ) : (
+            <p className="text-slate-600">Only owners can change the IdP single logout URL.</p>
           )}
         </div>
       </Card>
