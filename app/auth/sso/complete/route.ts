@@ -9,6 +9,9 @@ import { samlErrorResponse } from "@/lib/http/saml-pages";
 import { readSsoCookie, ssoCookieHeader, ssoNonceCookieName, ssoTicketCookieName } from "@/lib/http/sso-cookies";
 import { safeRelativePath } from "@/lib/schemas/connections";
 import { redeemLoginTicket } from "@/lib/services/login-tickets";
+import { clientIp } from "@/lib/http/client-ip";
+import { ipRefusedResponse } from "@/lib/http/ip-refused-page";
+import { assertSsoSignInIpAllowed } from "@/lib/services/ip-allowlist";
 
 export const dynamic = "force-dynamic";
 
@@ -18,7 +21,9 @@ export async function GET(req: Request) {
   // The ticket cookie has done its job whatever happens.
   const clearTicketCookie = ssoCookieHeader(ssoTicketCookieName(), "", 0);
   try {
-    const { user, returnTo, connectionId } = await redeemLoginTicket(await getReadyDb(), ticket, browser);
+    const db = await getReadyDb();
+    const { user, returnTo, connectionId } = await redeemLoginTicket(db, ticket, browser);
+    await assertSsoSignInIpAllowed(db, connectionId, user.id, clientIp(req.headers));
     const cookie = await mintSessionCookie(user, { connectionId });
     const res = NextResponse.redirect(new URL(safeRelativePath(returnTo) ?? "/", env().appUrl), 303);
     res.cookies.set(cookie.name, cookie.value, cookie.options);
@@ -29,7 +34,10 @@ export async function GET(req: Request) {
   } catch (e) {
     const error = isAppError(e) ? e : new AppError("INTERNAL");
     if (!isAppError(e)) logger.error("login ticket redemption failed", { err: e });
-    const res = samlErrorResponse(error, { retryUrl: error.code === "SAML_BROWSER_MISMATCH" ? "/login" : null });
+    const res =
+      error.code === "IP_NOT_ALLOWED"
+        ? ipRefusedResponse({ address: String(error.detail?.address ?? ""), workspace: String(error.detail?.workspace ?? "") || null })
+        : samlErrorResponse(error, { retryUrl: error.code === "SAML_BROWSER_MISMATCH" ? "/login" : null });
     res.headers.append("Set-Cookie", clearTicketCookie);
     return res;
   }
