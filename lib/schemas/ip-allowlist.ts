@@ -44,12 +44,6 @@ export const ipAllowlistUpdateSchema = z.object({
 export type IpAllowlistUpdateInput = z.input<typeof ipAllowlistUpdateSchema>;
 export type IpAllowlistUpdate = z.output<typeof ipAllowlistUpdateSchema>;
 
-/** The CLI's `--set CIDR[,CIDR…]`: a comma-separated list parsed by the same schema. */
-export const ipRangesCsvSchema = z
-  .string()
-  .transform((s) => s.split(",").map((e) => e.trim()))
-  .pipe(ipRangesSchema);
-
 export const IpAllowlistDtoSchema = z
   .object({
     enabled: z.boolean().meta({ description: "True when ranges are set: sign-ins and sessions outside them are refused." }),
