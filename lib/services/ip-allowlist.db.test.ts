@@ -11,7 +11,14 @@ import { ipAllowlistUpdateSchema } from "@/lib/schemas/ip-allowlist";
 import { addMember, makeWorkspace } from "@/lib/testing/fixtures";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { apiKeyActor, memberActor, OPERATOR } from "./actor";
-import { assertPasswordSignInIpAllowed, checkWorkspaceIp, clearIpAllowlist, getIpAllowlist, setIpAllowlist } from "./ip-allowlist";
+import {
+  assertPasswordSignInIpAllowed,
+  checkWorkspaceIp,
+  clearIpAllowlist,
+  firstReachableWorkspace,
+  getIpAllowlist,
+  setIpAllowlist,
+} from "./ip-allowlist";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -138,5 +145,9 @@ describe("several workspaces: the allowlist restricts its own workspace only", (
     expect(await codeOf(assertPasswordSignInIpAllowed(t.db, user.id, HOME))).toBeNull();
     expect((await checkWorkspaceIp(t.db, restricted.id, user.id, HOME)).allowed).toBe(false);
     expect((await checkWorkspaceIp(t.db, open.id, user.id, HOME)).allowed).toBe(true);
+    // The console's landing page picks the workspace they can reach from here.
+    expect((await firstReachableWorkspace(t.db, [restricted, open], user.id, HOME))?.id).toBe(open.id);
+    expect((await firstReachableWorkspace(t.db, [restricted, open], user.id, "203.0.113.9"))?.id).toBe(restricted.id);
+    expect(await firstReachableWorkspace(t.db, [restricted], user.id, HOME)).toBeNull();
   });
 });

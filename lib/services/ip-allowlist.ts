@@ -69,6 +69,17 @@ export async function checkWorkspaceIp(db: Db, workspaceId: string, userId: stri
   return { allowed: false, address: canonicalClientAddress(ip) ?? ip, workspace: ws?.slug ?? "" };
 }
 
+/** The first of `workspaces` (in order) that the person may reach from `ip`, or null. */
+export async function firstReachableWorkspace<W extends { id: string }>(
+  db: Db,
+  workspaces: readonly W[],
+  userId: string,
+  ip: string | null,
+): Promise<W | null> {
+  for (const w of workspaces) if ((await checkWorkspaceIp(db, w.id, userId, ip)).allowed) return w;
+  return null;
+}
+
 /** The refusal every entry point shows: the address seen and the workspace, never the ranges. */
 export function ipNotAllowedError(workspace: { slug: string; name: string }, address: string | null): AppError {
   return new AppError("IP_NOT_ALLOWED", {
