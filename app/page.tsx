@@ -1,13 +1,19 @@
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getSessionUser } from "@/lib/auth/session";
+import { clientIp } from "@/lib/http/client-ip";
 import { getReadyDb } from "@/server/bootstrap";
+import { firstReachableWorkspace } from "@/lib/services/ip-allowlist";
 import { listWorkspacesForUser } from "@/lib/services/workspaces";
 
 export default async function Home() {
   const user = await getSessionUser();
   if (!user) redirect("/login");
-  const workspaces = await listWorkspacesForUser(await getReadyDb(), user.id);
-  if (workspaces[0]) redirect(`/w/${workspaces[0].slug}`);
+  const db = await getReadyDb();
+  const workspaces = await listWorkspacesForUser(db, user.id);
+  // The first workspace whose IP allowlist lets this request in (else the first: it shows why not).
+  const landing = (await firstReachableWorkspace(db, workspaces, user.id, clientIp(await headers()))) ?? workspaces[0];
+  if (landing) redirect(`/w/${landing.slug}`);
   return (
     <main className="mx-auto max-w-lg px-4 py-24 text-center">
       <h1 className="text-xl font-semibold">You are not a member of any workspace yet</h1>

@@ -12,3 +12,4 @@ export * from "./schema/operator-keys";
 export * from "./schema/directories";
 export * from "./schema/webhooks";
 export * from "./schema/sso-sessions";
+export * from "./schema/ip-allowlists";

@@ -478,5 +478,36 @@ for (const vp of VIEWPORTS) {
       await expect(page.getByRole("heading", { name: "Link not valid" })).toBeVisible();
       await capture(page, testInfo, "e09-reset-link-used");
     });
+
+    test("security: the sign-in IP allowlist card and the refused page", async ({ page, makeWorkspace }, testInfo) => {
+      test.setTimeout(240_000);
+      const ws = await makeWorkspace({ name: "Network Holdings" });
+      await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
+      await page.waitForURL(/\/w\//);
+      await page.goto(`/w/${ws.slug}/settings/security`);
+      await expect(page.getByTestId("ip-allowlist-empty")).toBeVisible();
+      await capture(page, testInfo, "i01-ip-allowlist-empty");
+      const ranges = page.getByLabel("Allowed ranges");
+      await ranges.fill("10.1.2.3/8\n2001:db8::/129");
+      await ranges.blur();
+      await expect(page.getByText(/Did you mean 10\.0\.0\.0\/8\?/)).toBeVisible();
+      await capture(page, testInfo, "i02-ip-allowlist-invalid");
+      await ranges.fill("203.0.113.0/24\n2001:db8:4000::/36");
+      await page.getByRole("button", { name: "Save allowlist" }).click();
+      const dialog = page.getByRole("dialog", { name: "Lock yourself out of this workspace?" });
+      await expect(dialog).toBeVisible();
+      await capture(page, testInfo, "i03-ip-allowlist-confirm-lockout");
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+      await page.getByRole("button", { name: "Add my address" }).click();
+      await page.getByRole("button", { name: "Save allowlist" }).click();
+      await expect(page.getByText("On · 3 ranges")).toBeVisible();
+      await capture(page, testInfo, "i04-ip-allowlist-set");
+      await ranges.fill("203.0.113.0/24");
+      await page.getByRole("button", { name: "Save allowlist" }).click();
+      await dialog.getByLabel(`Type the workspace slug “${ws.slug}” to confirm`).fill(ws.slug);
+      await dialog.getByRole("button", { name: "Save and lock me out" }).click();
+      await expect(page).toHaveURL(/\/auth\/ip-refused/);
+      await capture(page, testInfo, "i05-ip-refused");
+    });
   });
 }

@@ -129,6 +129,18 @@ const catalogue = {
     hint: "Ask your Gatehouse operator to set SMTP_URL, or to set a new password for you (gatehouse users:set-password).",
     fixer: "operator",
   },
+  IP_NOT_ALLOWED: {
+    status: 403,
+    message: "This workspace does not allow access from your network.",
+    hint: "Connect from your company network or VPN and try again. If you should have access from here, ask an owner of the workspace to add your network to its IP allowlist (Settings → Security).",
+    fixer: "workspace_admin",
+  },
+  IP_ALLOWLIST_CONFIRMATION_REQUIRED: {
+    status: 409,
+    message: "These ranges do not include the address you are using now: saving them would lock you out.",
+    hint: "Add your current address (`detail.address`) to the ranges, or confirm by typing the workspace's slug (console) / sending it as `confirm_lockout`.",
+    fixer: "workspace_admin",
+  },
   LAST_OWNER: {
     status: 409,
     message: "A workspace needs at least one owner.",

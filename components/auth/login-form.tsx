@@ -101,6 +101,9 @@ export function LoginForm({
     const res = await signIn("password", { email, password, redirect: false }).catch(() => null);
     if (!res || res.error || !res.ok) {
       const code = res?.error ?? "INTERNAL";
+      // Refused by the IP allowlist of every workspace of this person: the page (a route handler) says which address was seen.
+      // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a route handler, not a Next page
+      if (code === "IP_NOT_ALLOWED") return window.location.assign("/auth/ip-refused");
       if (code === "SSO_REQUIRED") {
         // The account must use SSO: offer the SSO path instead of the password form.
         const found = await discover(email);

@@ -11,6 +11,7 @@ const ITEMS = [
   { href: "settings/directory-sync", label: "Directory sync" },
   { href: "settings/api-keys", label: "API keys" },
   { href: "settings/webhooks", label: "Webhooks" },
+  { href: "settings/security", label: "Security" },
   { href: "settings/audit", label: "Audit log" },
 ];
 

@@ -8,6 +8,7 @@ import { clientIp } from "@/lib/http/client-ip";
 import { logger } from "@/lib/logger";
 import type { Actor } from "@/lib/services/actor";
 import { hitRateLimit, type RateLimitRule } from "@/lib/services/rate-limit";
+import { assertWorkspaceIpAllowed } from "@/lib/services/ip-allowlist";
 import type { Workspace } from "@/lib/services/workspaces";
 import { operatorOnlyCaller, workspaceCaller, type Caller } from "./callers";
 import { readJsonBody, readQuery, runIdempotent } from "./request";
@@ -192,6 +193,8 @@ export function apiRoute<
 ): ApiRouteHandler {
   const authorize = async (db: Db, req: Request, ip: string | null): Promise<Authorized> => {
     const caller = await workspaceCaller(db, req, ip);
+    // A workspace key is bound by its workspace's IP allowlist (operator keys are the instance's, not the workspace's).
+    if (caller.kind === "workspace_key") await assertWorkspaceIpAllowed(db, caller.workspace, null, ip);
     const apiKey = caller.key;
     if (apiKey.scope === "read_only" && !READ_METHODS.has(req.method)) {
       throw new AppError("FORBIDDEN", {

@@ -7,6 +7,8 @@ import { AppError } from "@/lib/errors";
 import { getReadyDb } from "@/server/bootstrap";
 import { clientIp } from "@/lib/http/client-ip";
 import { getWorkspaceAccess, type WorkspaceAccess } from "@/lib/services/workspaces";
+import { checkWorkspaceIp } from "@/lib/services/ip-allowlist";
+import { ipRefusedPath } from "@/lib/http/ip-refused-page";
 import type { Role } from "./roles";
 import { resolveSessionUser, type SessionUser } from "./session-token";
 import { sessionCookieName } from "./session-cookie";
@@ -46,7 +48,10 @@ export async function requireWorkspaceRole(slug: string, minRole: Role): Promise
   const db = await getReadyDb();
   try {
     const access = await getWorkspaceAccess(db, user.id, slug, minRole);
-    return { ...access, user, db, ip: clientIp(await headers()) };
+    const ip = clientIp(await headers());
+    // The workspace's IP allowlist covers every request of a session in it (pages, actions, routes).
+    if (!(await checkWorkspaceIp(db, access.workspace.id, user.id, ip)).allowed) redirect(ipRefusedPath(access.workspace.slug));
+    return { ...access, user, db, ip };
   } catch (e) {
     if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
     throw e;

@@ -9,6 +9,7 @@ import { discoveryRateLimitKey, DISCOVERY_RATE_LIMIT, findRoutedConnection } fro
 import { hitRateLimit } from "./rate-limit";
 import { spValues } from "./sp-values";
 import { findEnforcingWorkspaces } from "./sso-enforcement";
+import { checkWorkspaceIp } from "./ip-allowlist";
 
 /**
  * The login step of Gatehouse's OpenID Connect provider: given what the application asked for
@@ -57,6 +58,8 @@ export type InteractionDecision =
   | { kind: "deny"; description: string }
   | { kind: "sign_in"; location: string }
   | { kind: "choose"; organizations: Organization[] }
+  /** The organization's IP allowlist refuses the browser's address: a page, not a redirect to the app. */
+  | { kind: "ip_refused"; address: string | null; workspace: string }
   | { kind: "grant"; userId: string; workspaceId: string; connectionId: string | null; amr: "sso" | "pwd"; authTime: number };
 
 /** A workspace by id, external id or slug; more than one match (an external id equal to another's slug) → none. */
@@ -225,6 +228,8 @@ export async function decideAuthorization(
     else return { kind: "choose", organizations: orgs };
   }
   if (!(await isActiveMember(db, signIn.user.id, workspaceId))) return { kind: "deny", description: ORGANIZATION_DENIED };
+  const ipCheck = await checkWorkspaceIp(db, workspaceId, signIn.user.id, input.ip);
+  if (!ipCheck.allowed) return { kind: "ip_refused", address: ipCheck.address, workspace: ipCheck.workspace };
 
   // 3. Enforcement: an organization that requires SSO accepts only a sign-in through its own IdP.
   const ownSso = signIn.amr === "sso" && signInWorkspace === workspaceId;
@@ -263,6 +268,7 @@ export async function grantFitsRequest(
   if (wanted && wanted !== grant.workspaceId) return false;
   if (target.connection && target.connection.id !== grant.connectionId) return false;
   if (!(await isActiveMember(db, grant.userId, grant.workspaceId))) return false;
+  if (!(await checkWorkspaceIp(db, grant.workspaceId, grant.userId, ip)).allowed) return false;
   if (grant.amr !== "sso" || !grant.connectionId) {
     const [u] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, grant.userId));
     if (!u || (await requiresOwnSso(db, u, grant.workspaceId))) return false;

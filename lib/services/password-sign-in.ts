@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { burnPasswordCheck, verifyPassword } from "@/lib/auth/password";
 import { hitRateLimit, ipRateLimitKey, resetRateLimit, undoRateLimitHit, type RateLimitRule } from "./rate-limit";
 import { assertPasswordSignInAllowed } from "./sso-enforcement";
+import { assertPasswordSignInIpAllowed } from "./ip-allowlist";
 import { findUserByEmail, normalizeEmail, type User } from "./users";
 
 /** Failed attempts allowed per account and per IP before a pause (shared by all instances). */
@@ -41,6 +42,7 @@ export async function signInWithPassword(
     : (await burnPasswordCheck(input.password), false);
   if (!user || !ok || user.disabled) throw new AppError("INVALID_CREDENTIALS");
   await assertPasswordSignInAllowed(db, user);
+  await assertPasswordSignInIpAllowed(db, user.id, input.ip);
   await resetRateLimit(db, accountKey(email));
   if (input.ip) await undoRateLimitHit(db, ipRateLimitKey("login:ip", input.ip));
   await db.update(memberships).set({ lastLoginAt: now }).where(eq(memberships.userId, user.id));

@@ -3,6 +3,7 @@ import type Provider from "oidc-provider";
 import type { Db } from "@/db";
 import { readGatehouseSession } from "@/lib/auth/session-reader";
 import { interactionProblemPage, organizationPickerPage, type RenderedPage } from "@/lib/http/oidc-pages";
+import { ipRefusedPage } from "@/lib/http/ip-refused-page";
 import { logger } from "@/lib/logger";
 import { interactionPath, launchPath } from "@/lib/oidc/paths";
 import { findApplicationByClientId, getApplicationOrThrow } from "@/lib/services/applications";
@@ -108,6 +109,8 @@ export async function handleInteraction(
         }),
       );
     }
+    case "ip_refused":
+      return sendPage(res, ipRefusedPage({ address: decision.address, workspace: decision.workspace }), 403);
     case "deny":
       await c.provider.interactionFinished(
         req,

@@ -8,7 +8,7 @@ import { connectionsMapRole, membersInvite, membersList } from "./members";
 import { directoriesCreate, directoriesList, directoriesRotateToken } from "./directories";
 import { usersSetPassword } from "./users";
 import { webhooksCreate, webhooksDeliveries, webhooksList } from "./webhooks";
-import { workspacesCreate } from "./workspaces";
+import { workspacesCreate, workspacesIpAllowlist } from "./workspaces";
 
 /** Every CLI command. Names are an interface: never rename one. */
 export const commands: Command[] = [
@@ -45,4 +45,5 @@ export const commands: Command[] = [
   webhooksCreate,
   webhooksList,
   webhooksDeliveries,
+  workspacesIpAllowlist,
 ];

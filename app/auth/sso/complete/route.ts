@@ -10,6 +10,9 @@ import { readSsoCookie, ssoCookieHeader, ssoNonceCookieName, ssoTicketCookieName
 import { safeRelativePath } from "@/lib/schemas/connections";
 import { redeemLoginTicket } from "@/lib/services/login-tickets";
 import { claimSsoSession } from "@/lib/services/sso-sessions";
+import { clientIp } from "@/lib/http/client-ip";
+import { ipRefusedResponse } from "@/lib/http/ip-refused-page";
+import { assertSsoSignInIpAllowed } from "@/lib/services/ip-allowlist";
 
 export const dynamic = "force-dynamic";
 
@@ -21,6 +24,7 @@ export async function GET(req: Request) {
   try {
     const db = await getReadyDb();
     const { user, returnTo, connectionId } = await redeemLoginTicket(db, ticket, browser);
+    await assertSsoSignInIpAllowed(db, connectionId, user.id, clientIp(req.headers));
     const ssoSessionId = await claimSsoSession(db, { browserBinding: browser.browserBinding, userId: user.id, connectionId });
     const cookie = await mintSessionCookie(user, { connectionId, ssoSessionId });
     const res = NextResponse.redirect(new URL(safeRelativePath(returnTo) ?? "/", env().appUrl), 303);
@@ -32,7 +36,10 @@ export async function GET(req: Request) {
   } catch (e) {
     const error = isAppError(e) ? e : new AppError("INTERNAL");
     if (!isAppError(e)) logger.error("login ticket redemption failed", { err: e });
-    const res = samlErrorResponse(error, { retryUrl: error.code === "SAML_BROWSER_MISMATCH" ? "/login" : null });
+    const res =
+      error.code === "IP_NOT_ALLOWED"
+        ? ipRefusedResponse({ address: String(error.detail?.address ?? ""), workspace: String(error.detail?.workspace ?? "") || null })
+        : samlErrorResponse(error, { retryUrl: error.code === "SAML_BROWSER_MISMATCH" ? "/login" : null });
     res.headers.append("Set-Cookie", clearTicketCookie);
     return res;
   }
