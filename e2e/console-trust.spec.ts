@@ -43,6 +43,8 @@ async function runTest(page: Page) {
   const popupPromise = page.context().waitForEvent("page");
   await page.getByRole("link", { name: /Run test sign-in/ }).click();
   const popup = await popupPromise;
+  // Wait for the IdP's page (the SP's own POST-binding page may also show a "Continue" button on the way).
+  await expect(popup.getByRole("heading", { name: "Loopback IdP" })).toBeVisible();
   await popup.getByRole("button", { name: "Continue" }).click();
   await popup.waitForURL(/\/test\/[0-9a-f-]{36}$/);
   return popup;

@@ -234,6 +234,7 @@ for (const vp of VIEWPORTS) {
         await page.getByRole("link", { name: /Run test sign-in/ }).click();
         const popup = await popupPromise;
         await popup.setViewportSize({ width: vp.width, height: vp.height });
+        await expect(popup.getByRole("heading", { name: "Loopback IdP" })).toBeVisible();
         await popup.getByRole("button", { name: "Continue" }).click();
         await popup.waitForURL(/\/test\/[0-9a-f-]{36}$/);
         await expect(popup.getByRole("heading", { name: "Test sign-in succeeded" })).toBeVisible();
@@ -452,6 +453,7 @@ for (const vp of VIEWPORTS) {
         const ok = page.context().waitForEvent("page");
         await page.getByRole("link", { name: /Run test sign-in/ }).click();
         const popup = await ok;
+        await expect(popup.getByRole("heading", { name: "Loopback IdP" })).toBeVisible();
         await popup.getByRole("button", { name: "Continue" }).click();
         await popup.waitForURL(/\/test\/[0-9a-f-]{36}$/);
         await popup.close();
@@ -469,6 +471,7 @@ for (const vp of VIEWPORTS) {
         const bad = page.context().waitForEvent("page");
         await page.getByRole("link", { name: /Run test sign-in/ }).click();
         const failed = await bad;
+        await expect(failed.getByRole("heading", { name: "Loopback IdP" })).toBeVisible();
         await failed.getByRole("button", { name: "Continue" }).click();
         await failed.waitForURL(/\/test\/[0-9a-f-]{36}$/);
         await expect(failed.getByRole("heading", { name: "Which certificate signed" })).toBeVisible();
