@@ -5,6 +5,7 @@ import type { Page, TestInfo } from "@playwright/test";
 import { createDevIdp } from "../lib/dev-idp";
 import { setTxtRecord } from "./support/dns";
 import { expect, signInWithPassword, test } from "./support/fixtures";
+import { startTrustIdp } from "./support/trust-idp";
 
 /**
  * Every page of the product in a realistic state, as full-page screenshots (CI artifacts, one folder
@@ -245,6 +246,7 @@ for (const vp of VIEWPORTS) {
         await page.getByRole("link", { name: /Run test sign-in/ }).click();
         const popup = await popupPromise;
         await popup.setViewportSize({ width: vp.width, height: vp.height });
+        await expect(popup.getByRole("heading", { name: "Loopback IdP" })).toBeVisible();
         await popup.getByRole("button", { name: "Continue" }).click();
         await popup.waitForURL(/\/test\/[0-9a-f-]{36}$/);
         await expect(popup.getByRole("heading", { name: "Test sign-in succeeded" })).toBeVisible();
@@ -508,6 +510,86 @@ for (const vp of VIEWPORTS) {
       await dialog.getByRole("button", { name: "Save and lock me out" }).click();
       await expect(page).toHaveURL(/\/auth\/ip-refused/);
       await capture(page, testInfo, "i05-ip-refused");
+    });
+
+    test("console trust: setup Done, unsigned requests vs failing, needs metadata, certificate mismatch, metadata URL errors, duplicate name", async ({
+      page,
+      makeWorkspace,
+    }, testInfo) => {
+      test.setTimeout(420_000);
+      const ws = await makeWorkspace({ name: "Trust Screens Co" });
+      const idp = await startTrustIdp();
+      try {
+        await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
+        await page.waitForURL(/\/w\//);
+        // A connection made in the wizard, its metadata by XML, then a successful test: the "Done" state.
+        await page.goto(`/w/${ws.slug}/settings/sso/new`);
+        await capture(page, testInfo, "t01-idp-marks");
+        await page.locator("label", { hasText: "Okta Workforce Identity" }).click();
+        await page.getByRole("button", { name: "Create and continue" }).click();
+        await page.waitForURL(/\/setup\?step=2/);
+        const connectionUrl = page.url().replace(/\/setup\?step=2$/, "");
+        await page.goto(`${connectionUrl}/setup?step=3`);
+        await page.locator("#md-url").fill("not a url");
+        await expect(page.getByText("Enter the full metadata URL, starting with https://")).toBeVisible();
+        await capture(page, testInfo, "t02-metadata-not-a-url");
+        await page.locator("#md-url").fill("http://169.254.169.254/");
+        await expect(page.getByRole("alert").filter({ hasText: "link-local" })).toBeVisible();
+        await capture(page, testInfo, "t03-metadata-link-local");
+        await page.locator("#md-url").fill(`${idp.base}/admin`);
+        await expect(page.getByRole("alert").filter({ hasText: "this is a web page" })).toBeVisible();
+        await capture(page, testInfo, "t04-metadata-html-page");
+        await page.locator("#md-url").fill(`${idp.base}/metadata`);
+        await expect(page.getByText("Metadata read. Gatehouse will trust:")).toBeVisible();
+        await page.getByRole("button", { name: "Save and continue" }).click();
+        await page.waitForURL(/\/setup\?step=4/);
+        const ok = page.context().waitForEvent("page");
+        await page.getByRole("link", { name: /Run test sign-in/ }).click();
+        const popup = await ok;
+        await expect(popup.getByRole("heading", { name: "Loopback IdP" })).toBeVisible();
+        await popup.getByRole("button", { name: "Continue" }).click();
+        await popup.waitForURL(/\/test\/[0-9a-f-]{36}$/);
+        await popup.close();
+        await expect(page.getByTestId("setup-done")).toBeVisible();
+        await capture(page, testInfo, "t05-setup-done");
+
+        // Garbage posted to the ACS: counted apart, the connection stays Active.
+        const slug = `${ws.slug}-okta`;
+        for (const SAMLResponse of ["garbage", "bm90IHNhbWw="]) {
+          await page.request.post(`/auth/sso/saml/${slug}/acs`, { form: { SAMLResponse }, maxRedirects: 0 });
+        }
+        // A failed test with another key: the certificate comparison.
+        idp.state.mode = "wrong-key";
+        await page.goto(connectionUrl);
+        const bad = page.context().waitForEvent("page");
+        await page.getByRole("link", { name: /Run test sign-in/ }).click();
+        const failed = await bad;
+        await expect(failed.getByRole("heading", { name: "Loopback IdP" })).toBeVisible();
+        await failed.getByRole("button", { name: "Continue" }).click();
+        await failed.waitForURL(/\/test\/[0-9a-f-]{36}$/);
+        await expect(failed.getByRole("heading", { name: "Which certificate signed" })).toBeVisible();
+        await capture(failed, testInfo, "t06-test-signature-mismatch");
+        await failed.close();
+        await page.reload();
+        await capture(page, testInfo, "t07-connection-failing-unsigned");
+
+        // A second connection without metadata, and a duplicate name refused in the wizard.
+        await page.goto(`/w/${ws.slug}/settings/sso/new`);
+        await page.locator("label", { hasText: "Microsoft Entra ID" }).first().click();
+        await page.getByLabel("Connection name").fill("OKTA");
+        await page.getByRole("button", { name: "Create and continue" }).click();
+        await expect(page.getByText(/Another connection of this workspace has this name/)).toBeVisible();
+        await capture(page, testInfo, "t08-duplicate-name");
+        await page.getByLabel("Connection name").fill("Entra ID");
+        await page.getByRole("button", { name: "Create and continue" }).click();
+        await page.waitForURL(/\/setup\?step=2/);
+        await page.goto(page.url().replace(/\/setup\?step=2$/, ""));
+        await capture(page, testInfo, "t09-connection-needs-metadata");
+        await page.goto(`/w/${ws.slug}/settings/sso`);
+        await capture(page, testInfo, "t10-sso-list-statuses");
+      } finally {
+        await idp.close();
+      }
     });
   });
 }

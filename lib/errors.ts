@@ -60,6 +60,12 @@ const catalogue = {
     hint: "Pick another slug; slugs are unique across Gatehouse.",
     fixer: "user",
   },
+  CONNECTION_NAME_TAKEN: {
+    status: 409,
+    message: "Another connection of this workspace already has that name.",
+    hint: "People see the name on the login page (“Continue with <name>”): give each connection a name they can tell apart, e.g. “Okta (contractors)”.",
+    fixer: "user",
+  },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,
     message: "This Idempotency-Key was used with a different request.",
@@ -444,7 +450,7 @@ const catalogue = {
   SAML_METADATA_FETCH_FAILED: {
     status: 422,
     message: "The IdP metadata URL could not be fetched.",
-    hint: "Check the URL is public HTTPS and reachable, then refresh.",
+    hint: "Check the URL is public HTTPS and reachable, then press Refresh.",
     fixer: "workspace_admin",
   },
   SAML_BROWSER_MISMATCH: {

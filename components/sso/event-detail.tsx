@@ -5,7 +5,89 @@ import { FIXER_LABEL, formatDateTime } from "./format";
 import type { SsoEventView } from "./types";
 
 type Rule = { attribute: string; value: string; role: string } | null | undefined;
-const IDENTITY_KEYS = new Set(["attributes", "nameId", "email", "firstName", "lastName", "role", "matchedRule", "mapping", "outcome"]);
+const IDENTITY_KEYS = new Set([
+  "attributes",
+  "nameId",
+  "email",
+  "firstName",
+  "lastName",
+  "role",
+  "matchedRule",
+  "mapping",
+  "outcome",
+  "expectedCertificates",
+  "actualCertificates",
+]);
+
+type CertSummary = { fingerprintSha256: string; subject: string };
+
+function certList(v: unknown): CertSummary[] | null {
+  if (!Array.isArray(v)) return null;
+  return v.filter(
+    (c): c is CertSummary =>
+      !!c &&
+      typeof c === "object" &&
+      typeof (c as CertSummary).fingerprintSha256 === "string" &&
+      typeof (c as CertSummary).subject === "string",
+  );
+}
+
+function CertColumn({ title, certs, empty, testId }: { title: string; certs: CertSummary[]; empty: string; testId: string }) {
+  return (
+    <div className="min-w-0 space-y-2" data-testid={testId}>
+      <h3 className="text-sm font-semibold text-slate-800">{title}</h3>
+      {certs.length === 0 ? (
+        <p className="text-sm text-slate-600">{empty}</p>
+      ) : (
+        <ul className="space-y-3">
+          {certs.map((c) => (
+            <li key={c.fingerprintSha256} className="space-y-1 text-xs">
+              <div className="flex items-start gap-2">
+                <span className="w-28 shrink-0 text-slate-500">SHA-256</span>
+                <code className="min-w-0 flex-1 break-all font-mono">{c.fingerprintSha256}</code>
+                <CopyButton value={c.fingerprintSha256} label={`Copy the fingerprint ${c.fingerprintSha256}`} className="shrink-0" />
+              </div>
+              <div className="flex items-start gap-2">
+                <span className="w-28 shrink-0 text-slate-500">Subject</span>
+                <code className="min-w-0 flex-1 break-all font-mono">{c.subject}</code>
+                <CopyButton value={c.subject} label={`Copy the subject ${c.subject}`} className="shrink-0" />
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** SAML_SIGNATURE_INVALID: the configured certificates beside the one that actually signed. */
+function CertificateComparison({ expected, actual }: { expected: CertSummary[]; actual: CertSummary[] }) {
+  return (
+    <section aria-labelledby="ev-certs" className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+      <h2 id="ev-certs" className="border-b border-slate-100 px-5 py-3 text-base font-semibold">
+        Which certificate signed
+      </h2>
+      <div className="grid gap-6 px-5 py-4 md:grid-cols-2">
+        <CertColumn
+          title="Expected: configured on this connection"
+          certs={expected}
+          empty="No usable certificate is configured."
+          testId="expected-certificates"
+        />
+        <CertColumn
+          title="Actual: in the response's signature"
+          certs={actual}
+          empty="The response names no certificate (its KeyInfo is empty)."
+          testId="actual-certificates"
+        />
+      </div>
+      <p className="border-t border-slate-100 px-5 py-3 text-xs text-slate-600">
+        The response&apos;s certificate is shown to compare, never trusted. If the IdP rotated its signing certificate, refresh the metadata
+        (or paste the new certificate) so the fingerprints match.
+      </p>
+    </section>
+  );
+}
 const OUTCOME_TEXT: Record<string, string> = {
   create_user: "A new account would be created (just-in-time provisioning).",
   link_account: "The existing account with this email would be linked to this connection.",
@@ -51,6 +133,8 @@ export function EventDetail({ event }: { event: SsoEventView }) {
     .filter(([k]) => !IDENTITY_KEYS.has(k))
     .sort(([a], [b]) => diagRank(a) - diagRank(b));
   const ok = event.outcome === "success";
+  const expectedCerts = certList(d.expectedCertificates);
+  const actualCerts = certList(d.actualCertificates);
 
   return (
     <div className="space-y-6">
@@ -170,6 +254,8 @@ export function EventDetail({ event }: { event: SsoEventView }) {
         </section>
       )}
 
+      {expectedCerts && actualCerts && <CertificateComparison expected={expectedCerts} actual={actualCerts} />}
+
       {diag.length > 0 && (
         <section aria-labelledby="ev-diag" className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
           <h2 id="ev-diag" className="border-b border-slate-100 px-5 py-3 text-base font-semibold">
@@ -183,8 +269,12 @@ export function EventDetail({ event }: { event: SsoEventView }) {
                 v={
                   <span className="flex items-start gap-2">
                     <code className="min-w-0 flex-1 break-all font-mono text-xs">{show(v)}</code>
-                    {diagRank(k) === 0 && typeof v === "string" && (
-                      <CopyButton value={v} label={`Copy the expected value ${v}`} className="shrink-0" />
+                    {diagRank(k) < 2 && v !== null && v !== undefined && (
+                      <CopyButton
+                        value={show(v)}
+                        label={`Copy the ${diagRank(k) === 0 ? "expected" : "actual"} value ${show(v)}`}
+                        className="shrink-0"
+                      />
                     )}
                   </span>
                 }

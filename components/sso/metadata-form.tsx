@@ -8,7 +8,7 @@ import { Button, Spinner } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Field, Input, Textarea } from "@/components/ui/input";
 import { getIdp } from "@/lib/idp-catalogue";
-import type { MetadataInput } from "@/lib/schemas/connections";
+import { metadataUrlSchema, type MetadataInput } from "@/lib/schemas/connections";
 import { ConflictNotice } from "./conflict-notice";
 import { ErrorBox } from "./error-box";
 import { formatDate } from "./format";
@@ -86,10 +86,18 @@ export function MetadataForm({
   const [manual, setManual] = useState({ entityId: "", ssoUrl: "", certificatePem: "" });
   const { conflict, pending, save } = useConnectionSave(workspace, connectionId, version);
 
+  // The same schema the server action parses: inline feedback once typing pauses (or on leaving the field).
+  const urlCheck = url.trim() ? metadataUrlSchema.safeParse(url.trim()) : null;
+  const debouncedUrl = useDebounced(url, 700);
+  const [urlBlurred, setUrlBlurred] = useState(false);
+  const urlError =
+    urlCheck && !urlCheck.success && (urlBlurred || debouncedUrl === url)
+      ? (urlCheck.error.issues[0]?.message ?? "Enter a URL")
+      : undefined;
   const input: MetadataInput | null =
     mode === "url"
-      ? /^https?:\/\/\S+$/i.test(url.trim())
-        ? { metadataUrl: url.trim() }
+      ? urlCheck?.success
+        ? { metadataUrl: urlCheck.data }
         : null
       : mode === "xml"
         ? xml.trim()
@@ -182,6 +190,7 @@ export function MetadataForm({
             id="md-url"
             label={idp.metadata.urlLabel ? `${idp.displayName} “${idp.metadata.urlLabel}”` : "IdP metadata URL"}
             hint="Gatehouse re-reads it regularly, so IdP certificate rotations need no action."
+            error={urlError}
           >
             <Input
               id="md-url"
@@ -189,8 +198,12 @@ export function MetadataForm({
               inputMode="url"
               placeholder="https://…"
               value={url}
-              onChange={(e) => setUrl(e.target.value)}
-              aria-describedby="md-url-hint"
+              invalid={!!urlError}
+              onChange={(e) => {
+                setUrl(e.target.value);
+                setUrlBlurred(false);
+              }}
+              onBlur={() => setUrlBlurred(true)}
               spellCheck={false}
             />
           </Field>
@@ -265,7 +278,14 @@ export function MetadataForm({
         ) : result?.ok ? (
           <PreviewCard p={result.preview} />
         ) : result && !result.ok ? (
-          <ErrorBox error={result} title="This metadata cannot be used yet:" />
+          <div className="space-y-2">
+            <ErrorBox error={result} title="This metadata cannot be used yet:" />
+            {mode === "url" && (
+              <Button type="button" variant="secondary" onClick={() => void preview.refetch()}>
+                Refresh
+              </Button>
+            )}
+          </div>
         ) : null}
       </div>
       {conflict && <ConflictNotice />}

@@ -128,13 +128,18 @@ export function NewConnectionForm({
         <Card className="mt-6">
           <CardHeader
             title={`Step 1 · Name your ${getIdp(idpType).displayName} connection`}
-            description={`Members of ${workspaceName} will sign in through it.`}
+            description={`Members of ${workspaceName} will sign in through it. They see its name on the login page.`}
           />
           <form onSubmit={onSubmit} noValidate className="space-y-5 px-5 py-5">
             <Field
               id="conn-name"
               label="Connection name"
-              hint="Shown to admins only, e.g. “Okta (production)”."
+              hint={
+                <>
+                  Shown to your people on the login page as “Continue with <span className="font-semibold">{name || "…"}</span>”, so pick a
+                  name they recognise. It must be unique in this workspace.
+                </>
+              }
               error={formState.errors.name?.message}
             >
               <Input

@@ -3,8 +3,8 @@ import { cn } from "@/components/ui/cn";
 
 const STEPS = ["Name and slug", "Register in your IdP", "IdP metadata", "Test sign-in"] as const;
 
-/** The 4-step progress bar of the guided setup. Steps after creation are links (resume any time). */
-export function SetupStepper({ current, hrefFor }: { current: 1 | 2 | 3 | 4; hrefFor?: (step: 2 | 3 | 4) => string }) {
+/** The 4-step progress bar of the guided setup (current 5: every step done). Steps after creation are links (resume any time). */
+export function SetupStepper({ current, hrefFor }: { current: 1 | 2 | 3 | 4 | 5; hrefFor?: (step: 2 | 3 | 4) => string }) {
   return (
     <nav aria-label="Setup progress" className="mb-6">
       <ol className="grid grid-cols-2 gap-2 md:grid-cols-4">

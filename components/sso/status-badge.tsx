@@ -14,8 +14,13 @@ export const STATUS_HELP: Record<ConnectionStatus, string> = {
   inactive: "Turned off: sign-ins are refused until it is switched back on.",
   needs_metadata: "Add the IdP metadata (URL or XML) so users can sign in.",
   cert_expiring: "An IdP signing certificate expires within 30 days: refresh or replace the metadata after the IdP rotates it.",
-  failing: "Recent sign-ins failed and none succeeded since: open the event log.",
+  failing: "The last sign-in the IdP signed, or the last test, failed and nothing succeeded since: open the event log.",
 };
+
+/** "N unsigned or malformed requests refused": not failures (anyone can send them), shown apart. */
+export function unsignedRefusedText(n: number): string {
+  return `${n} unsigned or malformed ${n === 1 ? "request" : "requests"} refused`;
+}
 
 export function ConnectionStatusBadge({ status }: { status: ConnectionStatus }) {
   const s = LABELS[status];

@@ -2,7 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
 import { latestTestEventAction } from "@/app/(console)/w/[workspace]/settings/sso/[connectionId]/actions";
 import { Badge } from "@/components/ui/badge";
 import { Spinner } from "@/components/ui/button";
@@ -19,13 +20,17 @@ export function TestSignInPanel({
   slug,
   configured,
   lastTest,
+  refreshOnSuccess = false,
 }: {
   workspace: string;
   connectionId: string;
   slug: string;
   configured: boolean;
   lastTest: SsoEventView | null;
+  /** Re-render the page once a polled test succeeds (the setup wizard then shows its "Done" state). */
+  refreshOnSuccess?: boolean;
 }) {
+  const router = useRouter();
   const [startedAt, setStartedAt] = useState<string | null>(null);
   const poll = useQuery({
     queryKey: ["latest-test", workspace, connectionId, startedAt],
@@ -38,6 +43,10 @@ export function TestSignInPanel({
     refetchInterval: (q) => (q.state.data ? false : 2000),
   });
   const result = (startedAt ? poll.data : null) ?? (startedAt ? null : lastTest);
+  const polledSuccess = startedAt !== null && poll.data?.outcome === "success";
+  useEffect(() => {
+    if (refreshOnSuccess && polledSuccess) router.refresh();
+  }, [refreshOnSuccess, polledSuccess, router]);
   const base = `/w/${workspace}/settings/sso/${connectionId}`;
   const href = `/auth/sso/saml/${encodeURIComponent(slug)}/login?test=1`;
 

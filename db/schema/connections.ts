@@ -61,7 +61,12 @@ export const connections = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("connections_slug_key").on(t.slug), index("connections_workspace_idx").on(t.workspaceId)],
+  (t) => [
+    uniqueIndex("connections_slug_key").on(t.slug),
+    index("connections_workspace_idx").on(t.workspaceId),
+    // End users see the name ("Continue with <name>"): unique per workspace, whatever the case.
+    uniqueIndex("connections_workspace_name_key").on(t.workspaceId, sql`lower(${t.name})`),
+  ],
 );
 export type Connection = typeof connections.$inferSelect;
 
@@ -180,6 +185,11 @@ export const ssoEvents = pgTable(
     email: text(),
     flow: text().$type<"sp" | "idp">(),
     testMode: boolean().notNull().default(false),
+    /**
+     * The response carried a valid signature of the connection's IdP (every success; a failure found
+     * after the signature verified). Health counts only these failures (and tests): anyone can POST garbage.
+     */
+    signatureVerified: boolean().notNull().default(false),
     userId: uuid().references(() => users.id, { onDelete: "set null" }),
     ip: text(),
     /** Expected/actual values, matched role rule; never keys or whole assertions. */

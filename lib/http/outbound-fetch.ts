@@ -30,6 +30,8 @@ export type OutboundPolicy = {
   maxRedirects?: number;
   /** Name resolution; defaults to the operating system's resolver (tests pass their own). */
   lookup?: (hostname: string) => Promise<{ address: string; family: number }[]>;
+  /** Extra trusted TLS roots (tests pass their own test CA); defaults to the system's. */
+  ca?: string[];
 };
 
 export type OutboundRequest = { method?: "GET" | "POST"; headers?: Record<string, string>; body?: string | Buffer };
@@ -46,6 +48,7 @@ export type OutboundFailure =
   | "too_large"
   | "too_many_redirects"
   | "redirect_without_location"
+  | "tls_error"
   | "network_error";
 
 export class OutboundFetchError extends Error {
@@ -156,8 +159,12 @@ function checkUrl(raw: string, policy: OutboundPolicy): Target {
     throw new OutboundFetchError("invalid_url", "not a valid URL", raw);
   }
   if (url.username || url.password) throw new OutboundFetchError("credentials_in_url", "URLs with credentials are not allowed", raw);
-  if (url.protocol === "https:") return { url, loopbackOnly: false };
   const host = url.hostname.replace(/^\[|\]$/g, "");
+  // A link-local or cloud metadata address is refused as what it is, whatever the scheme or policy.
+  if (isIP(host) && classifyAddress(host) === "forbidden") {
+    throw new OutboundFetchError("address_not_allowed", notAllowedMessage(host, "forbidden"), raw);
+  }
+  if (url.protocol === "https:") return { url, loopbackOnly: false };
   const loopbackName = host === "localhost" || host.endsWith(".localhost") || (isIP(host) !== 0 && isLoopbackAddress(host));
   if (url.protocol === "http:" && policy.allowHttpLoopback && loopbackName) return { url, loopbackOnly: true };
   throw new OutboundFetchError("scheme_not_allowed", "only https:// URLs are allowed", raw);
@@ -170,6 +177,29 @@ function addressAllowed(address: string, target: Target, policy: OutboundPolicy)
 }
 
 const NOT_ALLOWED = "the host resolves to a private, loopback, link-local or metadata address";
+
+/** Why an address is refused, in plain words (`resolvedFrom`: the host name that resolved to it). */
+export function notAllowedMessage(address: string, cls: AddressClass, resolvedFrom?: string): string {
+  const what = resolvedFrom ? `${resolvedFrom} resolves to ${address}, which` : address;
+  if (cls === "forbidden") {
+    return `${what} is a link-local or cloud metadata address (for example 169.254.169.254); Gatehouse never fetches from such addresses`;
+  }
+  return `${what} is a private or loopback address, not reachable from the internet (allowed only when ALLOW_PRIVATE_OUTBOUND_URLS is set)`;
+}
+
+/** TLS verification failures in plain words (OpenSSL / Node error codes). */
+const TLS_ERRORS: Record<string, string> = {
+  CERT_HAS_EXPIRED: "the server's TLS certificate has expired; the IdP's admin must renew it",
+  CERT_NOT_YET_VALID: "the server's TLS certificate is not valid yet (check the server's clock)",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is self-signed, not issued by a trusted certificate authority",
+  SELF_SIGNED_CERT_IN_CHAIN: "the server's TLS certificate chain ends in a self-signed certificate that is not trusted",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    "the server's TLS certificate is not issued by a trusted certificate authority (or the server does not send its intermediate certificates)",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    "the server's TLS certificate is not issued by a trusted certificate authority (or the server does not send its intermediate certificates)",
+  UNABLE_TO_GET_ISSUER_CERT: "the server's TLS certificate is not issued by a trusted certificate authority",
+  CERT_REVOKED: "the server's TLS certificate was revoked",
+};
 
 /** A `lookup` for the socket: resolves once, refuses if any address is not allowed, pins the first. */
 function checkingLookup(target: Target, policy: OutboundPolicy) {
@@ -184,8 +214,10 @@ function checkingLookup(target: Target, policy: OutboundPolicy) {
   ) => {
     resolve(hostname).then(
       (addresses) => {
-        if (!addresses.length || addresses.some((a) => !addressAllowed(a.address, target, policy))) {
-          return callback(Object.assign(new Error(NOT_ALLOWED), { code: "EADDRNOTALLOWED" }), "", 4);
+        const refused = addresses.find((a) => !addressAllowed(a.address, target, policy));
+        if (!addresses.length || refused) {
+          const message = refused ? notAllowedMessage(refused.address, classifyAddress(refused.address), hostname) : NOT_ALLOWED;
+          return callback(Object.assign(new Error(message), { code: "EADDRNOTALLOWED" }), "", 4);
         }
         const chosen = addresses[0]!;
         if (options.all) callback(null, [{ address: chosen.address, family: chosen.family }]);
@@ -200,7 +232,11 @@ function failureOf(e: NodeJS.ErrnoException, url: string, timeoutMs: number): Ou
   if (e instanceof OutboundFetchError) return e;
   switch (e.code) {
     case "EADDRNOTALLOWED":
-      return new OutboundFetchError("address_not_allowed", NOT_ALLOWED, url);
+      return new OutboundFetchError("address_not_allowed", e.message || NOT_ALLOWED, url);
+    case "ERR_TLS_CERT_ALTNAME_INVALID": {
+      const host = URL.canParse(url) ? new URL(url).hostname : "this host";
+      return new OutboundFetchError("tls_error", `the server's TLS certificate is for another host name, not ${host}`, url);
+    }
     case "ETIMEDOUT":
       return new OutboundFetchError("timeout", `timed out after ${timeoutMs / 1000} seconds`, url);
     case "ENOTFOUND":
@@ -209,6 +245,7 @@ function failureOf(e: NodeJS.ErrnoException, url: string, timeoutMs: number): Ou
     case "ECONNREFUSED":
       return new OutboundFetchError("connection_refused", "the connection was refused", url);
     default:
+      if (e.code && TLS_ERRORS[e.code]) return new OutboundFetchError("tls_error", TLS_ERRORS[e.code]!, url);
       return new OutboundFetchError("network_error", e.message, url);
   }
 }
@@ -224,9 +261,7 @@ function requestOnce(
   const href = target.url.toString();
   const host = target.url.hostname.replace(/^\[|\]$/g, "");
   if (isIP(host) && !addressAllowed(host, target, policy)) {
-    return Promise.reject(
-      new OutboundFetchError("address_not_allowed", "the address is private, loopback, link-local or a metadata address", href),
-    );
+    return Promise.reject(new OutboundFetchError("address_not_allowed", notAllowedMessage(host, classifyAddress(host)), href));
   }
   const tooLarge = () => new OutboundFetchError("too_large", `the response is larger than ${Math.round(maxBytes / 1024)} KB`, href);
   const mod = target.url.protocol === "https:" ? https : http;
@@ -240,6 +275,7 @@ function requestOnce(
         lookup: checkingLookup(target, policy) as unknown as typeof dnsLookup,
         timeout: remaining,
         agent: false,
+        ...(policy.ca ? { ca: policy.ca } : {}),
       },
       (res) => {
         const declared = Number(res.headers["content-length"] ?? 0);

@@ -1,7 +1,13 @@
 /** Public result and input types of lib/saml. */
 import type { ErrorCode } from "@/lib/errors";
 
-export type SamlFailure = { ok: false; code: ErrorCode; detail: Record<string, unknown> };
+export type SamlFailure = {
+  ok: false;
+  code: ErrorCode;
+  detail: Record<string, unknown>;
+  /** Set when the failure was found after a signature of a configured IdP certificate verified. */
+  signatureVerified?: true;
+};
 
 export function fail(code: ErrorCode, detail: Record<string, unknown> = {}): SamlFailure {
   return { ok: false, code, detail };

@@ -8,6 +8,7 @@ import { decodeSamlMessage } from "./decode";
 import { checkConditions } from "./conditions";
 import { checkIssuer, readIdentity } from "./assertion";
 import { trustedKeys, verifyEnvelopedSignature, type VerifiedElement } from "./signature";
+import { describeCertificates, keyInfoCertificates } from "./signer-certificates";
 import { attr, child, children, descendants, isNamed, textOf } from "./xml";
 import { fail, type ExpectedResponse, type SamlFailure, type ValidateResult } from "./types";
 
@@ -106,12 +107,35 @@ export function verifyResponseSignatureOnly(samlResponseBase64: string, certsPem
   }
 }
 
+/**
+ * A signature that did not verify: the configured certificates beside the ones the response's KeyInfo
+ * names (read without trusting them, for the admin to compare: display only).
+ */
+function withCertificates(f: SamlFailure, located: Located, certsPem: string[]): SamlFailure {
+  if (f.code !== "SAML_SIGNATURE_INVALID") return f;
+  return {
+    ...f,
+    detail: {
+      ...f.detail,
+      expectedCertificates: describeCertificates(certsPem),
+      actualCertificates: keyInfoCertificates(located.root),
+    },
+  };
+}
+
 function validate(input: ValidateInput): ValidateResult {
-  const { expected, now } = input;
+  const { expected } = input;
   const located = locate(input.samlResponse, input.maxBytes);
   if (!located.ok) return located;
   const signed = verifySignatures(located, expected.idpCertificatesPem, expected.allowSha1);
-  if (!signed.ok) return signed;
+  if (!signed.ok) return withCertificates(signed, located, expected.idpCertificatesPem);
+  const r = validateSigned(input, located, signed);
+  return r.ok ? r : { ...r, signatureVerified: true };
+}
+
+/** Everything after a verified signature: a failure here was sent by the configured IdP. */
+function validateSigned(input: ValidateInput, located: Located, signed: Signed): ValidateResult {
+  const { expected, now } = input;
   // Response-level values: from the signed Response when it is signed, else from the document (cross-checks only).
   const response = signed.response ?? located.root;
   const identity = readIdentity(signed.assertion);

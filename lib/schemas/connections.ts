@@ -57,7 +57,10 @@ export type SloSettingsInput = z.input<typeof sloSettingsSchema>;
 export type SloSettings = z.output<typeof sloSettingsSchema>;
 
 /** The three ways of giving the IdP's details: by metadata URL, by metadata XML, or typed by hand. */
-const metadataUrlSchema = httpUrl.meta({ description: "IdP metadata URL (https). Fetched now and re-fetched when stale." });
+export const metadataUrlSchema = z
+  .url({ protocol: /^https?$/, error: "Enter the full metadata URL, starting with https://" })
+  .max(2048, "At most 2048 characters")
+  .meta({ description: "IdP metadata URL (https). Fetched now and re-fetched when stale." });
 const metadataXmlSchema = z
   .string()
   .trim()

@@ -34,7 +34,15 @@ async function addConnection(workspaceId: string, slug: string, opts: Partial<ty
   return row!;
 }
 
-async function addEvent(workspaceId: string, connectionId: string, outcome: "success" | "failure", at: Date, testMode = false) {
+/** `signed`: the response carried a valid signature of the IdP (the default here); unsigned failures never count. */
+async function addEvent(
+  workspaceId: string,
+  connectionId: string,
+  outcome: "success" | "failure",
+  at: Date,
+  testMode = false,
+  signed = true,
+) {
   await t.db.insert(ssoEvents).values({
     workspaceId,
     connectionId,
@@ -42,6 +50,7 @@ async function addEvent(workspaceId: string, connectionId: string, outcome: "suc
     errorCode: outcome === "failure" ? "SAML_SIGNATURE_INVALID" : null,
     createdAt: at,
     testMode,
+    signatureVerified: signed,
   });
 }
 
@@ -73,7 +82,7 @@ describe("connection health", () => {
     await addEvent(wsA, failing.id, "success", days(-2));
     await addEvent(wsA, failing.id, "failure", hours(-3));
     await addEvent(wsA, failing.id, "failure", hours(-1));
-    await addEvent(wsA, failing.id, "success", hours(-1.5), true); // test mode: ignored
+    await addEvent(wsA, failing.id, "success", hours(-1.5), true); // a test that succeeded before the last failure
 
     const expiring = await addConnection(wsA, "h-expiring", { idpCertificates: [cert(days(400)), cert(days(12))] });
     const expired = await addConnection(wsA, "h-expired", { idpCertificates: [cert(days(-1))] });
@@ -114,7 +123,24 @@ describe("connection health", () => {
     });
     expect(h.get(expired.id)).toMatchObject({ status: "cert_expiring", certDaysLeft: -1 });
     expect(h.get(edge.id)).toMatchObject({ status: "active", certExpiringSoon: false });
-    expect(h.get(testOnly.id)).toMatchObject({ status: "active", failures24h: 0, lastSuccessAt: null });
+    // A connection whose only test failed is not "Active".
+    expect(h.get(testOnly.id)).toMatchObject({ status: "failing", failures24h: 1, lastSuccessAt: null, lastTestFailed: true });
+  });
+
+  it("counts unsigned failures apart: they never make a connection failing", async () => {
+    const c = await addConnection(wsA, "h-garbage");
+    await addEvent(wsA, c.id, "success", days(-2));
+    for (const h of [-3, -2, -1]) await addEvent(wsA, c.id, "failure", hours(h), false, false);
+    const health = (await listConnectionHealth(t.db, wsA, now)).get(c.id)!;
+    expect(health).toMatchObject({ status: "active", failures24h: 0, unsignedRefused24h: 3, lastTestFailed: false });
+  });
+
+  it("a test that fails long ago with nothing ever succeeding still is not active; a later success clears it", async () => {
+    const c = await addConnection(wsA, "h-oldtest");
+    await addEvent(wsA, c.id, "failure", days(-5), true);
+    expect((await listConnectionHealth(t.db, wsA, now)).get(c.id)).toMatchObject({ status: "failing", failures24h: 0 });
+    await addEvent(wsA, c.id, "success", days(-4), true);
+    expect((await listConnectionHealth(t.db, wsA, now)).get(c.id)).toMatchObject({ status: "active", lastTestFailed: false });
   });
 
   it("is scoped to the workspace: another workspace's connection reads as NOT_FOUND", async () => {

@@ -2,10 +2,17 @@ import { and, asc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections, domains, ssoEvents, type Connection, type IdpCertificate } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { unrecordedUnsignedRequests } from "./unsigned-acs-requests";
 
 /**
- * Connection health for the SSO console: one status per connection plus the numbers behind it.
- * Test-mode sign-ins (admin "Test sign-in") are not counted: health describes real users' sign-ins.
+ * Connection health: one status per connection plus the numbers behind it. The one status function
+ * (deriveConnectionHealth) used by every view: the SSO list, the connection page, its Active switch,
+ * and (through configuredConnectionSql) login discovery.
+ *
+ * Only what the connection's IdP (or an admin's test sign-in) said moves the status: a failure counts
+ * when its response carried a valid signature of the IdP, or when it answered a test sign-in. Anyone
+ * can POST garbage to an ACS: such unsigned or malformed requests are counted apart
+ * (unsignedRefused24h) and never make a connection "Failing".
  */
 
 export const CERT_WARNING_DAYS = 30;
@@ -18,8 +25,12 @@ export type ConnectionHealth = {
   status: ConnectionStatus;
   /** Last successful (non-test) sign-in, or null. */
   lastSuccessAt: Date | null;
-  /** Failed (non-test) sign-ins in the 24 hours before `now`. */
+  /** Failed sign-ins (signed by the IdP) and failed tests in the 24 hours before `now`. */
   failures24h: number;
+  /** Unsigned or malformed requests refused in the 24 hours before `now` (not failures: anyone can send them). */
+  unsignedRefused24h: number;
+  /** The latest test sign-in failed (and nothing succeeded since). */
+  lastTestFailed: boolean;
   /** Earliest notAfter of the connection's IdP signing certificates, or null when none. */
   certExpiresAt: Date | null;
   /** Days until that expiry (negative: expired), or null. */
@@ -37,7 +48,27 @@ type ConnectionRow = Pick<
   "id" | "active" | "idpEntityId" | "idpSsoUrlRedirect" | "idpSsoUrlPost" | "idpCertificates" | "metadataError"
 >;
 
-type EventStats = { lastSuccessAt: Date | null; lastFailureAt: Date | null; failures24h: number };
+type EventStats = {
+  /** Last successful real sign-in. */
+  lastSuccessAt: Date | null;
+  /** Last success of any kind (real sign-in or test). */
+  lastGoodAt: Date | null;
+  /** Last counted failure (signed by the IdP, or a test). */
+  lastFailureAt: Date | null;
+  /** Whether that last counted failure was a test. */
+  lastFailureTest: boolean;
+  failures24h: number;
+  unsignedRefused24h: number;
+};
+
+const NO_EVENTS: EventStats = {
+  lastSuccessAt: null,
+  lastGoodAt: null,
+  lastFailureAt: null,
+  lastFailureTest: false,
+  failures24h: 0,
+  unsignedRefused24h: 0,
+};
 
 /** True when the connection has what a sign-in needs: IdP entity ID, an SSO URL and a certificate. */
 export function isConnectionConfigured(
@@ -58,15 +89,23 @@ export function earliestCertExpiry(certs: readonly Pick<IdpCertificate, "notAfte
 }
 
 /**
- * Pure status rule, most urgent first: inactive > needs metadata > failing (failures in the last
- * 24 h and no success since the latest failure) > certificate expiring (≤ 30 days or expired) > active.
+ * The same rule in SQL (login discovery): true when the connection has what a sign-in needs.
+ * Keep in step with isConnectionConfigured.
+ */
+export const configuredConnectionSql = sql`(${connections.idpEntityId} is not null and (${connections.idpSsoUrlRedirect} is not null or ${connections.idpSsoUrlPost} is not null) and jsonb_array_length(${connections.idpCertificates}) > 0)`;
+
+/**
+ * Pure status rule, most urgent first: inactive > needs metadata > failing > certificate expiring
+ * (≤ 30 days or expired) > active. Failing: the latest counted failure (signed by the IdP, or a
+ * test) is newer than every success, and it is recent (24 h) or nothing ever succeeded (a connection
+ * whose only test failed is not "Active").
  */
 export function deriveConnectionHealth(c: ConnectionRow, stats: EventStats, routedDomains: string[], now: Date): ConnectionHealth {
   const certExpiresAt = earliestCertExpiry(c.idpCertificates);
   const certDaysLeft = certExpiresAt ? Math.floor((certExpiresAt.getTime() - now.getTime()) / DAY_MS) : null;
   const certExpiringSoon = certExpiresAt !== null && certExpiresAt.getTime() - now.getTime() <= CERT_WARNING_DAYS * DAY_MS;
-  const failing =
-    stats.failures24h > 0 && (!stats.lastSuccessAt || (stats.lastFailureAt !== null && stats.lastSuccessAt < stats.lastFailureAt));
+  const unanswered = stats.lastFailureAt !== null && (!stats.lastGoodAt || stats.lastGoodAt < stats.lastFailureAt);
+  const failing = unanswered && (stats.failures24h > 0 || !stats.lastGoodAt);
   let status: ConnectionStatus = "active";
   if (!c.active) status = "inactive";
   else if (!isConnectionConfigured(c)) status = "needs_metadata";
@@ -77,6 +116,8 @@ export function deriveConnectionHealth(c: ConnectionRow, stats: EventStats, rout
     status,
     lastSuccessAt: stats.lastSuccessAt,
     failures24h: stats.failures24h,
+    unsignedRefused24h: stats.unsignedRefused24h,
+    lastTestFailed: unanswered && stats.lastFailureTest,
     certExpiresAt,
     certDaysLeft,
     certExpiringSoon,
@@ -106,21 +147,40 @@ export async function listConnectionHealth(db: Db, workspaceId: string, now: Dat
   const ids = rows.map((r) => r.id);
   const since = new Date(now.getTime() - DAY_MS);
 
+  const counted = sql`${ssoEvents.outcome} = 'failure' and (${ssoEvents.signatureVerified} or ${ssoEvents.testMode})`;
+  const unsigned = sql`${ssoEvents.outcome} = 'failure' and not ${ssoEvents.signatureVerified} and not ${ssoEvents.testMode}`;
+  const in24h = sql`${ssoEvents.createdAt} > ${since.toISOString()}::timestamptz and ${ssoEvents.createdAt} <= ${now.toISOString()}::timestamptz`;
   const stats = await db
     .select({
       connectionId: ssoEvents.connectionId,
-      lastSuccessAt: sql<unknown>`max(${ssoEvents.createdAt}) filter (where ${ssoEvents.outcome} = 'success')`,
-      lastFailureAt: sql<unknown>`max(${ssoEvents.createdAt}) filter (where ${ssoEvents.outcome} = 'failure')`,
-      failures24h: sql<unknown>`count(*) filter (where ${ssoEvents.outcome} = 'failure' and ${ssoEvents.createdAt} > ${since.toISOString()}::timestamptz and ${ssoEvents.createdAt} <= ${now.toISOString()}::timestamptz)`,
+      lastSuccessAt: sql<unknown>`max(${ssoEvents.createdAt}) filter (where ${ssoEvents.outcome} = 'success' and not ${ssoEvents.testMode})`,
+      lastGoodAt: sql<unknown>`max(${ssoEvents.createdAt}) filter (where ${ssoEvents.outcome} = 'success')`,
+      lastFailureAt: sql<unknown>`max(${ssoEvents.createdAt}) filter (where ${counted})`,
+      lastTestFailureAt: sql<unknown>`max(${ssoEvents.createdAt}) filter (where ${counted} and ${ssoEvents.testMode})`,
+      failures24h: sql<unknown>`count(*) filter (where ${counted} and ${in24h})`,
+      unsigned24h: sql<unknown>`count(*) filter (where ${unsigned} and ${in24h})`,
     })
     .from(ssoEvents)
-    .where(and(eq(ssoEvents.workspaceId, workspaceId), inArray(ssoEvents.connectionId, ids), eq(ssoEvents.testMode, false)))
+    .where(and(eq(ssoEvents.workspaceId, workspaceId), inArray(ssoEvents.connectionId, ids)))
     .groupBy(ssoEvents.connectionId);
+  const unrecorded = await Promise.all(ids.map((id) => unrecordedUnsignedRequests(db, id, now)));
+  const unrecordedById = new Map(ids.map((id, i) => [id, unrecorded[i]!]));
   const statsById = new Map<string, EventStats>(
-    stats.map((s) => [
-      s.connectionId!,
-      { lastSuccessAt: toDate(s.lastSuccessAt), lastFailureAt: toDate(s.lastFailureAt), failures24h: Number(s.failures24h ?? 0) },
-    ]),
+    stats.map((s) => {
+      const lastFailureAt = toDate(s.lastFailureAt);
+      const lastTestFailureAt = toDate(s.lastTestFailureAt);
+      return [
+        s.connectionId!,
+        {
+          lastSuccessAt: toDate(s.lastSuccessAt),
+          lastGoodAt: toDate(s.lastGoodAt),
+          lastFailureAt,
+          lastFailureTest: lastFailureAt !== null && lastTestFailureAt !== null && lastTestFailureAt.getTime() === lastFailureAt.getTime(),
+          failures24h: Number(s.failures24h ?? 0),
+          unsignedRefused24h: Number(s.unsigned24h ?? 0),
+        },
+      ];
+    }),
   );
 
   const routed = await db
@@ -132,8 +192,9 @@ export async function listConnectionHealth(db: Db, workspaceId: string, now: Dat
   for (const d of routed) domainsById.set(d.connectionId!, [...(domainsById.get(d.connectionId!) ?? []), d.domain]);
 
   for (const r of rows) {
-    const s = statsById.get(r.id) ?? { lastSuccessAt: null, lastFailureAt: null, failures24h: 0 };
-    result.set(r.id, deriveConnectionHealth(r, s, domainsById.get(r.id) ?? [], now));
+    const s = statsById.get(r.id) ?? NO_EVENTS;
+    const withUnrecorded = { ...s, unsignedRefused24h: s.unsignedRefused24h + (unrecordedById.get(r.id) ?? 0) };
+    result.set(r.id, deriveConnectionHealth(r, withUnrecorded, domainsById.get(r.id) ?? [], now));
   }
   return result;
 }

@@ -118,8 +118,16 @@ export async function createConnection(
     if (isUniqueViolation(e, "connections_slug_key")) {
       throw new AppError("SLUG_TAKEN", { fields: [{ path: "slug", message: "Already taken" }], detail: { slug: data.slug } });
     }
-    throw e;
+    throw nameTaken(e) ?? e;
   }
+}
+
+/** The unique index on (workspace, lower(name)) refused the write: a stable code and an inline error on the name. */
+function nameTaken(e: unknown): AppError | null {
+  if (!isUniqueViolation(e, "connections_workspace_name_key")) return null;
+  return new AppError("CONNECTION_NAME_TAKEN", {
+    fields: [{ path: "name", message: "Another connection of this workspace has this name: people could not tell them apart" }],
+  });
 }
 
 export async function listConnections(db: Db, workspaceId: string): Promise<Connection[]> {
@@ -180,41 +188,45 @@ export async function updateConnection(
   const changes = { ...defined(idp ? idpColumns(idp, now) : {}), ...defined(settings) } as Partial<Connection>;
   const trustFields = changedTrustFields(before, { ...before, ...changes });
   if (trustFields.length) assertMayChangeTrust(actor);
-  const updated = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(connections)
-      .set({
-        ...changes,
-        ...(trustFields.length ? trustApprovalColumns(actor, now) : {}),
-        version: sql`${connections.version} + 1`,
-        updatedAt: now,
-      })
-      .where(and(eq(connections.id, id), eq(connections.workspaceId, workspaceId), eq(connections.version, version)))
-      .returning();
-    if (!row) {
-      const current = await getConnectionOrThrow(tx, workspaceId, id);
-      throw new AppError("VERSION_CONFLICT", { detail: { expectedVersion: version, currentVersion: current.version } });
-    }
-    await recordAudit(tx, workspaceId, actor, {
-      action: "connection.updated",
-      targetType: "connection",
-      targetId: id,
-      before: auditView(before),
-      after: auditView(row),
-    });
-    if (trustFields.length) {
-      await recordTrustChange(tx, workspaceId, actor, id, { before: trustView(before), after: trustView(row), fields: trustFields });
-    }
-    if (before.active !== row.active) {
-      await emitEvent(tx, {
-        workspaceId,
-        type: row.active ? "connection.activated" : "connection.deactivated",
-        data: { organization_id: workspaceId, connection_id: row.id, name: row.name, slug: row.slug },
-        at: now,
+  const updated = await db
+    .transaction(async (tx) => {
+      const [row] = await tx
+        .update(connections)
+        .set({
+          ...changes,
+          ...(trustFields.length ? trustApprovalColumns(actor, now) : {}),
+          version: sql`${connections.version} + 1`,
+          updatedAt: now,
+        })
+        .where(and(eq(connections.id, id), eq(connections.workspaceId, workspaceId), eq(connections.version, version)))
+        .returning();
+      if (!row) {
+        const current = await getConnectionOrThrow(tx, workspaceId, id);
+        throw new AppError("VERSION_CONFLICT", { detail: { expectedVersion: version, currentVersion: current.version } });
+      }
+      await recordAudit(tx, workspaceId, actor, {
+        action: "connection.updated",
+        targetType: "connection",
+        targetId: id,
+        before: auditView(before),
+        after: auditView(row),
       });
-    }
-    return row;
-  });
+      if (trustFields.length) {
+        await recordTrustChange(tx, workspaceId, actor, id, { before: trustView(before), after: trustView(row), fields: trustFields });
+      }
+      if (before.active !== row.active) {
+        await emitEvent(tx, {
+          workspaceId,
+          type: row.active ? "connection.activated" : "connection.deactivated",
+          data: { organization_id: workspaceId, connection_id: row.id, name: row.name, slug: row.slug },
+          at: now,
+        });
+      }
+      return row;
+    })
+    .catch((e: unknown) => {
+      throw nameTaken(e) ?? e;
+    });
   if (before.active !== updated.active) nudgeJob(WEBHOOK_DELIVERY_JOB);
   return updated;
 }

@@ -1,9 +1,10 @@
-import { and, eq, isNotNull, or } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections, domains, workspaces } from "@/db/schema";
 import { emailDomain } from "@/lib/domains/normalize";
 import { AppError } from "@/lib/errors";
 import { safeRelativePath } from "@/lib/schemas/connections";
+import { configuredConnectionSql } from "./connection-health";
 import { hitRateLimit, type RateLimitRule } from "./rate-limit";
 import { spValues } from "./sp-values";
 
@@ -74,8 +75,8 @@ export async function findRoutedConnection(db: Db, domain: string) {
         eq(connections.id, domains.connectionId),
         eq(connections.workspaceId, domains.workspaceId),
         eq(connections.active, true),
-        isNotNull(connections.idpEntityId),
-        or(isNotNull(connections.idpSsoUrlRedirect), isNotNull(connections.idpSsoUrlPost)),
+        // The same "configured" rule as the console's status (a connection "Needs IdP metadata" is never offered).
+        configuredConnectionSql,
       ),
     )
     .innerJoin(workspaces, eq(workspaces.id, domains.workspaceId))

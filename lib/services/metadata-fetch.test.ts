@@ -59,7 +59,7 @@ describe("metadata URL fetch", () => {
       detail: { reason: expect.stringMatching(/private|loopback/) },
     });
     await expect(fetchMetadataXml("https://169.254.169.254/latest/meta-data", strict)).rejects.toMatchObject({
-      detail: { reason: expect.stringMatching(/private|loopback/) },
+      detail: { reason: expect.stringMatching(/link-local/) },
     });
     await expect(fetchMetadataXml("https://[::1]/x", strict)).rejects.toMatchObject({ code: "SAML_METADATA_FETCH_FAILED" });
     await expect(fetchMetadataXml("https://10.1.2.3/x", strict)).rejects.toMatchObject({ code: "SAML_METADATA_FETCH_FAILED" });

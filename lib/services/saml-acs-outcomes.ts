@@ -9,6 +9,7 @@ import type { AuthnRequestRow } from "./authn-requests";
 import type { ConnectionWithWorkspace } from "./connections";
 import { issueLoginTicket } from "./login-tickets";
 import { recordSsoEvent } from "./sso-events";
+import { mayRecordUnsignedFailure } from "./unsigned-acs-requests";
 import { previewSsoProvisioning, provisionSsoUser, type SsoIdentity } from "./sso-provisioning";
 
 /**
@@ -65,9 +66,27 @@ export function seenOf(a: ValidatedAssertion): AcsSeen {
 /** Failures that a fresh sign-in cannot fix get no "try again" link. */
 const NO_RETRY: ReadonlySet<ErrorCode> = new Set(["SAML_NOT_FOUND", "SAML_INACTIVE", "SAML_NOT_CONFIGURED"]);
 
-/** One failed attempt: one sso_events row, then the test result page (test mode) or the error page. */
-export async function failAttempt(scope: AcsScope | null, base: AcsBase, error: AppError, seen: AcsSeen | null): Promise<AcsOutcome> {
+/**
+ * One failed attempt: one sso_events row, then the test result page (test mode) or the error page.
+ * `signatureVerified`: the response carried a valid signature of the connection's IdP (always so
+ * once an assertion was `seen`). Anything else is unauthenticated input anyone can send: its events
+ * are recorded under a shared budget (see recordUnsignedFailure), so they cannot bloat the database.
+ */
+export async function failAttempt(
+  scope: AcsScope | null,
+  base: AcsBase,
+  error: AppError,
+  seen: AcsSeen | null,
+  signatureVerified: boolean = seen !== null,
+): Promise<AcsOutcome> {
+  const record =
+    scope?.mode === "test" || signatureVerified || (await mayRecordUnsignedFailure(base.db, scope?.connection.id ?? null, base.now));
+  if (!record) {
+    const retryUrl = NO_RETRY.has(error.code) ? null : `/auth/sso/saml/${encodeURIComponent(base.slug)}/login`;
+    return { kind: "page", error, eventId: null, retryUrl };
+  }
   const ev = await recordSsoEvent(base.db, {
+    signatureVerified,
     workspaceId: scope?.connection.workspaceId ?? null,
     connectionId: scope?.connection.id ?? null,
     outcome: "failure",
@@ -115,6 +134,7 @@ export async function previewTestSignIn(ctx: ValidContext): Promise<AcsOutcome> 
     workspaceId: scope.workspace.id,
     connectionId: scope.connection.id,
     outcome: "success",
+    signatureVerified: true,
     email: identity.email,
     flow: ctx.seen.flow,
     testMode: true,
@@ -177,6 +197,7 @@ export async function completeSignIn(
     workspaceId: scope.workspace.id,
     connectionId: scope.connection.id,
     outcome: "success",
+    signatureVerified: true,
     email: identity.email,
     flow: ctx.seen.flow,
     userId: provisioned.user.id,

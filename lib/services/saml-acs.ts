@@ -62,7 +62,8 @@ export async function consumeSamlResponse(db: Db, input: AcsInput): Promise<AcsO
     },
     now: base.now,
   });
-  if (!v.ok) return fail(v.code, null, v.detail);
+  // A failure found after the IdP's signature verified was sent by that IdP: it counts for health.
+  if (!v.ok) return failAttempt(scope, base, new AppError(v.code, { detail: v.detail }), null, v.signatureVerified === true);
   const a = v.assertion;
   const seen = seenOf(a);
   if (!a.inResponseTo && !connection.allowIdpInitiated) {

@@ -15,6 +15,8 @@ export type SsoEventInput = {
   email?: string | null;
   flow?: "sp" | "idp" | null;
   testMode?: boolean;
+  /** The response carried a valid signature of the connection's IdP. */
+  signatureVerified?: boolean;
   userId?: string | null;
   ip?: string | null;
   /** Safe expected/actual values only: never keys, tokens or whole assertions. */
@@ -104,6 +106,7 @@ async function insertSsoEvent(db: Db, input: SsoEventInput): Promise<SsoEvent> {
       email: input.email ? input.email.slice(0, 320) : null,
       flow: input.flow ?? null,
       testMode: input.testMode ?? false,
+      signatureVerified: input.signatureVerified ?? false,
       userId: input.userId ?? null,
       ip: input.ip ? input.ip.slice(0, 64) : null,
       detail: boundEventDetail(input.detail ?? {}),

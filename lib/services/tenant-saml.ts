@@ -89,7 +89,7 @@ async function upsert(db: Db, workspace: { id: string; slug: string }, input: Te
         connection = await createConnection(db, workspace.id, data, actor);
         created = true;
       } catch (e) {
-        if (isAppError(e) && e.code === "SLUG_TAKEN" && attempt < 2) continue; // a concurrent PUT created it: update that one
+        if (isAppError(e) && (e.code === "SLUG_TAKEN" || e.code === "CONNECTION_NAME_TAKEN") && attempt < 2) continue; // a concurrent PUT created it: update that one
         throw e;
       }
     }

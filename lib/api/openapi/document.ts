@@ -14,7 +14,7 @@ export const API_DESCRIPTION = [
   "",
   "**Envelope.** Success: `{ data, meta: { request_id, timestamp } }`; lists add `meta.next_cursor` (pass it back as `cursor`). Errors: `{ error: { code, message, hint, fields? }, meta }` with a stable `code`. Every response carries `X-Request-Id` (an incoming sane `X-Request-Id` is kept).",
   "",
-  "**Errors.** 401 `INVALID_API_KEY` (missing, unknown or revoked key), 404 `NOT_FOUND`, 409 conflicts (`VERSION_CONFLICT` for a stale `version` on PATCH, `SLUG_TAKEN`, `DOMAIN_TAKEN`), 422 `VALIDATION_FAILED` with `fields[].path`, 429 `RATE_LIMITED` with `Retry-After` (600 requests per minute per key), 5xx never carry internals: quote the request ID to your operator.",
+  "**Errors.** 401 `INVALID_API_KEY` (missing, unknown or revoked key), 404 `NOT_FOUND`, 409 conflicts (`VERSION_CONFLICT` for a stale `version` on PATCH, `SLUG_TAKEN`, `CONNECTION_NAME_TAKEN`, `DOMAIN_TAKEN`), 422 `VALIDATION_FAILED` with `fields[].path`, 429 `RATE_LIMITED` with `Retry-After` (600 requests per minute per key), 5xx never carry internals: quote the request ID to your operator.",
   "",
   "**Idempotency.** POST operations accept an `Idempotency-Key` header: a retry with the same key and the same body within 24 h returns the first result (same status and body, header `Idempotent-Replayed: true`); the same key with a different request answers 422 `IDEMPOTENCY_KEY_REUSED`, and while the first is still running 409 `IDEMPOTENCY_IN_PROGRESS`.",
 ].join("\n");

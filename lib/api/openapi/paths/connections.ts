@@ -44,7 +44,7 @@ registerApiPath({
   response: Connection,
   status: 201,
   idempotent: true,
-  errors: ["SLUG_TAKEN", "SAML_METADATA_INVALID", "SAML_METADATA_FETCH_FAILED"],
+  errors: ["SLUG_TAKEN", "CONNECTION_NAME_TAKEN", "SAML_METADATA_INVALID", "SAML_METADATA_FETCH_FAILED"],
 });
 
 registerApiPath({
@@ -68,7 +68,7 @@ registerApiPath({
   params,
   body: apiConnectionUpdateSchema,
   response: Connection,
-  errors: ["VERSION_CONFLICT", "SAML_METADATA_INVALID", "SAML_METADATA_FETCH_FAILED"],
+  errors: ["VERSION_CONFLICT", "CONNECTION_NAME_TAKEN", "SAML_METADATA_INVALID", "SAML_METADATA_FETCH_FAILED"],
 });
 
 registerApiPath({

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ConnectionStatusBadge } from "@/components/sso/status-badge";
+import { ConnectionStatusBadge, unsignedRefusedText } from "@/components/sso/status-badge";
 import { formatDate, formatDateTime } from "@/components/sso/format";
 import { IdpLogo } from "@/components/sso/idp-logo";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
@@ -110,6 +110,9 @@ export default async function SsoPage({ params }: { params: Promise<{ workspace:
                           className={`px-4 py-3 text-right tabular-nums ${h?.failures24h ? "font-semibold text-red-700" : "text-slate-600"}`}
                         >
                           {h?.failures24h ?? 0}
+                          {!!h?.unsignedRefused24h && (
+                            <span className="block text-xs font-normal text-slate-500">{unsignedRefusedText(h.unsignedRefused24h)}</span>
+                          )}
                         </td>
                         <td className="whitespace-nowrap px-4 py-3">
                           {h?.certExpiresAt ? (

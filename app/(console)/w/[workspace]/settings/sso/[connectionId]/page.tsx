@@ -14,7 +14,7 @@ import { SloSettingsForm } from "@/components/sso/slo-settings";
 import { ValueField } from "@/components/sso/value-field";
 import { SpKeyRotation } from "@/components/sso/sp-key-rotation";
 import { SpValuesPanel } from "@/components/sso/sp-values-panel";
-import { ConnectionStatusBadge, STATUS_HELP } from "@/components/sso/status-badge";
+import { ConnectionStatusBadge, STATUS_HELP, unsignedRefusedText } from "@/components/sso/status-badge";
 import { TestSignInPanel } from "@/components/sso/test-sign-in-panel";
 import { TrustApproval } from "@/components/sso/trust-approval";
 import { QueryProvider } from "@/components/providers";
@@ -74,7 +74,7 @@ export default async function ConnectionPage({
       <PageHeader
         title={
           <span className="flex items-center gap-3">
-            <IdpLogo type={c.idpType} size="lg" /> {c.name} <ConnectionStatusBadge status={health.status} />
+            <IdpLogo type={c.idpType} size="lg" decorative /> {c.name} <ConnectionStatusBadge status={health.status} />
           </span>
         }
         description={`${idp.displayName} · slug ${c.slug} · ${STATUS_HELP[health.status]}`}
@@ -100,7 +100,15 @@ export default async function ConnectionPage({
             </div>
             <div>
               <dt className="text-slate-500">Failures (24 h)</dt>
-              <dd className={health.failures24h ? "font-semibold text-red-700" : "font-medium"}>{health.failures24h}</dd>
+              <dd className={health.failures24h ? "font-semibold text-red-700" : "font-medium"} data-testid="health-failures">
+                {health.failures24h}
+              </dd>
+              {health.unsignedRefused24h > 0 && (
+                <dd className="mt-1 text-xs text-slate-600" data-testid="health-unsigned">
+                  {unsignedRefusedText(health.unsignedRefused24h)}{" "}
+                  <span className="block">(not signed by the IdP: not counted as failures)</span>
+                </dd>
+              )}
             </div>
             <div>
               <dt className="text-slate-500">IdP certificate expiry</dt>
@@ -126,12 +134,11 @@ export default async function ConnectionPage({
         </Card>
         <Card>
           <CardHeader title="Status" />
-          <div className="px-5 py-4">
-            {isAdmin ? (
-              <ActiveSwitch workspace={slug} connectionId={c.id} version={c.version} active={c.active} />
-            ) : (
-              <p className="text-sm">{c.active ? "Active" : "Inactive"}</p>
-            )}
+          <div className="space-y-3 px-5 py-4">
+            <p className="flex flex-wrap items-center gap-2 text-sm" data-testid="connection-status">
+              <ConnectionStatusBadge status={health.status} /> <span className="text-slate-700">{STATUS_HELP[health.status]}</span>
+            </p>
+            {isAdmin && <ActiveSwitch workspace={slug} connectionId={c.id} version={c.version} active={c.active} status={health.status} />}
           </div>
         </Card>
       </div>

@@ -3,13 +3,14 @@ import Link from "next/link";
 import { AdminOnly } from "@/components/sso/admin-only";
 import { IdpLogo } from "@/components/sso/idp-logo";
 import { MetadataForm } from "@/components/sso/metadata-form";
+import { SetupDone } from "@/components/sso/setup-done";
 import { SetupStepper } from "@/components/sso/setup-stepper";
 import { SpValuesPanel } from "@/components/sso/sp-values-panel";
 import { TestSignInPanel } from "@/components/sso/test-sign-in-panel";
 import { QueryProvider } from "@/components/providers";
 import { Card, CardHeader, PageHeader } from "@/components/ui/card";
 import { getIdp } from "@/lib/idp-catalogue";
-import { isConnectionConfigured } from "@/lib/services/connection-health";
+import { getConnectionHealthOrThrow, isConnectionConfigured } from "@/lib/services/connection-health";
 import { listSsoEvents } from "@/lib/services/sso-events";
 import { loadConnection } from "../../_lib/load";
 import { toEventView } from "../../_lib/views";
@@ -38,10 +39,15 @@ export default async function SetupPage({
   if (!isAdmin) return <AdminOnly what="set up SSO connections" />;
 
   let lastTest = null;
+  let health = null;
   if (step === 4) {
-    const { items } = await listSsoEvents(db, workspace.id, { connectionId: c.id, limit: 50 });
+    const [{ items }, h] = await Promise.all([
+      listSsoEvents(db, workspace.id, { connectionId: c.id, limit: 50 }),
+      getConnectionHealthOrThrow(db, workspace.id, c.id),
+    ]);
     const t = items.find((e) => e.testMode);
     lastTest = t ? toEventView(t) : null;
+    health = h;
   }
 
   return (
@@ -54,7 +60,7 @@ export default async function SetupPage({
       <PageHeader
         title={
           <span className="flex items-center gap-3">
-            <IdpLogo type={c.idpType} size="lg" /> Set up {c.name}
+            <IdpLogo type={c.idpType} size="lg" decorative /> Set up {c.name}
           </span>
         }
         description={`${idp.displayName} · slug ${c.slug}`}
@@ -64,7 +70,7 @@ export default async function SetupPage({
           </Link>
         }
       />
-      <SetupStepper current={step} hrefFor={stepHref} />
+      <SetupStepper current={step === 4 && lastTest?.outcome === "success" ? 5 : step} hrefFor={stepHref} />
       {step === 2 && (
         <Card>
           <CardHeader
@@ -125,28 +131,51 @@ export default async function SetupPage({
             <CardHeader title="Step 4 · Test sign-in" description="Sign in through your IdP once, as a user assigned to the app." />
             <div className="px-5 py-5">
               <QueryProvider>
-                <TestSignInPanel workspace={slug} connectionId={c.id} slug={c.slug} configured={configured} lastTest={lastTest} />
+                <TestSignInPanel
+                  workspace={slug}
+                  connectionId={c.id}
+                  slug={c.slug}
+                  configured={configured}
+                  lastTest={lastTest}
+                  refreshOnSuccess
+                />
               </QueryProvider>
             </div>
           </Card>
-          <Card className="mt-6">
-            <CardHeader title="Then" />
-            <ol className="list-decimal space-y-2 py-4 pl-10 pr-5 text-sm text-slate-700">
-              <li>
-                <Link href={`${base}#role-mapping`} className="font-medium text-brand-700 underline">
-                  Map IdP groups to roles
-                </Link>{" "}
-                (optional; everyone else gets the default role, {c.defaultRole}).
-              </li>
-              <li>
-                <Link href={`/w/${slug}/settings/domains`} className="font-medium text-brand-700 underline">
-                  Verify your email domain and route it to this connection
-                </Link>
-                , so people who type their work email on the login page are sent to {idp.displayName}.
-              </li>
-              <li>When everyone can sign in, enforce SSO on the Domains page.</li>
-            </ol>
-          </Card>
+          {lastTest?.outcome === "success" ? (
+            <SetupDone
+              name={c.name}
+              idpName={idp.displayName}
+              active={c.active}
+              routed={health?.routedDomains ?? []}
+              defaultRole={c.defaultRole}
+              links={{
+                domains: `/w/${slug}/settings/domains`,
+                members: `/w/${slug}/settings/members`,
+                roleMapping: `${base}#role-mapping`,
+                connection: base,
+              }}
+            />
+          ) : (
+            <Card className="mt-6">
+              <CardHeader title="Then" />
+              <ol className="list-decimal space-y-2 py-4 pl-10 pr-5 text-sm text-slate-700">
+                <li>
+                  <Link href={`${base}#role-mapping`} className="font-medium text-brand-700 underline">
+                    Map IdP groups to roles
+                  </Link>{" "}
+                  (optional; everyone else gets the default role, {c.defaultRole}).
+                </li>
+                <li>
+                  <Link href={`/w/${slug}/settings/domains`} className="font-medium text-brand-700 underline">
+                    Verify your email domain and route it to this connection
+                  </Link>
+                  , so people who type their work email on the login page are sent to {idp.displayName}.
+                </li>
+                <li>When everyone can sign in, enforce SSO on the Domains page.</li>
+              </ol>
+            </Card>
+          )}
         </>
       )}
     </>
