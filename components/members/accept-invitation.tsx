@@ -35,7 +35,7 @@ export function AcceptInvitation({ token, email, role, workspaceName, mode, sign
       else
         setError(
           r.code === "SSO_REQUIRED"
-            ? `${r.message} Sign in with SSO from the login page: your invitation is applied when you do.`
+            ? `${r.message} ${r.hint} Your invitation is applied when you do.`
             : `${r.message} ${r.hint}`,
         );
       return;

@@ -6,7 +6,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { getReadyDb } from "@/server/bootstrap";
 import { clientIp } from "@/lib/http/client-ip";
-import { getWorkspaceAccess, type WorkspaceAccess } from "@/lib/services/workspaces";
+import { getWorkspaceAccess, listDisabledWorkspacesForUser, type WorkspaceAccess } from "@/lib/services/workspaces";
 import type { Role } from "./roles";
 import { resolveSessionUser, type SessionUser } from "./session-token";
 import { sessionCookieName } from "./session-cookie";
@@ -48,7 +48,11 @@ export async function requireWorkspaceRole(slug: string, minRole: Role): Promise
     const access = await getWorkspaceAccess(db, user.id, slug, minRole);
     return { ...access, user, db, ip: clientIp(await headers()) };
   } catch (e) {
-    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
+    if (e instanceof AppError && e.code === "NOT_FOUND") {
+      // Their own disabled membership: say so (with sign-out) rather than 404.
+      if ((await listDisabledWorkspacesForUser(db, user.id, slug)).length) redirect(`/access-disabled?workspace=${encodeURIComponent(slug)}`);
+      notFound();
+    }
     throw e;
   }
 }

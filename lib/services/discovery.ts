@@ -1,9 +1,10 @@
-import { and, eq, isNotNull, or } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections, domains, workspaces } from "@/db/schema";
 import { emailDomain } from "@/lib/domains/normalize";
 import { AppError } from "@/lib/errors";
 import { safeRelativePath } from "@/lib/schemas/connections";
+import { connectionCanSignInSql } from "./connection-readiness";
 import { hitRateLimit, type RateLimitRule } from "./rate-limit";
 import { spValues } from "./sp-values";
 
@@ -73,9 +74,7 @@ export async function findRoutedConnection(db: Db, domain: string) {
       and(
         eq(connections.id, domains.connectionId),
         eq(connections.workspaceId, domains.workspaceId),
-        eq(connections.active, true),
-        isNotNull(connections.idpEntityId),
-        or(isNotNull(connections.idpSsoUrlRedirect), isNotNull(connections.idpSsoUrlPost)),
+        connectionCanSignInSql(),
       ),
     )
     .innerJoin(workspaces, eq(workspaces.id, domains.workspaceId))

@@ -9,6 +9,7 @@ import { Card, CardHeader, PageHeader } from "@/components/ui/card";
 import { hasRole } from "@/lib/auth/roles";
 import { requireWorkspaceRole } from "@/lib/auth/session";
 import { listConnections } from "@/lib/services/connections";
+import { connectionCanSignIn } from "@/lib/services/connection-readiness";
 import { listDomains } from "@/lib/services/domains";
 import { listMembers } from "@/lib/services/members";
 import { getEnforcement } from "@/lib/services/sso-enforcement";
@@ -38,15 +39,15 @@ export default async function DomainsPage({ params }: { params: Promise<{ worksp
           <DomainsPanel
             slug={workspace.slug}
             initial={initial}
-            connections={connections.map((c) => ({ id: c.id, name: c.name, slug: c.slug, active: c.active }))}
+            connections={connections.map((c) => ({ id: c.id, name: c.name, slug: c.slug, active: c.active, ready: connectionCanSignIn(c) }))}
             canManage={hasRole(membership.role, "admin")}
           />
-        </QueryProvider>
-        {isOwner ? (
+          {isOwner ? (
           <EnforcementCard
             slug={workspace.slug}
             initial={{
               mode: enforcement.mode,
+              ownersBreakGlass: enforcement.ownersBreakGlass,
               warnings: enforcement.warnings.map((w) => ({ code: w.code, severity: w.severity, message: w.message })),
             }}
             members={members
@@ -77,7 +78,8 @@ export default async function DomainsPage({ params }: { params: Promise<{ worksp
               }
             />
           </Card>
-        )}
+          )}
+        </QueryProvider>
       </div>
     </>
   );
