@@ -16,9 +16,7 @@ export default async function Home() {
   return (
     <main className="mx-auto max-w-lg px-4 py-24 text-center">
       <h1 className="text-xl font-semibold">You are not a member of any workspace yet</h1>
-      <p className="mt-2 text-sm text-slate-600">
-        Signed in as {user.email}. Ask a workspace owner to invite you, then sign in again.
-      </p>
+      <p className="mt-2 text-sm text-slate-600">Signed in as {user.email}. Ask a workspace owner to invite you, then sign in again.</p>
       <div className="mt-6 flex justify-center">
         <SignOutButton />
       </div>

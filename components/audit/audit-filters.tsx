@@ -22,7 +22,12 @@ export function AuditFilters({
   exportHref: string;
 }) {
   return (
-    <form method="get" action={base} className="mb-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200" aria-label="Filter the audit log">
+    <form
+      method="get"
+      action={base}
+      className="mb-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200"
+      aria-label="Filter the audit log"
+    >
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
         <label className="text-xs font-medium text-slate-700">
           Actor
@@ -30,7 +35,13 @@ export function AuditFilters({
         </label>
         <label className="text-xs font-medium text-slate-700">
           Action
-          <input name="action" defaultValue={filter.action ?? ""} placeholder="e.g. domain or member.role_changed" list="audit-actions" className={`mt-1 ${inputClass}`} />
+          <input
+            name="action"
+            defaultValue={filter.action ?? ""}
+            placeholder="e.g. domain or member.role_changed"
+            list="audit-actions"
+            className={`mt-1 ${inputClass}`}
+          />
           <datalist id="audit-actions">
             {ACTION_PREFIXES.map((a) => (
               <option key={a} value={a} />
@@ -39,7 +50,12 @@ export function AuditFilters({
         </label>
         <label className="text-xs font-medium text-slate-700">
           Target
-          <input name="target" defaultValue={filter.target ?? ""} placeholder="email, domain, connection…" className={`mt-1 ${inputClass}`} />
+          <input
+            name="target"
+            defaultValue={filter.target ?? ""}
+            placeholder="email, domain, connection…"
+            className={`mt-1 ${inputClass}`}
+          />
         </label>
         <label className="text-xs font-medium text-slate-700">
           From (UTC)

@@ -2,7 +2,15 @@ import { SignOutButton } from "@/components/auth/sign-out-button";
 import { Logo } from "@/components/ui/logo";
 
 /** A signed-in person whose membership an admin disabled: why they cannot get in, and a way out. */
-export function AccessDisabled({ email, workspaces, others }: { email: string; workspaces: string[]; others: { slug: string; name: string }[] }) {
+export function AccessDisabled({
+  email,
+  workspaces,
+  others,
+}: {
+  email: string;
+  workspaces: string[];
+  others: { slug: string; name: string }[];
+}) {
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-md space-y-5 rounded-lg bg-white p-6 text-center shadow-sm ring-1 ring-slate-200">

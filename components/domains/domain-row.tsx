@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { removeDomainAction, routeDomainAction, verifyDomainAction } from "@/app/(console)/w/[workspace]/settings/domains/actions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -51,10 +51,12 @@ export function DomainRow({ slug, domain: d, connections, canManage, onChanged }
   const status = STATUS[d.status];
   const reason = checkErrorText(d.lastCheckError);
   const routedTo = connections.find((c) => c.id === d.connectionId);
-  const [draftRoute, setDraftRoute] = useState(d.connectionId ?? "");
-  const routeChanged = draftRoute !== (d.connectionId ?? "");
-  // A save (here, elsewhere or by the API) moves the saved value: the draft follows it.
-  useEffect(() => setDraftRoute(d.connectionId ?? ""), [d.connectionId]);
+  // The choice waits for "Save routing"; a save (here, elsewhere or by the API) moves the saved value and the draft follows it.
+  const savedRoute = d.connectionId ?? "";
+  const [draft, setDraft] = useState({ base: savedRoute, value: savedRoute });
+  const draftRoute = draft.base === savedRoute ? draft.value : savedRoute;
+  const setDraftRoute = (value: string) => setDraft({ base: savedRoute, value });
+  const routeChanged = draftRoute !== savedRoute;
   const readyCount = connections.filter((c) => c.ready).length;
 
   async function verify() {

@@ -114,7 +114,11 @@ export function EnforcementCard({ slug, initial, members }: { slug: string; init
         <EnforcementPreviewPanel preview={preview.data ?? null} loading={preview.isFetching} changed={mode !== saved.mode} />
 
         {refusal && (
-          <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-inset ring-red-200" data-testid="enforcement-refusal">
+          <div
+            role="alert"
+            className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-inset ring-red-200"
+            data-testid="enforcement-refusal"
+          >
             <p className="font-semibold">Not saved: {refusal.message}</p>
             <p className="mt-1">{refusal.hint}</p>
           </div>
@@ -165,7 +169,15 @@ export function EnforcementCard({ slug, initial, members }: { slug: string; init
 }
 
 /** "If you save this": who must use SSO and who keeps a password (count and first names), and the warnings. */
-function EnforcementPreviewPanel({ preview, loading, changed }: { preview: EnforcementPreviewItem | null; loading: boolean; changed: boolean }) {
+function EnforcementPreviewPanel({
+  preview,
+  loading,
+  changed,
+}: {
+  preview: EnforcementPreviewItem | null;
+  loading: boolean;
+  changed: boolean;
+}) {
   if (!preview) return <p className="text-xs text-slate-500">Working out who this affects…</p>;
   const more = (n: number, shown: number) => (n > shown ? ` and ${n - shown} more` : "");
   return (
@@ -253,10 +265,14 @@ function OwnersBreakGlass({ slug, value, onChanged }: { slug: string; value: boo
         </span>
       </label>
       {confirming && (
-        <div className="mt-3 space-y-2 rounded-md bg-amber-50 p-3 ring-1 ring-inset ring-amber-200" role="group" aria-label="Confirm removing owners' break-glass">
+        <div
+          className="mt-3 space-y-2 rounded-md bg-amber-50 p-3 ring-1 ring-inset ring-amber-200"
+          role="group"
+          aria-label="Confirm removing owners' break-glass"
+        >
           <p className="text-sm text-amber-900">
-            Owners in enforced domains will have to sign in with SSO. If the IdP fails, nobody can reach this workspace with a password. Type{" "}
-            <span className="font-mono font-semibold">{slug}</span> to confirm.
+            Owners in enforced domains will have to sign in with SSO. If the IdP fails, nobody can reach this workspace with a password.
+            Type <span className="font-mono font-semibold">{slug}</span> to confirm.
           </p>
           <label htmlFor="owners-break-glass-confirm" className="sr-only">
             Type the workspace slug to confirm
@@ -276,7 +292,14 @@ function OwnersBreakGlass({ slug, value, onChanged }: { slug: string; value: boo
             </p>
           )}
           <div className="flex gap-2">
-            <Button type="button" variant="danger" size="sm" disabled={typed.trim() !== slug} pending={busy} onClick={() => void apply(false)}>
+            <Button
+              type="button"
+              variant="danger"
+              size="sm"
+              disabled={typed.trim() !== slug}
+              pending={busy}
+              onClick={() => void apply(false)}
+            >
               Remove owners&apos; break-glass
             </Button>
             <Button

@@ -117,8 +117,8 @@ export function MemberActions({ workspace, member, roles }: { workspace: string;
       )
     ) : (
       <p>
-        {member.email} loses access to this workspace on their very next request, including any open browser session. If their IdP still lets
-        them sign in with just-in-time provisioning on, they would be provisioned again: unassign them in the IdP too.
+        {member.email} loses access to this workspace on their very next request, including any open browser session. If their IdP still
+        lets them sign in with just-in-time provisioning on, they would be provisioned again: unassign them in the IdP too.
       </p>
     );
   const confirmLabel =
@@ -161,7 +161,14 @@ export function MemberActions({ workspace, member, roles }: { workspace: string;
       >
         {member.disabled ? "Enable" : "Disable"}
       </Button>
-      <Button type="button" size="sm" variant="secondary" disabled={pending} aria-label={`Remove ${label}`} onClick={() => ask({ kind: "remove" })}>
+      <Button
+        type="button"
+        size="sm"
+        variant="secondary"
+        disabled={pending}
+        aria-label={`Remove ${label}`}
+        onClick={() => ask({ kind: "remove" })}
+      >
         Remove
       </Button>
       <dialog

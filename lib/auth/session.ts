@@ -50,7 +50,8 @@ export async function requireWorkspaceRole(slug: string, minRole: Role): Promise
   } catch (e) {
     if (e instanceof AppError && e.code === "NOT_FOUND") {
       // Their own disabled membership: say so (with sign-out) rather than 404.
-      if ((await listDisabledWorkspacesForUser(db, user.id, slug)).length) redirect(`/access-disabled?workspace=${encodeURIComponent(slug)}`);
+      if ((await listDisabledWorkspacesForUser(db, user.id, slug)).length)
+        redirect(`/access-disabled?workspace=${encodeURIComponent(slug)}`);
       notFound();
     }
     throw e;

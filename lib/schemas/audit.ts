@@ -15,7 +15,12 @@ export const auditFilterSchema = z.object({
   /** Part of the actor's email or API key name; "system" for entries without a user or key. */
   actor: optional(z.string().max(200)),
   /** An action ("domain.verified") or a prefix ("domain"). */
-  action: optional(z.string().max(100).regex(/^[a-z0-9_.]+$/, "Letters, digits, dots and underscores, e.g. member.role_changed")),
+  action: optional(
+    z
+      .string()
+      .max(100)
+      .regex(/^[a-z0-9_.]+$/, "Letters, digits, dots and underscores, e.g. member.role_changed"),
+  ),
   /** Part of the target's name (email, domain, connection name), its exact ID, or its type. */
   target: optional(z.string().max(200)),
   from: optional(day),

@@ -95,7 +95,8 @@ function filterWhere(f: AuditFilter): SQL | undefined {
   }
   // "domain" or "domain." lists every domain.* action; "domain.verified" that action only.
   if (f.action) conds.push(or(eq(auditLog.action, f.action), sql`${auditLog.action} like ${`${f.action.replace(/\.$/, "")}.%`}`));
-  if (f.target) conds.push(or(ilike(auditLog.targetName, like(f.target)), eq(auditLog.targetId, f.target), eq(auditLog.targetType, f.target)));
+  if (f.target)
+    conds.push(or(ilike(auditLog.targetName, like(f.target)), eq(auditLog.targetId, f.target), eq(auditLog.targetType, f.target)));
   if (f.from) conds.push(gte(auditLog.createdAt, new Date(`${f.from}T00:00:00Z`)));
   if (f.to) conds.push(lt(auditLog.createdAt, new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000)));
   return conds.length ? and(...conds) : undefined;
@@ -134,14 +135,13 @@ export async function listAuditPage(
     workspaceId,
     page.map(({ log }) => ({ type: log.targetType, id: log.targetId })),
   );
-  const userIds = page.flatMap(({ log }) =>
-    [log.before?.userId, log.after?.userId].filter((v): v is string => typeof v === "string"),
-  );
+  const userIds = page.flatMap(({ log }) => [log.before?.userId, log.after?.userId].filter((v): v is string => typeof v === "string"));
   const emails = await resolveUserEmails(db, userIds);
   const items: AuditItem[] = page.map(({ log, userEmail, keyName }) => {
     const current = log.targetId ? names.get(targetKey(log.targetType, log.targetId)) : undefined;
     const userEmails: Record<string, string> = {};
-    for (const id of [log.before?.userId, log.after?.userId]) if (typeof id === "string" && emails.has(id)) userEmails[id] = emails.get(id)!;
+    for (const id of [log.before?.userId, log.after?.userId])
+      if (typeof id === "string" && emails.has(id)) userEmails[id] = emails.get(id)!;
     return {
       id: log.id,
       createdAt: log.createdAt,

@@ -71,11 +71,7 @@ export async function findRoutedConnection(db: Db, domain: string) {
     .from(domains)
     .innerJoin(
       connections,
-      and(
-        eq(connections.id, domains.connectionId),
-        eq(connections.workspaceId, domains.workspaceId),
-        connectionCanSignInSql(),
-      ),
+      and(eq(connections.id, domains.connectionId), eq(connections.workspaceId, domains.workspaceId), connectionCanSignInSql()),
     )
     .innerJoin(workspaces, eq(workspaces.id, domains.workspaceId))
     .where(and(eq(domains.domain, domain), eq(domains.status, "verified")))

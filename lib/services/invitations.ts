@@ -327,7 +327,14 @@ export async function acceptInvitation(
       .returning({ id: invitations.id });
     if (!consumed) throw new AppError("INVITATION_INVALID");
     // Accepting is a sign-in (the sign-up path signs them in; the other one acts in their session): "Last sign-in" shows it.
-    const values = { role: inv.role, status: "active" as const, source: "password" as const, connectionId: null, updatedAt: now, lastLoginAt: now };
+    const values = {
+      role: inv.role,
+      status: "active" as const,
+      source: "password" as const,
+      connectionId: null,
+      updatedAt: now,
+      lastLoginAt: now,
+    };
     const [existing] = await tx
       .select()
       .from(memberships)

@@ -270,7 +270,10 @@ describe("scope: only people who have a way in are enforced", () => {
     await t.db.update(domains).set({ status: "verified" }).where(eq(domains.id, d.id));
     const [me] = await t.db.select().from(memberships).where(eq(memberships.userId, owner.id));
     await setBreakGlass(t.db, workspace.id, me!.id, true, {});
-    await t.db.update(workspaces).set({ ownersBreakGlass: false, ssoEnforcement: "verified_domains" }).where(eq(workspaces.id, workspace.id));
+    await t.db
+      .update(workspaces)
+      .set({ ownersBreakGlass: false, ssoEnforcement: "verified_domains" })
+      .where(eq(workspaces.id, workspace.id));
     await routeDomain(t.db, workspace.id, d.id, conn.id, { userId: owner.id });
     await expect(setBreakGlass(t.db, workspace.id, me!.id, false, { userId: owner.id })).rejects.toMatchObject({
       code: "ENFORCEMENT_LOCKS_YOU_OUT",

@@ -42,7 +42,12 @@ type ScopeMember = {
 /** The workspace's settings and routed domains, as `decideEnforcement` reads them. */
 async function loadScope(db: Db, workspaceId: string): Promise<ScopeContext & { slug: string; name: string }> {
   const [ws] = await db
-    .select({ mode: workspaces.ssoEnforcement, ownersBreakGlass: workspaces.ownersBreakGlass, slug: workspaces.slug, name: workspaces.name })
+    .select({
+      mode: workspaces.ssoEnforcement,
+      ownersBreakGlass: workspaces.ownersBreakGlass,
+      slug: workspaces.slug,
+      name: workspaces.name,
+    })
     .from(workspaces)
     .where(eq(workspaces.id, workspaceId));
   if (!ws) throw new AppError("NOT_FOUND");
@@ -112,7 +117,13 @@ export async function findEnforcingWorkspaces(db: Db, user: Pick<User, "id" | "e
     .limit(1);
   if (!row) return [];
   const [m] = await db
-    .select({ role: memberships.role, source: memberships.source, breakGlass: memberships.breakGlass, status: memberships.status, disabled: memberships.disabled })
+    .select({
+      role: memberships.role,
+      source: memberships.source,
+      breakGlass: memberships.breakGlass,
+      status: memberships.status,
+      disabled: memberships.disabled,
+    })
     .from(memberships)
     .where(and(eq(memberships.workspaceId, row.id), eq(memberships.userId, user.id)));
   const live = !!m && m.status === "active" && !m.disabled;
@@ -381,7 +392,8 @@ export async function setBreakGlass(
         .where(and(eq(memberships.id, membershipId), eq(memberships.workspaceId, workspaceId)))
     : [];
   if (!row) throw new AppError("NOT_FOUND");
-  if (!breakGlass) await assertChangeKeepsActorAccess(db, workspaceId, actor.userId, { breakGlass: { membershipId: row.id, value: false } });
+  if (!breakGlass)
+    await assertChangeKeepsActorAccess(db, workspaceId, actor.userId, { breakGlass: { membershipId: row.id, value: false } });
   if (row.breakGlass !== breakGlass) {
     await db
       .update(memberships)

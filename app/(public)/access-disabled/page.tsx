@@ -16,5 +16,11 @@ export default async function AccessDisabledPage({ searchParams }: { searchParam
   const disabled = await listDisabledWorkspacesForUser(db, user.id, typeof workspace === "string" ? workspace : undefined);
   if (!disabled.length) redirect("/");
   const others = await listWorkspacesForUser(db, user.id);
-  return <AccessDisabled email={user.email} workspaces={disabled.map((w) => w.name)} others={others.map((w) => ({ slug: w.slug, name: w.name }))} />;
+  return (
+    <AccessDisabled
+      email={user.email}
+      workspaces={disabled.map((w) => w.name)}
+      others={others.map((w) => ({ slug: w.slug, name: w.name }))}
+    />
+  );
 }

@@ -11,12 +11,18 @@ export async function GET(req: Request, { params }: { params: Promise<{ workspac
   const { db, workspace, membership } = await requireWorkspaceRole(slug, "viewer");
   if (membership.role !== "owner") {
     const e = describeError("FORBIDDEN");
-    return Response.json({ error: { code: "FORBIDDEN", message: e.message, hint: "Only owners can export the audit log." } }, { status: 403 });
+    return Response.json(
+      { error: { code: "FORBIDDEN", message: e.message, hint: "Only owners can export the audit log." } },
+      { status: 403 },
+    );
   }
   const parsed = auditFilterSchema.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!parsed.success) {
     const e = describeError("VALIDATION_FAILED");
-    return Response.json({ error: { code: "VALIDATION_FAILED", message: e.message, hint: parsed.error.issues[0]?.message ?? e.hint } }, { status: 422 });
+    return Response.json(
+      { error: { code: "VALIDATION_FAILED", message: e.message, hint: parsed.error.issues[0]?.message ?? e.hint } },
+      { status: 422 },
+    );
   }
   const day = new Date().toISOString().slice(0, 10);
   return new Response(auditCsvStream(db, workspace.id, parsed.data), {
