@@ -1,7 +1,8 @@
 import { getDbHandle, type Db } from "@/db";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { DEMO_DOMAIN, DEMO_SSO_USER, DEMO_WORKSPACE, seedDemoWorkspace } from "@/lib/services/demo-seed";
+import { boxed, demoBannerLines } from "@/lib/services/demo-banner";
+import { seedDemoWorkspace } from "@/lib/services/demo-seed";
 
 type Global = typeof globalThis & { __gatehouseReady?: Promise<Db> };
 
@@ -35,33 +36,13 @@ async function bootstrap(): Promise<Db> {
 }
 
 function printDemoCredentials(appUrl: string, password: string) {
-  printBox([
-    "Gatehouse demo workspace created (shown once, development only):",
-    `  URL:      ${appUrl}/login`,
-    `  Email:    ${DEMO_WORKSPACE.ownerEmail}`,
-    `  Password: ${password}`,
-    `Lost it? npm run gatehouse -- users:set-password --email ${DEMO_WORKSPACE.ownerEmail}`,
-    `Try SSO: type ${DEMO_SSO_USER} at ${appUrl}/login (${DEMO_DOMAIN} is routed to the Demo IdP).`,
-  ]);
+  // Printed directly (not through the logger) so it stands out; never in production.
+  console.log(boxed(demoBannerLines(appUrl, password)));
 }
 
 /** Every later start: who the demo owner is and how to reset the password (never the password itself). */
 function printDemoReminder(appUrl: string) {
-  printBox([
-    "Gatehouse demo workspace (development only):",
-    `  URL:      ${appUrl}/login`,
-    `  Owner:    ${DEMO_WORKSPACE.ownerEmail}`,
-    `Reset the owner's password: npm run gatehouse -- users:set-password --email ${DEMO_WORKSPACE.ownerEmail}`,
-    `Try SSO: type ${DEMO_SSO_USER} at ${appUrl}/login (${DEMO_DOMAIN} is routed to the Demo IdP).`,
-  ]);
-}
-
-function printBox(lines: string[]) {
-  const width = Math.max(...lines.map((l) => l.length)) + 2;
-  // Printed directly (not through the logger) so it stands out; never in production.
-  console.log(
-    ["┌" + "─".repeat(width) + "┐", ...lines.map((l) => "│ " + l.padEnd(width - 1) + "│"), "└" + "─".repeat(width) + "┘"].join("\n"),
-  );
+  console.log(boxed(demoBannerLines(appUrl, null)));
 }
 
 /**

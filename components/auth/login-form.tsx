@@ -55,8 +55,8 @@ export function LoginForm({
 
   /** POST /auth/sso/discover; null when the email has no SSO (or discovery is unavailable). */
   const discover = useCallback(
-    async (address: string): Promise<Sso | null> => {
-      if (passwordOnly) return null;
+    async (address: string, force = false): Promise<Sso | null> => {
+      if (passwordOnly && !force) return null;
       try {
         const res = await fetch("/auth/sso/discover", {
           method: "POST",
@@ -106,7 +106,8 @@ export function LoginForm({
       const code = res?.error ?? "INTERNAL";
       if (code === "SSO_REQUIRED") {
         // The account must use SSO: offer the SSO path instead of the password form.
-        const found = await discover(email);
+        // Even on the break-glass path (?password=1): the refusal must come with the way in.
+        const found = await discover(email, true);
         pwForm.reset({ password: "" });
         if (found) {
           setSso({ ...found, enforced: true });

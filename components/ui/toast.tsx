@@ -51,7 +51,7 @@ const tones: Record<Tone, string> = {
 
 function ToastItem({ t }: { t: Toast }) {
   useEffect(() => {
-    const timer = setTimeout(() => dismissToast(t.id), t.tone === "error" ? 9000 : 5000);
+    const timer = setTimeout(() => dismissToast(t.id), t.tone === "error" ? 10_000 : 7_000);
     return () => clearTimeout(timer);
   }, [t.id, t.tone]);
   return (

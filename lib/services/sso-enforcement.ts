@@ -1,12 +1,17 @@
-import { and, eq, inArray, ne } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { Db } from "@/db";
-import { connections, domains, linkedIdentities, memberships, users, workspaces } from "@/db/schema";
+import { connections, domains, memberships, workspaces } from "@/db/schema";
 import { emailDomain } from "@/lib/domains/normalize";
 import { AppError } from "@/lib/errors";
 import { ENFORCEMENT_MODES, type EnforcementMode, type EnforcementWarning } from "@/lib/schemas/domains";
 import { recordAudit, type AuditActor } from "./audit";
 import { connectionCanSignInSql } from "./connection-readiness";
-import { decideEnforcement, KEEPS_PASSWORD_REASON, type ScopeContext, type ScopeDecision } from "./enforcement-scope";
+import { decideFor, loadMembers, loadScope, usersWithSso } from "./enforcement-data";
+import { previewEnforcementChange, type EnforcementPreview } from "./enforcement-preview";
+import { decideEnforcement } from "./enforcement-scope";
+
+export { getEnforcement, previewEnforcement, previewEnforcementChange } from "./enforcement-preview";
+export type { EnforcementDraft, EnforcementPreview, PeopleSample } from "./enforcement-preview";
 import type { User } from "./users";
 
 /**
@@ -28,69 +33,6 @@ export type EnforcingWorkspace = {
   /** The connection the person's domain is routed to: "Continue with <name>". */
   connection: { name: string; slug: string };
 };
-
-type ScopeMember = {
-  id: string;
-  userId: string;
-  email: string;
-  name: string | null;
-  role: string;
-  source: string;
-  breakGlass: boolean;
-};
-
-/** The workspace's settings and routed domains, as `decideEnforcement` reads them. */
-async function loadScope(db: Db, workspaceId: string): Promise<ScopeContext & { slug: string; name: string }> {
-  const [ws] = await db
-    .select({
-      mode: workspaces.ssoEnforcement,
-      ownersBreakGlass: workspaces.ownersBreakGlass,
-      slug: workspaces.slug,
-      name: workspaces.name,
-    })
-    .from(workspaces)
-    .where(eq(workspaces.id, workspaceId));
-  if (!ws) throw new AppError("NOT_FOUND");
-  const routed = await db
-    .select({ domain: domains.domain, name: connections.name })
-    .from(domains)
-    .innerJoin(
-      connections,
-      and(eq(connections.id, domains.connectionId), eq(connections.workspaceId, domains.workspaceId), connectionCanSignInSql()),
-    )
-    .where(and(eq(domains.workspaceId, workspaceId), eq(domains.status, "verified")));
-  return { ...ws, routedDomains: new Map(routed.map((r) => [r.domain, r.name])) };
-}
-
-async function loadMembers(db: Db, workspaceId: string): Promise<ScopeMember[]> {
-  return db
-    .select({
-      id: memberships.id,
-      userId: memberships.userId,
-      email: users.email,
-      name: users.name,
-      role: memberships.role,
-      source: memberships.source,
-      breakGlass: memberships.breakGlass,
-    })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.status, "active"), eq(memberships.disabled, false)));
-}
-
-const decideFor = (ctx: ScopeContext, m: ScopeMember): ScopeDecision =>
-  decideEnforcement(ctx, { emailDomain: emailDomain(m.email), membership: m });
-
-/** Users of `userIds` who have signed in with SSO through a working connection of the workspace. */
-async function usersWithSso(db: Db, workspaceId: string, userIds: string[]): Promise<Set<string>> {
-  if (!userIds.length) return new Set();
-  const rows = await db
-    .select({ userId: linkedIdentities.userId })
-    .from(linkedIdentities)
-    .innerJoin(connections, eq(connections.id, linkedIdentities.connectionId))
-    .where(and(eq(connections.workspaceId, workspaceId), connectionCanSignInSql(), inArray(linkedIdentities.userId, userIds)));
-  return new Set(rows.map((r) => r.userId));
-}
 
 /** The workspace whose enforcement covers `user` (empty: password sign-in is allowed). */
 export async function findEnforcingWorkspaces(db: Db, user: Pick<User, "id" | "email">): Promise<EnforcingWorkspace[]> {
@@ -150,132 +92,6 @@ export async function assertPasswordSignInAllowed(db: Db, user: User): Promise<v
       detail: { workspace: enforcing.slug, connection: enforcing.connection.name },
     });
   }
-}
-
-export type PeopleSample = { count: number; names: string[] };
-export type EnforcementDraft = { mode: EnforcementMode; ownersBreakGlass?: boolean };
-export type EnforcementPreview = {
-  mode: EnforcementMode;
-  ownersBreakGlass: boolean;
-  warnings: EnforcementWarning[];
-  /** Members who would have to sign in with SSO (count and the first few names). */
-  mustUseSso: PeopleSample;
-  /** Members who keep password access, with why (first few). */
-  keepPassword: PeopleSample & { reasons: string[] };
-};
-
-const SAMPLE = 5;
-const label = (m: ScopeMember) => m.name?.trim() || m.email;
-
-/**
- * What `draft` would do if saved now: who must use SSO, who keeps a password, and what could go
- * wrong (danger warnings need confirmation; LOCKS_YOU_OUT is refused outright).
- */
-export async function previewEnforcementChange(
-  db: Db,
-  workspaceId: string,
-  draft: EnforcementDraft,
-  actorUserId: string | null,
-): Promise<EnforcementPreview> {
-  const scope = await loadScope(db, workspaceId);
-  const ctx: ScopeContext = { ...scope, mode: draft.mode, ownersBreakGlass: draft.ownersBreakGlass ?? scope.ownersBreakGlass };
-  const members = await loadMembers(db, workspaceId);
-  const decided = members.map((m) => ({ m, d: decideFor(ctx, m) }));
-  const enforced = decided.filter((x) => x.d.enforced).map((x) => x.m);
-  const kept = decided.filter((x) => !x.d.enforced);
-  const preview: EnforcementPreview = {
-    mode: ctx.mode,
-    ownersBreakGlass: ctx.ownersBreakGlass,
-    warnings: [],
-    mustUseSso: { count: enforced.length, names: enforced.slice(0, SAMPLE).map(label) },
-    keepPassword: {
-      count: kept.length,
-      names: kept.slice(0, SAMPLE).map((x) => label(x.m)),
-      reasons: kept.slice(0, SAMPLE).map((x) => (x.d.enforced ? "" : KEEPS_PASSWORD_REASON[x.d.reason])),
-    },
-  };
-  if (ctx.mode === "off") return preview;
-
-  const warnings = preview.warnings;
-  const [ready] = await db
-    .select({ id: connections.id })
-    .from(connections)
-    .where(and(eq(connections.workspaceId, workspaceId), connectionCanSignInSql()))
-    .limit(1);
-  if (!ready) {
-    warnings.push({
-      code: "NO_ACTIVE_CONNECTION",
-      severity: "info",
-      message: "No connection can sign people in yet (turned on, with IdP metadata), so this enforces nobody until one can.",
-    });
-  }
-  const verified = await db
-    .select({ domain: domains.domain })
-    .from(domains)
-    .where(and(eq(domains.workspaceId, workspaceId), eq(domains.status, "verified")));
-  if (!verified.length) {
-    warnings.push({
-      code: "NO_VERIFIED_DOMAINS",
-      severity: "info",
-      message: "No domain is verified yet, so this enforces nobody until one is verified and routed to a connection.",
-    });
-  }
-  const unrouted = verified.map((d) => d.domain).filter((d) => !ctx.routedDomains.has(d));
-  if (unrouted.length) {
-    warnings.push({
-      code: "UNROUTED_DOMAINS",
-      severity: "info",
-      message: `Not enforced until routed to a working connection: ${unrouted.join(", ")}. People with these addresses keep their passwords.`,
-      detail: { domains: unrouted },
-    });
-  }
-  const withSso = await usersWithSso(
-    db,
-    workspaceId,
-    enforced.map((m) => m.userId),
-  );
-  if (actorUserId && enforced.some((m) => m.userId === actorUserId && !withSso.has(m.userId))) {
-    warnings.push({
-      code: "LOCKS_YOU_OUT",
-      severity: "danger",
-      message:
-        "This would end your own access: you would have to use SSO and have not signed in with it here yet. Sign in once with SSO first, or keep owners break-glass.",
-    });
-  }
-  const owners = enforced.filter((m) => m.role === "owner" && m.userId !== actorUserId && !withSso.has(m.userId));
-  if (owners.length) {
-    warnings.push({
-      code: "LOCKS_OUT_OWNERS",
-      severity: "danger",
-      message: `${owners.length === 1 ? "An owner" : `${owners.length} owners`} (${owners.map((o) => o.email).join(", ")}) would need SSO and never signed in with it here.`,
-      detail: { emails: owners.map((o) => o.email) },
-    });
-  }
-  return preview;
-}
-
-/** The warnings of `previewEnforcementChange` for a mode (kept for the REST API and CLI). */
-export async function previewEnforcement(
-  db: Db,
-  workspaceId: string,
-  mode: EnforcementMode,
-  actorUserId: string | null,
-): Promise<EnforcementWarning[]> {
-  return (await previewEnforcementChange(db, workspaceId, { mode }, actorUserId)).warnings;
-}
-
-export async function getEnforcement(
-  db: Db,
-  workspaceId: string,
-  actorUserId?: string | null,
-): Promise<{ mode: EnforcementMode; ownersBreakGlass: boolean; warnings: EnforcementWarning[]; preview: EnforcementPreview }> {
-  const [ws] = await db
-    .select({ mode: workspaces.ssoEnforcement, ownersBreakGlass: workspaces.ownersBreakGlass })
-    .from(workspaces)
-    .where(eq(workspaces.id, workspaceId));
-  if (!ws) throw new AppError("NOT_FOUND");
-  const preview = await previewEnforcementChange(db, workspaceId, ws, actorUserId ?? null);
-  return { mode: ws.mode, ownersBreakGlass: ws.ownersBreakGlass, warnings: preview.warnings, preview };
 }
 
 function refuseSelfLockOut(preview: EnforcementPreview) {
