@@ -1,3 +1,4 @@
+import { Fragment } from "react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ConnectionStatusBadge } from "@/components/sso/status-badge";
@@ -103,13 +104,20 @@ export default async function SsoPage({ params }: { params: Promise<{ workspace:
                         </td>
                         <td className="px-3 py-3">{h && <ConnectionStatusBadge status={h.status} />}</td>
                         <td className="px-3 py-3 text-slate-700">
-                          {/* Lines break between domains, never inside one. */}
+                          {/* Lines break between domains, or after a dot or hyphen of a long one: never inside a word. */}
                           {h?.routedDomains.length ? (
                             h.routedDomains.map((d, i) => (
-                              <span key={d} className="whitespace-nowrap">
-                                {d}
+                              <Fragment key={d}>
+                                <span className="whitespace-nowrap" data-testid="routed-domain">
+                                  {d.split(/(?<=[.-])/).map((part, j) => (
+                                    <Fragment key={j}>
+                                      {j > 0 && <wbr />}
+                                      {part}
+                                    </Fragment>
+                                  ))}
+                                </span>
                                 {i < h.routedDomains.length - 1 ? ", " : ""}
-                              </span>
+                              </Fragment>
                             ))
                           ) : (
                             <span className="text-slate-500">None</span>
