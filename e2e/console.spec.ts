@@ -6,7 +6,7 @@ import { users } from "../db/schema";
 import { hashPassword } from "../lib/auth/password";
 import { createDevIdp } from "../lib/dev-idp";
 import { setTxtRecord } from "./support/dns";
-import { expect, signInWithPassword, test } from "./support/fixtures";
+import { expect, routeTo, signInWithPassword, test } from "./support/fixtures";
 
 /** Full-page screenshot into the test's output folder (a CI artifact); numbered in journey order. */
 async function shot(page: Page, testInfo: TestInfo, name: string) {
@@ -232,8 +232,8 @@ test.describe("SSO console", () => {
 
     // 6. Route the domain to the connection and enforce SSO for everyone in verified domains.
     await page.goto(`/w/${ws.slug}/settings/domains`);
-    await row.getByLabel("Sign in with").selectOption({ label: "Company IdP" });
-    await expect(row.getByText(`People with @${corpDomain} addresses are sent to Company IdP.`)).toBeVisible();
+    await routeTo(row, "Company IdP");
+    await expect(row.getByText(`People with @${corpDomain} addresses are sent to Company IdP (`)).toBeVisible();
     await page.getByRole("radio", { name: /Everyone in verified domains/ }).check();
     await page.getByRole("button", { name: "Save enforcement" }).click();
     await expect(page.getByText("SSO enforcement saved")).toBeVisible();

@@ -60,8 +60,9 @@ test.describe("verified domains, discovery and enforcement", () => {
     await setTxtRecord(recordName, [recordValue]);
     await row.getByRole("button", { name: `Verify ${domain}` }).click();
     await expect(row.getByText("Verified", { exact: true })).toBeVisible();
-    await row.getByLabel("Sign in with").selectOption({ label: "Built-in IdP" });
-    await expect(row.getByText(`People with @${domain} addresses are sent to Built-in IdP.`)).toBeVisible();
+    await row.getByLabel("Sign in with").selectOption({ label: `Built-in IdP (idp-${ws.slug})` });
+    await row.getByRole("button", { name: "Save routing" }).click();
+    await expect(row.getByText(`People with @${domain} addresses are sent to Built-in IdP (idp-${ws.slug}).`)).toBeVisible();
 
     // ── Enforce SSO for everyone in the verified domains (the owner's own domain is not one of them).
     await page.getByRole("radio", { name: /Everyone in verified domains/ }).check();

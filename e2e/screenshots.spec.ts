@@ -3,8 +3,9 @@ import type { AddressInfo } from "node:net";
 import AxeBuilder from "@axe-core/playwright";
 import type { Page, TestInfo } from "@playwright/test";
 import { createDevIdp } from "../lib/dev-idp";
+import { addMember } from "../lib/testing/fixtures";
 import { setTxtRecord } from "./support/dns";
-import { expect, signInWithPassword, test } from "./support/fixtures";
+import { expect, routeTo, signInWithPassword, test } from "./support/fixtures";
 import { startTrustIdp } from "./support/trust-idp";
 
 /**
@@ -338,6 +339,7 @@ for (const vp of VIEWPORTS) {
       browser,
       makeWorkspace,
       state,
+      db,
     }, testInfo) => {
       test.setTimeout(420_000);
       const ws = await makeWorkspace({ name: "Domain Holdings" });
@@ -379,11 +381,18 @@ for (const vp of VIEWPORTS) {
       await setTxtRecord(recordName, [recordValue]);
       await row.getByRole("button", { name: `Verify ${corp}` }).click();
       await expect(row.getByText("Verified", { exact: true })).toBeVisible();
-      await row.getByLabel("Sign in with").selectOption({ label: "Company IdP" });
-      await expect(row.getByText(`People with @${corp} addresses are sent to Company IdP.`)).toBeVisible();
+      await routeTo(row, "Company IdP");
+      await expect(row.getByText(`People with @${corp} addresses are sent to Company IdP (`)).toBeVisible();
       await capture(page, testInfo, "d04-domains-verified-routed");
       await page.getByRole("radio", { name: /Everyone in verified domains/ }).check();
+      await expect(page.getByTestId("enforcement-preview")).toContainText("If you save this");
       await capture(page, testInfo, "d05-enforcement-choice");
+      // Owners' break-glass: removing it asks for the workspace slug.
+      await page.getByRole("checkbox", { name: /Owners are break-glass/ }).uncheck();
+      const confirmBox = page.getByRole("group", { name: "Confirm removing owners' break-glass" });
+      await confirmBox.getByLabel("Type the workspace slug to confirm").fill(ws.slug);
+      await capture(page, testInfo, "d05b-owners-break-glass-confirm");
+      await confirmBox.getByRole("button", { name: "Cancel" }).click();
       await page.getByRole("button", { name: "Save enforcement" }).click();
       await capture(page, testInfo, "d06-enforcement-saved");
 
@@ -404,6 +413,34 @@ for (const vp of VIEWPORTS) {
       const link = await page.getByRole("textbox", { name: "Invitation link" }).inputValue();
       await expect(page.getByTestId(`member-grace.hopper@${ws.slug}.test`)).toContainText("invited");
       await capture(page, testInfo, "m01-members-invited");
+      // A role change asks first (promotion to Owner warns).
+      const viewerEmail = `ada.viewer@${ws.slug}.test`;
+      await addMember(db, ws.id, { email: viewerEmail, password: "viewer-password-123" });
+      await page.reload();
+      await page.getByTestId(`member-${viewerEmail}`).getByLabel(`Role of ${viewerEmail}`).selectOption("owner");
+      await expect(page.getByRole("dialog", { name: `Make ${viewerEmail} an Owner?` })).toBeVisible();
+      await capture(page, testInfo, "m01b-member-promote-owner-confirm");
+      await page
+        .getByRole("dialog", { name: `Make ${viewerEmail} an Owner?` })
+        .getByRole("button", { name: "Cancel" })
+        .click();
+      await page
+        .getByTestId(`member-${viewerEmail}`)
+        .getByRole("button", { name: `Disable ${viewerEmail}` })
+        .click();
+      await page
+        .getByRole("dialog", { name: `Disable ${viewerEmail}?` })
+        .getByRole("button", { name: "Disable member" })
+        .click();
+      await expect(page.getByTestId("toast").filter({ hasText: `${viewerEmail} is disabled` })).toBeVisible();
+      await page.screenshot({ path: testInfo.outputPath("m01c-member-disabled-toast.png") });
+      // What the disabled member sees.
+      const disabledCtx = await browser.newContext({ baseURL: state.baseURL, viewport: { width: vp.width, height: vp.height } });
+      const disabledPage = await disabledCtx.newPage();
+      await signInWithPassword(disabledPage, viewerEmail, "viewer-password-123");
+      await expect(disabledPage.getByRole("heading", { name: /was disabled by an admin/ })).toBeVisible();
+      await capture(disabledPage, testInfo, "m01d-access-disabled");
+      await disabledCtx.close();
       await visitor.goto(link);
       await expect(visitor.getByRole("heading", { name: /Join/ })).toBeVisible();
       await capture(visitor, testInfo, "m02-invite-page");
@@ -429,6 +466,10 @@ for (const vp of VIEWPORTS) {
       // Audit log after all of the above.
       await page.goto(`/w/${ws.slug}/settings/audit`);
       await capture(page, testInfo, "a01-audit-log");
+      await page.goto(`/w/${ws.slug}/settings/audit?action=domain`);
+      await capture(page, testInfo, "a02-audit-log-filtered");
+      await page.goto(`/w/${ws.slug}/settings/audit?action=nothing.like.this`);
+      await capture(page, testInfo, "a03-audit-log-no-match");
     });
 
     test("email: forgot password, check your email, the captured mail at /dev/mail, the reset form, a used link", async ({

@@ -203,6 +203,18 @@ const catalogue = {
     hint: "Try again in a minute; check that the domain's name servers answer.",
     fixer: "workspace_admin",
   },
+  ENFORCEMENT_LOCKS_YOU_OUT: {
+    status: 409,
+    message: "This change would end your own access: you would have to sign in with SSO, which you have not done in this workspace yet.",
+    hint: "Sign in once with SSO (test the connection with your own account) first, or keep owners break-glass; then try again.",
+    fixer: "workspace_admin",
+  },
+  CONNECTION_NOT_READY: {
+    status: 409,
+    message: "That connection cannot sign anyone in yet.",
+    hint: "Add the IdP metadata and turn the connection on in Settings → SSO, then route the domain to it.",
+    fixer: "workspace_admin",
+  },
   ENFORCEMENT_CONFIRMATION_REQUIRED: {
     status: 409,
     message: "Enforcing SSO now could lock people out.",

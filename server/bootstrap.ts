@@ -1,7 +1,8 @@
 import { getDbHandle, type Db } from "@/db";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { DEMO_WORKSPACE, seedDemoWorkspace } from "@/lib/services/demo-seed";
+import { boxed, demoBannerLines } from "@/lib/services/demo-banner";
+import { seedDemoWorkspace } from "@/lib/services/demo-seed";
 
 type Global = typeof globalThis & { __gatehouseReady?: Promise<Db> };
 
@@ -29,23 +30,19 @@ async function bootstrap(): Promise<Db> {
   if (e.appEnv === "development") {
     const seeded = await seedDemoWorkspace(handle.db, { appUrl: e.appUrl });
     if (seeded) printDemoCredentials(e.appUrl, seeded.password);
+    else printDemoReminder(e.appUrl);
   }
   return handle.db;
 }
 
 function printDemoCredentials(appUrl: string, password: string) {
-  const lines = [
-    "Gatehouse demo workspace created (shown once, development only):",
-    `  URL:      ${appUrl}/login`,
-    `  Email:    ${DEMO_WORKSPACE.ownerEmail}`,
-    `  Password: ${password}`,
-    `Lost it? npm run gatehouse -- users:set-password --email ${DEMO_WORKSPACE.ownerEmail}`,
-  ];
-  const width = Math.max(...lines.map((l) => l.length)) + 2;
   // Printed directly (not through the logger) so it stands out; never in production.
-  console.log(
-    ["┌" + "─".repeat(width) + "┐", ...lines.map((l) => "│ " + l.padEnd(width - 1) + "│"), "└" + "─".repeat(width) + "┘"].join("\n"),
-  );
+  console.log(boxed(demoBannerLines(appUrl, password)));
+}
+
+/** Every later start: who the demo owner is and how to reset the password (never the password itself). */
+function printDemoReminder(appUrl: string) {
+  console.log(boxed(demoBannerLines(appUrl, null)));
 }
 
 /**

@@ -14,11 +14,14 @@ const LAST_EMAIL_KEY = "gatehouse:last-email";
 const MESSAGES: Record<string, string> = {
   INVALID_CREDENTIALS: "Wrong email or password.",
   TOO_MANY_ATTEMPTS: "Too many failed attempts. Wait a few minutes and try again.",
-  SSO_REQUIRED: "Your organization requires single sign-on. Continue with SSO instead.",
+  SSO_REQUIRED: "Your organization requires single sign-on: enter your work email and continue with your company’s identity provider.",
   SAML_LOGIN_TICKET_INVALID: "That sign-in link expired. Please sign in again.",
   RATE_LIMITED: "Too many attempts from your network. Wait a minute and try again.",
   INTERNAL: "Something went wrong on our side. Please try again.",
 };
+
+const SSO_REQUIRED_NO_CONNECTION =
+  "Your organization requires single sign-on, but no SSO connection answers for this address right now. An owner of your workspace can fix this: route your email domain to a working connection in Settings → Domains, or give you break-glass access.";
 
 type Sso = { redirect: string; name?: string; enforced?: boolean };
 type Step = "email" | "password" | "sso";
@@ -52,8 +55,8 @@ export function LoginForm({
 
   /** POST /auth/sso/discover; null when the email has no SSO (or discovery is unavailable). */
   const discover = useCallback(
-    async (address: string): Promise<Sso | null> => {
-      if (passwordOnly) return null;
+    async (address: string, force = false): Promise<Sso | null> => {
+      if (passwordOnly && !force) return null;
       try {
         const res = await fetch("/auth/sso/discover", {
           method: "POST",
@@ -106,12 +109,18 @@ export function LoginForm({
       if (code === "IP_NOT_ALLOWED") return window.location.assign("/auth/ip-refused");
       if (code === "SSO_REQUIRED") {
         // The account must use SSO: offer the SSO path instead of the password form.
-        const found = await discover(email);
+        // Even on the break-glass path (?password=1): the refusal must come with the way in.
+        const found = await discover(email, true);
         pwForm.reset({ password: "" });
         if (found) {
           setSso({ ...found, enforced: true });
           setStep("sso");
+          setError(`Your organization requires single sign-on. Continue with ${found.name ?? "SSO"} below.`);
+        } else {
+          // No way in through SSO from here: say who can fix it rather than leave a dead end.
+          setError(SSO_REQUIRED_NO_CONNECTION);
         }
+        return;
       }
       setError(MESSAGES[code] ?? MESSAGES.INVALID_CREDENTIALS!);
       return;
@@ -172,6 +181,14 @@ export function LoginForm({
           <Button type="button" className="w-full" autoFocus onClick={goToSso} pending={redirecting}>
             Continue with {sso.name ?? "SSO"}
           </Button>
+          {sso.enforced && (
+            <p className="text-center text-xs text-slate-500">
+              Break-glass access?{" "}
+              <a href="/login?password=1" className="font-medium text-brand-600 hover:text-brand-700">
+                Sign in with a password
+              </a>
+            </p>
+          )}
           {!sso.enforced && (
             <button
               type="button"

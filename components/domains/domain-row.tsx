@@ -16,6 +16,11 @@ const STATUS: Record<DomainItem["status"], { tone: "yellow" | "green" | "red"; l
   failing: { tone: "red", label: "Failing" },
 };
 
+/** Name and slug: two connections may share a name, never a slug. */
+export function connectionLabel(c: { name: string; slug: string }): string {
+  return `${c.name} (${c.slug})`;
+}
+
 function formatTime(iso: string | null): string {
   return iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "never";
 }
@@ -46,7 +51,13 @@ export function DomainRow({ slug, domain: d, connections, canManage, onChanged }
   const status = STATUS[d.status];
   const reason = checkErrorText(d.lastCheckError);
   const routedTo = connections.find((c) => c.id === d.connectionId);
-  const activeConnections = connections.filter((c) => c.active || c.id === d.connectionId);
+  // The choice waits for "Save routing"; a save (here, elsewhere or by the API) moves the saved value and the draft follows it.
+  const savedRoute = d.connectionId ?? "";
+  const [draft, setDraft] = useState({ base: savedRoute, value: savedRoute });
+  const draftRoute = draft.base === savedRoute ? draft.value : savedRoute;
+  const setDraftRoute = (value: string) => setDraft({ base: savedRoute, value });
+  const routeChanged = draftRoute !== savedRoute;
+  const readyCount = connections.filter((c) => c.ready).length;
 
   async function verify() {
     setVerifying(true);
@@ -64,8 +75,8 @@ export function DomainRow({ slug, domain: d, connections, canManage, onChanged }
     if (r.ok) await onChanged();
     setRouting(false);
     if (r.ok) {
-      const name = connections.find((c) => c.id === connectionId)?.name;
-      toast.success(name ? `${d.domain} now signs in with ${name}` : `${d.domain} is no longer routed`);
+      const c = connections.find((x) => x.id === connectionId);
+      toast.success(c ? `${d.domain} now signs in with ${connectionLabel(c)}` : `${d.domain} is no longer routed`);
     } else toast.error(r.message, r.hint);
   }
 
@@ -86,6 +97,11 @@ export function DomainRow({ slug, domain: d, connections, canManage, onChanged }
           <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
             <span className="min-w-0 font-mono text-sm font-semibold text-slate-900 [overflow-wrap:anywhere]">{d.domain}</span>
             <Badge tone={status.tone}>{status.label}</Badge>
+            {d.demoSeed && (
+              <span title="Seeded by development mode: verified without DNS and never re-checked. Never created in production.">
+                <Badge tone="gray">Demo seed (development)</Badge>
+              </span>
+            )}
           </div>
           <p className="mt-0.5 text-xs text-slate-500">
             Last checked {formatTime(d.lastCheckedAt)}
@@ -155,37 +171,54 @@ export function DomainRow({ slug, domain: d, connections, canManage, onChanged }
       )}
 
       {d.status !== "pending" && (
-        <div className="flex flex-wrap items-center gap-3">
+        <form
+          className="flex flex-wrap items-center gap-3"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void route(draftRoute);
+          }}
+        >
           <label htmlFor={`route-${d.id}`} className="text-sm font-medium text-slate-800">
             Sign in with
           </label>
           <div className="w-full max-w-xs">
             <Select
               id={`route-${d.id}`}
-              value={d.connectionId ?? ""}
+              value={draftRoute}
               disabled={!canManage || routing}
-              onChange={(e) => void route(e.target.value)}
+              onChange={(e) => setDraftRoute(e.target.value)}
               aria-describedby={`route-${d.id}-hint`}
             >
               <option value="">Not routed (password sign-in)</option>
-              {activeConnections.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                  {c.active ? "" : " (inactive)"}
+              {connections.map((c) => (
+                // Only connections that can sign people in may be chosen; the others say why not.
+                <option key={c.id} value={c.id} disabled={!c.ready && c.id !== d.connectionId}>
+                  {connectionLabel(c)}
+                  {c.ready ? "" : c.active ? " — needs IdP metadata" : " — turned off"}
                 </option>
               ))}
             </Select>
           </div>
+          {canManage && routeChanged && (
+            <span className="flex items-center gap-2">
+              <Button type="submit" size="sm" pending={routing}>
+                Save routing
+              </Button>
+              <Button type="button" size="sm" variant="ghost" onClick={() => setDraftRoute(d.connectionId ?? "")}>
+                Cancel
+              </Button>
+            </span>
+          )}
           <span id={`route-${d.id}-hint`} className="basis-full text-xs text-slate-500">
             {routedTo
-              ? routedTo.active
-                ? `People with @${d.domain} addresses are sent to ${routedTo.name}.`
-                : `${routedTo.name} is turned off: sign-ins fall back to passwords.`
-              : activeConnections.length
-                ? "Choose the connection people with these addresses sign in with."
-                : "Create an SSO connection first (Settings → SSO)."}
+              ? routedTo.ready
+                ? `People with @${d.domain} addresses are sent to ${connectionLabel(routedTo)}.`
+                : `${connectionLabel(routedTo)} cannot sign anyone in (${routedTo.active ? "no IdP metadata" : "turned off"}): sign-ins fall back to passwords.`
+              : readyCount
+                ? "Choose the connection people with these addresses sign in with, then save."
+                : "No connection can sign people in yet: finish one in Settings → SSO (IdP metadata, turned on)."}
           </span>
-        </div>
+        </form>
       )}
     </li>
   );

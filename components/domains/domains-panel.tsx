@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { listDomainsAction } from "@/app/(console)/w/[workspace]/settings/domains/actions";
 import { Card, CardHeader, EmptyState } from "@/components/ui/card";
 import { AddDomainForm } from "./add-domain-form";
@@ -28,8 +28,13 @@ export function DomainsPanel({
     initialData: initial,
     refetchInterval: (q) => ((q.state.data ?? []).some((d) => d.status !== "verified") ? 5_000 : 10_000),
   });
+  const queryClient = useQueryClient();
   const domains = query.data ?? [];
-  const refresh = () => query.refetch();
+  // A verified or routed domain changes who enforcement covers: the enforcement preview re-reads too.
+  const refresh = async () => {
+    await query.refetch();
+    await queryClient.invalidateQueries({ queryKey: ["enforcement-preview", slug] });
+  };
 
   return (
     <Card>

@@ -1,14 +1,21 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { setBreakGlassAction, setEnforcementAction } from "@/app/(console)/w/[workspace]/settings/domains/actions";
+import {
+  previewEnforcementAction,
+  setBreakGlassAction,
+  setEnforcementAction,
+  setOwnersBreakGlassAction,
+} from "@/app/(console)/w/[workspace]/settings/domains/actions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
+import { Input } from "@/components/ui/input";
 import { toast } from "@/components/ui/toast";
 import type { EnforcementMode } from "@/lib/schemas/domains";
-import type { EnforcementMember, EnforcementState, WarningItem } from "./types";
+import type { EnforcementMember, EnforcementPreviewItem, EnforcementState, WarningItem } from "./types";
 
 const MODES: { value: EnforcementMode; label: string; description: string }[] = [
   { value: "off", label: "Off", description: "Everyone may sign in with a password or SSO." },
@@ -24,25 +31,46 @@ const MODES: { value: EnforcementMode; label: string; description: string }[] = 
   },
 ];
 
-/** Owners only: the enforcement mode (with lock-out warnings and confirmation) and break-glass members. */
+/**
+ * Owners only: the enforcement mode with a live preview (who must use SSO, who keeps a password,
+ * what could go wrong; re-read whenever the draft or the domains change), owners' break-glass
+ * (on by default; turning it off needs the workspace slug typed) and break-glass members.
+ */
 export function EnforcementCard({ slug, initial, members }: { slug: string; initial: EnforcementState; members: EnforcementMember[] }) {
   const router = useRouter();
+  const queryClient = useQueryClient();
   const [mode, setMode] = useState<EnforcementMode>(initial.mode);
   const [saved, setSaved] = useState<EnforcementState>(initial);
   const [pending, setPending] = useState(false);
   const [confirming, setConfirming] = useState<WarningItem[] | null>(null);
+  const [refusal, setRefusal] = useState<{ message: string; hint: string } | null>(null);
+
+  const preview = useQuery({
+    queryKey: ["enforcement-preview", slug, mode, saved.ownersBreakGlass],
+    queryFn: async () => {
+      const r = await previewEnforcementAction(slug, { mode, ownersBreakGlass: saved.ownersBreakGlass });
+      if (!r.ok) throw new Error(r.message);
+      return r.preview;
+    },
+    refetchInterval: 10_000,
+  });
 
   async function save(confirm: boolean) {
     setPending(true);
+    setRefusal(null);
     const r = await setEnforcementAction(slug, mode, confirm);
     setPending(false);
     if (r.ok) {
-      setSaved({ mode: r.mode, warnings: r.warnings });
+      setSaved((s) => ({ ...s, mode: r.mode, warnings: r.warnings }));
       setConfirming(null);
       toast.success(r.mode === "off" ? "SSO enforcement is off" : "SSO enforcement saved");
+      void queryClient.invalidateQueries({ queryKey: ["enforcement-preview", slug] });
       router.refresh();
     } else if (r.code === "ENFORCEMENT_CONFIRMATION_REQUIRED") {
       setConfirming(r.warnings ?? []);
+    } else if (r.code === "ENFORCEMENT_LOCKS_YOU_OUT") {
+      setConfirming(null);
+      setRefusal({ message: r.message, hint: r.hint });
     } else toast.error(r.message, r.hint);
   }
 
@@ -50,7 +78,7 @@ export function EnforcementCard({ slug, initial, members }: { slug: string; init
     <Card>
       <CardHeader
         title="SSO enforcement"
-        description="Who must sign in with SSO. Enforced people never see a password form; a password sign-in is refused (SSO_REQUIRED)."
+        description="Who must sign in with SSO. Only people whose domain is verified and routed to a working connection are enforced; they are sent to their IdP instead of a password form."
         actions={<Badge tone={saved.mode === "off" ? "gray" : "blue"}>{MODES.find((m) => m.value === saved.mode)?.label}</Badge>}
       />
       <div className="space-y-5 px-5 py-4">
@@ -70,6 +98,7 @@ export function EnforcementCard({ slug, initial, members }: { slug: string; init
                   onChange={() => {
                     setMode(m.value);
                     setConfirming(null);
+                    setRefusal(null);
                   }}
                   className="mt-1"
                 />
@@ -82,7 +111,18 @@ export function EnforcementCard({ slug, initial, members }: { slug: string; init
           </div>
         </fieldset>
 
-        {saved.warnings.length > 0 && !confirming && <WarningList title="Current warnings" warnings={saved.warnings} />}
+        <EnforcementPreviewPanel preview={preview.data ?? null} loading={preview.isFetching} changed={mode !== saved.mode} />
+
+        {refusal && (
+          <div
+            role="alert"
+            className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-inset ring-red-200"
+            data-testid="enforcement-refusal"
+          >
+            <p className="font-semibold">Not saved: {refusal.message}</p>
+            <p className="mt-1">{refusal.hint}</p>
+          </div>
+        )}
 
         {confirming ? (
           <div
@@ -109,9 +149,180 @@ export function EnforcementCard({ slug, initial, members }: { slug: string; init
           </Button>
         )}
 
-        <BreakGlassList slug={slug} members={members} />
+        <OwnersBreakGlass
+          slug={slug}
+          value={saved.ownersBreakGlass}
+          onChanged={(v) => {
+            setSaved((s) => ({ ...s, ownersBreakGlass: v }));
+            void queryClient.invalidateQueries({ queryKey: ["enforcement-preview", slug] });
+          }}
+        />
+        <BreakGlassList
+          slug={slug}
+          members={members}
+          ownersBreakGlass={saved.ownersBreakGlass}
+          onChanged={() => void queryClient.invalidateQueries({ queryKey: ["enforcement-preview", slug] })}
+        />
       </div>
     </Card>
+  );
+}
+
+/** "If you save this": who must use SSO and who keeps a password (count and first names), and the warnings. */
+function EnforcementPreviewPanel({
+  preview,
+  loading,
+  changed,
+}: {
+  preview: EnforcementPreviewItem | null;
+  loading: boolean;
+  changed: boolean;
+}) {
+  if (!preview) return <p className="text-xs text-slate-500">Working out who this affects…</p>;
+  const more = (n: number, shown: number) => (n > shown ? ` and ${n - shown} more` : "");
+  return (
+    <section
+      aria-label="Enforcement preview"
+      aria-busy={loading || undefined}
+      className="space-y-3 rounded-md bg-slate-50 p-3 ring-1 ring-inset ring-slate-200"
+      data-testid="enforcement-preview"
+    >
+      <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{changed ? "If you save this" : "In effect now"}</p>
+      {preview.mode === "off" ? (
+        <p className="text-sm text-slate-700">Nobody is required to use SSO: everyone may sign in with a password.</p>
+      ) : (
+        <div className="grid gap-3 text-sm sm:grid-cols-2">
+          <div data-testid="preview-must-use-sso">
+            <p className="font-medium text-slate-900">
+              {preview.mustUseSso.count} {preview.mustUseSso.count === 1 ? "member must" : "members must"} sign in with SSO
+            </p>
+            {preview.mustUseSso.count > 0 && (
+              <p className="text-slate-600 [overflow-wrap:anywhere]">
+                {preview.mustUseSso.names.join(", ")}
+                {more(preview.mustUseSso.count, preview.mustUseSso.names.length)}
+              </p>
+            )}
+          </div>
+          <div data-testid="preview-keep-password">
+            <p className="font-medium text-slate-900">
+              {preview.keepPassword.count} {preview.keepPassword.count === 1 ? "member keeps" : "members keep"} password access
+            </p>
+            {preview.keepPassword.count > 0 && (
+              <ul className="text-slate-600">
+                {preview.keepPassword.names.map((n, i) => (
+                  <li key={`${n}-${i}`} className="[overflow-wrap:anywhere]">
+                    {n} <span className="text-xs text-slate-500">({preview.keepPassword.reasons[i]})</span>
+                  </li>
+                ))}
+                {preview.keepPassword.count > preview.keepPassword.names.length && (
+                  <li className="text-xs text-slate-500">and {preview.keepPassword.count - preview.keepPassword.names.length} more</li>
+                )}
+              </ul>
+            )}
+          </div>
+        </div>
+      )}
+      {preview.warnings.length > 0 && <WarningList warnings={preview.warnings} />}
+    </section>
+  );
+}
+
+/** Owners keep password access unless an owner explicitly removes it, typing the workspace slug. */
+function OwnersBreakGlass({ slug, value, onChanged }: { slug: string; value: boolean; onChanged: (v: boolean) => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const [typed, setTyped] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function apply(next: boolean) {
+    setBusy(true);
+    setError(null);
+    const r = await setOwnersBreakGlassAction(slug, { ownersBreakGlass: next, confirmation: next ? undefined : typed });
+    setBusy(false);
+    if (r.ok) {
+      setConfirming(false);
+      setTyped("");
+      onChanged(r.ownersBreakGlass);
+      toast.success(r.ownersBreakGlass ? "Owners keep password access (break-glass)" : "Owners are no longer break-glass");
+    } else setError(`${r.fields?.confirmation ?? r.message} ${r.fields?.confirmation ? "" : r.hint}`.trim());
+  }
+
+  return (
+    <div className="rounded-md p-3 ring-1 ring-inset ring-slate-200">
+      <label className="flex items-start gap-3 text-sm">
+        <input
+          type="checkbox"
+          className="mt-1"
+          checked={value && !confirming}
+          disabled={busy}
+          onChange={(e) => (e.target.checked ? void apply(true) : setConfirming(true))}
+        />
+        <span>
+          <span className="block font-medium text-slate-900">Owners are break-glass</span>
+          <span className="block text-xs text-slate-600">
+            Owners keep password sign-in under enforcement, so a broken IdP never locks the workspace. Recommended.
+          </span>
+        </span>
+      </label>
+      {confirming && (
+        <div
+          className="mt-3 space-y-2 rounded-md bg-amber-50 p-3 ring-1 ring-inset ring-amber-200"
+          role="group"
+          aria-label="Confirm removing owners' break-glass"
+        >
+          <p className="text-sm text-amber-900">
+            Owners in enforced domains will have to sign in with SSO. If the IdP fails, nobody can reach this workspace with a password.
+            Type <span className="font-mono font-semibold">{slug}</span> to confirm.
+          </p>
+          <label htmlFor="owners-break-glass-confirm" className="sr-only">
+            Type the workspace slug to confirm
+          </label>
+          <Input
+            id="owners-break-glass-confirm"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            className="max-w-xs font-mono"
+            invalid={!!error}
+          />
+          {error && (
+            <p role="alert" className="text-sm text-red-700">
+              {error}
+            </p>
+          )}
+          <div className="flex gap-2">
+            <Button
+              type="button"
+              variant="danger"
+              size="sm"
+              disabled={typed.trim() !== slug}
+              pending={busy}
+              onClick={() => void apply(false)}
+            >
+              Remove owners&apos; break-glass
+            </Button>
+            <Button
+              type="button"
+              variant="secondary"
+              size="sm"
+              onClick={() => {
+                setConfirming(false);
+                setTyped("");
+                setError(null);
+              }}
+            >
+              Cancel
+            </Button>
+          </div>
+        </div>
+      )}
+      {!confirming && error && (
+        <p role="alert" className="mt-2 text-sm text-red-700">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }
 
@@ -130,7 +341,17 @@ function WarningList({ title, warnings }: { title?: string; warnings: WarningIte
   );
 }
 
-function BreakGlassList({ slug, members }: { slug: string; members: EnforcementMember[] }) {
+function BreakGlassList({
+  slug,
+  members,
+  ownersBreakGlass,
+  onChanged,
+}: {
+  slug: string;
+  members: EnforcementMember[];
+  ownersBreakGlass: boolean;
+  onChanged: () => void;
+}) {
   const [state, setState] = useState(() => Object.fromEntries(members.map((m) => [m.id, m.breakGlass])));
   const [busy, setBusy] = useState<string | null>(null);
 
@@ -140,6 +361,7 @@ function BreakGlassList({ slug, members }: { slug: string; members: EnforcementM
     setBusy(null);
     if (r.ok) {
       setState((s) => ({ ...s, [m.id]: r.breakGlass }));
+      onChanged();
       toast.success(r.breakGlass ? `${m.email} is exempt from enforcement (break-glass)` : `${m.email} is no longer exempt`);
     } else toast.error(r.message, r.hint);
   }
@@ -166,8 +388,8 @@ function BreakGlassList({ slug, members }: { slug: string; members: EnforcementM
             <label className="flex shrink-0 items-center gap-2 text-xs text-slate-700">
               <input
                 type="checkbox"
-                checked={!!state[m.id]}
-                disabled={busy === m.id}
+                checked={!!state[m.id] || (ownersBreakGlass && m.role === "owner")}
+                disabled={busy === m.id || (ownersBreakGlass && m.role === "owner")}
                 onChange={(e) => void toggle(m, e.target.checked)}
                 aria-label={`Break-glass for ${m.email}`}
               />

@@ -16,9 +16,11 @@ export type DomainItem = {
   lastCheckedAt: string | null;
   lastCheckError: string | null;
   connectionId: string | null;
+  demoSeed: boolean;
 };
 
-export type ConnectionOption = { id: string; name: string; slug: string; active: boolean };
+/** `ready`: active with IdP metadata, so it can sign people in (only those can be routed to). */
+export type ConnectionOption = { id: string; name: string; slug: string; active: boolean; ready: boolean };
 
 export type WarningItem = { code: string; severity: "danger" | "info"; message: string };
 
@@ -32,4 +34,12 @@ export type EnforcementMember = {
   isSelf: boolean;
 };
 
-export type EnforcementState = { mode: EnforcementMode; warnings: WarningItem[] };
+export type PeopleSample = { count: number; names: string[] };
+export type EnforcementPreviewItem = {
+  mode: EnforcementMode;
+  ownersBreakGlass: boolean;
+  warnings: WarningItem[];
+  mustUseSso: PeopleSample;
+  keepPassword: PeopleSample & { reasons: string[] };
+};
+export type EnforcementState = { mode: EnforcementMode; ownersBreakGlass: boolean; warnings: WarningItem[] };

@@ -33,11 +33,7 @@ export function AcceptInvitation({ token, email, role, workspaceName, mode, sign
     if (!r.ok) {
       if (r.fields?.password) form.setError("password", { message: r.fields.password });
       else
-        setError(
-          r.code === "SSO_REQUIRED"
-            ? `${r.message} Sign in with SSO from the login page: your invitation is applied when you do.`
-            : `${r.message} ${r.hint}`,
-        );
+        setError(r.code === "SSO_REQUIRED" ? `${r.message} ${r.hint} Your invitation is applied when you do.` : `${r.message} ${r.hint}`);
       return;
     }
     window.location.assign(r.redirect);

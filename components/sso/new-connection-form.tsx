@@ -27,7 +27,10 @@ type Values = ConnectionNameStep;
 function IdpPicker({ value, onChange, includeDev }: { value: IdpType | null; onChange: (t: IdpType) => void; includeDev: boolean }) {
   return (
     <fieldset>
-      <legend className="mb-3 text-sm font-medium text-slate-800">Which identity provider do your people sign in with?</legend>
+      <legend className="mb-1 text-sm font-medium text-slate-800">Which identity provider do your people sign in with?</legend>
+      <p id="idp-picker-hint" className="mb-3 text-xs text-slate-500">
+        Arrow keys move between providers; the name and slug below follow your choice until you type your own.
+      </p>
       <div className="grid gap-3 sm:grid-cols-2 xl:grid-cols-3">
         {listIdps({ includeDev }).map((idp) => (
           <label
@@ -43,6 +46,7 @@ function IdpPicker({ value, onChange, includeDev }: { value: IdpType | null; onC
               value={idp.type}
               checked={value === idp.type}
               onChange={() => onChange(idp.type)}
+              aria-describedby="idp-picker-hint"
               className="sr-only"
             />
             <IdpLogo type={idp.type} />
@@ -71,19 +75,22 @@ export function NewConnectionForm({
   const router = useRouter();
   const [idpType, setIdpType] = useState<IdpType | null>(initialIdp);
   const [slugEdited, setSlugEdited] = useState(false);
+  const [nameEdited, setNameEdited] = useState(false);
   const [pending, startTransition] = useTransition();
   const form = useForm<ConnectionNameStepInput, unknown, Values>({
     resolver: zodResolver(connectionNameStepSchema),
     defaultValues: { name: "", slug: "", defaultRole: "viewer" },
     mode: "onTouched",
   });
-  const { register, handleSubmit, control, setValue, setError, formState } = form;
+  const { register, handleSubmit, control, setValue, getValues, setError, formState } = form;
   const name = useWatch({ control, name: "name" });
   const slug = useWatch({ control, name: "slug" });
 
+  // The name (and with it the slug) follows the chosen IdP until the person types their own: picking
+  // another IdP, by mouse or by arrow keys, never leaves the first one's name or slug behind.
   useEffect(() => {
-    if (idpType && !name) setValue("name", getIdp(idpType).displayName);
-  }, [idpType, name, setValue]);
+    if (idpType && (!nameEdited || !getValues("name"))) setValue("name", getIdp(idpType).displayName);
+  }, [idpType, nameEdited, getValues, setValue]);
   useEffect(() => {
     if (!slugEdited) setValue("slug", suggestSlug(`${workspace} ${name}`), { shouldValidate: Boolean(name) });
   }, [name, slugEdited, setValue, workspace]);
@@ -144,7 +151,7 @@ export function NewConnectionForm({
             >
               <Input
                 id="conn-name"
-                {...register("name")}
+                {...register("name", { onChange: () => setNameEdited(true) })}
                 invalid={Boolean(formState.errors.name)}
                 aria-describedby={formState.errors.name ? "conn-name-error" : "conn-name-hint"}
               />
@@ -162,7 +169,7 @@ export function NewConnectionForm({
             >
               <Input
                 id="conn-slug"
-                {...register("slug", { onChange: () => setSlugEdited(true) })}
+                {...register("slug", { onChange: (e: { target: { value: string } }) => setSlugEdited(e.target.value !== "") })}
                 invalid={Boolean(formState.errors.slug) || Boolean(slugTaken)}
                 autoComplete="off"
                 spellCheck={false}

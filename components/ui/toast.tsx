@@ -6,7 +6,9 @@ import { cn } from "./cn";
 /**
  * Tiny toast system: call `toast.success(...)` / `toast.error(...)` anywhere in client code and mount
  * `<Toaster />` once (the console shell does). Toasts are announced to screen readers (polite for success,
- * assertive for errors), stack bottom-right (no layout shift) and can be dismissed.
+ * assertive for errors), and can be dismissed. They stack bottom-left, inside the width of the
+ * console's navigation column, which is empty at the bottom: a toast never covers a control of
+ * the page (a Copy button, a form's submit) that the person may want to use right after it.
  */
 
 type Tone = "success" | "error" | "info";
@@ -49,17 +51,17 @@ const tones: Record<Tone, string> = {
 
 function ToastItem({ t }: { t: Toast }) {
   useEffect(() => {
-    const timer = setTimeout(() => dismissToast(t.id), t.tone === "error" ? 9000 : 5000);
+    const timer = setTimeout(() => dismissToast(t.id), t.tone === "error" ? 10_000 : 7_000);
     return () => clearTimeout(timer);
   }, [t.id, t.tone]);
   return (
     <div
-      className={cn("pointer-events-auto flex w-80 items-start gap-3 rounded-lg border p-3 shadow-lg", tones[t.tone])}
+      className={cn("pointer-events-auto flex w-full items-start gap-2 rounded-lg border p-3 shadow-lg", tones[t.tone])}
       data-testid="toast"
     >
       <span className="mt-1.5 h-2 w-2 shrink-0 rounded-full bg-[var(--dot)]" aria-hidden="true" />
       <div className="min-w-0 flex-1">
-        <p className="text-sm font-medium">{t.title}</p>
+        <p className="break-words text-sm font-medium">{t.title}</p>
         {t.description && <p className="mt-0.5 break-words text-xs text-slate-600">{t.description}</p>}
       </div>
       <button
@@ -85,7 +87,10 @@ export function Toaster() {
     () => EMPTY,
   );
   return (
-    <div className="pointer-events-none fixed bottom-4 right-4 z-50 flex flex-col gap-2">
+    <div
+      className="pointer-events-none fixed bottom-4 left-4 z-50 flex w-[10rem] flex-col gap-2 lg:left-6 xl:w-[12rem]"
+      data-testid="toaster"
+    >
       <div role="status" aria-live="polite" className="flex flex-col gap-2">
         {list
           .filter((t) => t.tone !== "error")

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { domainStatusEnum } from "./enums";
 import { connections } from "./connections";
 import { workspaces } from "./workspaces";
@@ -19,6 +19,8 @@ export const domains = pgTable(
     lastCheckedAt: timestamp({ withTimezone: true }),
     lastCheckError: text(),
     connectionId: uuid().references(() => connections.id, { onDelete: "set null" }),
+    /** Development demo seed (acme.test): verified without DNS, never re-checked; never set in production. */
+    demoSeed: boolean().notNull().default(false),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

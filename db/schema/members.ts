@@ -86,6 +86,8 @@ export const auditLog = pgTable(
     action: text().notNull(),
     targetType: text().notNull(),
     targetId: text(),
+    /** The target's name when the entry was written (email, domain, connection name): shown once the target is gone. */
+    targetName: text(),
     before: jsonb().$type<Record<string, unknown> | null>(),
     after: jsonb().$type<Record<string, unknown> | null>(),
     ip: text(),

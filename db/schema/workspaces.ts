@@ -11,6 +11,8 @@ export const workspaces = pgTable(
     /** The operator's own id for this organization (their tenant id), unique when set. */
     externalId: text(),
     ssoEnforcement: enforcementModeEnum().notNull().default("off"),
+    /** Owners keep password sign-in under enforcement (break-glass) unless an owner explicitly turned this off. */
+    ownersBreakGlass: boolean().notNull().default(true),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("workspaces_slug_key").on(t.slug), uniqueIndex("workspaces_external_id_key").on(t.externalId)],

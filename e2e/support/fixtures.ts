@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type Locator, type Page } from "@playwright/test";
 import { openPostgres, type Db, type DbHandle } from "../../db";
 import { createWorkspace } from "../../lib/services/workspaces";
 import { readState, type E2EState } from "./state";
@@ -40,11 +40,25 @@ export const test = base.extend<Fixtures>({
 
 export { expect };
 
-/** The email-first login page, password path. */
+/** The email-first login page, password path (past the SSO step when the domain is routed but not enforced). */
 export async function signInWithPassword(page: Page, email: string, password: string) {
   await page.goto("/login");
   await page.getByLabel("Work email").fill(email);
   await page.getByRole("button", { name: "Continue" }).click();
+  const usePassword = page.getByRole("button", { name: "Use a password instead" });
+  await expect(usePassword.or(page.getByLabel("Password"))).toBeVisible();
+  if (await usePassword.isVisible()) await usePassword.click();
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Route a domain row to the connection named `name` (shown as "name (slug)"), then save. */
+export async function routeTo(row: Locator, name: string) {
+  const value = await row
+    .locator("option", { hasText: `${name} (` })
+    .first()
+    .getAttribute("value");
+  await row.getByLabel("Sign in with").selectOption(value!);
+  await row.getByRole("button", { name: "Save routing" }).click();
+  await expect(row.getByRole("button", { name: "Save routing" })).toHaveCount(0);
 }

@@ -6,7 +6,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { getReadyDb } from "@/server/bootstrap";
 import { clientIp } from "@/lib/http/client-ip";
-import { getWorkspaceAccess, type WorkspaceAccess } from "@/lib/services/workspaces";
+import { getWorkspaceAccess, listDisabledWorkspacesForUser, type WorkspaceAccess } from "@/lib/services/workspaces";
 import { checkWorkspaceIp } from "@/lib/services/ip-allowlist";
 import { ipRefusedPath } from "@/lib/http/ip-refused-page";
 import type { Role } from "./roles";
@@ -53,7 +53,12 @@ export async function requireWorkspaceRole(slug: string, minRole: Role): Promise
     if (!(await checkWorkspaceIp(db, access.workspace.id, user.id, ip)).allowed) redirect(ipRefusedPath(access.workspace.slug));
     return { ...access, user, db, ip };
   } catch (e) {
-    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
+    if (e instanceof AppError && e.code === "NOT_FOUND") {
+      // Their own disabled membership: say so (with sign-out) rather than 404.
+      if ((await listDisabledWorkspacesForUser(db, user.id, slug)).length)
+        redirect(`/access-disabled?workspace=${encodeURIComponent(slug)}`);
+      notFound();
+    }
     throw e;
   }
 }

@@ -53,6 +53,15 @@ export const enforcementUpdateSchema = z.object({
   }),
 });
 
+/** A draft of the enforcement settings to preview before saving (console). */
+export const enforcementPreviewSchema = z.object({ mode: enforcementModeSchema, ownersBreakGlass: z.boolean().optional() });
+
+/** Owners are break-glass by default; turning it off needs the workspace slug typed as confirmation. */
+export const ownersBreakGlassSchema = z.object({
+  ownersBreakGlass: z.boolean(),
+  confirmation: z.string().trim().max(100).optional(),
+});
+
 /** Let one member keep signing in with a password while SSO is enforced (owners only). */
 export const breakGlassSchema = z.object({ membershipId: z.uuid(), breakGlass: z.boolean() });
 

@@ -1,9 +1,11 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connections } from "@/db/schema";
+import { connections, domains } from "@/db/schema";
 import { env } from "@/lib/env";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { findConnectionBySlug } from "./connections";
+import { discoverSso } from "./discovery";
+import { recheckVerifiedDomains } from "./domains";
 import { DEMO_CONNECTION, DEMO_WORKSPACE, seedDemoWorkspace } from "./demo-seed";
 import { buildDevIdpResponse, devIdpUrls, getDevIdp } from "./dev-idp-store";
 import { consumeSamlResponse, failureOf } from "./saml-acs";
@@ -44,5 +46,20 @@ describe("demo seed", () => {
     expect(await seedDemoWorkspace(t.db, { appUrl: env().appUrl })).toBeNull();
     const found = await findConnectionBySlug(t.db, DEMO_CONNECTION.slug);
     expect(found!.connection.idpCertificates[0]!.pem.replace(/\s/g, "")).toBe(getDevIdp().certificatePem.replace(/\s/g, ""));
+  });
+});
+
+describe("the demo's acme.test (development seed)", () => {
+  it("is verified, routed to the Demo IdP and marked as a seed, so discovery sends jane.doe@acme.test to SSO; the DNS re-check leaves it alone", async () => {
+    const [row] = await t.db.select().from(domains).where(eq(domains.domain, "acme.test"));
+    expect(row).toMatchObject({ status: "verified", demoSeed: true });
+    const found = await findConnectionBySlug(t.db, DEMO_CONNECTION.slug);
+    expect(row!.connectionId).toBe(found!.connection.id);
+    const r = await discoverSso(t.db, { email: "jane.doe@acme.test", ip: "10.9.9.9", appUrl: env().appUrl });
+    expect(r).toMatchObject({ found: true, name: "Demo IdP" });
+    const summary = await recheckVerifiedDomains(t.db, new Date(Date.now() + 365 * 86_400_000), { olderThanMs: 0 });
+    expect(summary.checked).toBe(0);
+    const [after] = await t.db.select().from(domains).where(eq(domains.domain, "acme.test"));
+    expect(after!.status).toBe("verified");
   });
 });

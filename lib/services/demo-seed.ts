@@ -1,6 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
-import { connections } from "@/db/schema";
+import { connections, domains } from "@/db/schema";
 import { generatePassword } from "@/lib/auth/password";
 import { connectionCreateSchema } from "@/lib/schemas/connections";
 import { isAppError } from "@/lib/errors";
@@ -13,10 +14,14 @@ import { createWorkspace, findWorkspaceBySlug } from "./workspaces";
 
 export const DEMO_WORKSPACE = { slug: "acme", name: "Acme", ownerEmail: "owner@acme.test" } as const;
 export const DEMO_CONNECTION = { slug: "demo-idp", name: "Demo IdP" } as const;
+/** Verified without DNS and routed to the Demo IdP, so `jane.doe@acme.test` on /login goes through SP-initiated SSO. */
+export const DEMO_DOMAIN = "acme.test";
+export const DEMO_SSO_USER = "jane.doe@acme.test";
 
 /**
  * Development only: the demo workspace "Acme" with its owner, a ready SAML connection "Demo IdP"
- * to the built-in IdP at /dev/idp, and the demo application at /dev/app. Returns the owner's generated password the one time it is
+ * to the built-in IdP at /dev/idp, its domain acme.test verified and routed to it (a labelled seed),
+ * and the demo application at /dev/app. Returns the owner's generated password the one time it is
  * created (the caller prints it once), else null.
  */
 export async function seedDemoWorkspace(db: Db, opts: { appUrl: string }): Promise<{ password: string } | null> {
@@ -25,6 +30,9 @@ export async function seedDemoWorkspace(db: Db, opts: { appUrl: string }): Promi
   const existing = await findWorkspaceBySlug(db, DEMO_WORKSPACE.slug);
   if (existing) {
     await syncDemoConnection(db, opts.appUrl);
+    // Demo installs made before the domain was seeded get it once (never again once they have domains).
+    const [anyDomain] = await db.select({ id: domains.id }).from(domains).where(eq(domains.workspaceId, existing.id)).limit(1);
+    if (!anyDomain) await seedDemoDomain(db, existing.id);
     return null;
   }
   const password = generatePassword();
@@ -55,7 +63,32 @@ export async function seedDemoWorkspace(db: Db, opts: { appUrl: string }): Promi
   } catch (e) {
     if (!(isAppError(e) && e.code === "SLUG_TAKEN")) throw e;
   }
+  await seedDemoDomain(db, workspaceId);
   return { password };
+}
+
+/**
+ * The demo's `acme.test`: verified (no DNS: `.test` never resolves) and routed to the Demo IdP,
+ * marked `demo_seed` so the console labels it and the DNS re-check leaves it alone. Skipped when
+ * the domain is already claimed or the Demo IdP is missing. Development only (called from the seed).
+ */
+async function seedDemoDomain(db: Db, workspaceId: string): Promise<void> {
+  const found = await findConnectionBySlug(db, DEMO_CONNECTION.slug);
+  if (!found || found.workspace.id !== workspaceId) return;
+  const now = new Date();
+  await db
+    .insert(domains)
+    .values({
+      workspaceId,
+      domain: DEMO_DOMAIN,
+      verificationToken: randomBytes(24).toString("base64url"),
+      status: "verified",
+      verifiedAt: now,
+      lastCheckedAt: now,
+      connectionId: found.connection.id,
+      demoSeed: true,
+    })
+    .onConflictDoNothing();
 }
 
 /**

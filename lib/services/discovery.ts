@@ -4,7 +4,7 @@ import { connections, domains, workspaces } from "@/db/schema";
 import { emailDomain } from "@/lib/domains/normalize";
 import { AppError } from "@/lib/errors";
 import { safeRelativePath } from "@/lib/schemas/connections";
-import { configuredConnectionSql } from "./connection-health";
+import { connectionCanSignInSql } from "./connection-readiness";
 import { hitRateLimit, type RateLimitRule } from "./rate-limit";
 import { spValues } from "./sp-values";
 
@@ -71,13 +71,7 @@ export async function findRoutedConnection(db: Db, domain: string) {
     .from(domains)
     .innerJoin(
       connections,
-      and(
-        eq(connections.id, domains.connectionId),
-        eq(connections.workspaceId, domains.workspaceId),
-        eq(connections.active, true),
-        // The same "configured" rule as the console's status (a connection "Needs IdP metadata" is never offered).
-        configuredConnectionSql,
-      ),
+      and(eq(connections.id, domains.connectionId), eq(connections.workspaceId, domains.workspaceId), connectionCanSignInSql()),
     )
     .innerJoin(workspaces, eq(workspaces.id, domains.workspaceId))
     .where(and(eq(domains.domain, domain), eq(domains.status, "verified")))

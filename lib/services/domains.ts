@@ -5,6 +5,8 @@ import { connections, domains, type Domain } from "@/db/schema";
 import { challengeRecordName, challengeRecordValue, checkDomain, DOMAIN_INVALID_MESSAGES } from "@/lib/domains/normalize";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import { recordAudit, type AuditActor } from "./audit";
+import { connectionCanSignIn } from "./connection-readiness";
+import { assertChangeKeepsActorAccess } from "./sso-enforcement";
 import { checkDomainChallenge, type DnsCheckResult } from "./dns-verify";
 
 /**
@@ -27,6 +29,8 @@ export type DomainView = {
   /** Error code of the last failed check (DNS_RECORD_MISSING, DNS_RECORD_MISMATCH, DNS_ERROR, DOMAIN_TAKEN). */
   lastCheckError: string | null;
   connectionId: string | null;
+  /** The development demo's seeded domain (verified without DNS). */
+  demoSeed: boolean;
   createdAt: Date;
 };
 export type DnsOptions = { servers?: string[]; timeoutMs?: number };
@@ -42,6 +46,7 @@ export function toDomainView(row: Domain): DomainView {
     lastCheckedAt: row.lastCheckedAt,
     lastCheckError: row.lastCheckError,
     connectionId: row.connectionId,
+    demoSeed: row.demoSeed,
     createdAt: row.createdAt,
   };
 }
@@ -224,7 +229,7 @@ export async function routeDomain(
     if (row.status === "pending") throw new AppError("DOMAIN_NOT_VERIFIED", { detail: { domain: row.domain } });
     const [conn] = UUID.test(connectionId)
       ? await db
-          .select({ id: connections.id, active: connections.active })
+          .select()
           .from(connections)
           .where(and(eq(connections.id, connectionId), eq(connections.workspaceId, workspaceId)))
       : [];
@@ -239,8 +244,19 @@ export async function routeDomain(
         fields: [{ path: "connectionId", message: "That connection is turned off." }],
       });
     }
+    // Routing sends people to the IdP: a connection without IdP metadata would leave them with no way in.
+    if (!connectionCanSignIn(conn)) {
+      const message = `${conn.name} (${conn.slug}) has no IdP metadata yet.`;
+      throw new AppError("CONNECTION_NOT_READY", { message, fields: [{ path: "connectionId", message }] });
+    }
   }
   if (row.connectionId === connectionId) return toDomainView(row);
+  const target = connectionId
+    ? ((await db.select({ name: connections.name }).from(connections).where(eq(connections.id, connectionId)))[0]?.name ?? null)
+    : null;
+  await assertChangeKeepsActorAccess(db, workspaceId, actor.userId, {
+    routeDomain: { domain: row.domain, connectionName: row.status === "verified" ? target : null },
+  });
   const [updated] = await db
     .update(domains)
     .set({ connectionId })
@@ -286,7 +302,7 @@ export async function recheckVerifiedDomains(
   const candidates = await db
     .select({ id: domains.id })
     .from(domains)
-    .where(and(inArray(domains.status, ["verified", "failing"]), due))
+    .where(and(inArray(domains.status, ["verified", "failing"]), eq(domains.demoSeed, false), due))
     .orderBy(sql`${domains.lastCheckedAt} asc nulls first`)
     .limit(opts.limit ?? 100);
   const summary = { checked: 0, failing: 0, restored: 0, errors: 0 };

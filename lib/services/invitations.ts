@@ -318,7 +318,15 @@ export async function acceptInvitation(
       .where(and(eq(invitations.id, inv.id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
       .returning({ id: invitations.id });
     if (!consumed) throw new AppError("INVITATION_INVALID");
-    const values = { role: inv.role, status: "active" as const, source: "password" as const, connectionId: null, updatedAt: now };
+    // Accepting is a sign-in (the sign-up path signs them in; the other one acts in their session): "Last sign-in" shows it.
+    const values = {
+      role: inv.role,
+      status: "active" as const,
+      source: "password" as const,
+      connectionId: null,
+      updatedAt: now,
+      lastLoginAt: now,
+    };
     const [existing] = await tx
       .select()
       .from(memberships)
@@ -327,7 +335,7 @@ export async function acceptInvitation(
     const [membership] = existing
       ? await tx
           .update(memberships)
-          .set(existing.status === "active" ? { updatedAt: now } : values)
+          .set(existing.status === "active" ? { updatedAt: now, lastLoginAt: now } : values)
           .where(eq(memberships.id, existing.id))
           .returning()
       : await tx

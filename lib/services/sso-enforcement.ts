@@ -1,199 +1,110 @@
-import { and, eq, exists, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { Db } from "@/db";
-import { connections, domains, linkedIdentities, memberships, users, workspaces } from "@/db/schema";
+import { connections, domains, memberships, workspaces } from "@/db/schema";
 import { emailDomain } from "@/lib/domains/normalize";
 import { AppError } from "@/lib/errors";
 import { ENFORCEMENT_MODES, type EnforcementMode, type EnforcementWarning } from "@/lib/schemas/domains";
 import { recordAudit, type AuditActor } from "./audit";
 import { queueSsoEnforcedEmails } from "./email-notifications";
+import { connectionCanSignInSql } from "./connection-readiness";
+import { decideFor, loadMembers, loadScope, usersWithSso } from "./enforcement-data";
+import { previewEnforcementChange, type EnforcementPreview } from "./enforcement-preview";
+import { decideEnforcement } from "./enforcement-scope";
+
+export { getEnforcement, previewEnforcement, previewEnforcementChange } from "./enforcement-preview";
+export type { EnforcementDraft, EnforcementPreview, PeopleSample } from "./enforcement-preview";
 import type { User } from "./users";
 
 /**
- * SSO enforcement, per workspace (owners only):
- * - off
- * - sso_provisioned_users: members whose membership came from SSO must sign in with SSO;
- * - verified_domains: every address in one of the workspace's verified domains must (members or
- *   not: the workspace owns the domain). Failing domains do not enforce (they no longer route
- *   either, so enforcing them would lock people out).
- * Break-glass members are exempt from their workspace's enforcement.
+ * SSO enforcement, per workspace (owners only): off, sso_provisioned_users (members who joined
+ * through SSO) or verified_domains (every address of the workspace's domains). Who it covers is
+ * decided by `decideEnforcement` (enforcement-scope.ts): only people whose domain is verified and
+ * routed to a connection that can sign them in, never break-glass members, and never owners while
+ * owners are break-glass (the default). A change that would end the acting owner's own access is
+ * refused (ENFORCEMENT_LOCKS_YOU_OUT); other lock-out risks need an explicit confirmation.
  */
 
 export type { EnforcementWarning };
 
-/** The workspaces whose enforcement covers `user` (empty: password sign-in is allowed). */
-export async function findEnforcingWorkspaces(
-  db: Db,
-  user: Pick<User, "id" | "email">,
-): Promise<{ id: string; slug: string; name: string; mode: EnforcementMode }[]> {
-  const cols = { id: workspaces.id, slug: workspaces.slug, name: workspaces.name, mode: workspaces.ssoEnforcement };
-  const bySource = await db
-    .select(cols)
-    .from(memberships)
-    .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
-    .where(
-      and(
-        eq(memberships.userId, user.id),
-        eq(workspaces.ssoEnforcement, "sso_provisioned_users"),
-        eq(memberships.source, "sso"),
-        eq(memberships.breakGlass, false),
-        eq(memberships.status, "active"),
-        eq(memberships.disabled, false),
-      ),
-    );
+export type EnforcingWorkspace = {
+  id: string;
+  slug: string;
+  name: string;
+  mode: EnforcementMode;
+  /** The connection the person's domain is routed to: "Continue with <name>". */
+  connection: { name: string; slug: string };
+};
+
+/** The workspace whose enforcement covers `user` (empty: password sign-in is allowed). */
+export async function findEnforcingWorkspaces(db: Db, user: Pick<User, "id" | "email">): Promise<EnforcingWorkspace[]> {
   const domain = emailDomain(user.email);
-  const byDomain = domain
-    ? await db
-        .select(cols)
-        .from(domains)
-        .innerJoin(workspaces, eq(workspaces.id, domains.workspaceId))
-        .where(
-          and(
-            eq(domains.domain, domain),
-            eq(domains.status, "verified"),
-            eq(workspaces.ssoEnforcement, "verified_domains"),
-            sql`not ${exists(
-              db
-                .select({ one: sql`1` })
-                .from(memberships)
-                .where(and(eq(memberships.workspaceId, workspaces.id), eq(memberships.userId, user.id), eq(memberships.breakGlass, true))),
-            )}`,
-          ),
-        )
-    : [];
-  return [...bySource, ...byDomain];
+  if (!domain) return [];
+  // A verified domain belongs to one workspace: at most one row.
+  const [row] = await db
+    .select({
+      id: workspaces.id,
+      slug: workspaces.slug,
+      name: workspaces.name,
+      mode: workspaces.ssoEnforcement,
+      ownersBreakGlass: workspaces.ownersBreakGlass,
+      connectionName: connections.name,
+      connectionSlug: connections.slug,
+    })
+    .from(domains)
+    .innerJoin(
+      connections,
+      and(eq(connections.id, domains.connectionId), eq(connections.workspaceId, domains.workspaceId), connectionCanSignInSql()),
+    )
+    .innerJoin(workspaces, eq(workspaces.id, domains.workspaceId))
+    .where(and(eq(domains.domain, domain), eq(domains.status, "verified"), ne(workspaces.ssoEnforcement, "off")))
+    .limit(1);
+  if (!row) return [];
+  const [m] = await db
+    .select({
+      role: memberships.role,
+      source: memberships.source,
+      breakGlass: memberships.breakGlass,
+      status: memberships.status,
+      disabled: memberships.disabled,
+    })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, row.id), eq(memberships.userId, user.id)));
+  const live = !!m && m.status === "active" && !m.disabled;
+  const decision = decideEnforcement(
+    { mode: row.mode, ownersBreakGlass: row.ownersBreakGlass, routedDomains: new Map([[domain, row.connectionName]]) },
+    {
+      emailDomain: domain,
+      // Only a live membership grants an owner's or a member's exemption, or counts as SSO-provisioned.
+      membership: m ? { role: live ? m.role : "none", source: live ? m.source : "none", breakGlass: m.breakGlass } : null,
+    },
+  );
+  if (!decision.enforced) return [];
+  return [
+    { id: row.id, slug: row.slug, name: row.name, mode: row.mode, connection: { name: row.connectionName, slug: row.connectionSlug } },
+  ];
 }
 
 /** Throws SSO_REQUIRED (403) when a workspace's enforcement covers the user. Called after the password check. */
 export async function assertPasswordSignInAllowed(db: Db, user: User): Promise<void> {
-  const enforcing = await findEnforcingWorkspaces(db, user);
-  if (enforcing.length) {
+  const [enforcing] = await findEnforcingWorkspaces(db, user);
+  if (enforcing) {
     throw new AppError("SSO_REQUIRED", {
-      hint: `${enforcing[0]!.name} requires single sign-on for ${user.email}. Enter your email on the sign-in page and choose “Continue with SSO”, or ask a workspace owner for break-glass access.`,
-      detail: { workspace: enforcing[0]!.slug },
+      hint: `${enforcing.name} requires single sign-on for ${user.email}: enter your email on the sign-in page and choose “Continue with ${enforcing.connection.name}”. If that fails, a workspace owner can give you break-glass access.`,
+      detail: { workspace: enforcing.slug, connection: enforcing.connection.name },
     });
   }
 }
 
-export async function getEnforcement(
-  db: Db,
-  workspaceId: string,
-  actorUserId?: string | null,
-): Promise<{ mode: EnforcementMode; warnings: EnforcementWarning[] }> {
-  const [ws] = await db.select({ mode: workspaces.ssoEnforcement }).from(workspaces).where(eq(workspaces.id, workspaceId));
-  if (!ws) throw new AppError("NOT_FOUND");
-  return { mode: ws.mode, warnings: await previewEnforcement(db, workspaceId, ws.mode, actorUserId ?? null) };
-}
-
-/** What would go wrong if `mode` were enforced now (danger warnings need explicit confirmation). */
-export async function previewEnforcement(
-  db: Db,
-  workspaceId: string,
-  mode: EnforcementMode,
-  actorUserId: string | null,
-): Promise<EnforcementWarning[]> {
-  if (mode === "off") return [];
-  const warnings: EnforcementWarning[] = [];
-  const active = await db
-    .select({ id: connections.id })
-    .from(connections)
-    .where(and(eq(connections.workspaceId, workspaceId), eq(connections.active, true)));
-  if (!active.length) {
-    warnings.push({
-      code: "NO_ACTIVE_CONNECTION",
-      severity: "danger",
-      message: "There is no active SSO connection: enforced members could not sign in at all.",
-    });
+function refuseSelfLockOut(preview: EnforcementPreview) {
+  if (preview.warnings.some((w) => w.code === "LOCKS_YOU_OUT")) {
+    throw new AppError("ENFORCEMENT_LOCKS_YOU_OUT", { detail: { warnings: preview.warnings } });
   }
-  if (mode === "verified_domains") {
-    const verified = await db
-      .select({ domain: domains.domain, connectionId: domains.connectionId })
-      .from(domains)
-      .where(and(eq(domains.workspaceId, workspaceId), eq(domains.status, "verified")));
-    if (!verified.length) {
-      warnings.push({
-        code: "NO_VERIFIED_DOMAINS",
-        severity: "info",
-        message: "No domain is verified yet, so this mode enforces nobody until one is.",
-      });
-    }
-    const activeIds = new Set(active.map((c) => c.id));
-    const unrouted = verified.filter((d) => !d.connectionId || !activeIds.has(d.connectionId)).map((d) => d.domain);
-    if (unrouted.length) {
-      warnings.push({
-        code: "UNROUTED_DOMAINS",
-        severity: "danger",
-        message: `Not routed to an active connection: ${unrouted.join(", ")}. People with these addresses would find no way to sign in.`,
-        detail: { domains: unrouted },
-      });
-    }
-  }
-  const lockedOwners = await findOwnersLockedOut(db, workspaceId, mode);
-  if (actorUserId && lockedOwners.some((o) => o.userId === actorUserId)) {
-    warnings.push({
-      code: "LOCKS_YOU_OUT",
-      severity: "danger",
-      message:
-        "You would be locked out: you have not signed in with SSO to this workspace yet and are not break-glass. Test SSO first, or mark yourself break-glass.",
-    });
-  }
-  const others = lockedOwners.filter((o) => o.userId !== actorUserId);
-  if (others.length) {
-    warnings.push({
-      code: "LOCKS_OUT_OWNERS",
-      severity: "danger",
-      message: `${others.length === 1 ? "An owner" : `${others.length} owners`} (${others.map((o) => o.email).join(", ")}) would need SSO and never signed in with it here.`,
-      detail: { emails: others.map((o) => o.email) },
-    });
-  }
-  return warnings;
-}
-
-/** Owners that `mode` would enforce, who are not break-glass and have no SSO identity on this workspace's connections. */
-async function findOwnersLockedOut(db: Db, workspaceId: string, mode: EnforcementMode): Promise<{ userId: string; email: string }[]> {
-  const owners = await db
-    .select({ userId: users.id, email: users.email, source: memberships.source })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(
-      and(
-        eq(memberships.workspaceId, workspaceId),
-        eq(memberships.role, "owner"),
-        eq(memberships.breakGlass, false),
-        eq(memberships.disabled, false),
-      ),
-    );
-  if (!owners.length) return [];
-  const verified = new Set(
-    (
-      await db
-        .select({ domain: domains.domain })
-        .from(domains)
-        .where(and(eq(domains.workspaceId, workspaceId), eq(domains.status, "verified")))
-    ).map((d) => d.domain),
-  );
-  const enforced = owners.filter((o) => (mode === "sso_provisioned_users" ? o.source === "sso" : verified.has(emailDomain(o.email) ?? "")));
-  if (!enforced.length) return [];
-  const linked = await db
-    .select({ userId: linkedIdentities.userId })
-    .from(linkedIdentities)
-    .innerJoin(connections, eq(connections.id, linkedIdentities.connectionId))
-    .where(
-      and(
-        eq(connections.workspaceId, workspaceId),
-        eq(connections.active, true),
-        inArray(
-          linkedIdentities.userId,
-          enforced.map((o) => o.userId),
-        ),
-      ),
-    );
-  const withSso = new Set(linked.map((l) => l.userId));
-  return enforced.filter((o) => !withSso.has(o.userId)).map(({ userId, email }) => ({ userId, email }));
 }
 
 /**
- * Change the mode. With danger warnings and no `confirm`, nothing changes and
- * ENFORCEMENT_CONFIRMATION_REQUIRED (409) carries the warnings.
+ * Change the mode. A change that would end the acting user's own access is refused
+ * (ENFORCEMENT_LOCKS_YOU_OUT, never confirmable). Other danger warnings without `confirm`: nothing
+ * changes and ENFORCEMENT_CONFIRMATION_REQUIRED (409) carries them.
  */
 export async function setEnforcement(
   db: Db,
@@ -204,7 +115,9 @@ export async function setEnforcement(
 ): Promise<{ mode: EnforcementMode; warnings: EnforcementWarning[] }> {
   if (!ENFORCEMENT_MODES.includes(mode))
     throw new AppError("VALIDATION_FAILED", { fields: [{ path: "mode", message: `One of ${ENFORCEMENT_MODES.join(", ")}` }] });
-  const warnings = await previewEnforcement(db, workspaceId, mode, actor.userId ?? null);
+  const preview = await previewEnforcementChange(db, workspaceId, { mode }, actor.userId ?? null);
+  refuseSelfLockOut(preview);
+  const warnings = preview.warnings;
   if (warnings.some((w) => w.severity === "danger") && !opts.confirm) {
     throw new AppError("ENFORCEMENT_CONFIRMATION_REQUIRED", { detail: { mode, warnings } });
   }
@@ -224,6 +137,64 @@ export async function setEnforcement(
   return { mode, warnings };
 }
 
+/**
+ * Owners are break-glass by default. Turning that off is an explicit choice: the caller must type
+ * the workspace's slug (`confirmation`), and it is refused when it would end the actor's own access.
+ */
+export async function setOwnersBreakGlass(
+  db: Db,
+  workspaceId: string,
+  ownersBreakGlass: boolean,
+  actor: AuditActor,
+  opts: { confirmation?: string } = {},
+): Promise<{ ownersBreakGlass: boolean; warnings: EnforcementWarning[] }> {
+  const scope = await loadScope(db, workspaceId);
+  if (!ownersBreakGlass && opts.confirmation?.trim() !== scope.slug) {
+    const message = `Type the workspace slug “${scope.slug}” to confirm.`;
+    throw new AppError("VALIDATION_FAILED", { message, fields: [{ path: "confirmation", message }] });
+  }
+  const preview = await previewEnforcementChange(db, workspaceId, { mode: scope.mode, ownersBreakGlass }, actor.userId ?? null);
+  refuseSelfLockOut(preview);
+  if (scope.ownersBreakGlass !== ownersBreakGlass) {
+    await db.update(workspaces).set({ ownersBreakGlass }).where(eq(workspaces.id, workspaceId));
+    await recordAudit(db, workspaceId, actor, {
+      action: ownersBreakGlass ? "workspace.owners_break_glass_granted" : "workspace.owners_break_glass_revoked",
+      targetType: "workspace",
+      targetId: workspaceId,
+      before: { ownersBreakGlass: scope.ownersBreakGlass },
+      after: { ownersBreakGlass },
+    });
+  }
+  return { ownersBreakGlass, warnings: preview.warnings };
+}
+
+/**
+ * Refuse a change (routing a domain, revoking a member's break-glass) that would put the acting
+ * user under enforcement before they ever signed in with SSO here. `change` edits the scope as it
+ * would be after the change.
+ */
+export async function assertChangeKeepsActorAccess(
+  db: Db,
+  workspaceId: string,
+  actorUserId: string | null | undefined,
+  change: { routeDomain?: { domain: string; connectionName: string | null }; breakGlass?: { membershipId: string; value: boolean } },
+): Promise<void> {
+  if (!actorUserId) return;
+  const scope = await loadScope(db, workspaceId);
+  const [me] = (await loadMembers(db, workspaceId)).filter((m) => m.userId === actorUserId);
+  if (!me) return;
+  const routed = new Map(scope.routedDomains);
+  if (change.routeDomain) {
+    if (change.routeDomain.connectionName === null) routed.delete(change.routeDomain.domain);
+    else routed.set(change.routeDomain.domain, change.routeDomain.connectionName);
+  }
+  const after = change.breakGlass?.membershipId === me.id ? { ...me, breakGlass: change.breakGlass.value } : me;
+  const decision = decideFor({ ...scope, routedDomains: routed }, after);
+  if (decision.enforced && !(await usersWithSso(db, workspaceId, [me.userId])).has(me.userId)) {
+    throw new AppError("ENFORCEMENT_LOCKS_YOU_OUT");
+  }
+}
+
 /** Mark a member exempt from enforcement (break-glass), or not. Audited. */
 export async function setBreakGlass(
   db: Db,
@@ -239,6 +210,8 @@ export async function setBreakGlass(
         .where(and(eq(memberships.id, membershipId), eq(memberships.workspaceId, workspaceId)))
     : [];
   if (!row) throw new AppError("NOT_FOUND");
+  if (!breakGlass)
+    await assertChangeKeepsActorAccess(db, workspaceId, actor.userId, { breakGlass: { membershipId: row.id, value: false } });
   if (row.breakGlass !== breakGlass) {
     await db
       .update(memberships)

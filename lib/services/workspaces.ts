@@ -54,6 +54,26 @@ export async function listWorkspacesForUser(db: Db, userId: string) {
 }
 
 /**
+ * The workspaces where an admin disabled the user's membership (optionally only `slug`). Shown to
+ * that user alone, so they learn why they cannot get in instead of meeting a 404.
+ */
+export async function listDisabledWorkspacesForUser(db: Db, userId: string, slug?: string) {
+  return db
+    .select({ slug: workspaces.slug, name: workspaces.name })
+    .from(memberships)
+    .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+    .where(
+      and(
+        eq(memberships.userId, userId),
+        eq(memberships.status, "active"),
+        eq(memberships.disabled, true),
+        slug ? eq(workspaces.slug, slug) : undefined,
+      ),
+    )
+    .orderBy(asc(workspaces.name));
+}
+
+/**
  * Tenancy check used by every page, action and route: the active membership of `userId` in the
  * workspace `slug`, at least `minRole`. Not a member (or no such workspace) → NOT_FOUND, so another
  * tenant's existence never shows; a member with too low a role → FORBIDDEN.

@@ -5,7 +5,21 @@ import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { ScrollArea } from "@/components/ui/scroll-area";
 import { requireWorkspaceRole } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
+import { AuditFilters } from "@/components/audit/audit-filters";
+import { auditFilterQuery, auditFilterSchema, type AuditFilter } from "@/lib/schemas/audit";
 import { listAuditPage, type AuditItem } from "@/lib/services/audit";
+
+const TARGET_LABEL: Record<string, string> = {
+  membership: "Member",
+  domain: "Domain",
+  connection: "Connection",
+  api_key: "API key",
+  invitation: "Invitation",
+  webhook_endpoint: "Webhook",
+  directory: "Directory",
+  workspace: "Workspace",
+  user: "User",
+};
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -29,6 +43,11 @@ function formatValue(key: string, v: unknown): string {
   return typeof v === "string" ? v : JSON.stringify(v);
 }
 
+/** Snapshot values that are ids of people are shown as their email. */
+function readable(item: AuditItem, key: string, v: unknown): unknown {
+  return key === "userId" && typeof v === "string" && item.userEmails[v] ? item.userEmails[v] : v;
+}
+
 function changeLines(item: AuditItem): ChangeLine[] {
   const lines: ChangeLine[] = [];
   const keys = new Set([...Object.keys(item.before ?? {}), ...Object.keys(item.after ?? {})]);
@@ -36,8 +55,8 @@ function changeLines(item: AuditItem): ChangeLine[] {
     const b = item.before?.[k];
     const a = item.after?.[k];
     if (JSON.stringify(b) === JSON.stringify(a)) continue;
-    const before = item.before && k in item.before ? formatValue(k, b) : null;
-    const after = formatValue(k, a);
+    const before = item.before && k in item.before ? formatValue(k, readable(item, k, b)) : null;
+    const after = formatValue(k, readable(item, k, a));
     // A creation lists what was set; unset fields are noise.
     if (before === null && (after === "—" || after === "none")) continue;
     lines.push({ key: k, before, after });
@@ -89,10 +108,15 @@ export default async function AuditPage({
   searchParams,
 }: {
   params: Promise<{ workspace: string }>;
-  searchParams: Promise<{ cursor?: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { workspace: slug } = await params;
-  const { cursor } = await searchParams;
+  const query = await searchParams;
+  const cursor = typeof query.cursor === "string" ? query.cursor : undefined;
+  const parsed = auditFilterSchema.safeParse(query);
+  const filter: AuditFilter = parsed.success ? parsed.data : {};
+  const filterError = parsed.success ? null : parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join("; ");
+  const filtered = Object.values(filter).some(Boolean);
   const { db, workspace, membership } = await requireWorkspaceRole(slug, "viewer");
   if (membership.role !== "owner") {
     return (
@@ -110,28 +134,34 @@ export default async function AuditPage({
   }
   let page: Awaited<ReturnType<typeof listAuditPage>>;
   try {
-    page = await listAuditPage(db, workspace.id, { cursor: cursor ?? null, limit: PAGE_SIZE });
+    page = await listAuditPage(db, workspace.id, { cursor: cursor ?? null, limit: PAGE_SIZE, filter });
   } catch (e) {
     if (!isAppError(e) || e.code !== "BAD_REQUEST") throw e;
-    page = await listAuditPage(db, workspace.id, { limit: PAGE_SIZE });
+    page = await listAuditPage(db, workspace.id, { limit: PAGE_SIZE, filter });
   }
+  const base = `/w/${workspace.slug}/settings/audit`;
   return (
     <>
       <PageHeader
         title="Audit log"
         description="Every change to members, connections, domains and keys: who, what, before and after, when and from where."
       />
+      <AuditFilters base={base} filter={filter} error={filterError} exportHref={`${base}/export${auditFilterQuery(filter)}`} />
       <Card>
         {page.items.length === 0 ? (
           <EmptyState
-            title={cursor ? "No older entries" : "Nothing recorded yet"}
+            title={cursor ? "No older entries" : filtered ? "No entries match these filters" : "Nothing recorded yet"}
             description={
-              cursor ? "You have reached the beginning of the log." : "Changes made in the console, the API or the CLI appear here."
+              cursor
+                ? "You have reached the beginning of the log."
+                : filtered
+                  ? "Widen the date range, or clear a filter."
+                  : "Changes made in the console, the API or the CLI appear here."
             }
             action={
-              cursor ? (
-                <Link className="text-sm font-medium text-brand-600" href={`/w/${workspace.slug}/settings/audit`}>
-                  Back to newest
+              cursor || filtered ? (
+                <Link className="text-sm font-medium text-brand-600" href={cursor ? `${base}${auditFilterQuery(filter)}` : base}>
+                  {cursor ? "Back to newest" : "Clear filters"}
                 </Link>
               ) : undefined
             }
@@ -172,9 +202,16 @@ export default async function AuditPage({
                     <td className="px-5 py-3 text-slate-800 [overflow-wrap:anywhere]">{actorLabel(i.actor)}</td>
                     <td className="px-5 py-3 [overflow-wrap:anywhere]">
                       <code className="rounded bg-slate-100 px-1 text-xs text-slate-800">{breakable(i.action)}</code>
-                      <div className="text-xs text-slate-500">
-                        {i.targetType}
-                        {i.targetId ? ` ${i.targetId.slice(0, 8)}` : ""}
+                      <div className="mt-1 text-xs text-slate-600" data-testid="audit-target">
+                        <span className="text-slate-500">{TARGET_LABEL[i.targetType] ?? i.targetType.replace(/_/g, " ")} </span>
+                        {i.targetName ? (
+                          <span className="font-medium text-slate-800" title={i.targetId ?? undefined}>
+                            {i.targetName}
+                          </span>
+                        ) : i.targetId ? (
+                          <span className="font-mono">{i.targetId.slice(0, 8)}</span>
+                        ) : null}
+                        {i.targetGone && <span className="text-slate-500"> (deleted)</span>}
                       </div>
                     </td>
                     <td className="px-5 py-3 text-xs [overflow-wrap:anywhere]">
@@ -189,7 +226,7 @@ export default async function AuditPage({
         {(page.nextCursor || cursor) && (
           <nav aria-label="Audit log pages" className="flex justify-between border-t border-slate-100 px-5 py-3 text-sm">
             {cursor ? (
-              <Link className="font-medium text-brand-600 hover:text-brand-700" href={`/w/${workspace.slug}/settings/audit`}>
+              <Link className="font-medium text-brand-600 hover:text-brand-700" href={`${base}${auditFilterQuery(filter)}`}>
                 Newest
               </Link>
             ) : (
@@ -198,7 +235,7 @@ export default async function AuditPage({
             {page.nextCursor && (
               <Link
                 className="font-medium text-brand-600 hover:text-brand-700"
-                href={`/w/${workspace.slug}/settings/audit?cursor=${encodeURIComponent(page.nextCursor)}`}
+                href={`${base}${auditFilterQuery(filter, { cursor: page.nextCursor })}`}
               >
                 Older entries →
               </Link>

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import type { ActionError, ActionResult, DomainItem, EnforcementState } from "@/components/domains/types";
+import type { ActionError, ActionResult, DomainItem, EnforcementPreviewItem, EnforcementState } from "@/components/domains/types";
 import { requireWorkspaceRole } from "@/lib/auth/session";
 import type { Role } from "@/lib/auth/roles";
 import { idSchema } from "@/lib/schemas/common";
@@ -10,13 +10,22 @@ import {
   domainCreateSchema,
   domainRouteSchema,
   enforcementModeSchema,
+  enforcementPreviewSchema,
+  ownersBreakGlassSchema,
   type DomainCreateInput,
   type EnforcementMode,
 } from "@/lib/schemas/domains";
 import { runAction } from "@/lib/http/action-result";
 import { toDomainItem } from "./domain-item";
 import { addDomain, listDomains, removeDomain, routeDomain, verifyDomain } from "@/lib/services/domains";
-import { setBreakGlass, setEnforcement, type EnforcementWarning } from "@/lib/services/sso-enforcement";
+import {
+  previewEnforcementChange,
+  setBreakGlass,
+  setEnforcement,
+  setOwnersBreakGlass,
+  type EnforcementPreview,
+  type EnforcementWarning,
+} from "@/lib/services/sso-enforcement";
 
 /** Every action re-checks the caller's role in this workspace. */
 async function caller(workspace: string, role: Role) {
@@ -82,7 +91,32 @@ export async function setEnforcementAction(
     const { db, workspace: ws, actor, done } = await caller(workspace, "owner");
     const r = await setEnforcement(db, ws.id, enforcementModeSchema.parse(mode), actor, { confirm });
     done();
-    return { mode: r.mode, warnings: r.warnings.map(toWarning) };
+    return { mode: r.mode, ownersBreakGlass: ws.ownersBreakGlass, warnings: r.warnings.map(toWarning) };
+  });
+}
+
+/** Owners only: what a draft of the enforcement settings would do (polled live while the form changes). */
+export async function previewEnforcementAction(
+  workspace: string,
+  draft: { mode: EnforcementMode; ownersBreakGlass?: boolean },
+): Promise<ActionResult<{ preview: EnforcementPreviewItem }>> {
+  return run(async () => {
+    const { db, workspace: ws, user } = await caller(workspace, "owner");
+    return { preview: toPreviewItem(await previewEnforcementChange(db, ws.id, enforcementPreviewSchema.parse(draft), user.id)) };
+  });
+}
+
+/** Owners only. Turning owners' break-glass off needs the workspace slug typed as `confirmation`. */
+export async function setOwnersBreakGlassAction(
+  workspace: string,
+  input: { ownersBreakGlass: boolean; confirmation?: string },
+): Promise<ActionResult<{ ownersBreakGlass: boolean }>> {
+  return run(async () => {
+    const { db, workspace: ws, actor, done } = await caller(workspace, "owner");
+    const data = ownersBreakGlassSchema.parse(input);
+    const r = await setOwnersBreakGlass(db, ws.id, data.ownersBreakGlass, actor, { confirmation: data.confirmation });
+    done();
+    return { ownersBreakGlass: r.ownersBreakGlass };
   });
 }
 
@@ -98,6 +132,10 @@ export async function setBreakGlassAction(
     done();
     return { breakGlass: r.breakGlass };
   });
+}
+
+function toPreviewItem(p: EnforcementPreview): EnforcementPreviewItem {
+  return { ...p, warnings: p.warnings.map(toWarning) };
 }
 
 function toWarning(w: EnforcementWarning) {

@@ -13,5 +13,6 @@ export function toDomainItem(d: DomainView): DomainItem {
     lastCheckedAt: d.lastCheckedAt?.toISOString() ?? null,
     lastCheckError: d.lastCheckError,
     connectionId: d.connectionId,
+    demoSeed: d.demoSeed,
   };
 }

@@ -9,6 +9,7 @@ import { Card, CardHeader, PageHeader } from "@/components/ui/card";
 import { hasRole } from "@/lib/auth/roles";
 import { requireWorkspaceRole } from "@/lib/auth/session";
 import { listConnections } from "@/lib/services/connections";
+import { connectionCanSignIn } from "@/lib/services/connection-readiness";
 import { listDomains } from "@/lib/services/domains";
 import { listMembers } from "@/lib/services/members";
 import { getEnforcement } from "@/lib/services/sso-enforcement";
@@ -38,46 +39,53 @@ export default async function DomainsPage({ params }: { params: Promise<{ worksp
           <DomainsPanel
             slug={workspace.slug}
             initial={initial}
-            connections={connections.map((c) => ({ id: c.id, name: c.name, slug: c.slug, active: c.active }))}
+            connections={connections.map((c) => ({
+              id: c.id,
+              name: c.name,
+              slug: c.slug,
+              active: c.active,
+              ready: connectionCanSignIn(c),
+            }))}
             canManage={hasRole(membership.role, "admin")}
           />
-        </QueryProvider>
-        {isOwner ? (
-          <EnforcementCard
-            slug={workspace.slug}
-            initial={{
-              mode: enforcement.mode,
-              warnings: enforcement.warnings.map((w) => ({ code: w.code, severity: w.severity, message: w.message })),
-            }}
-            members={members
-              .filter((m) => m.status === "active")
-              .map((m) => ({
-                id: m.id,
-                email: m.email,
-                name: m.name,
-                role: m.role,
-                source: m.source,
-                breakGlass: m.breakGlass,
-                isSelf: m.userId === user.id,
-              }))}
-          />
-        ) : (
-          <Card>
-            <CardHeader
-              title="SSO enforcement"
-              description="Only workspace owners can change who must sign in with SSO."
-              actions={
-                <Badge tone={enforcement.mode === "off" ? "gray" : "blue"}>
-                  {enforcement.mode === "off"
-                    ? "Off"
-                    : enforcement.mode === "verified_domains"
-                      ? "Everyone in verified domains"
-                      : "SSO-provisioned members"}
-                </Badge>
-              }
+          {isOwner ? (
+            <EnforcementCard
+              slug={workspace.slug}
+              initial={{
+                mode: enforcement.mode,
+                ownersBreakGlass: enforcement.ownersBreakGlass,
+                warnings: enforcement.warnings.map((w) => ({ code: w.code, severity: w.severity, message: w.message })),
+              }}
+              members={members
+                .filter((m) => m.status === "active")
+                .map((m) => ({
+                  id: m.id,
+                  email: m.email,
+                  name: m.name,
+                  role: m.role,
+                  source: m.source,
+                  breakGlass: m.breakGlass,
+                  isSelf: m.userId === user.id,
+                }))}
             />
-          </Card>
-        )}
+          ) : (
+            <Card>
+              <CardHeader
+                title="SSO enforcement"
+                description="Only workspace owners can change who must sign in with SSO."
+                actions={
+                  <Badge tone={enforcement.mode === "off" ? "gray" : "blue"}>
+                    {enforcement.mode === "off"
+                      ? "Off"
+                      : enforcement.mode === "verified_domains"
+                        ? "Everyone in verified domains"
+                        : "SSO-provisioned members"}
+                  </Badge>
+                }
+              />
+            </Card>
+          )}
+        </QueryProvider>
       </div>
     </>
   );

@@ -1,3 +1,4 @@
+import { Fragment } from "react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ConnectionStatusBadge, unsignedRefusedText } from "@/components/sso/status-badge";
@@ -61,23 +62,23 @@ export default async function SsoPage({ params }: { params: Promise<{ workspace:
                 <caption className="sr-only">SSO connections</caption>
                 <thead>
                   <tr className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-                    <th scope="col" className="px-4 py-3">
+                    <th scope="col" className="px-3 py-3">
                       Connection
                     </th>
-                    <th scope="col" className="px-4 py-3">
+                    <th scope="col" className="px-3 py-3">
                       Status
                     </th>
-                    <th scope="col" className="px-4 py-3">
+                    <th scope="col" className="px-3 py-3">
                       Routed domains
                     </th>
-                    <th scope="col" className="px-4 py-3">
+                    <th scope="col" className="px-3 py-3">
                       Last successful <span className="whitespace-nowrap">sign-in</span>
                     </th>
-                    <th scope="col" className="px-4 py-3 text-right">
+                    <th scope="col" className="px-3 py-3 text-right">
                       Failures <span className="whitespace-nowrap">(24 h)</span>
                     </th>
-                    <th scope="col" className="px-4 py-3">
-                      IdP certificate expiry
+                    <th scope="col" className="px-3 py-3">
+                      Certificate expiry
                     </th>
                   </tr>
                 </thead>
@@ -87,7 +88,7 @@ export default async function SsoPage({ params }: { params: Promise<{ workspace:
                     const idp = getIdp(c.idpType);
                     return (
                       <tr key={c.id} className="hover:bg-slate-50">
-                        <td className="min-w-[15rem] px-4 py-3">
+                        <td className="min-w-[11rem] px-3 py-3">
                           <div className="flex items-center gap-3">
                             <IdpLogo type={c.idpType} />
                             <div className="min-w-0">
@@ -95,26 +96,43 @@ export default async function SsoPage({ params }: { params: Promise<{ workspace:
                                 {c.name}
                               </Link>
                               {c.name !== idp.displayName && <div className="text-xs text-slate-500">{idp.displayName}</div>}
-                              <div className="max-w-[16rem] truncate font-mono text-xs text-slate-500" title={c.slug}>
+                              <div className="max-w-[12rem] truncate font-mono text-xs text-slate-500" title={c.slug}>
                                 {c.slug}
                               </div>
                             </div>
                           </div>
                         </td>
-                        <td className="px-4 py-3">{h && <ConnectionStatusBadge status={h.status} />}</td>
-                        <td className="px-4 py-3 text-slate-700 [overflow-wrap:anywhere]">
-                          {h?.routedDomains.length ? h.routedDomains.join(", ") : <span className="text-slate-500">None</span>}
+                        <td className="px-3 py-3">{h && <ConnectionStatusBadge status={h.status} />}</td>
+                        <td className="px-3 py-3 text-slate-700">
+                          {/* Lines break between domains, or after a dot or hyphen of a long one: never inside a word. */}
+                          {h?.routedDomains.length ? (
+                            h.routedDomains.map((d, i) => (
+                              <Fragment key={d}>
+                                <span className="whitespace-nowrap" data-testid="routed-domain">
+                                  {d.split(/(?<=[.-])/).map((part, j) => (
+                                    <Fragment key={j}>
+                                      {j > 0 && <wbr />}
+                                      {part}
+                                    </Fragment>
+                                  ))}
+                                </span>
+                                {i < h.routedDomains.length - 1 ? ", " : ""}
+                              </Fragment>
+                            ))
+                          ) : (
+                            <span className="text-slate-500">None</span>
+                          )}
                         </td>
-                        <td className="px-4 py-3 text-slate-600">{h?.lastSuccessAt ? formatDateTime(h.lastSuccessAt) : "Never"}</td>
+                        <td className="px-3 py-3 text-slate-600">{h?.lastSuccessAt ? formatDateTime(h.lastSuccessAt) : "Never"}</td>
                         <td
-                          className={`px-4 py-3 text-right tabular-nums ${h?.failures24h ? "font-semibold text-red-700" : "text-slate-600"}`}
+                          className={`px-3 py-3 text-right tabular-nums ${h?.failures24h ? "font-semibold text-red-700" : "text-slate-600"}`}
                         >
                           {h?.failures24h ?? 0}
                           {!!h?.unsignedRefused24h && (
                             <span className="block text-xs font-normal text-slate-500">{unsignedRefusedText(h.unsignedRefused24h)}</span>
                           )}
                         </td>
-                        <td className="whitespace-nowrap px-4 py-3">
+                        <td className="whitespace-nowrap px-3 py-3">
                           {h?.certExpiresAt ? (
                             <span className={h.certExpiringSoon ? "font-medium text-amber-800" : "text-slate-600"}>
                               {formatDate(h.certExpiresAt)}
