@@ -476,7 +476,7 @@ for (const vp of VIEWPORTS) {
       page,
       makeWorkspace,
     }, testInfo) => {
-      test.setTimeout(240_000);
+      test.setTimeout(480_000);
       const ws = await makeWorkspace({ name: "Mail Screens" });
       await page.goto(`/forgot-password?email=${encodeURIComponent(ws.ownerEmail)}`);
       await expect(page.getByLabel("Work email")).toHaveValue(ws.ownerEmail);

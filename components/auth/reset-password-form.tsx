@@ -60,7 +60,6 @@ export function ResetPasswordForm({ token, email }: { token: string; email: stri
           </Link>
         </div>
       )}
-      <input type="hidden" autoComplete="username" value={email} readOnly />
       <Field id="password" label="New password" hint="At least 10 characters." error={errors.password?.message}>
         <Input
           id="password"
@@ -84,6 +83,8 @@ export function ResetPasswordForm({ token, email }: { token: string; email: stri
         {pending ? "Saving…" : "Set new password"}
       </Button>
       <p className="text-center text-xs text-slate-500">Setting a new password signs you out on every other device.</p>
+      {/* For password managers: which account the new password belongs to (last, so it adds no gap). */}
+      <input type="hidden" autoComplete="username" value={email} readOnly />
     </form>
   );
 }

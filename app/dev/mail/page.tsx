@@ -41,16 +41,18 @@ export default async function DevMailPage() {
         <table className="w-full table-fixed text-left text-sm">
           <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
             <tr>
-              <th className="w-1/4 px-4 py-2 font-medium">To</th>
+              <th className="w-1/3 px-4 py-2 font-medium">To</th>
               <th className="px-4 py-2 font-medium">Subject</th>
-              <th className="w-36 px-4 py-2 font-medium">Status</th>
-              <th className="w-44 px-4 py-2 font-medium">Queued</th>
+              <th className="w-40 px-4 py-2 font-medium">Status</th>
+              <th className="w-48 px-4 py-2 font-medium">Queued (UTC)</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {mail.map((m) => (
               <tr key={m.id}>
-                <td className="truncate px-4 py-2 text-slate-700">{m.to}</td>
+                <td className="truncate px-4 py-2 text-slate-700" title={m.to}>
+                  {m.to}
+                </td>
                 <td className="truncate px-4 py-2">
                   {m.kind === "password_reset_request" ? (
                     <span className="text-slate-500">Password reset request (being prepared…)</span>
@@ -67,7 +69,7 @@ export default async function DevMailPage() {
                     {STATUS_LABELS[m.status] ?? m.status}
                   </Badge>
                 </td>
-                <td className="px-4 py-2 text-slate-500">{m.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC</td>
+                <td className="whitespace-nowrap px-4 py-2 text-slate-500">{m.createdAt.toISOString().replace("T", " ").slice(0, 19)}</td>
               </tr>
             ))}
           </tbody>
