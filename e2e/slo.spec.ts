@@ -130,11 +130,11 @@ test.describe("SAML single logout with the built-in IdP", () => {
     await page.locator("#single-logout").scrollIntoViewIfNeeded();
     await shot(page, testInfo, "slo-04-connection-page-single-logout");
 
-    await page.getByLabel("IdP single logout URL").fill("not a url");
+    await page.getByRole("textbox", { name: "IdP single logout URL" }).fill("not a url");
     await page.getByRole("button", { name: "Save single logout URL" }).click();
     await expect(card.getByRole("alert")).toContainText("Enter an http(s) URL");
     await shot(page, testInfo, "slo-05-invalid-slo-url");
-    await page.getByLabel("IdP single logout URL").fill("");
+    await page.getByRole("textbox", { name: "IdP single logout URL" }).fill("");
     await page.getByRole("button", { name: "Save single logout URL" }).click();
     await expect(page.getByText("None: signing out ends the Gatehouse session only.")).toBeVisible();
   });

@@ -91,7 +91,12 @@ export function samlErrorResponse(error: AppError, opts: { eventId?: string | nu
 ${rows.length ? `<h2>Details</h2><dl>${rows.map(([k, v]) => `<dt>${escapeHtml(DETAIL_LABEL[k] ?? k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")}</dl>` : ""}
 <p class="muted foot">${opts.eventId ? `Reference: <code>${escapeHtml(opts.eventId)}</code> · ` : ""}${opts.retryUrl ? `<a href="${escapeHtml(opts.retryUrl)}">Try signing in again</a> · ` : ""}<a href="/login">Back to sign-in</a></p>
 </div></main>`;
-  return htmlResponse(page(`${error.code.startsWith("SAML_SLO_") ? "Sign-out" : "Sign-in"} failed: ${error.code}`, body, nonce), error.status, nonce, error.headers ?? {});
+  return htmlResponse(
+    page(`${error.code.startsWith("SAML_SLO_") ? "Sign-out" : "Sign-in"} failed: ${error.code}`, body, nonce),
+    error.status,
+    nonce,
+    error.headers ?? {},
+  );
 }
 
 /** HTTP-POST binding: a form that submits itself (with a button for browsers without script). */

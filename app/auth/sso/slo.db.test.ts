@@ -13,7 +13,8 @@ import * as xsdValidator from "@authenio/samlify-node-xmllint";
 import { and, eq } from "drizzle-orm";
 import { env } from "@/lib/env";
 import { useDbForTests } from "@/server/bootstrap";
-import { logoutRequests, ssoSessions } from "@/db/schema";
+import { logoutRequests, oidcGrants, oidcLogoutDeliveries, ssoSessions } from "@/db/schema";
+import { createApplication } from "@/lib/services/applications";
 import { addSamlConnection, makeSamlKit, TEST_APP_URL, type SamlKit } from "@/lib/testing/saml-kit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { TestBrowser } from "@/lib/testing/test-browser";
@@ -300,6 +301,35 @@ describe("SAML single logout: IdP-initiated", () => {
     expect(res.status).toBe(401);
     expect(await res.text()).toContain("SAML_SLO_SIGNATURE_MISSING");
     expect(await live(s)).not.toBeNull();
+  });
+});
+
+describe("SAML single logout: applications signed in through Gatehouse (OIDC)", () => {
+  it("an IdP-initiated logout revokes the person's grants in this workspace and queues back-channel logout (endAccess)", async () => {
+    const email = `oidc-${randomBytes(3).toString("hex")}@corp.test`;
+    const s = await signIn(new TestBrowser(), { email });
+    const uid = s.uid as string;
+    const { application } = await createApplication(t.db, {
+      name: "Back-channel app",
+      redirectUris: ["https://app.slo.test/callback"],
+      backchannelLogoutUri: "https://app.slo.test/backchannel-logout",
+    });
+    // The grant the OIDC provider keeps once the person signed in to the application in this workspace.
+    const grantId = `grant-${randomBytes(6).toString("hex")}`;
+    await t.db.insert(oidcGrants).values({
+      grantId,
+      clientId: application.clientId,
+      userId: uid,
+      workspaceId: kit.workspace.id,
+      connectionId: kit.connection.id,
+      amr: "sso",
+      expiresAt: new Date(Date.now() + 3600_000),
+    });
+    const sent = kit.idp.createLogoutRequest({ destination: kit.sp.sloUrl, nameId: email }, { binding: "redirect", to: kit.sp.sloUrl });
+    expect((await toSlo(kit.connection.slug, sent)).status).toBe(302);
+    expect(await t.db.select().from(oidcGrants).where(eq(oidcGrants.grantId, grantId))).toHaveLength(0);
+    const queued = await t.db.select().from(oidcLogoutDeliveries).where(eq(oidcLogoutDeliveries.subject, uid));
+    expect(queued.map((q) => [q.clientId, q.reason])).toEqual([[application.clientId, "single_logout"]]);
   });
 });
 
