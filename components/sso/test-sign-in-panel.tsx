@@ -3,11 +3,11 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { latestTestEventAction } from "@/app/(console)/w/[workspace]/settings/sso/[connectionId]/actions";
 import { Badge } from "@/components/ui/badge";
 import { Spinner } from "@/components/ui/button";
 import { formatDateTime } from "./format";
 import type { SsoEventView } from "./types";
+import { useSsoWizardActions } from "./wizard-actions";
 
 /**
  * "Test sign-in": opens the SP-initiated flow in test mode in a new tab (no session is created and
@@ -26,11 +26,12 @@ export function TestSignInPanel({
   configured: boolean;
   lastTest: SsoEventView | null;
 }) {
+  const actions = useSsoWizardActions();
   const [startedAt, setStartedAt] = useState<string | null>(null);
   const poll = useQuery({
     queryKey: ["latest-test", workspace, connectionId, startedAt],
     queryFn: async () => {
-      const r = await latestTestEventAction(workspace, connectionId, startedAt!);
+      const r = await actions.latestTestEvent(workspace, connectionId, startedAt!);
       if (!r.ok) throw new Error(r.message);
       return r.event;
     },
@@ -38,7 +39,6 @@ export function TestSignInPanel({
     refetchInterval: (q) => (q.state.data ? false : 2000),
   });
   const result = (startedAt ? poll.data : null) ?? (startedAt ? null : lastTest);
-  const base = `/w/${workspace}/settings/sso/${connectionId}`;
   const href = `/auth/sso/saml/${encodeURIComponent(slug)}/login?test=1`;
 
   return (
@@ -86,7 +86,10 @@ export function TestSignInPanel({
               )}
               <span className="text-slate-600">{formatDateTime(result.createdAt)}</span>
             </div>
-            <Link href={`${base}/test/${result.id}`} className="mt-2 inline-block font-medium text-brand-700 underline">
+            <Link
+              href={actions.testResultPath(workspace, connectionId, result.id)}
+              className="mt-2 inline-block font-medium text-brand-700 underline"
+            >
               See the full result
             </Link>
           </div>

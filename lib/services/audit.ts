@@ -1,9 +1,9 @@
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { apiKeys, auditLog, users } from "@/db/schema";
+import { apiKeys, auditLog, setupLinks, users } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 
-export type AuditActor = { userId?: string | null; apiKeyId?: string | null; ip?: string | null };
+export type AuditActor = { userId?: string | null; apiKeyId?: string | null; setupLinkId?: string | null; ip?: string | null };
 
 export type AuditEntry = {
   action: string;
@@ -18,6 +18,7 @@ export async function recordAudit(db: Db, workspaceId: string, actor: AuditActor
     workspaceId,
     actorUserId: actor.userId ?? null,
     actorApiKeyId: actor.apiKeyId ?? null,
+    actorSetupLinkId: actor.setupLinkId ?? null,
     ip: actor.ip ?? null,
     action: entry.action,
     targetType: entry.targetType,
@@ -37,7 +38,11 @@ export type AuditItem = {
   after: Record<string, unknown> | null;
   ip: string | null;
   /** Who acted: a user, an API key, or the system (SSO sign-in, operator CLI). */
-  actor: { kind: "user"; id: string; email: string | null } | { kind: "api_key"; id: string; name: string | null } | { kind: "system" };
+  actor:
+    | { kind: "user"; id: string; email: string | null }
+    | { kind: "api_key"; id: string; name: string | null }
+    | { kind: "setup_link"; id: string; name: string | null }
+    | { kind: "system" };
 };
 
 // Cursors carry the timestamp at full (microsecond) precision, so rows within one millisecond are never skipped.
@@ -64,10 +69,11 @@ export async function listAuditPage(
   const limit = Math.max(1, Math.min(opts.limit ?? 50, 200));
   const c = opts.cursor ? decodeCursor(opts.cursor) : null;
   const rows = await db
-    .select({ log: auditLog, ts: tsText, userEmail: users.email, keyName: apiKeys.name })
+    .select({ log: auditLog, ts: tsText, userEmail: users.email, keyName: apiKeys.name, linkName: setupLinks.name })
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorUserId))
     .leftJoin(apiKeys, and(eq(apiKeys.id, auditLog.actorApiKeyId), eq(apiKeys.workspaceId, workspaceId)))
+    .leftJoin(setupLinks, and(eq(setupLinks.id, auditLog.actorSetupLinkId), eq(setupLinks.workspaceId, workspaceId)))
     .where(
       and(
         eq(auditLog.workspaceId, workspaceId),
@@ -82,7 +88,7 @@ export async function listAuditPage(
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
-  const items: AuditItem[] = page.map(({ log, userEmail, keyName }) => ({
+  const items: AuditItem[] = page.map(({ log, userEmail, keyName, linkName }) => ({
     id: log.id,
     createdAt: log.createdAt,
     action: log.action,
@@ -95,7 +101,9 @@ export async function listAuditPage(
       ? { kind: "user", id: log.actorUserId, email: userEmail }
       : log.actorApiKeyId
         ? { kind: "api_key", id: log.actorApiKeyId, name: keyName }
-        : { kind: "system" },
+        : log.actorSetupLinkId
+          ? { kind: "setup_link", id: log.actorSetupLinkId, name: linkName }
+          : { kind: "system" },
   }));
   const last = page[page.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.ts, last.log.id) : null };

@@ -9,6 +9,7 @@ import { directoriesCreate, directoriesList, directoriesRotateToken } from "./di
 import { usersSetPassword } from "./users";
 import { webhooksCreate, webhooksDeliveries, webhooksList } from "./webhooks";
 import { workspacesCreate } from "./workspaces";
+import { setupLinksCreate, setupLinksRevoke } from "./setup-links";
 
 /** Every CLI command. Names are an interface: never rename one. */
 export const commands: Command[] = [
@@ -44,4 +45,6 @@ export const commands: Command[] = [
   webhooksCreate,
   webhooksList,
   webhooksDeliveries,
+  setupLinksCreate,
+  setupLinksRevoke,
 ];

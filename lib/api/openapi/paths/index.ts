@@ -12,3 +12,4 @@ import "./organizations";
 import "./apps";
 import "./directories";
 import "./webhooks";
+import "./setup-links";
