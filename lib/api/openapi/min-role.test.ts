@@ -26,7 +26,7 @@ describe("each REST route declares its least role where it is exported, and the 
       }
     }
     expect(rows.length).toBeGreaterThan(20);
-    // Owner-only operations (trust and enforcement).
+    // Owner-only operations (trust, enforcement and setup links).
     expect(rows.filter((r) => r.includes("route owner")).sort()).toEqual(
       [
         "POST /api/v1/connections: route owner / doc owner",
@@ -34,6 +34,9 @@ describe("each REST route declares its least role where it is exported, and the 
         "PUT /api/v1/connections/{id}/role-mappings: route owner / doc owner",
         "PUT /api/v1/tenant/saml: route owner / doc owner",
         "PUT /api/v1/workspace/enforcement: route owner / doc owner",
+        "GET /api/v1/setup-links: route owner / doc owner",
+        "POST /api/v1/setup-links: route owner / doc owner",
+        "POST /api/v1/setup-links/{id}/revoke: route owner / doc owner",
       ].sort(),
     );
   });
