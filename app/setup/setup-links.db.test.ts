@@ -306,6 +306,23 @@ describe("setup links: attacks", () => {
     expect(await codeOf(addSetupLinkDomain(t.db, domains.resolved, `d-${Date.now()}.example.com`))).toBe("OK");
   });
 
+  it("attack: a setup link cannot reach members, API keys, enforcement, role mappings or domain routing: its pages expose no such action", async () => {
+    const surfaces = {
+      sso: Object.keys(await import("@/app/setup/actions")).sort(),
+      domains: Object.keys(await import("@/app/setup/domain-actions")).sort(),
+      directory: Object.keys(await import("@/app/setup/directory-actions")).sort(),
+    };
+    expect(surfaces).toEqual({
+      sso: ["checkSlugAction", "createConnectionAction", "latestTestEventAction", "previewMetadataAction", "updateConnectionAction"],
+      domains: ["addDomainAction", "listDomainsAction", "removeDomainAction", "routeDomainAction", "verifyDomainAction"],
+      directory: ["createDirectoryAction"],
+    });
+    // The two domain actions a shared component needs are there only to refuse.
+    const domainActions = await import("@/app/setup/domain-actions");
+    expect(await domainActions.routeDomainAction("x", "y", null)).toMatchObject({ ok: false, code: "SETUP_LINK_OUT_OF_SCOPE" });
+    expect(await domainActions.removeDomainAction("x", "y")).toMatchObject({ ok: false, code: "SETUP_LINK_OUT_OF_SCOPE" });
+  });
+
   it("attack: a setup link's connection cannot reach owners or admins, nor sign anyone in, until an owner approves and activates it", async () => {
     const l = await ownerLink();
     const { c } = await linkConnection(l.resolved);
