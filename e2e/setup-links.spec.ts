@@ -13,6 +13,7 @@ test.describe("setup links", () => {
     makeWorkspace,
     state,
   }, testInfo) => {
+    test.setTimeout(480_000);
     const ws = await makeWorkspace({ name: "Setup Link Co" });
     // 1. The owner creates a setup link for SSO and copies its URL (shown once).
     await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
@@ -59,6 +60,8 @@ test.describe("setup links", () => {
     const popupPromise = it.context().waitForEvent("page");
     await it.getByRole("link", { name: /Run test sign-in/ }).click();
     const popup = await popupPromise;
+    await popup.waitForURL(/\/dev\/idp\/sso\/choose/, { timeout: 60_000 });
+    await expect(popup.getByLabel("Email")).toBeVisible({ timeout: 60_000 });
     await popup.getByLabel("Email").fill(`it.admin@${ws.slug}.test`);
     await popup.getByRole("button", { name: "Sign in" }).click();
     await popup.waitForURL(/\/setup\/test\/[0-9a-f-]{36}$/);

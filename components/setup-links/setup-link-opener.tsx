@@ -15,12 +15,12 @@ export function SetupLinkOpener({ valid }: { valid: boolean }) {
   const [state, setState] = useState<"idle" | "opening" | "invalid">(valid ? "idle" : "opening");
 
   useEffect(() => {
-    const token = window.location.hash.slice(1);
     let cancelled = false;
     const settle = (s: "idle" | "invalid") => {
       if (!cancelled) setState(s);
     };
     async function open() {
+      const token = window.location.hash.slice(1);
       if (!token) return valid ? undefined : settle("invalid");
       window.history.replaceState(null, "", window.location.pathname + window.location.search);
       const r = await fetch("/setup/exchange", {
@@ -34,8 +34,15 @@ export function SetupLinkOpener({ valid }: { valid: boolean }) {
       router.refresh();
     }
     void open();
+    // Another link pasted into this tab changes only the fragment: no page load, so listen for it.
+    const onHashChange = () => {
+      setState("opening");
+      void open();
+    };
+    window.addEventListener("hashchange", onHashChange);
     return () => {
       cancelled = true;
+      window.removeEventListener("hashchange", onHashChange);
     };
   }, [valid, router]);
 
