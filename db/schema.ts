@@ -13,3 +13,4 @@ export * from "./schema/directories";
 export * from "./schema/webhooks";
 export * from "./schema/sso-sessions";
 export * from "./schema/ip-allowlists";
+export * from "./schema/setup-links";

@@ -4,6 +4,9 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Page, TestInfo } from "@playwright/test";
 import { createDevIdp } from "../lib/dev-idp";
 import { addMember } from "../lib/testing/fixtures";
+import { memberActor } from "../lib/services/actor";
+import { createSetupLinkConnection } from "../lib/services/setup-link-scope";
+import { createSetupLink, markSetupLinkCompleted, resolveSetupLinkToken } from "../lib/services/setup-links";
 import { setTxtRecord } from "./support/dns";
 import { expect, routeTo, signInWithPassword, test } from "./support/fixtures";
 import { startTrustIdp } from "./support/trust-idp";
@@ -631,6 +634,57 @@ for (const vp of VIEWPORTS) {
       } finally {
         await idp.close();
       }
+    });
+
+    test("setup links: owner's card and banner, the IT admin's pages for each purpose, the not-valid page", async ({
+      page,
+      browser,
+      db,
+      makeWorkspace,
+      state,
+    }, testInfo) => {
+      test.setTimeout(300_000);
+      const ws = await makeWorkspace({ name: "Setup Screens" });
+      await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
+      await page.waitForURL(/\/w\//);
+      await page.goto(`/w/${ws.slug}/settings/sso`);
+      await page.getByLabel("Name").fill("Jo at Customer IT");
+      await page.getByRole("button", { name: "Create setup link" }).click();
+      const url = await page.getByRole("textbox", { name: "Setup link" }).inputValue();
+      await capture(page, testInfo, "l01-owner-setup-link-created");
+
+      // The IT admin's pages, in a browser of their own: SSO (empty), then a link of each other purpose.
+      const it = await (await browser.newContext({ baseURL: state.baseURL, viewport: { width: vp.width, height: vp.height } })).newPage();
+      await it.goto(url);
+      await expect(it.getByRole("heading", { name: /Set up single sign-on/ })).toBeVisible();
+      await capture(it, testInfo, "l02-it-admin-sso-empty");
+      const owner = memberActor(ws.ownerId, "owner");
+      for (const purpose of ["domains", "directory"] as const) {
+        const l = await createSetupLink(db, ws.id, { purpose, name: `IT ${purpose}` }, owner, { appUrl: state.baseURL });
+        await it.goto(l.url);
+        await expect(
+          it.getByRole("heading", { name: purpose === "domains" ? /Verify email domains/ : /Set up directory sync/ }),
+        ).toBeVisible();
+        await capture(it, testInfo, `l03-it-admin-${purpose}`);
+      }
+      await it.goto(`${state.baseURL}/setup#${"x".repeat(43)}`);
+      await expect(it.getByRole("heading", { name: "This setup link is not valid" })).toBeVisible();
+      await capture(it, testInfo, "l04-setup-link-not-valid");
+
+      // A link whose IT admin finished: the owners' banner on the SSO page, and its status in the list.
+      const done = await createSetupLink(db, ws.id, { purpose: "sso", name: "Sam at Customer IT" }, owner, { appUrl: state.baseURL });
+      const resolved = (await resolveSetupLinkToken(db, done.token))!;
+      const idp = createDevIdp({ entityId: `https://idp-${ws.slug}.test/entity` });
+      const c = await createSetupLinkConnection(db, resolved, {
+        name: "Okta",
+        slug: `${ws.slug}-okta-${vp.width}`,
+        idpType: "okta",
+        metadataXml: idp.metadataXml(`https://idp-${ws.slug}.test/sso`),
+      });
+      await markSetupLinkCompleted(db, done.link.id, { connectionId: c.id });
+      await page.goto(`/w/${ws.slug}/settings/sso`);
+      await expect(page.getByRole("status").filter({ hasText: "Setup link “Sam at Customer IT” completed" })).toBeVisible();
+      await capture(page, testInfo, "l05-owner-setup-link-completed-banner");
     });
   });
 }

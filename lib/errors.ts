@@ -34,6 +34,18 @@ const catalogue = {
     fixer: "user",
   },
   FORBIDDEN: { status: 403, message: "Your role does not allow this.", hint: "Ask a workspace owner or admin.", fixer: "workspace_admin" },
+  SETUP_LINK_INVALID: {
+    status: 404,
+    message: "This setup link is not valid.",
+    hint: "It may have expired or been revoked. Ask the person who sent it for a new link.",
+    fixer: "workspace_admin",
+  },
+  SETUP_LINK_OUT_OF_SCOPE: {
+    status: 403,
+    message: "A setup link cannot do this.",
+    hint: "A setup link may only set up its own purpose in its own workspace. Ask a workspace owner to make this change.",
+    fixer: "workspace_admin",
+  },
   OPERATOR_KEY_REQUIRED: {
     status: 403,
     message: "This part of the API is for the operator of this Gatehouse instance.",

@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useId, useRef, useState, useTransition } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { createDirectoryAction } from "@/app/(console)/w/[workspace]/settings/directory-sync/actions";
+import { MAPPABLE_ROLES, type MappableRole } from "@/lib/auth/roles";
 import { Button } from "@/components/ui/button";
 import { CopyField } from "@/components/ui/copy-field";
 import { Field, Input, Select } from "@/components/ui/input";
@@ -17,7 +18,21 @@ import { SetupSteps } from "./setup-steps";
  * "New directory": name, IdP and default role; on success the same dialog shows the SCIM base URL and
  * the bearer token (once) with copy buttons, under the IdP's own field names, and its setup steps.
  */
-export function CreateDirectoryDialog({ workspace }: { workspace: string }) {
+/**
+ * `create` and `roles` default to the console's; the setup-link page passes its own (its action is
+ * scoped to the link, its roles capped at the workspace default) and no directory page (`directoryHref` null).
+ */
+export function CreateDirectoryDialog({
+  workspace,
+  create = createDirectoryAction,
+  roles = MAPPABLE_ROLES,
+  directoryHref = (id: string) => `/w/${workspace}/settings/directory-sync/${id}`,
+}: {
+  workspace: string;
+  create?: typeof createDirectoryAction;
+  roles?: readonly MappableRole[];
+  directoryHref?: ((id: string) => string) | null;
+}) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const uid = useId();
   const router = useRouter();
@@ -41,7 +56,7 @@ export function CreateDirectoryDialog({ workspace }: { workspace: string }) {
   const onSubmit = form.handleSubmit((values) => {
     setServerError(null);
     startTransition(async () => {
-      const r = await createDirectoryAction(workspace, values);
+      const r = await create(workspace, values);
       if (!r.ok) {
         if (r.fields?.name) form.setError("name", { message: r.fields.name });
         else setServerError({ message: r.message, hint: r.hint });
@@ -79,12 +94,14 @@ export function CreateDirectoryDialog({ workspace }: { workspace: string }) {
               <CopyField label={guide.tokenField} value={created.token} id={`${uid}-token`} exactLabel />
               <SetupSteps guide={guide} />
               <div className="flex justify-end gap-2">
-                <Link
-                  href={`/w/${workspace}/settings/directory-sync/${created.id}`}
-                  className="rounded-md px-3 py-2 text-sm font-medium text-brand-700 hover:underline"
-                >
-                  Open the directory
-                </Link>
+                {directoryHref && (
+                  <Link
+                    href={directoryHref(created.id)}
+                    className="rounded-md px-3 py-2 text-sm font-medium text-brand-700 hover:underline"
+                  >
+                    Open the directory
+                  </Link>
+                )}
                 <Button type="button" onClick={() => dialogRef.current?.close()} autoFocus>
                   I have copied the token
                 </Button>
@@ -116,9 +133,11 @@ export function CreateDirectoryDialog({ workspace }: { workspace: string }) {
                 hint="Until you map groups to roles. The directory never grants owner."
               >
                 <Select id={`${uid}-role`} {...form.register("defaultRole")}>
-                  <option value="viewer">Viewer</option>
-                  <option value="editor">Editor</option>
-                  <option value="admin">Admin</option>
+                  {roles.map((role) => (
+                    <option key={role} value={role}>
+                      {role[0]!.toUpperCase() + role.slice(1)}
+                    </option>
+                  ))}
                 </Select>
               </Field>
               {serverError && (

@@ -7,15 +7,23 @@ import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/input";
 import { toast } from "@/components/ui/toast";
 import { domainCreateSchema, type DomainCreateInput } from "@/lib/schemas/domains";
-import type { DomainItem } from "./types";
+import type { DomainActions, DomainItem } from "./types";
 
 /** Add a domain: validated inline (same check as the server), then the TXT record appears in the list. */
-export function AddDomainForm({ slug, onAdded }: { slug: string; onAdded: (d: DomainItem) => void }) {
+export function AddDomainForm({
+  slug,
+  onAdded,
+  add = addDomainAction,
+}: {
+  slug: string;
+  onAdded: (d: DomainItem) => void;
+  add?: DomainActions["add"];
+}) {
   const form = useForm<DomainCreateInput>({ resolver: zodResolver(domainCreateSchema), defaultValues: { domain: "" }, mode: "onTouched" });
   const error = form.formState.errors.domain?.message;
 
   async function onSubmit(values: DomainCreateInput) {
-    const r = await addDomainAction(slug, values);
+    const r = await add(slug, values);
     if (!r.ok) {
       form.setError("domain", { message: r.fields?.domain ?? `${r.message} ${r.hint}` });
       return;

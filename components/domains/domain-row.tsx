@@ -8,7 +8,7 @@ import { CopyField } from "@/components/ui/copy-field";
 import { Select } from "@/components/ui/input";
 import { toast } from "@/components/ui/toast";
 import { describeError, isErrorCode } from "@/lib/errors";
-import type { ConnectionOption, DomainItem } from "./types";
+import type { ConnectionOption, DomainActions, DomainItem } from "./types";
 
 const STATUS: Record<DomainItem["status"], { tone: "yellow" | "green" | "red"; label: string }> = {
   pending: { tone: "yellow", label: "Pending verification" },
@@ -40,9 +40,23 @@ type Props = {
   canManage: boolean;
   /** Re-read the list after a change (the server decides the new status). */
   onChanged: () => Promise<unknown>;
+  /** The setup-link page's actions; the console's by default. */
+  actions?: Pick<DomainActions, "verify" | "route" | "remove">;
+  /** Off on the setup-link page. */
+  mayRouteAndRemove?: boolean;
 };
 
-export function DomainRow({ slug, domain: d, connections, canManage, onChanged }: Props) {
+const consoleRowActions = { verify: verifyDomainAction, route: routeDomainAction, remove: removeDomainAction };
+
+export function DomainRow({
+  slug,
+  domain: d,
+  connections,
+  canManage,
+  onChanged,
+  actions = consoleRowActions,
+  mayRouteAndRemove = true,
+}: Props) {
   const [verifying, setVerifying] = useState(false);
   const [routing, setRouting] = useState(false);
   const [removing, setRemoving] = useState(false);
@@ -61,7 +75,7 @@ export function DomainRow({ slug, domain: d, connections, canManage, onChanged }
 
   async function verify() {
     setVerifying(true);
-    const r = await verifyDomainAction(slug, d.id);
+    const r = await actions.verify(slug, d.id);
     await onChanged();
     setVerifying(false);
     if (r.ok)
@@ -71,7 +85,7 @@ export function DomainRow({ slug, domain: d, connections, canManage, onChanged }
 
   async function route(connectionId: string) {
     setRouting(true);
-    const r = await routeDomainAction(slug, d.id, connectionId || null);
+    const r = await actions.route(slug, d.id, connectionId || null);
     if (r.ok) await onChanged();
     setRouting(false);
     if (r.ok) {
@@ -82,7 +96,7 @@ export function DomainRow({ slug, domain: d, connections, canManage, onChanged }
 
   async function remove() {
     setRemoving(true);
-    const r = await removeDomainAction(slug, d.id);
+    const r = await actions.remove(slug, d.id);
     setRemoving(false);
     if (r.ok) {
       await onChanged();
@@ -125,7 +139,7 @@ export function DomainRow({ slug, domain: d, connections, canManage, onChanged }
             >
               {d.status === "verified" ? "Check again" : "Verify"}
             </Button>
-            {confirmRemove ? (
+            {!mayRouteAndRemove ? null : confirmRemove ? (
               <span className="flex items-center gap-1" role="group" aria-label={`Confirm removing ${d.domain}`}>
                 <Button type="button" variant="danger" size="sm" onClick={remove} pending={removing}>
                   Confirm remove
@@ -170,7 +184,7 @@ export function DomainRow({ slug, domain: d, connections, canManage, onChanged }
         </div>
       )}
 
-      {d.status !== "pending" && (
+      {d.status !== "pending" && mayRouteAndRemove && (
         <form
           className="flex flex-wrap items-center gap-3"
           onSubmit={(e) => {

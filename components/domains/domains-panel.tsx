@@ -1,11 +1,25 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { listDomainsAction } from "@/app/(console)/w/[workspace]/settings/domains/actions";
+import {
+  addDomainAction,
+  listDomainsAction,
+  removeDomainAction,
+  routeDomainAction,
+  verifyDomainAction,
+} from "@/app/(console)/w/[workspace]/settings/domains/actions";
 import { Card, CardHeader, EmptyState } from "@/components/ui/card";
 import { AddDomainForm } from "./add-domain-form";
 import { DomainRow } from "./domain-row";
-import type { ConnectionOption, DomainItem } from "./types";
+import type { ConnectionOption, DomainActions, DomainItem } from "./types";
+
+const consoleDomainActions: DomainActions = {
+  list: listDomainsAction,
+  add: addDomainAction,
+  verify: verifyDomainAction,
+  route: routeDomainAction,
+  remove: removeDomainAction,
+};
 
 /**
  * The workspace's domains with live status: the list is polled (every 10 s, faster while a domain
@@ -16,15 +30,21 @@ export function DomainsPanel({
   initial,
   connections,
   canManage,
+  actions = consoleDomainActions,
+  mayRouteAndRemove = true,
 }: {
   slug: string;
   initial: DomainItem[];
   connections: ConnectionOption[];
   canManage: boolean;
+  /** The setup-link page's own actions (scoped to the link); the console's by default. */
+  actions?: DomainActions;
+  /** Off on the setup-link page: routing and removing stay with the workspace's admins. */
+  mayRouteAndRemove?: boolean;
 }) {
   const query = useQuery({
     queryKey: ["domains", slug],
-    queryFn: () => listDomainsAction(slug),
+    queryFn: () => actions.list(slug),
     initialData: initial,
     refetchInterval: (q) => ((q.state.data ?? []).some((d) => d.status !== "verified") ? 5_000 : 10_000),
   });
@@ -51,7 +71,7 @@ export function DomainsPanel({
       />
       {canManage && (
         <div className="border-b border-slate-100 px-5 py-4">
-          <AddDomainForm slug={slug} onAdded={() => void refresh()} />
+          <AddDomainForm slug={slug} onAdded={() => void refresh()} add={actions.add} />
         </div>
       )}
       {domains.length === 0 ? (
@@ -66,7 +86,16 @@ export function DomainsPanel({
       ) : (
         <ul className="divide-y divide-slate-100" aria-label="Domains">
           {domains.map((d) => (
-            <DomainRow key={d.id} slug={slug} domain={d} connections={connections} canManage={canManage} onChanged={refresh} />
+            <DomainRow
+              key={d.id}
+              slug={slug}
+              domain={d}
+              connections={connections}
+              canManage={canManage}
+              onChanged={refresh}
+              actions={actions}
+              mayRouteAndRemove={mayRouteAndRemove}
+            />
           ))}
         </ul>
       )}

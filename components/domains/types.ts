@@ -43,3 +43,15 @@ export type EnforcementPreviewItem = {
   keepPassword: PeopleSample & { reasons: string[] };
 };
 export type EnforcementState = { mode: EnforcementMode; ownersBreakGlass: boolean; warnings: WarningItem[] };
+
+/**
+ * The server actions the domains list uses: the console's by default; the setup-link page passes
+ * its own (scoped to the link) and may turn routing and removing off.
+ */
+export type DomainActions = {
+  list: (workspace: string) => Promise<DomainItem[]>;
+  add: (workspace: string, input: { domain: string }) => Promise<ActionResult<{ domain: DomainItem }>>;
+  verify: (workspace: string, id: string) => Promise<ActionResult<{ domain: DomainItem }>>;
+  route: (workspace: string, id: string, connectionId: string | null) => Promise<ActionResult<{ domain: DomainItem }>>;
+  remove: (workspace: string, id: string) => Promise<ActionResult>;
+};

@@ -3,7 +3,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { previewMetadataAction } from "@/app/(console)/w/[workspace]/settings/sso/[connectionId]/actions";
 import { Button, Spinner } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Field, Input, Textarea } from "@/components/ui/input";
@@ -16,6 +15,7 @@ import { MenuPath } from "./menu-path";
 import type { MetadataPreview } from "./types";
 import { useConnectionSave } from "./use-connection-save";
 import { useDebounced } from "./use-debounced";
+import { useSsoWizardActions } from "./wizard-actions";
 
 type Mode = "url" | "xml" | "manual";
 const MODES: readonly (readonly [Mode, string])[] = [
@@ -79,6 +79,7 @@ export function MetadataForm({
   submitLabel?: string;
 }) {
   const router = useRouter();
+  const actions = useSsoWizardActions();
   const idp = getIdp(idpType);
   const [mode, setMode] = useState<Mode>(idp.metadata.offersUrl ? "url" : "xml");
   const [url, setUrl] = useState("");
@@ -111,7 +112,7 @@ export function MetadataForm({
   const debouncedKey = useDebounced(inputKey, 500);
   const preview = useQuery({
     queryKey: ["metadata-preview", workspace, debouncedKey],
-    queryFn: () => previewMetadataAction(workspace, JSON.parse(debouncedKey) as MetadataInput),
+    queryFn: () => actions.previewMetadata(workspace, JSON.parse(debouncedKey) as MetadataInput),
     enabled: debouncedKey !== "",
     staleTime: 60_000,
     retry: false,

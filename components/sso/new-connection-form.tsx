@@ -5,7 +5,6 @@ import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 import { useForm, useWatch } from "react-hook-form";
-import { checkSlugAction, createConnectionAction } from "@/app/(console)/w/[workspace]/settings/sso/actions";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
@@ -21,6 +20,7 @@ import {
 import { IdpLogo } from "./idp-logo";
 import { SetupStepper } from "./setup-stepper";
 import { useDebounced } from "./use-debounced";
+import { useSsoWizardActions } from "./wizard-actions";
 
 type Values = ConnectionNameStep;
 
@@ -73,6 +73,7 @@ export function NewConnectionForm({
   initialIdp: IdpType | null;
 }) {
   const router = useRouter();
+  const actions = useSsoWizardActions();
   const [idpType, setIdpType] = useState<IdpType | null>(initialIdp);
   const [slugEdited, setSlugEdited] = useState(false);
   const [nameEdited, setNameEdited] = useState(false);
@@ -99,7 +100,7 @@ export function NewConnectionForm({
   const slugValid = connectionSlugSchema.safeParse(debouncedSlug).success;
   const availability = useQuery({
     queryKey: ["slug-available", workspace, debouncedSlug],
-    queryFn: async () => checkSlugAction(workspace, debouncedSlug),
+    queryFn: async () => actions.checkSlug(workspace, debouncedSlug),
     enabled: slugValid,
     staleTime: 10_000,
   });
@@ -108,14 +109,14 @@ export function NewConnectionForm({
   const onSubmit = handleSubmit((values) => {
     if (!idpType) return;
     startTransition(async () => {
-      const r = await createConnectionAction(workspace, { ...values, idpType });
+      const r = await actions.createConnection(workspace, { ...values, idpType });
       if (!r.ok) {
         for (const [k, msg] of Object.entries(r.fields ?? {})) if (k in values && msg) setError(k as keyof Values, { message: msg });
         toast.error(r.message, r.hint);
         return;
       }
       toast.success("Connection created", "Its SP signing key was generated. Now register Gatehouse in your IdP.");
-      router.push(`/w/${workspace}/settings/sso/${r.id}/setup?step=2`);
+      router.push(actions.setupPath(workspace, r.id, 2));
     });
   });
 
@@ -183,9 +184,11 @@ export function NewConnectionForm({
               hint="Given to people on their first SSO sign-in when no role-mapping rule matches. You can map IdP groups to roles later."
             >
               <Select id="conn-role" {...register("defaultRole")} aria-describedby="conn-role-hint" className="max-w-xs">
-                <option value="viewer">Viewer</option>
-                <option value="editor">Editor</option>
-                <option value="admin">Admin</option>
+                {actions.roles.map((role) => (
+                  <option key={role} value={role}>
+                    {role[0]!.toUpperCase() + role.slice(1)}
+                  </option>
+                ))}
               </Select>
             </Field>
             <div className="flex items-center gap-3 border-t border-slate-100 pt-4">

@@ -4,11 +4,11 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { latestTestEventAction } from "@/app/(console)/w/[workspace]/settings/sso/[connectionId]/actions";
 import { Badge } from "@/components/ui/badge";
 import { Spinner } from "@/components/ui/button";
 import { formatDateTime } from "./format";
 import type { SsoEventView } from "./types";
+import { useSsoWizardActions } from "./wizard-actions";
 
 /**
  * "Test sign-in": opens the SP-initiated flow in test mode in a new tab (no session is created and
@@ -31,11 +31,12 @@ export function TestSignInPanel({
   refreshOnSuccess?: boolean;
 }) {
   const router = useRouter();
+  const actions = useSsoWizardActions();
   const [startedAt, setStartedAt] = useState<string | null>(null);
   const poll = useQuery({
     queryKey: ["latest-test", workspace, connectionId, startedAt],
     queryFn: async () => {
-      const r = await latestTestEventAction(workspace, connectionId, startedAt!);
+      const r = await actions.latestTestEvent(workspace, connectionId, startedAt!);
       if (!r.ok) throw new Error(r.message);
       return r.event;
     },
@@ -47,7 +48,6 @@ export function TestSignInPanel({
   useEffect(() => {
     if (refreshOnSuccess && polledSuccess) router.refresh();
   }, [refreshOnSuccess, polledSuccess, router]);
-  const base = `/w/${workspace}/settings/sso/${connectionId}`;
   const href = `/auth/sso/saml/${encodeURIComponent(slug)}/login?test=1`;
 
   return (
@@ -95,7 +95,10 @@ export function TestSignInPanel({
               )}
               <span className="text-slate-600">{formatDateTime(result.createdAt)}</span>
             </div>
-            <Link href={`${base}/test/${result.id}`} className="mt-2 inline-block font-medium text-brand-700 underline">
+            <Link
+              href={actions.testResultPath(workspace, connectionId, result.id)}
+              className="mt-2 inline-block font-medium text-brand-700 underline"
+            >
               See the full result
             </Link>
           </div>

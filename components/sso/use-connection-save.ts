@@ -2,10 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { updateConnectionAction } from "@/app/(console)/w/[workspace]/settings/sso/[connectionId]/actions";
 import { toast } from "@/components/ui/toast";
 import type { ConnectionUpdateInput } from "@/lib/schemas/connections";
 import type { ActionError } from "./types";
+import { useSsoWizardActions } from "./wizard-actions";
 
 /**
  * The newest connection version this page knows: the page's (after a refresh) or the one our own
@@ -22,6 +22,7 @@ export function useLatestVersion(loadedVersion: number): [number, (saved: number
  */
 export function useConnectionSave(workspace: string, connectionId: string, loadedVersion: number) {
   const router = useRouter();
+  const { updateConnection } = useSsoWizardActions();
   const [version, setVersion] = useLatestVersion(loadedVersion);
   const [conflict, setConflict] = useState(false);
   const [pending, startTransition] = useTransition();
@@ -31,7 +32,7 @@ export function useConnectionSave(workspace: string, connectionId: string, loade
     opts: { success: string; onError?: (e: ActionError) => void; onSaved?: () => void },
   ) {
     startTransition(async () => {
-      const r = await updateConnectionAction(workspace, connectionId, { ...patch, version });
+      const r = await updateConnection(workspace, connectionId, { ...patch, version });
       if (!r.ok) {
         if (r.code === "VERSION_CONFLICT") {
           setConflict(true);

@@ -111,6 +111,8 @@ export const authnRequests = pgTable(
     testMode: boolean().notNull().default(false),
     /** SHA-256 of the browser's SSO nonce cookie (set by the login endpoint); the ticket carries it on. */
     browserNonceHash: text(),
+    /** A test sign-in started through this setup link (its result lands on the setup page, and completes the link). */
+    setupLinkId: uuid(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     usedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -82,6 +82,8 @@ export const auditLog = pgTable(
       .references(() => workspaces.id, { onDelete: "cascade" }),
     actorUserId: uuid().references(() => users.id, { onDelete: "set null" }),
     actorApiKeyId: uuid(),
+    /** A setup link acting (no FK: setup links live in their own file); shown as "setup link <name>". */
+    actorSetupLinkId: uuid(),
     /** e.g. member.role_changed, connection.created, domain.verified */
     action: text().notNull(),
     targetType: text().notNull(),

@@ -11,7 +11,9 @@ type Fixtures = {
   /** Direct access to the app's database (real Postgres runs only; the test is skipped otherwise). */
   db: Db;
   /** A workspace of this test's own with an owner who signs in by password. */
-  makeWorkspace: (opts?: { name?: string }) => Promise<{ slug: string; ownerEmail: string; ownerPassword: string; id: string }>;
+  makeWorkspace: (opts?: {
+    name?: string;
+  }) => Promise<{ slug: string; ownerEmail: string; ownerPassword: string; id: string; ownerId: string }>;
 };
 
 export const test = base.extend<Fixtures>({
@@ -32,8 +34,8 @@ export const test = base.extend<Fixtures>({
       const slug = `e2e-${id}`;
       const ownerEmail = `owner-${id}@e2e-${id}.test`;
       const ownerPassword = `pw-${randomBytes(9).toString("base64url")}`;
-      const { workspace } = await createWorkspace(db, { slug, name: opts?.name ?? `E2E ${id}`, ownerEmail, ownerPassword });
-      return { slug, ownerEmail, ownerPassword, id: workspace.id };
+      const { workspace, owner } = await createWorkspace(db, { slug, name: opts?.name ?? `E2E ${id}`, ownerEmail, ownerPassword });
+      return { slug, ownerEmail, ownerPassword, id: workspace.id, ownerId: owner.id };
     });
   },
 });

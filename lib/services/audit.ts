@@ -1,11 +1,11 @@
 import { and, desc, eq, gte, ilike, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
-import { apiKeys, auditLog, users } from "@/db/schema";
+import { apiKeys, auditLog, setupLinks, users } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import type { AuditFilter } from "@/lib/schemas/audit";
 import { resolveTargetNames, resolveUserEmails, snapshotName, targetKey } from "./audit-names";
 
-export type AuditActor = { userId?: string | null; apiKeyId?: string | null; ip?: string | null };
+export type AuditActor = { userId?: string | null; apiKeyId?: string | null; setupLinkId?: string | null; ip?: string | null };
 
 export type AuditEntry = {
   action: string;
@@ -39,6 +39,7 @@ export async function recordAudit(db: Db, workspaceId: string, actor: AuditActor
     workspaceId,
     actorUserId: actor.userId ?? null,
     actorApiKeyId: actor.apiKeyId ?? null,
+    actorSetupLinkId: actor.setupLinkId ?? null,
     ip: actor.ip ?? null,
     action: entry.action,
     targetType: entry.targetType,
@@ -64,7 +65,11 @@ export type AuditItem = {
   userEmails: Record<string, string>;
   ip: string | null;
   /** Who acted: a user, an API key, or the system (SSO sign-in, operator CLI). */
-  actor: { kind: "user"; id: string; email: string | null } | { kind: "api_key"; id: string; name: string | null } | { kind: "system" };
+  actor:
+    | { kind: "user"; id: string; email: string | null }
+    | { kind: "api_key"; id: string; name: string | null }
+    | { kind: "setup_link"; id: string; name: string | null }
+    | { kind: "system" };
 };
 
 // Cursors carry the timestamp at full (microsecond) precision, so rows within one millisecond are never skipped.
@@ -111,10 +116,11 @@ export async function listAuditPage(
   const limit = Math.max(1, Math.min(opts.limit ?? 50, 500));
   const c = opts.cursor ? decodeCursor(opts.cursor) : null;
   const rows = await db
-    .select({ log: auditLog, ts: tsText, userEmail: users.email, keyName: apiKeys.name })
+    .select({ log: auditLog, ts: tsText, userEmail: users.email, keyName: apiKeys.name, linkName: setupLinks.name })
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorUserId))
     .leftJoin(apiKeys, and(eq(apiKeys.id, auditLog.actorApiKeyId), eq(apiKeys.workspaceId, workspaceId)))
+    .leftJoin(setupLinks, and(eq(setupLinks.id, auditLog.actorSetupLinkId), eq(setupLinks.workspaceId, workspaceId)))
     .where(
       and(
         eq(auditLog.workspaceId, workspaceId),
@@ -137,7 +143,7 @@ export async function listAuditPage(
   );
   const userIds = page.flatMap(({ log }) => [log.before?.userId, log.after?.userId].filter((v): v is string => typeof v === "string"));
   const emails = await resolveUserEmails(db, userIds);
-  const items: AuditItem[] = page.map(({ log, userEmail, keyName }) => {
+  const items: AuditItem[] = page.map(({ log, userEmail, keyName, linkName }) => {
     const current = log.targetId ? names.get(targetKey(log.targetType, log.targetId)) : undefined;
     const userEmails: Record<string, string> = {};
     for (const id of [log.before?.userId, log.after?.userId])
@@ -158,7 +164,9 @@ export async function listAuditPage(
         ? { kind: "user", id: log.actorUserId, email: userEmail }
         : log.actorApiKeyId
           ? { kind: "api_key", id: log.actorApiKeyId, name: keyName }
-          : { kind: "system" },
+          : log.actorSetupLinkId
+            ? { kind: "setup_link", id: log.actorSetupLinkId, name: linkName }
+            : { kind: "system" },
     };
   });
   const last = page[page.length - 1];

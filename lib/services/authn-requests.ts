@@ -14,7 +14,14 @@ export type AuthnRequestRow = AuthnRequest;
  */
 export async function storeAuthnRequest(
   db: Db,
-  input: { connectionId: string; returnTo: string | null; testMode: boolean; browserNonceHash: string; now: Date },
+  input: {
+    connectionId: string;
+    returnTo: string | null;
+    testMode: boolean;
+    browserNonceHash: string;
+    now: Date;
+    setupLinkId?: string | null;
+  },
 ): Promise<AuthnRequestRow> {
   const [row] = await db
     .insert(authnRequests)
@@ -25,6 +32,7 @@ export async function storeAuthnRequest(
       returnTo: input.returnTo,
       testMode: input.testMode,
       browserNonceHash: input.browserNonceHash,
+      setupLinkId: input.setupLinkId ?? null,
       expiresAt: new Date(input.now.getTime() + AUTHN_REQUEST_TTL_SECONDS * 1000),
       createdAt: input.now,
     })

@@ -46,9 +46,13 @@ export function changedTrustFields(before: Connection, after: Connection): strin
   return Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 
-/** Only owners (and the operator, who acts as owner) may change what a connection trusts. */
+/**
+ * Only owners (and the operator, who acts as owner) may change what a connection trusts. A setup link
+ * may too, on the connections it made (lib/services/setup-links.ts decides that), but its changes are
+ * never an approval: see trustApprovalColumns.
+ */
 export function assertMayChangeTrust(actor: Actor, what = "who this connection trusts"): void {
-  if (actor.role !== "owner") {
+  if (actor.role !== "owner" && actor.via !== "setup_link") {
     throw new AppError("FORBIDDEN", {
       message: "Only a workspace owner can change this.",
       hint: `Changing ${what} (the IdP metadata and certificates, account linking, the verified-domain rule, SHA-1, the default role or the role mapping) needs an owner of the workspace.`,
@@ -57,12 +61,16 @@ export function assertMayChangeTrust(actor: Actor, what = "who this connection t
   }
 }
 
-/** Column values recording that `actor` approved the connection's trust now. */
+/**
+ * Column values recording that `actor` approved the connection's trust now. A setup link's change
+ * clears the approval: until an owner approves, no owner/admin account is reachable through it.
+ */
 export function trustApprovalColumns(actor: Actor, now: Date) {
+  if (actor.via === "setup_link") return { trustApprovedBy: null, trustApprovedAt: null, trustApprovedVia: null };
   return {
     trustApprovedBy: actor.via === "member" ? (actor.userId ?? null) : actor.via === "api_key" ? (actor.onBehalfOf ?? null) : null,
     trustApprovedAt: now,
-    trustApprovedVia: actor.via === "member" ? ("owner" as const) : actor.via,
+    trustApprovedVia: actor.via === "member" ? ("owner" as const) : (actor.via as "api_key" | "operator"),
   };
 }
 

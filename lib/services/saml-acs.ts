@@ -10,6 +10,7 @@ import { maybeRefreshStaleMetadata } from "./idp-metadata";
 import { completeSignIn, failAttempt, previewTestSignIn, seenOf, type AcsOutcome, type AcsScope, type AcsSeen } from "./saml-acs-outcomes";
 import { spValues } from "./sp-values";
 import { recordSsoSession } from "./sso-sessions";
+import { finishSetupLinkTest } from "./setup-link-test";
 
 export type AcsInput = {
   slug: string;
@@ -32,6 +33,10 @@ export { failureOf, testResultPath } from "./saml-acs-outcomes";
  * (sign-in). Every attempt writes one sso_events row.
  */
 export async function consumeSamlResponse(db: Db, input: AcsInput): Promise<AcsOutcome> {
+  return finishSetupLinkTest(db, input, await consumeOnceValidated(db, input));
+}
+
+async function consumeOnceValidated(db: Db, input: AcsInput): Promise<AcsOutcome> {
   const base = { db, slug: input.slug, ip: input.ip ?? null, now: input.now ?? new Date() };
   const appUrl = input.appUrl ?? env().appUrl;
 

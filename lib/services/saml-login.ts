@@ -10,6 +10,7 @@ import { maybeRefreshStaleMetadata } from "./idp-metadata";
 import { getActiveSigningKey } from "./sp-keys";
 import { spValues } from "./sp-values";
 import { getWorkspaceAccess } from "./workspaces";
+import { setupLinkTestingConnection } from "./setup-link-test";
 
 export type SamlLoginStart =
   | { binding: "redirect"; url: string; requestId: string }
@@ -28,6 +29,8 @@ export async function startSamlLogin(
     returnTo?: string | null;
     test?: boolean;
     userId?: string | null;
+    /** A test started from a setup link's page (its cookie's token): allowed on that link's own connections only. */
+    setupLinkToken?: string | null;
     browserNonce: string;
     appUrl: string;
     now?: Date;
@@ -38,7 +41,11 @@ export async function startSamlLogin(
   if (!found) throw new AppError("SAML_NOT_FOUND");
   const { connection, workspace } = found;
   const test = input.test === true;
-  if (test) {
+  let setupLinkId: string | null = null;
+  if (test && !input.userId && input.setupLinkToken) {
+    setupLinkId = await setupLinkTestingConnection(db, input.setupLinkToken, connection.id, now);
+    if (!setupLinkId) throw new AppError("SAML_NOT_FOUND");
+  } else if (test) {
     // Only an admin of this workspace may test; anyone else sees the connection as absent.
     if (!input.userId) throw new AppError("SAML_NOT_FOUND");
     try {
@@ -59,6 +66,7 @@ export async function startSamlLogin(
     returnTo,
     testMode: test,
     browserNonceHash: hashBrowserSecret(input.browserNonce),
+    setupLinkId,
     now,
   });
   const sp = spValues(input.appUrl, connection.slug);

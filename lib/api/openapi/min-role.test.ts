@@ -26,7 +26,7 @@ describe("each REST route declares its least role where it is exported, and the 
       }
     }
     expect(rows.length).toBeGreaterThan(20);
-    // Owner-only operations (trust, enforcement and the IP allowlist).
+    // Owner-only operations (trust, enforcement, the IP allowlist and setup links).
     expect(rows.filter((r) => r.includes("route owner")).sort()).toEqual(
       [
         "POST /api/v1/connections: route owner / doc owner",
@@ -37,6 +37,9 @@ describe("each REST route declares its least role where it is exported, and the 
         "GET /api/v1/workspace/ip-allowlist: route owner / doc owner",
         "PUT /api/v1/workspace/ip-allowlist: route owner / doc owner",
         "DELETE /api/v1/workspace/ip-allowlist: route owner / doc owner",
+        "GET /api/v1/setup-links: route owner / doc owner",
+        "POST /api/v1/setup-links: route owner / doc owner",
+        "POST /api/v1/setup-links/{id}/revoke: route owner / doc owner",
       ].sort(),
     );
   });

@@ -9,6 +9,7 @@ import { directoriesCreate, directoriesList, directoriesRotateToken } from "./di
 import { usersSetPassword } from "./users";
 import { webhooksCreate, webhooksDeliveries, webhooksList } from "./webhooks";
 import { workspacesCreate, workspacesIpAllowlist } from "./workspaces";
+import { setupLinksCreate, setupLinksRevoke } from "./setup-links";
 
 /** Every CLI command. Names are an interface: never rename one. */
 export const commands: Command[] = [
@@ -46,4 +47,6 @@ export const commands: Command[] = [
   webhooksList,
   webhooksDeliveries,
   workspacesIpAllowlist,
+  setupLinksCreate,
+  setupLinksRevoke,
 ];

@@ -13,3 +13,4 @@ import "./apps";
 import "./directories";
 import "./webhooks";
 import "./ip-allowlist";
+import "./setup-links";

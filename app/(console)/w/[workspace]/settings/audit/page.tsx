@@ -28,6 +28,7 @@ const PAGE_SIZE = 50;
 function actorLabel(a: AuditItem["actor"]): string {
   if (a.kind === "user") return a.email ?? "Deleted user";
   if (a.kind === "api_key") return `API key ${a.name ?? a.id.slice(0, 8)}`;
+  if (a.kind === "setup_link") return `setup link ${a.name ?? a.id.slice(0, 8)}`;
   return "System (SSO sign-in or operator CLI)";
 }
 

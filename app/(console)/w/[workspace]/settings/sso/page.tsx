@@ -10,6 +10,9 @@ import { requireWorkspaceRole } from "@/lib/auth/session";
 import { getIdp } from "@/lib/idp-catalogue";
 import { listConnectionHealth } from "@/lib/services/connection-health";
 import { listConnections } from "@/lib/services/connections";
+import { SetupLinkCompletedBanner } from "@/components/setup-links/completed-banner";
+import { SetupLinksCard } from "@/components/setup-links/setup-links-card";
+import { loadSetupLinks } from "./_lib/setup-links";
 
 export const metadata: Metadata = { title: "SSO" };
 
@@ -29,6 +32,7 @@ export default async function SsoPage({ params }: { params: Promise<{ workspace:
       </Link>
     ) : undefined;
   const anyRouted = [...health.values()].some((h) => h.routedDomains.length > 0);
+  const setupLinks = membership.role === "owner" ? await loadSetupLinks(db, workspace.id) : null;
 
   return (
     <>
@@ -37,6 +41,7 @@ export default async function SsoPage({ params }: { params: Promise<{ workspace:
         description="Connect your identity provider (Okta, Entra ID, Google Workspace, …) so members sign in with single sign-on."
         actions={connections.length > 0 ? addButton : undefined}
       />
+      {setupLinks && <SetupLinkCompletedBanner workspace={slug} items={setupLinks.completions} />}
       {connections.length === 0 ? (
         <Card>
           <EmptyState
@@ -162,6 +167,7 @@ export default async function SsoPage({ params }: { params: Promise<{ workspace:
           )}
         </>
       )}
+      {setupLinks && <SetupLinksCard workspace={slug} links={setupLinks.links} />}
     </>
   );
 }

@@ -8,6 +8,9 @@ import { logger } from "@/lib/logger";
 import { autoPostResponse, samlErrorResponse } from "@/lib/http/saml-pages";
 import { SSO_NONCE_MAX_AGE_SECONDS, newSsoCookieValue, readSsoCookie, ssoCookieHeader, ssoNonceCookieName } from "@/lib/http/sso-cookies";
 import { startSamlLogin } from "@/lib/services/saml-login";
+import { readSetupLinkCookie } from "@/lib/http/setup-link-cookie";
+import { readCookie } from "@/lib/auth/session-reader";
+import { sessionCookieName } from "@/lib/auth/session-cookie";
 import { assertSsoRateLimit } from "@/lib/services/sso-rate-limits";
 
 export const dynamic = "force-dynamic";
@@ -21,12 +24,16 @@ export async function GET(req: Request, ctx: { params: Promise<{ slug: string }>
   try {
     const db = await getReadyDb();
     await assertSsoRateLimit(db, { endpoint: "login", slug, ip: clientIp(req.headers) });
-    const user = test ? await getSessionUser() : null;
+    // A test is the console's (a signed-in admin) or, without a session, a setup link's (its cookie).
+    const hasSession = readCookie(req.headers.get("cookie") ?? undefined, sessionCookieName()) !== null;
+    const user = test && hasSession ? await getSessionUser() : null;
+    const setupLinkToken = test && !user ? readSetupLinkCookie(req) : null;
     const start = await startSamlLogin(db, {
       slug,
       returnTo: query.get("return_to"),
       test,
       userId: user?.id ?? null,
+      setupLinkToken,
       browserNonce: nonce,
       appUrl: env().appUrl,
     });
