@@ -185,11 +185,13 @@ export function IpAllowlistCard({
           />
         </Field>
         {shown.length > 0 && (
-          <ul id="ip-ranges-errors" role="alert" className="-mt-3 list-disc space-y-1 pl-5 text-sm text-red-600">
-            {shown.map((m) => (
-              <li key={m}>{m}</li>
-            ))}
-          </ul>
+          <div id="ip-ranges-errors" role="alert" className="-mt-3">
+            <ul className="list-disc space-y-1 pl-5 text-sm text-red-600">
+              {shown.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
+          </div>
         )}
         {entries.length > 0 && !errors.length && currentAddress && !coversMe && (
           <p className="text-sm text-amber-800" data-testid="ip-lockout-warning">
