@@ -11,6 +11,7 @@ test.describe("sign-in IP allowlist", () => {
     page,
     makeWorkspace,
   }) => {
+    test.setTimeout(480_000);
     const ws = await makeWorkspace();
     await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
     await expect(page).toHaveURL(new RegExp(`/w/${ws.slug}`));

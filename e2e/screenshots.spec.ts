@@ -526,7 +526,7 @@ for (const vp of VIEWPORTS) {
     });
 
     test("security: the sign-in IP allowlist card and the refused page", async ({ page, makeWorkspace }, testInfo) => {
-      test.setTimeout(240_000);
+      test.setTimeout(480_000);
       const ws = await makeWorkspace({ name: "Network Holdings" });
       await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
       await page.waitForURL(/\/w\//);

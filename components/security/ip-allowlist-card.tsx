@@ -167,7 +167,6 @@ export function IpAllowlistCard({
           id="ip-ranges"
           label="Allowed ranges"
           hint="One IPv4 or IPv6 range per line in CIDR notation, e.g. 203.0.113.0/24 or 2001:db8::/32. A single address is /32 (IPv4) or /128 (IPv6)."
-          error={shown.length ? shown.join(" ") : undefined}
         >
           <Textarea
             id="ip-ranges"
@@ -179,11 +178,21 @@ export function IpAllowlistCard({
             }}
             onBlur={() => setTouched(true)}
             invalid={shown.length > 0}
+            aria-describedby={shown.length ? "ip-ranges-errors" : "ip-ranges-hint"}
             spellCheck={false}
             className="font-mono text-sm"
             placeholder={"203.0.113.0/24\n2001:db8::/32"}
           />
         </Field>
+        {shown.length > 0 && (
+          <div id="ip-ranges-errors" role="alert" className="-mt-3">
+            <ul className="list-disc space-y-1 pl-5 text-sm text-red-600">
+              {shown.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
+          </div>
+        )}
         {entries.length > 0 && !errors.length && currentAddress && !coversMe && (
           <p className="text-sm text-amber-800" data-testid="ip-lockout-warning">
             These ranges do not include your current address ({currentAddress}). Saving them will ask you to confirm that you lock yourself
@@ -220,7 +229,9 @@ export function IpAllowlistCard({
             </Button>
           )}
         </div>
-        {saved.updatedAt && <p className="text-xs text-slate-500">Last changed {new Date(saved.updatedAt).toLocaleString()}.</p>}
+        {saved.updatedAt && (
+          <p className="text-xs text-slate-500">Last changed {saved.updatedAt.slice(0, 16).replace("T", " ")} UTC (see the audit log).</p>
+        )}
       </div>
 
       <dialog
