@@ -5,9 +5,9 @@
  * revoked or expired link with a cookie already exchanged).
  */
 import { createHash } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connections, setupLinks } from "@/db/schema";
+import { connections, outbox, setupLinks } from "@/db/schema";
 import { createDevIdp } from "@/lib/dev-idp";
 import { isAppError } from "@/lib/errors";
 import { setupLinkCookieName } from "@/lib/http/setup-link-cookie";
@@ -377,8 +377,14 @@ describe("setup links: test sign-in completes the link", () => {
     // Every change the link made is audited as the link.
     const created = items.find((i) => i.action === "connection.created" && i.targetId === c.id)!;
     expect(created.actor).toEqual({ kind: "setup_link", id: l.link.id, name: "Jo at Acme IT" });
-    // Completion is recorded once.
+    // Completion is recorded once, and the owners are emailed once.
     expect(await markSetupLinkCompleted(t.db, l.link.id, { connectionId: c.id })).toBe(false);
+    const mails = await t.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.kind, "setup_link_completed"), eq(outbox.workspaceId, l.workspace.id)));
+    expect(mails.map((m) => m.to)).toEqual([l.owner.email]);
+    expect(mails[0]!.subject).toContain(c.name);
   });
 
   it("attack: a setup link's cookie cannot test the owners' own connection (or another workspace's)", async () => {

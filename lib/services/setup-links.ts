@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { setupLinkCreateSchema, setupLinkTokenSchema, type SetupLinkCreateInput, type SetupLinkPurpose } from "@/lib/schemas/setup-links";
 import { setupLinkActor, type Actor } from "./actor";
 import { recordAudit } from "./audit";
+import { sendSetupLinkCompletedEmail } from "./email-notifications";
 
 /**
  * Setup links: an owner gives the customer's IT admin a link that sets up one thing (SSO, domains or
@@ -193,6 +194,13 @@ export async function markSetupLinkCompleted(
     targetId: row.id,
     after: { name: row.name, purpose: row.purpose, connectionId: what.connectionId ?? null, testEventId: what.eventId ?? null },
   });
+  // The owners hear about it by email too (queued in the outbox; sent by the email.deliver job).
+  if (what.connectionId)
+    await sendSetupLinkCompletedEmail(db, {
+      workspaceId: row.workspaceId,
+      connectionId: what.connectionId,
+      completedBy: `setup link “${row.name}”`,
+    });
   return true;
 }
 
