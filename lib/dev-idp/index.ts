@@ -9,6 +9,7 @@ import { buildIdpMetadataXml } from "./metadata";
 import { buildResponseXml, type Omittable, type ResponseFields } from "./response-xml";
 import { signResponseXml, type SignMode } from "./sign";
 import { parseAuthnRequest, type ParseAuthnRequestInput, type ParsedAuthnRequest } from "./authn-request";
+import { encryptAssertionInResponse, type EncryptFor } from "./encrypt";
 
 /**
  * Every field of the response (see ResponseFields), with the IdP's own issuer and the current time
@@ -34,6 +35,12 @@ export type DevIdp = {
   createResponseXml(opts: CreateResponseOptions): string;
   /** base64 SAMLResponse value for the HTTP-POST binding. */
   createResponse(opts: CreateResponseOptions): string;
+  /**
+   * base64 SAMLResponse whose assertion is encrypted for `encryptFor` (the SP's encryption certificate):
+   * the assertion is signed first (sign "assertion"/"both"), then encrypted, then the Response is signed
+   * over the EncryptedAssertion (sign "response"/"both").
+   */
+  createEncryptedResponse(opts: CreateResponseOptions, encryptFor: EncryptFor): Promise<string>;
 };
 
 export function createDevIdp({
@@ -67,6 +74,15 @@ export function createDevIdp({
     });
   };
 
+  const createEncryptedResponseXml = async (opts: CreateResponseOptions, encryptFor: EncryptFor): Promise<string> => {
+    const mode = opts.sign ?? "assertion";
+    const inner = createResponseXml({ ...opts, sign: mode === "assertion" || mode === "both" ? "assertion" : "none" });
+    const encrypted = await encryptAssertionInResponse(inner, encryptFor);
+    if (mode !== "response" && mode !== "both") return encrypted;
+    const signer = opts.signingKey ?? keys;
+    return signResponseXml(encrypted, { mode: "response", ...signer, sigAlg: opts.sigAlg, digestAlg: opts.digestAlg });
+  };
+
   return {
     entityId,
     certificatePem: keys.certificatePem,
@@ -75,7 +91,10 @@ export function createDevIdp({
     parseAuthnRequest,
     createResponseXml,
     createResponse: (opts) => Buffer.from(createResponseXml(opts), "utf8").toString("base64"),
+    createEncryptedResponse: async (opts, encryptFor) =>
+      Buffer.from(await createEncryptedResponseXml(opts, encryptFor), "utf8").toString("base64"),
   };
 }
 
+export { type EncryptFor } from "./encrypt";
 export { parseAuthnRequest, signResponseXml, type ParseAuthnRequestInput, type ParsedAuthnRequest, type SignMode, type Omittable };
