@@ -11,3 +11,4 @@ export * from "./schema/oidc";
 export * from "./schema/operator-keys";
 export * from "./schema/directories";
 export * from "./schema/webhooks";
+export * from "./schema/sp-encryption-keys";

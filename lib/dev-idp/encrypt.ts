@@ -7,7 +7,8 @@ import { DOMParser, XMLSerializer, type Element } from "@xmldom/xmldom";
 import xmlenc from "xml-encryption";
 import { NS } from "@/lib/saml/constants";
 import { CONTENT_ENCRYPTION, KEY_TRANSPORT } from "@/lib/saml/encrypted-assertion";
-import { descendants } from "@/lib/saml/xml";
+import { toCertificatePem } from "@/lib/saml/certificates";
+import { attr, descendants, parseXmlStrict, textOf } from "@/lib/saml/xml";
 
 export type EncryptFor = {
   /** The SP's encryption certificate (from its metadata, `KeyDescriptor use="encryption"`). */
@@ -54,4 +55,17 @@ export async function encryptAssertionInResponse(responseXml: string, enc: Encry
   ).documentElement as Element;
   root.replaceChild(doc.importNode(wrapper, true), assertion);
   return new XMLSerializer().serializeToString(doc);
+}
+
+/** The first `KeyDescriptor use="encryption"` certificate of an SP's metadata (what an IdP encrypts to), or null. */
+export function spEncryptionCertificateFromMetadata(spMetadataXml: string): string | null {
+  const doc = parseXmlStrict(spMetadataXml);
+  for (const sp of descendants(doc, "SPSSODescriptor", NS.metadata)) {
+    for (const kd of descendants(sp, "KeyDescriptor", NS.metadata)) {
+      if (attr(kd, "use") !== "encryption") continue;
+      const body = textOf(descendants(kd, "X509Certificate", NS.dsig)[0]);
+      if (body) return toCertificatePem(body);
+    }
+  }
+  return null;
 }

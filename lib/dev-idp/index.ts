@@ -96,5 +96,5 @@ export function createDevIdp({
   };
 }
 
-export { type EncryptFor } from "./encrypt";
+export { spEncryptionCertificateFromMetadata, type EncryptFor } from "./encrypt";
 export { parseAuthnRequest, signResponseXml, type ParseAuthnRequestInput, type ParsedAuthnRequest, type SignMode, type Omittable };

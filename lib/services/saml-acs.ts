@@ -9,6 +9,7 @@ import { findConnectionBySlug } from "./connections";
 import { maybeRefreshStaleMetadata } from "./idp-metadata";
 import { completeSignIn, failAttempt, previewTestSignIn, seenOf, type AcsOutcome, type AcsScope, type AcsSeen } from "./saml-acs-outcomes";
 import { spValues } from "./sp-values";
+import { getDecryptionKeys } from "./sp-encryption-keys";
 
 export type AcsInput = {
   slug: string;
@@ -49,6 +50,7 @@ export async function consumeSamlResponse(db: Db, input: AcsInput): Promise<AcsO
 
   const sp = spValues(appUrl, connection.slug);
   const clockSkewSeconds = connection.clockSkewSeconds ?? env().samlClockSkewSeconds;
+  const decryptionKeysPem = await getDecryptionKeys(db, connection.id);
   const v = validateSamlResponse({
     samlResponse: input.samlResponse,
     expected: {
@@ -58,6 +60,8 @@ export async function consumeSamlResponse(db: Db, input: AcsInput): Promise<AcsO
       idpCertificatesPem: connection.idpCertificates.map((c) => c.pem),
       allowSha1: connection.allowSha1,
       clockSkewSeconds,
+      decryptionKeysPem,
+      requireEncryptedAssertions: connection.requireEncryptedAssertions,
     },
     now: base.now,
   });

@@ -48,6 +48,7 @@ export function toConnectionDto(c: Connection, appUrl: string): ConnectionDto {
     apply_mapping_every_login: c.applyMappingEveryLogin,
     sync_profile_every_login: c.syncProfileEveryLogin,
     allow_sha1: c.allowSha1,
+    require_encrypted_assertions: c.requireEncryptedAssertions,
     clock_skew_seconds: c.clockSkewSeconds,
     trust_approval: { via: c.trustApprovedVia, at: c.trustApprovedAt?.toISOString() ?? null, by_user_id: c.trustApprovedBy },
     version: c.version,
