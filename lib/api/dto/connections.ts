@@ -1,3 +1,4 @@
+import type { SpEncryptionKeyPublic } from "@/lib/services/sp-encryption-keys";
 import type { z } from "zod";
 import type { Connection, RoleMapping } from "@/db/schema";
 import type { MappableRole } from "@/lib/auth/roles";
@@ -73,3 +74,6 @@ export function toSpKeyDto(k: SpKeyPublic): SpKeyDto {
 export function toRoleMappingDto(r: RoleMapping): RoleMappingDto {
   return { id: r.id, position: r.position, attribute: r.attribute, value: r.value, role: r.role as MappableRole };
 }
+
+/** SP encryption keys have the signing keys' shape (and never their private key). */
+export const toSpEncryptionKeyDto: (k: SpEncryptionKeyPublic) => SpKeyDto = toSpKeyDto;

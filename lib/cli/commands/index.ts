@@ -9,6 +9,7 @@ import { directoriesCreate, directoriesList, directoriesRotateToken } from "./di
 import { usersSetPassword } from "./users";
 import { webhooksCreate, webhooksDeliveries, webhooksList } from "./webhooks";
 import { workspacesCreate } from "./workspaces";
+import { connectionsRotateEncryptionKey, connectionsUpdate } from "./connections-update";
 
 /** Every CLI command. Names are an interface: never rename one. */
 export const commands: Command[] = [
@@ -28,6 +29,8 @@ export const commands: Command[] = [
   connectionsList,
   connectionsRotateKey,
   connectionsApproveTrust,
+  connectionsUpdate,
+  connectionsRotateEncryptionKey,
   connectionsSetApp,
   appsCreate,
   appsList,
