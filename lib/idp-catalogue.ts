@@ -57,6 +57,11 @@ export type IdpEntry = {
   assignUsers: SetupStep;
   /** Shown only outside production (the built-in test IdP). */
   devOnly?: boolean;
+  /**
+   * Assertion encryption in this IdP: whether it offers it, where, and the choices Gatehouse accepts
+   * (RSA-OAEP key transport; AES-GCM, or AES-CBC only with the assertion itself signed).
+   */
+  encryption: string;
 };
 
 const ENTRA_CLAIM = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims";
@@ -117,6 +122,8 @@ const okta: IdpEntry = {
     menuPath: ["Applications", "your app", "Assignments", "Assign"],
     instructions: ["Assign the people or groups who may sign in."],
   },
+  encryption:
+    "Okta encrypts assertions: in the app's SAML settings, Show Advanced Settings → Assertion Encryption “Encrypted”, Encryption Algorithm AES256-GCM (AES256-CBC also works, Okta signs the assertion), Key Transport Algorithm RSA-OAEP (not RSA-15), and upload the encryption certificate from this page. Turn on “Require encrypted assertions” here first.",
 };
 
 const entra: IdpEntry = {
@@ -177,6 +184,8 @@ const entra: IdpEntry = {
     menuPath: ["Enterprise applications", "your app", "Users and groups", "Add user/group"],
     instructions: ["Only assigned users can sign in (unless “Assignment required?” is off under Properties)."],
   },
+  encryption:
+    "Entra ID calls it token encryption: in the enterprise app, Single sign-on → Token encryption → Import certificate (the encryption certificate from this page), then Activate it. Entra encrypts with AES-256-CBC and RSA-OAEP, so keep the signing option on “Sign SAML assertion” (or response and assertion): Gatehouse accepts CBC only when the assertion itself is signed.",
 };
 
 const google: IdpEntry = {
@@ -235,6 +244,8 @@ const google: IdpEntry = {
       "Set “Service status” to ON for everyone, or for the organizational units / groups who may sign in. It can take a few minutes to apply.",
     ],
   },
+  encryption:
+    "Google Workspace custom SAML apps do not offer assertion encryption: leave “Require encrypted assertions” off (the assertion travels over TLS and is signed).",
 };
 
 const onelogin: IdpEntry = {
@@ -284,6 +295,8 @@ const onelogin: IdpEntry = {
     menuPath: ["Users", "a user", "Applications", "+"],
     instructions: ["Assign the app to users directly or through Roles."],
   },
+  encryption:
+    "OneLogin can encrypt assertions from the app's Configuration tab (SAML Custom Connector (Advanced)): turn on assertion encryption, give it the encryption certificate from this page, and choose an AES method (AES-256 preferred; never TRIPLEDES). OneLogin uses CBC, so set “SAML signature element” to Assertion or Both.",
 };
 
 const jumpcloud: IdpEntry = {
@@ -337,6 +350,8 @@ const jumpcloud: IdpEntry = {
     menuPath: ["SSO Applications", "your app", "User Groups"],
     instructions: ["Tick the user groups who may sign in and Save."],
   },
+  encryption:
+    "JumpCloud's custom SAML connector documents no assertion encryption: leave “Require encrypted assertions” off unless your connector shows the option (then: the encryption certificate from this page, RSA-OAEP, AES-256, and the assertion signed).",
 };
 
 const ping: IdpEntry = {
@@ -388,6 +403,8 @@ const ping: IdpEntry = {
     menuPath: ["Applications", "your app", "Access"],
     instructions: ["Pick the groups allowed to use the app, and turn the app on with the toggle at the top."],
   },
+  encryption:
+    "PingOne and PingFederate can encrypt the assertion: turn on “Encrypt assertion”, upload the encryption certificate from this page (or import our SP metadata), choose AES-256 (AES-GCM where offered; never Triple DES) with RSA-OAEP key transport, and keep the assertion signed.",
 };
 
 const auth0: IdpEntry = {
@@ -450,6 +467,8 @@ const auth0: IdpEntry = {
     menuPath: ["Applications", "your app", "Connections"],
     instructions: ["Enable the user database or enterprise connection whose users may sign in."],
   },
+  encryption:
+    "Auth0 encrypts when the SAML2 Web App add-on settings carry our encryption certificate: set “encryptionCert” to the encryption certificate from this page and “encryptionPublicKey” to its public key. Auth0 encrypts with AES-256-CBC and RSA-OAEP and signs the assertion by default (keep “signResponse” off or sign both).",
 };
 
 const other: IdpEntry = {
@@ -499,6 +518,8 @@ const other: IdpEntry = {
     menuPath: ["Your IdP", "app assignments"],
     instructions: ["Allow the users or groups who may sign in."],
   },
+  encryption:
+    "If your IdP can encrypt assertions, give it the encryption certificate from this page (or our SP metadata, which lists it with use=“encryption” and the accepted methods): RSA-OAEP key transport (RSA 1.5 is refused), AES-256-GCM or AES-128-GCM content; AES-CBC only when the assertion itself is signed.",
 };
 
 const dev: IdpEntry = {
@@ -525,6 +546,8 @@ const dev: IdpEntry = {
     hint: "Use this app's /dev/idp/metadata URL.",
   },
   devOnly: true,
+  encryption:
+    "The built-in test IdP encrypts (AES-256-GCM, RSA-OAEP) whenever our SP metadata publishes an encryption certificate, i.e. once “Require encrypted assertions” has been turned on.",
 };
 
 export const IDP_CATALOGUE: Record<IdpType, IdpEntry> = { okta, entra, google, onelogin, jumpcloud, ping, auth0, other, dev };
