@@ -4,6 +4,10 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Page, TestInfo } from "@playwright/test";
 import { createDevIdp } from "../lib/dev-idp";
 import { setTxtRecord } from "./support/dns";
+import { connectionCreateSchema } from "../lib/schemas/connections";
+import { memberActor } from "../lib/services/actor";
+import { createConnection, updateConnection } from "../lib/services/connections";
+import { findWorkspaceBySlug } from "../lib/services/workspaces";
 import { expect, signInWithPassword, test } from "./support/fixtures";
 
 /**
@@ -415,6 +419,40 @@ for (const vp of VIEWPORTS) {
       // Audit log after all of the above.
       await page.goto(`/w/${ws.slug}/settings/audit`);
       await capture(page, testInfo, "a01-audit-log");
+    });
+
+    test("encrypted assertions on the connection page: off, on with the certificate, a staged rotation", async ({
+      page,
+      db,
+      makeWorkspace,
+    }, testInfo) => {
+      const ws = await makeWorkspace({ name: "Encrypted Assertions Ltd" });
+      const idp = await startLoopbackIdp();
+      try {
+        const workspace = (await findWorkspaceBySlug(db, ws.slug))!;
+        const [owner] = await db.query.memberships.findMany({ where: (m, { eq }) => eq(m.workspaceId, workspace.id) });
+        const actor = memberActor(owner!.userId, "owner");
+        const c = await createConnection(
+          db,
+          workspace.id,
+          connectionCreateSchema.parse({ name: "Okta", slug: `${ws.slug}-okta`, idpType: "okta", metadataXml: idp.metadataXml }),
+          actor,
+        );
+        await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
+        await page.waitForURL(/\/w\//);
+        await page.goto(`/w/${ws.slug}/settings/sso/${c.id}#encryption`);
+        await expect(page.getByText("No encryption key yet.")).toBeVisible();
+        await capture(page, testInfo, "e01-encryption-off");
+        await updateConnection(db, workspace.id, c.id, { version: c.version, requireEncryptedAssertions: true }, actor);
+        await page.reload();
+        await expect(page.getByLabel("Encryption certificate (PEM)")).toContainText("BEGIN CERTIFICATE");
+        await capture(page, testInfo, "e02-encryption-on");
+        await page.getByRole("button", { name: "Stage new key" }).click();
+        await expect(page.getByLabel("Staged encryption certificate (PEM)")).toContainText("BEGIN CERTIFICATE");
+        await capture(page, testInfo, "e03-encryption-staged");
+      } finally {
+        await idp.close();
+      }
     });
   });
 }
