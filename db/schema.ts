@@ -14,3 +14,4 @@ export * from "./schema/webhooks";
 export * from "./schema/sso-sessions";
 export * from "./schema/ip-allowlists";
 export * from "./schema/setup-links";
+export * from "./schema/sp-encryption-keys";

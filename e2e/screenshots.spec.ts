@@ -10,6 +10,9 @@ import { createSetupLink, markSetupLinkCompleted, resolveSetupLinkToken } from "
 import { setTxtRecord } from "./support/dns";
 import { expect, routeTo, signInWithPassword, test } from "./support/fixtures";
 import { startTrustIdp } from "./support/trust-idp";
+import { connectionCreateSchema } from "../lib/schemas/connections";
+import { createConnection, updateConnection } from "../lib/services/connections";
+import { findWorkspaceBySlug } from "../lib/services/workspaces";
 
 /**
  * Every page of the product in a realistic state, as full-page screenshots (CI artifacts, one folder
@@ -685,6 +688,40 @@ for (const vp of VIEWPORTS) {
       await page.goto(`/w/${ws.slug}/settings/sso`);
       await expect(page.getByRole("status").filter({ hasText: "Setup link “Sam at Customer IT” completed" })).toBeVisible();
       await capture(page, testInfo, "l05-owner-setup-link-completed-banner");
+    });
+
+    test("encrypted assertions on the connection page: off, on with the certificate, a staged rotation", async ({
+      page,
+      db,
+      makeWorkspace,
+    }, testInfo) => {
+      const ws = await makeWorkspace({ name: "Encrypted Assertions Ltd" });
+      const idp = await startLoopbackIdp();
+      try {
+        const workspace = (await findWorkspaceBySlug(db, ws.slug))!;
+        const [owner] = await db.query.memberships.findMany({ where: (m, { eq }) => eq(m.workspaceId, workspace.id) });
+        const actor = memberActor(owner!.userId, "owner");
+        const c = await createConnection(
+          db,
+          workspace.id,
+          connectionCreateSchema.parse({ name: "Okta", slug: `${ws.slug}-okta`, idpType: "okta", metadataXml: idp.metadataXml }),
+          actor,
+        );
+        await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
+        await page.waitForURL(/\/w\//);
+        await page.goto(`/w/${ws.slug}/settings/sso/${c.id}#encryption`);
+        await expect(page.getByText("No encryption key yet.")).toBeVisible();
+        await capture(page, testInfo, "e01-encryption-off");
+        await updateConnection(db, workspace.id, c.id, { version: c.version, requireEncryptedAssertions: true }, actor);
+        await page.reload();
+        await expect(page.getByLabel("Encryption certificate (PEM)")).toContainText("BEGIN CERTIFICATE");
+        await capture(page, testInfo, "e02-encryption-on");
+        await page.getByRole("button", { name: "Stage new key" }).click();
+        await expect(page.getByLabel("Staged encryption certificate (PEM)")).toContainText("BEGIN CERTIFICATE");
+        await capture(page, testInfo, "e03-encryption-staged");
+      } finally {
+        await idp.close();
+      }
     });
   });
 }

@@ -341,8 +341,38 @@ const catalogue = {
   },
   SAML_ENCRYPTED_UNSUPPORTED: {
     status: 400,
-    message: "The assertion is encrypted, which this connection does not support.",
-    hint: "Turn off assertion encryption for this app in the IdP.",
+    message: "The assertion is encrypted, but this connection has no encryption key.",
+    hint: "Turn on “Encrypted assertions” on the connection page and give the IdP the encryption certificate shown there, or turn off assertion encryption for this app in the IdP.",
+    fixer: "idp_admin",
+  },
+  SAML_ENCRYPTION_REQUIRED: {
+    status: 400,
+    message: "This connection requires encrypted assertions, and the IdP sent a plaintext one.",
+    hint: "Turn on assertion encryption for this app in the IdP with the encryption certificate from the connection page (or the SP metadata), or turn off “Require encrypted assertions”.",
+    fixer: "idp_admin",
+  },
+  SAML_ENCRYPTION_ALGORITHM_NOT_ALLOWED: {
+    status: 400,
+    message: "The assertion is encrypted with an algorithm that is not accepted.",
+    hint: "Use RSA-OAEP for key transport (RSA 1.5 is refused) and AES-256-GCM or AES-128-GCM for the content (AES-CBC only when the assertion itself is signed).",
+    fixer: "idp_admin",
+  },
+  SAML_ENCRYPTION_CBC_NEEDS_SIGNED_ASSERTION: {
+    status: 400,
+    message: "The assertion is encrypted with AES-CBC but is not signed itself.",
+    hint: "AES-CBC has no integrity of its own: have the IdP sign the assertion (not only the response), or switch the content encryption to AES-256-GCM.",
+    fixer: "idp_admin",
+  },
+  SAML_ENCRYPTED_TOO_LARGE: {
+    status: 400,
+    message: "The encrypted assertion is larger than accepted.",
+    hint: "Send fewer or shorter attributes in the assertion (group lists are the usual cause).",
+    fixer: "idp_admin",
+  },
+  SAML_DECRYPTION_FAILED: {
+    status: 400,
+    message: "The encrypted assertion could not be decrypted and verified.",
+    hint: "Make sure the IdP encrypts to this connection's current encryption certificate (download it again after a rotation) and signs with its registered certificate.",
     fixer: "idp_admin",
   },
   SAML_SIGNATURE_MISSING: {

@@ -63,3 +63,15 @@ describe("idp catalogue", () => {
     expect(suggestSlug("x".repeat(80))).toHaveLength(63);
   });
 });
+
+describe("assertion encryption guidance", () => {
+  it("every IdP kind says whether and how it encrypts, and never recommends what Gatehouse refuses", () => {
+    for (const e of listIdps({ includeDev: true })) {
+      expect(e.encryption.length, e.type).toBeGreaterThan(60);
+      expect(e.encryption, e.type).not.toMatch(/(choose|use) (RSA[- ]?1[._]?5|Triple ?DES|TRIPLEDES)/i);
+    }
+    expect(getIdp("okta").encryption).toContain("RSA-OAEP");
+    expect(getIdp("entra").encryption).toContain("Sign SAML assertion");
+    expect(getIdp("google").encryption).toContain("do not offer");
+  });
+});

@@ -62,6 +62,11 @@ export type IdpEntry = {
   slo: { supported: boolean; label?: string; menuPath: string[]; instructions: string[] };
   /** Shown only outside production (the built-in test IdP). */
   devOnly?: boolean;
+  /**
+   * Assertion encryption in this IdP: whether it offers it, where, and the choices Gatehouse accepts
+   * (RSA-OAEP key transport; AES-GCM, or AES-CBC only with the assertion itself signed).
+   */
+  encryption: string;
 };
 
 const ENTRA_CLAIM = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims";
@@ -132,6 +137,8 @@ const okta: IdpEntry = {
       "Save, then refresh the metadata in Gatehouse: Okta lists its SingleLogoutService only once Single Logout is on.",
     ],
   },
+  encryption:
+    "Okta encrypts assertions: in the app's SAML settings, Show Advanced Settings → Assertion Encryption “Encrypted”, Encryption Algorithm AES256-GCM (AES256-CBC also works, Okta signs the assertion), Key Transport Algorithm RSA-OAEP (not RSA-15), and upload the encryption certificate from this page. Turn on “Require encrypted assertions” here first.",
 };
 
 const entra: IdpEntry = {
@@ -201,6 +208,8 @@ const entra: IdpEntry = {
       "Entra's own Logout URL (section “Set up (your app)”) is in its federation metadata; Gatehouse picks it up from there.",
     ],
   },
+  encryption:
+    "Entra ID calls it token encryption: in the enterprise app, Single sign-on → Token encryption → Import certificate (the encryption certificate from this page), then Activate it. Entra encrypts with AES-256-CBC and RSA-OAEP, so keep the signing option on “Sign SAML assertion” (or response and assertion): Gatehouse accepts CBC only when the assertion itself is signed.",
 };
 
 const google: IdpEntry = {
@@ -266,6 +275,8 @@ const google: IdpEntry = {
       "Google Workspace does not offer SAML single logout: leave the IdP single logout URL empty. Signing out of Gatehouse ends the Gatehouse session only.",
     ],
   },
+  encryption:
+    "Google Workspace custom SAML apps do not offer assertion encryption: leave “Require encrypted assertions” off (the assertion travels over TLS and is signed).",
 };
 
 const onelogin: IdpEntry = {
@@ -324,6 +335,8 @@ const onelogin: IdpEntry = {
       "OneLogin's own endpoint is “SLO Endpoint (HTTP)” on the SSO tab; it is also in the metadata Gatehouse reads.",
     ],
   },
+  encryption:
+    "OneLogin can encrypt assertions from the app's Configuration tab (SAML Custom Connector (Advanced)): turn on assertion encryption, give it the encryption certificate from this page, and choose an AES method (AES-256 preferred; never TRIPLEDES). OneLogin uses CBC, so set “SAML signature element” to Assertion or Both.",
 };
 
 const jumpcloud: IdpEntry = {
@@ -386,6 +399,8 @@ const jumpcloud: IdpEntry = {
       "Export the metadata again afterwards (or copy JumpCloud's SLO URL onto the connection page).",
     ],
   },
+  encryption:
+    "JumpCloud's custom SAML connector documents no assertion encryption: leave “Require encrypted assertions” off unless your connector shows the option (then: the encryption certificate from this page, RSA-OAEP, AES-256, and the assertion signed).",
 };
 
 const ping: IdpEntry = {
@@ -446,6 +461,8 @@ const ping: IdpEntry = {
       "PingOne's own “Single Logout Endpoint” is on the same page and in its metadata.",
     ],
   },
+  encryption:
+    "PingOne and PingFederate can encrypt the assertion: turn on “Encrypt assertion”, upload the encryption certificate from this page (or import our SP metadata), choose AES-256 (AES-GCM where offered; never Triple DES) with RSA-OAEP key transport, and keep the assertion signed.",
 };
 
 const auth0: IdpEntry = {
@@ -517,6 +534,8 @@ const auth0: IdpEntry = {
       "Auth0's own logout URL is https://<your-domain>/samlp/<client_id>/logout (also in its metadata).",
     ],
   },
+  encryption:
+    "Auth0 encrypts when the SAML2 Web App add-on settings carry our encryption certificate: set “encryptionCert” to the encryption certificate from this page and “encryptionPublicKey” to its public key. Auth0 encrypts with AES-256-CBC and RSA-OAEP and signs the assertion by default (keep “signResponse” off or sign both).",
 };
 
 const other: IdpEntry = {
@@ -575,6 +594,8 @@ const other: IdpEntry = {
       "The IdP's own SLO URL comes from its metadata (SingleLogoutService), or type it on the connection page.",
     ],
   },
+  encryption:
+    "If your IdP can encrypt assertions, give it the encryption certificate from this page (or our SP metadata, which lists it with use=“encryption” and the accepted methods): RSA-OAEP key transport (RSA 1.5 is refused), AES-256-GCM or AES-128-GCM content; AES-CBC only when the assertion itself is signed.",
 };
 
 const dev: IdpEntry = {
@@ -609,6 +630,8 @@ const dev: IdpEntry = {
       "Nothing to register: the built-in IdP answers logout requests at /dev/idp/slo (listed in its metadata) and its launcher can send an IdP-initiated logout.",
     ],
   },
+  encryption:
+    "The built-in test IdP encrypts (AES-256-GCM, RSA-OAEP) whenever our SP metadata publishes an encryption certificate, i.e. once “Require encrypted assertions” has been turned on.",
 };
 
 export const IDP_CATALOGUE: Record<IdpType, IdpEntry> = { okta, entra, google, onelogin, jumpcloud, ping, auth0, other, dev };

@@ -48,6 +48,8 @@ export const connections = pgTable(
     applyMappingEveryLogin: boolean().notNull().default(false),
     syncProfileEveryLogin: boolean().notNull().default(false),
     allowSha1: boolean().notNull().default(false),
+    /** Refuse plaintext assertions; the SP encryption keys live in sp_encryption_keys. */
+    requireEncryptedAssertions: boolean().notNull().default(false),
     clockSkewSeconds: integer(),
     /**
      * The last change of the connection's trust (IdP metadata, certificates, entity ID, SSO URLs,

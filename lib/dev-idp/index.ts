@@ -22,6 +22,7 @@ import {
 
 /** How a logout message leaves the dev IdP: binding, target, signing (this IdP's key unless `signingKey`). */
 export type LogoutSendOptions = Omit<SendOptions, "signingKey"> & { signingKey?: SendOptions["signingKey"] };
+import { encryptAssertionInResponse, type EncryptFor } from "./encrypt";
 
 /**
  * Every field of the response (see ResponseFields), with the IdP's own issuer and the current time
@@ -53,6 +54,12 @@ export type DevIdp = {
   createLogoutResponse(fields: Omit<IdpLogoutResponseFields, "issuer"> & { issuer?: string }, send: LogoutSendOptions): SentMessage;
   /** Read and verify the SP's LogoutRequest/LogoutResponse against the SP's certificates. */
   readLogoutMessage: typeof readSpLogoutMessage;
+  /**
+   * base64 SAMLResponse whose assertion is encrypted for `encryptFor` (the SP's encryption certificate):
+   * the assertion is signed first (sign "assertion"/"both"), then encrypted, then the Response is signed
+   * over the EncryptedAssertion (sign "response"/"both").
+   */
+  createEncryptedResponse(opts: CreateResponseOptions, encryptFor: EncryptFor): Promise<string>;
 };
 
 export function createDevIdp({
@@ -86,6 +93,15 @@ export function createDevIdp({
     });
   };
 
+  const createEncryptedResponseXml = async (opts: CreateResponseOptions, encryptFor: EncryptFor): Promise<string> => {
+    const mode = opts.sign ?? "assertion";
+    const inner = createResponseXml({ ...opts, sign: mode === "assertion" || mode === "both" ? "assertion" : "none" });
+    const encrypted = await encryptAssertionInResponse(inner, encryptFor);
+    if (mode !== "response" && mode !== "both") return encrypted;
+    const signer = opts.signingKey ?? keys;
+    return signResponseXml(encrypted, { mode: "response", ...signer, sigAlg: opts.sigAlg, digestAlg: opts.digestAlg });
+  };
+
   return {
     entityId,
     certificatePem: keys.certificatePem,
@@ -105,8 +121,12 @@ export function createDevIdp({
         signingKey: send.signingKey ?? keys,
       }),
     readLogoutMessage: readSpLogoutMessage,
+    createEncryptedResponse: async (opts, encryptFor) =>
+      Buffer.from(await createEncryptedResponseXml(opts, encryptFor), "utf8").toString("base64"),
   };
 }
 
 export type { SentMessage } from "./logout";
+
+export { spEncryptionCertificateFromMetadata, type EncryptFor } from "./encrypt";
 export { parseAuthnRequest, signResponseXml, type ParseAuthnRequestInput, type ParsedAuthnRequest, type SignMode, type Omittable };

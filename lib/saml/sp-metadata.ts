@@ -2,10 +2,37 @@
 import { BINDING, NAMEID_FORMAT, NS } from "./constants";
 import { certificateBody } from "./certificates";
 import { escapeXml } from "./xml";
+import { ADVERTISED_ENCRYPTION_METHODS } from "./encrypted-assertion";
 
-export type SpMetadataInput = { entityId: string; acsUrl: string; signingCertificatesPem: string[]; sloUrl?: string };
+export type SpMetadataInput = {
+  entityId: string;
+  acsUrl: string;
+  signingCertificatesPem: string[];
+  /** Encryption certificates (active first): published with use="encryption" and the accepted EncryptionMethods. */
+  encryptionCertificatesPem?: string[];
+  sloUrl?: string;
+};
 
-export function buildSpMetadata({ entityId, acsUrl, signingCertificatesPem, sloUrl }: SpMetadataInput): string {
+function encryptionKeyDescriptors(certificatesPem: string[]): string {
+  const methods = ADVERTISED_ENCRYPTION_METHODS.map((a) => `      <md:EncryptionMethod Algorithm="${a}"/>\n`).join("");
+  return certificatesPem
+    .map(
+      (pem) =>
+        `    <md:KeyDescriptor use="encryption">\n      <ds:KeyInfo xmlns:ds="${NS.dsig}">\n        <ds:X509Data>\n` +
+        `          <ds:X509Certificate>${certificateBody(pem)}</ds:X509Certificate>\n        </ds:X509Data>\n      </ds:KeyInfo>\n` +
+        methods +
+        `    </md:KeyDescriptor>\n`,
+    )
+    .join("");
+}
+
+export function buildSpMetadata({
+  entityId,
+  acsUrl,
+  signingCertificatesPem,
+  encryptionCertificatesPem = [],
+  sloUrl,
+}: SpMetadataInput): string {
   const keys = signingCertificatesPem
     .map(
       (pem) =>
@@ -18,6 +45,7 @@ export function buildSpMetadata({ entityId, acsUrl, signingCertificatesPem, sloU
     `<md:EntityDescriptor xmlns:md="${NS.metadata}" entityID="${escapeXml(entityId)}">\n` +
     `  <md:SPSSODescriptor AuthnRequestsSigned="true" WantAssertionsSigned="true" protocolSupportEnumeration="${NS.protocol}">\n` +
     keys +
+    encryptionKeyDescriptors(encryptionCertificatesPem) +
     (sloUrl
       ? `    <md:SingleLogoutService Binding="${BINDING.redirect}" Location="${escapeXml(sloUrl)}"/>\n` +
         `    <md:SingleLogoutService Binding="${BINDING.post}" Location="${escapeXml(sloUrl)}"/>\n`

@@ -21,6 +21,13 @@ export type ExpectedResponse = {
   idpCertificatesPem: string[];
   allowSha1: boolean;
   clockSkewSeconds: number;
+  /**
+   * PEM private keys that may decrypt an EncryptedAssertion (the connection's encryption keys during a
+   * rotation overlap). Absent or empty: an encrypted assertion is refused (SAML_ENCRYPTED_UNSUPPORTED).
+   */
+  decryptionKeysPem?: string[];
+  /** Refuse a plaintext assertion (SAML_ENCRYPTION_REQUIRED). */
+  requireEncryptedAssertions?: boolean;
 };
 
 export type ValidatedAssertion = {

@@ -9,6 +9,7 @@ import { checkConditions } from "./conditions";
 import { checkIssuer, readIdentity } from "./assertion";
 import { trustedKeys, verifyEnvelopedSignature, type VerifiedElement } from "./signature";
 import { describeCertificates, keyInfoCertificates } from "./signer-certificates";
+import { openEncryptedAssertion } from "./encrypted-assertion";
 import { attr, child, children, descendants, isNamed, textOf } from "./xml";
 import { fail, type ExpectedResponse, type SamlFailure, type ValidateResult } from "./types";
 
@@ -31,9 +32,10 @@ function checkStatus(root: Element): SamlFailure | null {
 }
 
 type Located = { ok: true; root: Element; assertion: Element; xml: string };
+type LocatedEncrypted = { ok: true; root: Element; encrypted: Element; xml: string };
 
 /** Decode, check the envelope and locate the single assertion (unsigned document: structure only). */
-function locate(samlResponse: string, maxBytes?: number): Located | SamlFailure {
+function locate(samlResponse: string, maxBytes?: number): Located | LocatedEncrypted | SamlFailure {
   const decoded = decodeSamlMessage(samlResponse, maxBytes);
   if (!decoded.ok) return decoded;
   const root = decoded.doc.documentElement as Element;
@@ -42,9 +44,17 @@ function locate(samlResponse: string, maxBytes?: number): Located | SamlFailure 
     return fail("SAML_MALFORMED", { reason: "Response needs Version 2.0 and an ID" });
   const statusFailure = checkStatus(root);
   if (statusFailure) return statusFailure;
-  if (descendants(root, "EncryptedAssertion").length > 0) return fail("SAML_ENCRYPTED_UNSUPPORTED", {});
-  // Count every element named Assertion anywhere (Extensions, Advice, inside signatures, any namespace).
+  // Count every element named Assertion or EncryptedAssertion anywhere (Extensions, Advice, inside
+  // signatures, any namespace), before anything is decrypted.
   const assertions = descendants(root, "Assertion");
+  const encrypted = descendants(root, "EncryptedAssertion");
+  if (encrypted.length > 0) {
+    if (encrypted.length + assertions.length > 1)
+      return fail("SAML_MULTIPLE_ASSERTIONS", { expected: 1, actual: encrypted.length + assertions.length, encrypted: encrypted.length });
+    if (encrypted[0].namespaceURI !== NS.assertion || encrypted[0].parentNode !== root)
+      return fail("SAML_NO_ASSERTION", { reason: "the encrypted assertion must be a direct child of the Response" });
+    return { ok: true, root, encrypted: encrypted[0], xml: decoded.xml };
+  }
   if (assertions.length === 0) return fail("SAML_NO_ASSERTION", {});
   if (assertions.length > 1) return fail("SAML_MULTIPLE_ASSERTIONS", { expected: 1, actual: assertions.length });
   const assertion = assertions[0];
@@ -100,6 +110,7 @@ export function verifyResponseSignatureOnly(samlResponseBase64: string, certsPem
   try {
     const located = locate(samlResponseBase64);
     if (!located.ok) return located;
+    if (!("assertion" in located)) return fail("SAML_ENCRYPTED_UNSUPPORTED", {});
     const signed = verifySignatures(located, certsPem, allowSha1);
     return signed.ok ? { ok: true } : signed;
   } catch {
@@ -111,7 +122,7 @@ export function verifyResponseSignatureOnly(samlResponseBase64: string, certsPem
  * A signature that did not verify: the configured certificates beside the ones the response's KeyInfo
  * names (read without trusting them, for the admin to compare: display only).
  */
-function withCertificates(f: SamlFailure, located: Located, certsPem: string[]): SamlFailure {
+function withCertificates(f: SamlFailure, located: Located | LocatedEncrypted, certsPem: string[]): SamlFailure {
   if (f.code !== "SAML_SIGNATURE_INVALID") return f;
   return {
     ...f,
@@ -127,14 +138,19 @@ function validate(input: ValidateInput): ValidateResult {
   const { expected } = input;
   const located = locate(input.samlResponse, input.maxBytes);
   if (!located.ok) return located;
-  const signed = verifySignatures(located, expected.idpCertificatesPem, expected.allowSha1);
+  if ("assertion" in located && expected.requireEncryptedAssertions) return fail("SAML_ENCRYPTION_REQUIRED", {});
+  // An encrypted assertion is decrypted here, and only here; from then on it is read like a plain one.
+  const signed =
+    "assertion" in located
+      ? verifySignatures(located, expected.idpCertificatesPem, expected.allowSha1)
+      : openEncryptedAssertion(located, expected);
   if (!signed.ok) return withCertificates(signed, located, expected.idpCertificatesPem);
   const r = validateSigned(input, located, signed);
   return r.ok ? r : { ...r, signatureVerified: true };
 }
 
 /** Everything after a verified signature: a failure here was sent by the configured IdP. */
-function validateSigned(input: ValidateInput, located: Located, signed: Signed): ValidateResult {
+function validateSigned(input: ValidateInput, located: Located | LocatedEncrypted, signed: Signed): ValidateResult {
   const { expected, now } = input;
   // Response-level values: from the signed Response when it is signed, else from the document (cross-checks only).
   const response = signed.response ?? located.root;

@@ -104,6 +104,10 @@ const settings = {
   syncProfileEveryLogin: z.boolean(),
   allowSha1: z.boolean(),
   clockSkewSeconds: z.number().int().min(0).max(300).nullable(),
+  requireEncryptedAssertions: z.boolean().meta({
+    description:
+      'Refuse plaintext assertions. Turning it on gives the connection an SP encryption key (published in the SP metadata with use="encryption"). Owner only.',
+  }),
 };
 
 /** Create a connection (console guided setup, REST API, CLI). */
@@ -122,6 +126,7 @@ export const connectionCreateSchema = z.object({
   syncProfileEveryLogin: settings.syncProfileEveryLogin.default(false),
   allowSha1: settings.allowSha1.default(false),
   clockSkewSeconds: settings.clockSkewSeconds.optional(),
+  requireEncryptedAssertions: settings.requireEncryptedAssertions.default(false),
   ...idpMetadataSource,
 });
 export type ConnectionCreateInput = z.input<typeof connectionCreateSchema>;
@@ -210,6 +215,7 @@ export const connectionDtoSchema = z.object({
   apply_mapping_every_login: z.boolean(),
   sync_profile_every_login: z.boolean(),
   allow_sha1: z.boolean(),
+  require_encrypted_assertions: z.boolean(),
   clock_skew_seconds: z.number().nullable(),
   trust_approval: z
     .object({

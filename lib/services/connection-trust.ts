@@ -36,6 +36,7 @@ export function trustView(c: Connection): Record<string, unknown> {
     requireVerifiedDomains: c.requireVerifiedDomains,
     defaultRole: c.defaultRole,
     applyMappingEveryLogin: c.applyMappingEveryLogin,
+    requireEncryptedAssertions: c.requireEncryptedAssertions,
   };
 }
 

@@ -10,6 +10,7 @@ import { assertMayChangeTrust, changedTrustFields, recordTrustChange, trustAppro
 import { nudgeJob } from "./jobs";
 import { fetchAndStoreMetadata, idpColumns, previewIdpMetadata } from "./idp-metadata";
 import { newSpKeyValues } from "./sp-keys";
+import { ensureSpEncryptionKey } from "./sp-encryption-keys";
 
 export type { Connection };
 export { previewIdpMetadata };
@@ -33,6 +34,7 @@ function auditView(c: Connection): Record<string, unknown> {
     allowAccountLinking: c.allowAccountLinking,
     requireVerifiedDomains: c.requireVerifiedDomains,
     allowSha1: c.allowSha1,
+    requireEncryptedAssertions: c.requireEncryptedAssertions,
     clockSkewSeconds: c.clockSkewSeconds,
     version: c.version,
   };
@@ -98,6 +100,7 @@ export async function createConnection(
           syncProfileEveryLogin: data.syncProfileEveryLogin,
           allowSha1: data.allowSha1,
           clockSkewSeconds: data.clockSkewSeconds ?? null,
+          requireEncryptedAssertions: data.requireEncryptedAssertions,
           ...(idp ? idpColumns(idp, now) : {}),
           ...trustApprovalColumns(actor, now),
           createdAt: now,
@@ -105,6 +108,7 @@ export async function createConnection(
         })
         .returning();
       await tx.insert(spKeys).values(newSpKeyValues(c!.id, c!.slug, "active", now));
+      if (c!.requireEncryptedAssertions) await ensureSpEncryptionKey(tx, c!, now);
       await recordAudit(tx, workspaceId, actor, {
         action: "connection.created",
         targetType: "connection",
@@ -214,6 +218,7 @@ export async function updateConnection(
       if (trustFields.length) {
         await recordTrustChange(tx, workspaceId, actor, id, { before: trustView(before), after: trustView(row), fields: trustFields });
       }
+      if (row.requireEncryptedAssertions) await ensureSpEncryptionKey(tx, row, now);
       if (before.active !== row.active) {
         await emitEvent(tx, {
           workspaceId,

@@ -4,7 +4,7 @@ import { inflateRawSync } from "node:zlib";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections, workspaces } from "@/db/schema";
-import { createDevIdp, type DevIdp } from "@/lib/dev-idp";
+import { createDevIdp, spEncryptionCertificateFromMetadata, type DevIdp } from "@/lib/dev-idp";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { generateSpKeyPair } from "@/lib/saml";
@@ -12,6 +12,7 @@ import { safeRelativePath } from "@/lib/schemas/connections";
 import { findConnectionBySlug } from "./connections";
 import { listPublishedSpCertificates } from "./sp-keys";
 import { spValues } from "./sp-values";
+import { getSpMetadata } from "./sp-metadata";
 
 /**
  * The built-in IdP served at /dev/idp outside production. Its key pair lives in DATA_DIR/dev-idp.json
@@ -144,15 +145,18 @@ export async function buildDevIdpResponse(
   if (input.user.firstName) attributes.firstName = input.user.firstName;
   if (input.user.lastName) attributes.lastName = input.user.lastName;
   if (input.user.groups.length) attributes.groups = input.user.groups;
-  const samlResponse = idp.createResponse({
+  const fields = {
     acsUrl: sp.acsUrl,
     audience: sp.entityId,
     inResponseTo: input.requestId,
     nameId: input.user.email,
     attributes,
-    sign: "both",
+    sign: "both" as const,
     now: input.now,
-  });
+  };
+  // Like an IdP configured from the SP metadata: encrypt when the SP publishes an encryption certificate.
+  const encryptTo = spEncryptionCertificateFromMetadata((await getSpMetadata(db, found.connection.slug, appUrl)).xml);
+  const samlResponse = encryptTo ? await idp.createEncryptedResponse(fields, { certificatePem: encryptTo }) : idp.createResponse(fields);
   const relayState = input.requestId ? input.relayState : safeRelativePath(input.relayState);
   return { acsUrl: sp.acsUrl, fields: { SAMLResponse: samlResponse, ...(relayState ? { RelayState: relayState } : {}) } };
 }

@@ -11,6 +11,7 @@ import { completeSignIn, failAttempt, previewTestSignIn, seenOf, type AcsOutcome
 import { spValues } from "./sp-values";
 import { recordSsoSession } from "./sso-sessions";
 import { finishSetupLinkTest } from "./setup-link-test";
+import { getDecryptionKeys } from "./sp-encryption-keys";
 
 export type AcsInput = {
   slug: string;
@@ -55,6 +56,7 @@ async function consumeOnceValidated(db: Db, input: AcsInput): Promise<AcsOutcome
 
   const sp = spValues(appUrl, connection.slug);
   const clockSkewSeconds = connection.clockSkewSeconds ?? env().samlClockSkewSeconds;
+  const decryptionKeysPem = await getDecryptionKeys(db, connection.id);
   const v = validateSamlResponse({
     samlResponse: input.samlResponse,
     expected: {
@@ -64,6 +66,8 @@ async function consumeOnceValidated(db: Db, input: AcsInput): Promise<AcsOutcome
       idpCertificatesPem: connection.idpCertificates.map((c) => c.pem),
       allowSha1: connection.allowSha1,
       clockSkewSeconds,
+      decryptionKeysPem,
+      requireEncryptedAssertions: connection.requireEncryptedAssertions,
     },
     now: base.now,
   });

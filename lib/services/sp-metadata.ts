@@ -3,6 +3,7 @@ import { AppError } from "@/lib/errors";
 import { buildSpMetadata } from "@/lib/saml";
 import { findConnectionBySlug } from "./connections";
 import { listPublishedSpCertificates } from "./sp-keys";
+import { listPublishedEncryptionCertificates } from "./sp-encryption-keys";
 import { spValues } from "./sp-values";
 
 /** GET /auth/sso/saml/{slug}/metadata: the SP metadata with the active (and staged/grace) certificates. */
@@ -11,8 +12,15 @@ export async function getSpMetadata(db: Db, slug: string, appUrl: string): Promi
   if (!found) throw new AppError("SAML_NOT_FOUND");
   const sp = spValues(appUrl, found.connection.slug);
   const certs = await listPublishedSpCertificates(db, found.connection.id);
+  const encryptionCertificatesPem = await listPublishedEncryptionCertificates(db, found.connection.id);
   return {
-    xml: buildSpMetadata({ entityId: sp.entityId, acsUrl: sp.acsUrl, signingCertificatesPem: certs, sloUrl: sp.sloUrl }),
+    xml: buildSpMetadata({
+      entityId: sp.entityId,
+      acsUrl: sp.acsUrl,
+      signingCertificatesPem: certs,
+      encryptionCertificatesPem,
+      sloUrl: sp.sloUrl,
+    }),
     filename: `gatehouse-${found.connection.slug}-sp-metadata.xml`,
   };
 }

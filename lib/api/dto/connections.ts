@@ -1,3 +1,4 @@
+import type { SpEncryptionKeyPublic } from "@/lib/services/sp-encryption-keys";
 import type { z } from "zod";
 import type { Connection, RoleMapping } from "@/db/schema";
 import type { MappableRole } from "@/lib/auth/roles";
@@ -48,6 +49,7 @@ export function toConnectionDto(c: Connection, appUrl: string): ConnectionDto {
     apply_mapping_every_login: c.applyMappingEveryLogin,
     sync_profile_every_login: c.syncProfileEveryLogin,
     allow_sha1: c.allowSha1,
+    require_encrypted_assertions: c.requireEncryptedAssertions,
     clock_skew_seconds: c.clockSkewSeconds,
     trust_approval: { via: c.trustApprovedVia, at: c.trustApprovedAt?.toISOString() ?? null, by_user_id: c.trustApprovedBy },
     version: c.version,
@@ -72,3 +74,6 @@ export function toSpKeyDto(k: SpKeyPublic): SpKeyDto {
 export function toRoleMappingDto(r: RoleMapping): RoleMappingDto {
   return { id: r.id, position: r.position, attribute: r.attribute, value: r.value, role: r.role as MappableRole };
 }
+
+/** SP encryption keys have the signing keys' shape (and never their private key). */
+export const toSpEncryptionKeyDto: (k: SpEncryptionKeyPublic) => SpKeyDto = toSpKeyDto;

@@ -31,6 +31,7 @@ describe("each REST route declares its least role where it is exported, and the 
       [
         "POST /api/v1/connections: route owner / doc owner",
         "POST /api/v1/connections/{id}/trust-approval: route owner / doc owner",
+        "POST /api/v1/connections/{id}/sp-encryption-keys: route owner / doc owner",
         "PUT /api/v1/connections/{id}/role-mappings: route owner / doc owner",
         "PUT /api/v1/tenant/saml: route owner / doc owner",
         "PUT /api/v1/workspace/enforcement: route owner / doc owner",

@@ -1,9 +1,9 @@
 import { AppError } from "@/lib/errors";
 import { OPERATOR } from "@/lib/services/actor";
 import { toConnectionDto, toSpKeyDto } from "@/lib/api/dto/connections";
-import { connectionCreateSchema, connectionUpdateSchema, SP_KEY_ACTIONS } from "@/lib/schemas/connections";
+import { connectionCreateSchema, SP_KEY_ACTIONS } from "@/lib/schemas/connections";
 import { approveConnectionTrust } from "@/lib/services/connection-trust";
-import { createConnection, findConnectionBySlug, listConnections, updateConnection } from "@/lib/services/connections";
+import { createConnection, findConnectionBySlug, listConnections } from "@/lib/services/connections";
 import { rotateSpKey } from "@/lib/services/sp-keys";
 import { findWorkspaceBySlug } from "@/lib/services/workspaces";
 import { bool, defineCommand, optStr, str, type CliContext } from "../command";
@@ -113,35 +113,3 @@ export const connectionsApproveTrust = defineCommand({
 });
 
 /** connections:update: each flag is one field of the connection patch (connectionUpdateSchema). */
-export const connectionsUpdate = defineCommand({
-  name: "connections:update",
-  summary: "Change a connection's settings as the operator: --idp-slo-url (SAML single logout).",
-  flags: {
-    slug: { type: "string", required: true, description: "Connection slug" },
-    "idp-slo-url": {
-      type: "string",
-      description: 'The IdP\'s single logout URL (http(s), HTTP-Redirect binding); "none" turns single logout off (sign-out stays local)',
-    },
-  },
-  async run(ctx) {
-    const found = await findConnectionBySlug(ctx.db, str(ctx, "slug"));
-    if (!found) throw new AppError("SAML_NOT_FOUND", { detail: { slug: str(ctx, "slug") } });
-    const patch: Record<string, unknown> = {};
-    const sloUrl = optStr(ctx, "idp-slo-url");
-    if (sloUrl !== undefined) patch.idpSloUrl = sloUrl === "none" ? null : sloUrl;
-    if (Object.keys(patch).length === 0)
-      throw new AppError("VALIDATION_FAILED", {
-        message: "Nothing to change.",
-        hint: "Give at least one setting, e.g. --idp-slo-url https://idp.example.com/slo",
-      });
-    const data = connectionUpdateSchema.parse({ ...patch, version: found.connection.version });
-    const c = await updateConnection(ctx.db, found.workspace.id, found.connection.id, data, OPERATOR);
-    const dto = toConnectionDto(c, ctx.appUrl);
-    ctx.print(`Updated ${c.slug} (${c.name}) in ${found.workspace.slug}.`);
-    if (sloUrl !== undefined) {
-      ctx.print(c.idpSloUrl ? `  IdP single logout URL: ${c.idpSloUrl}` : "  IdP single logout URL: none (sign-out stays local)");
-      ctx.print(`  SP single logout URL (register in the IdP): ${dto.sp.slo_url}`);
-    }
-    return { connection: dto };
-  },
-});

@@ -1,6 +1,6 @@
 import type { Command } from "../command";
 import { domainsAdd, domainsRoute, domainsVerify, workspacesEnforce } from "./domains";
-import { connectionsApproveTrust, connectionsCreate, connectionsList, connectionsRotateKey, connectionsUpdate } from "./connections";
+import { connectionsApproveTrust, connectionsCreate, connectionsList, connectionsRotateKey } from "./connections";
 import { apiKeysCreate, apiKeysList, apiKeysRevoke } from "./api-keys";
 import { operatorKeysCreate, operatorKeysList, operatorKeysRevoke } from "./operator-keys";
 import { appsCreate, appsDelete, appsList, appsRotateSecret, connectionsSetApp, oidcKeys, oidcRotateKey } from "./apps";
@@ -10,6 +10,7 @@ import { usersSetPassword } from "./users";
 import { webhooksCreate, webhooksDeliveries, webhooksList } from "./webhooks";
 import { workspacesCreate, workspacesIpAllowlist } from "./workspaces";
 import { setupLinksCreate, setupLinksRevoke } from "./setup-links";
+import { connectionsRotateEncryptionKey, connectionsUpdate } from "./connections-update";
 
 /** Every CLI command. Names are an interface: never rename one. */
 export const commands: Command[] = [
@@ -30,6 +31,7 @@ export const commands: Command[] = [
   connectionsRotateKey,
   connectionsApproveTrust,
   connectionsUpdate,
+  connectionsRotateEncryptionKey,
   connectionsSetApp,
   appsCreate,
   appsList,

@@ -159,3 +159,37 @@ registerApiPath({
   response: RoleMapping,
   list: true,
 });
+
+const SpEncryptionKey = spKeyDtoSchema.meta({
+  id: "SpEncryptionKey",
+  description:
+    'An SP encryption key (what the IdP encrypts assertions to): its certificate only. Separate from the signing keys; the active and a staged key are published in the SP metadata with use="encryption".',
+});
+
+registerApiPath({
+  minRole: "viewer",
+  method: "get",
+  path: "/api/v1/connections/{id}/sp-encryption-keys",
+  summary: "List SP encryption keys",
+  description: "Empty until `require_encrypted_assertions` is turned on (PATCH the connection): that creates the first key.",
+  tags: ["SP keys"],
+  params,
+  response: SpEncryptionKey,
+  list: true,
+});
+
+registerApiPath({
+  minRole: "owner",
+  method: "post",
+  path: "/api/v1/connections/{id}/sp-encryption-keys",
+  summary: "Rotate the SP encryption key (stage, activate, retire)",
+  description:
+    "`stage` a next key (published beside the active one; both decrypt), give its certificate to the IdP, `activate` it (only it is published; the old key still decrypts), then `retire` the old key (it stops decrypting). Owner only: which keys the IdP encrypts to is IdP trust.",
+  tags: ["SP keys"],
+  params,
+  body: apiSpKeyActionSchema,
+  response: SpEncryptionKey,
+  list: true,
+  idempotent: true,
+  errors: ["CONFLICT", "FORBIDDEN"],
+});

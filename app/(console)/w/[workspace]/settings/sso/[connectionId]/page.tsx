@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActiveSwitch } from "@/components/sso/active-switch";
 import { DeleteConnection } from "@/components/sso/delete-connection";
+import { EncryptedAssertions } from "@/components/sso/encrypted-assertions";
 import { EventLog } from "@/components/sso/event-log";
 import { formatDate, formatDateTime } from "@/components/sso/format";
 import { IdpLogo } from "@/components/sso/idp-logo";
@@ -25,6 +26,7 @@ import { getConnectionHealthOrThrow, isConnectionConfigured } from "@/lib/servic
 import { describeTrustApproval, type TrustApprovalView } from "@/lib/services/connection-trust";
 import { listRoleMappings } from "@/lib/services/role-mapping";
 import { listSpKeys } from "@/lib/services/sp-keys";
+import { listSpEncryptionKeys } from "@/lib/services/sp-encryption-keys";
 import { listSsoEvents } from "@/lib/services/sso-events";
 import { loadConnection } from "../_lib/load";
 import { toEventView } from "../_lib/views";
@@ -53,13 +55,14 @@ export default async function ConnectionPage({
   const { db, workspace, isAdmin, isOwner, connection: c, sp, base } = await loadConnection(slug, connectionId);
   const outcome = eventsFilter === "failure" || eventsFilter === "success" ? eventsFilter : "all";
   const idp = getIdp(c.idpType);
-  const [health, events, recent, rules, keys, trust] = await Promise.all([
+  const [health, events, recent, rules, keys, trust, encryptionKeys] = await Promise.all([
     getConnectionHealthOrThrow(db, workspace.id, c.id),
     listSsoEvents(db, workspace.id, { connectionId: c.id, outcome: outcome === "all" ? undefined : outcome, limit: 25 }),
     listSsoEvents(db, workspace.id, { connectionId: c.id, limit: 50 }),
     listRoleMappings(db, workspace.id, c.id),
     listSpKeys(db, workspace.id, c.id),
     describeTrustApproval(db, c),
+    listSpEncryptionKeys(db, workspace.id, c.id),
   ]);
   const lastTest = recent.items.find((e) => e.testMode);
   const configured = isConnectionConfigured(c);
@@ -344,6 +347,33 @@ export default async function ConnectionPage({
                   notAfter: k.notAfter.toISOString(),
                   createdAt: k.createdAt.toISOString(),
                   activatedAt: k.activatedAt?.toISOString() ?? null,
+                  retiredAt: k.retiredAt?.toISOString() ?? null,
+                }))}
+              />
+            </div>
+          </Card>
+          <Card className="mt-6">
+            <div id="encryption" className="scroll-mt-20">
+              <CardHeader
+                title="Encrypted assertions"
+                description="The IdP encrypts the assertion to Gatehouse's encryption certificate (separate from the signing key), so only Gatehouse can read it."
+              />
+            </div>
+            <div className="px-5 py-5">
+              <EncryptedAssertions
+                workspace={slug}
+                connectionId={c.id}
+                version={c.version}
+                required={c.requireEncryptedAssertions}
+                canEdit={isOwner}
+                certificateUrl={`${base}/encryption-certificate`}
+                idpGuidance={idp.encryption}
+                keys={encryptionKeys.map((k) => ({
+                  id: k.id,
+                  state: k.state,
+                  certificatePem: k.certificatePem,
+                  notAfter: k.notAfter.toISOString(),
+                  createdAt: k.createdAt.toISOString(),
                   retiredAt: k.retiredAt?.toISOString() ?? null,
                 }))}
               />
