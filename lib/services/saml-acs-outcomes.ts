@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/db";
+import { isDatabaseUnavailable } from "@/lib/db-unavailable";
 import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
 import type { ValidatedAssertion } from "@/lib/saml";
 import { safeRelativePath } from "@/lib/schemas/connections";
@@ -154,6 +155,8 @@ export async function completeSignIn(
     });
   } catch (e) {
     if (isAppError(e)) return failAttempt(scope, ctx, e, ctx.seen);
+    // No event can be written either: the route answers 503 (DB_UNAVAILABLE).
+    if (isDatabaseUnavailable(e)) throw e;
     logger.error("SSO provisioning failed", { err: e, connectionId: scope.connection.id });
     return failAttempt(scope, ctx, new AppError("INTERNAL"), ctx.seen);
   }

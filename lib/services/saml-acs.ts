@@ -7,7 +7,16 @@ import { consumeAuthnRequest, explainAuthnRequest, findAuthnRequestByRelayState,
 import { isConnectionConfigured } from "./connection-health";
 import { findConnectionBySlug } from "./connections";
 import { maybeRefreshStaleMetadata } from "./idp-metadata";
-import { completeSignIn, failAttempt, previewTestSignIn, seenOf, type AcsOutcome, type AcsScope, type AcsSeen } from "./saml-acs-outcomes";
+import {
+  completeSignIn,
+  failAttempt,
+  previewTestSignIn,
+  seenOf,
+  type AcsBase,
+  type AcsOutcome,
+  type AcsScope,
+  type AcsSeen,
+} from "./saml-acs-outcomes";
 import { spValues } from "./sp-values";
 
 export type AcsInput = {
@@ -68,25 +77,54 @@ export async function consumeSamlResponse(db: Db, input: AcsInput): Promise<AcsO
     return fail("SAML_UNSOLICITED", seen, { expected: "InResponseTo of a sign-in started here", actual: null });
   }
 
+  // A real sign-in commits as one transaction: the assertion's one-time use, the request's
+  // consumption, provisioning, the login ticket and the event (a failure leaves nothing half-done;
+  // a refusal keeps the assertion used, with its failure event). A test only reads, then records.
+  if (scope.mode === "test")
+    return afterValidation(db, { base, scope, a, seen, clockSkewSeconds, relayRequest, relayState: input.relayState });
+  return db.transaction((tx) =>
+    afterValidation(tx, { base: { ...base, db: tx }, scope, a, seen, clockSkewSeconds, relayRequest, relayState: input.relayState }),
+  );
+}
+
+async function afterValidation(
+  db: Db,
+  o: {
+    base: AcsBase;
+    scope: AcsScope;
+    a: ValidatedAssertion;
+    seen: AcsSeen;
+    clockSkewSeconds: number;
+    relayRequest: AuthnRequestRow | null | undefined;
+    relayState: string | null;
+  },
+): Promise<AcsOutcome> {
+  const { base, scope, a, seen } = o;
+  const fail = (code: ErrorCode, detail?: Record<string, unknown>) => failAttempt(scope, base, new AppError(code, { detail }), seen);
   let request: AuthnRequestRow | null;
   try {
-    request = await consumeOnce(db, { connectionId: connection.id, assertion: a, clockSkewSeconds, now: base.now });
+    request = await consumeOnce(db, {
+      connectionId: scope.connection.id,
+      assertion: a,
+      clockSkewSeconds: o.clockSkewSeconds,
+      now: base.now,
+    });
   } catch (e) {
     if (isAppError(e)) return failAttempt(scope, base, e, seen);
     throw e;
   }
   // The mode was decided by the RelayState: the response must answer that very request.
-  if (scope.mode === "test" && request?.id !== relayRequest?.id) {
-    return fail("SAML_IN_RESPONSE_TO_INVALID", seen, { reason: "a test sign-in must answer its own test request" });
+  if (scope.mode === "test" && request?.id !== o.relayRequest?.id) {
+    return fail("SAML_IN_RESPONSE_TO_INVALID", { reason: "a test sign-in must answer its own test request" });
   }
   if (scope.mode === "sign_in" && request?.testMode) {
-    return fail("SAML_IN_RESPONSE_TO_INVALID", seen, { reason: "this answers a test sign-in, but its RelayState is missing" });
+    return fail("SAML_IN_RESPONSE_TO_INVALID", { reason: "this answers a test sign-in, but its RelayState is missing" });
   }
-  if (!a.email) return fail("SAML_MISSING_EMAIL", seen, { nameId: a.nameId, attributeNames: Object.keys(a.attributes).slice(0, 50) });
+  if (!a.email) return fail("SAML_MISSING_EMAIL", { nameId: a.nameId, attributeNames: Object.keys(a.attributes).slice(0, 50) });
 
   const identity = { nameId: a.nameId, email: a.email, firstName: a.firstName, lastName: a.lastName, attributes: a.attributes };
   const ctx = { ...base, scope, seen, identity };
-  return scope.mode === "test" ? previewTestSignIn(ctx) : completeSignIn(ctx, { request, relayState: input.relayState });
+  return scope.mode === "test" ? previewTestSignIn(ctx) : completeSignIn(ctx, { request, relayState: o.relayState });
 }
 
 /**

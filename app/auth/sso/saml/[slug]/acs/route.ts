@@ -1,5 +1,6 @@
 // POST /auth/sso/saml/{slug}/acs — the IdP's HTTP-POST of a SAMLResponse: validate, provision, hand off by login ticket.
 import { env } from "@/lib/env";
+import { databaseUnavailable, isDatabaseUnavailable } from "@/lib/db-unavailable";
 import { AppError, isAppError } from "@/lib/errors";
 import { getReadyDb } from "@/server/bootstrap";
 import { clientIp } from "@/lib/http/client-ip";
@@ -39,6 +40,10 @@ export async function POST(req: Request, ctx: { params: Promise<{ slug: string }
     );
   } catch (e) {
     if (isAppError(e)) return samlErrorResponse(e);
+    if (isDatabaseUnavailable(e)) {
+      logger.warn("ACS: database unavailable", { err: e, slug });
+      return samlErrorResponse(databaseUnavailable(), { retryUrl: `/auth/sso/saml/${encodeURIComponent(slug)}/login` });
+    }
     logger.error("ACS failed", { err: e, slug });
     return samlErrorResponse(new AppError("INTERNAL"));
   }
