@@ -8,8 +8,9 @@ import { logger } from "@/lib/logger";
 import { launchPath } from "@/lib/oidc/paths";
 import type { AuthnRequestRow } from "./authn-requests";
 import type { ConnectionWithWorkspace } from "./connections";
-import { issueLoginTicket } from "./login-tickets";
-import { recordSsoEvent } from "./sso-events";
+import { loginTickets, ssoEvents } from "@/db/schema";
+import { newLoginTicket } from "./login-tickets";
+import { recordSsoEvent, ssoEventValues } from "./sso-events";
 import { previewSsoProvisioning, provisionSsoUser, type SsoIdentity } from "./sso-provisioning";
 
 /**
@@ -168,7 +169,7 @@ export async function completeSignIn(
     safeRelativePath(scope.connection.defaultRedirect) ??
     "/";
   const browserBinding = randomBytes(32).toString("base64url");
-  const ticket = await issueLoginTicket(ctx.db, {
+  const { ticket, values: ticketRow } = newLoginTicket({
     userId: provisioned.user.id,
     returnTo,
     browserBinding,
@@ -176,7 +177,7 @@ export async function completeSignIn(
     connectionId: scope.connection.id,
     now: ctx.now,
   });
-  const ev = await recordSsoEvent(ctx.db, {
+  const event = ssoEventValues({
     workspaceId: scope.workspace.id,
     connectionId: scope.connection.id,
     outcome: "success",
@@ -193,10 +194,15 @@ export async function completeSignIn(
     },
     now: ctx.now,
   });
+  // The ticket and the success event in one statement (a data-modifying WITH runs exactly once).
+  const issued = ctx.db
+    .$with("issued_ticket")
+    .as(ctx.db.insert(loginTickets).values(ticketRow).returning({ tokenHash: loginTickets.tokenHash }));
+  const [ev] = await ctx.db.with(issued).insert(ssoEvents).values(event).returning({ id: ssoEvents.id });
   return {
     kind: "redirect",
     location: `/auth/sso/complete?ticket=${encodeURIComponent(ticket)}`,
-    eventId: ev.id,
+    eventId: ev!.id,
     mode: "sign_in",
     errorCode: null,
     browserBinding,

@@ -5,7 +5,7 @@ import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
 import { validateSamlResponse, type ValidatedAssertion } from "@/lib/saml";
 import { consumeAuthnRequest, explainAuthnRequest, findAuthnRequestByRelayState, type AuthnRequestRow } from "./authn-requests";
 import { isConnectionConfigured } from "./connection-health";
-import { findConnectionBySlug } from "./connections";
+import { findConnectionBySlug, type ConnectionWithWorkspace } from "./connections";
 import { maybeRefreshStaleMetadata } from "./idp-metadata";
 import {
   completeSignIn,
@@ -27,6 +27,8 @@ export type AcsInput = {
   ip?: string | null;
   appUrl?: string;
   now?: Date;
+  /** The connection the slug names, when the caller already looked it up in this request (null: none). */
+  found?: ConnectionWithWorkspace | null;
 };
 
 export type { AcsOutcome } from "./saml-acs-outcomes";
@@ -43,8 +45,9 @@ export async function consumeSamlResponse(db: Db, input: AcsInput): Promise<AcsO
   const base = { db, slug: input.slug, ip: input.ip ?? null, now: input.now ?? new Date() };
   const appUrl = input.appUrl ?? env().appUrl;
 
-  const found = await findConnectionBySlug(db, input.slug);
-  if (!found) return failAttempt(null, base, new AppError("SAML_NOT_FOUND", { detail: { slug: input.slug.slice(0, 80) } }), null);
+  const found = input.found !== undefined ? input.found : await findConnectionBySlug(db, input.slug);
+  if (!found || found.connection.slug !== input.slug)
+    return failAttempt(null, base, new AppError("SAML_NOT_FOUND", { detail: { slug: input.slug.slice(0, 80) } }), null);
   const { connection, workspace } = found;
   const relayRequest = await findAuthnRequestByRelayState(db, connection.id, input.relayState);
   const scope: AcsScope = { connection, workspace, mode: relayRequest?.testMode ? "test" : "sign_in" };

@@ -16,13 +16,15 @@ export type PgProxy = {
   roundTrips: () => number;
   /** Statements executed (Execute + simple Query messages) since the last reset. */
   statements: () => number;
+  /** The statements run since the last reset (their text), in order. */
+  sent: () => string[];
   resetCounts: () => void;
   openConnections: () => number;
   close: () => Promise<void>;
 };
 
 /** Splits a client's stream into protocol messages (the first one, the startup packet, has no type byte). */
-function frontendCounter(onMessage: (type: string) => void) {
+function frontendCounter(onMessage: (type: string, body: Buffer) => void) {
   let buf: Buffer = Buffer.alloc(0);
   let startup = true;
   return (chunk: Buffer) => {
@@ -41,7 +43,7 @@ function frontendCounter(onMessage: (type: string) => void) {
       if (buf.length < 5) return;
       const len = buf.readInt32BE(1);
       if (buf.length < 1 + len) return;
-      onMessage(String.fromCharCode(buf[0]!));
+      onMessage(String.fromCharCode(buf[0]!), buf.subarray(5, 1 + len));
       buf = buf.subarray(1 + len);
     }
   };
@@ -50,6 +52,8 @@ function frontendCounter(onMessage: (type: string) => void) {
 export async function startPgProxy(target: { host: string; port: number }, listenPort = 0): Promise<PgProxy> {
   const sockets = new Set<net.Socket>();
   let roundTrips = 0;
+  let sent: string[] = [];
+  const texts = new Map<string, string>();
   let statements = 0;
   let port = listenPort;
   let server: net.Server | null = null;
@@ -58,9 +62,20 @@ export async function startPgProxy(target: { host: string; port: number }, liste
     const upstream = net.connect(target.port, target.host);
     sockets.add(client);
     sockets.add(upstream);
-    const count = frontendCounter((t) => {
+    const count = frontendCounter((t, body) => {
       if (t === "S" || t === "Q") roundTrips++;
       if (t === "E" || t === "Q") statements++;
+      if (t === "Q") sent.push(body.toString("utf8", 0, body.indexOf(0)));
+      if (t === "P") {
+        const name = body.toString("utf8", 0, body.indexOf(0));
+        const text = body.toString("utf8", body.indexOf(0) + 1, body.indexOf(0, body.indexOf(0) + 1));
+        if (name) texts.set(name, text);
+        else sent.push(text);
+      }
+      if (t === "B") {
+        const name = body.toString("utf8", body.indexOf(0) + 1, body.indexOf(0, body.indexOf(0) + 1));
+        if (name) sent.push(texts.get(name) ?? name);
+      }
     });
     client.on("data", (chunk: Buffer) => {
       count(chunk);
@@ -114,7 +129,9 @@ export async function startPgProxy(target: { host: string; port: number }, liste
     },
     roundTrips: () => roundTrips,
     statements: () => statements,
+    sent: () => sent,
     resetCounts: () => {
+      sent = [];
       roundTrips = 0;
       statements = 0;
     },

@@ -28,7 +28,7 @@ export async function POST(req: Request, ctx: { params: Promise<{ slug: string }
   const ip = clientIp(req.headers);
   try {
     const db = await getReadyDb();
-    await assertSsoRateLimit(db, { endpoint: "acs", slug, ip });
+    const found = await assertSsoRateLimit(db, { endpoint: "acs", slug, ip });
     let form: Awaited<ReturnType<typeof readSamlPostForm>>;
     try {
       form = await readSamlPostForm(req);
@@ -36,7 +36,14 @@ export async function POST(req: Request, ctx: { params: Promise<{ slug: string }
       return toResponse(await rejectAcsRequest(db, { slug, error: isAppError(e) ? e : new AppError("SAML_MALFORMED"), ip }));
     }
     return toResponse(
-      await consumeSamlResponse(db, { slug, samlResponse: form.samlResponse, relayState: form.relayState, ip, appUrl: env().appUrl }),
+      await consumeSamlResponse(db, {
+        slug,
+        samlResponse: form.samlResponse,
+        relayState: form.relayState,
+        ip,
+        appUrl: env().appUrl,
+        found,
+      }),
     );
   } catch (e) {
     if (isAppError(e)) return samlErrorResponse(e);
