@@ -2,8 +2,18 @@
  * npm run bench — the real ACS use-case (consumeSamlResponse: validation, replay store, provisioning,
  * login ticket, SSO event) in-process on valid signed responses, on embedded PGlite and on Postgres
  * when reachable; and, in the same run, signature verification alone on the same responses; then the
- * OpenID Connect authorize → code → token round trip (bench/oidc.ts).
+ * OpenID Connect authorize → code → token round trip (bench/oidc.ts); then the HTTP mode
+ * (bench/http.ts): the production build over loopback HTTP on Postgres and PGlite.
  * Not a test: it prints numbers.
+ *
+ *   npm run bench                         in-process + HTTP (this checkout's production build)
+ *   BENCH_BASELINE_DIR=/other/checkout    the HTTP mode runs that checkout's build on the same workload first, and prints ratios
+ *   npm run bench -- --http-only          skip the in-process part
+ *   npm run bench -- --in-process-only    skip the HTTP part
+ *   npm run bench -- --memory             only the memory run: 20,000 sign-ins over HTTP on Postgres (BENCH_MEMORY_N), RSS as it goes
+ *   BENCH_CPU_PROF=/dir                   servers run with --cpu-prof, profiles written to /dir when they stop
+ *   BENCH_HTTP_SIZES=1:100,4:200,16:400   logins per concurrency level (each runs with new users, then returning)
+ *   BENCH_PORT=3990                       the port every server of the run listens on, one after the other
  */
 import { randomBytes } from "node:crypto";
 import os from "node:os";
@@ -14,6 +24,9 @@ process.env.APP_ENV ??= "test";
 process.env.APP_URL ??= "http://localhost:3999";
 process.env.DATA_DIR ??= path.join(os.tmpdir(), "gatehouse-bench");
 process.env.LOG_LEVEL ??= "error";
+// Shared with the servers the HTTP mode starts (the OIDC round trip presents a session cookie minted here).
+process.env.AUTH_SECRET ??= randomBytes(32).toString("base64url");
+process.env.ENCRYPTION_KEY ??= randomBytes(32).toString("hex");
 
 const N = Number(process.env.BENCH_N ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -30,7 +43,9 @@ function stats(samples: number[], wallMs: number): Stats {
 const fmt = (s: Stats) =>
   `${s.perSecond.toFixed(0).padStart(6)} /s   p50 ${s.p50.toFixed(2).padStart(7)} ms   p99 ${s.p99.toFixed(2).padStart(7)} ms   (n=${s.n})`;
 
-async function runBackend(label: string, handle: import("@/db").DbHandle) {
+type InProcess = { verify: Stats; acs: Stats; conc: Stats };
+
+async function runBackend(label: string, handle: import("@/db").DbHandle): Promise<InProcess> {
   const { createDevIdp } = await import("@/lib/dev-idp");
   const { verifyResponseSignatureOnly } = await import("@/lib/saml");
   const { createWorkspace } = await import("@/lib/services/workspaces");
@@ -119,19 +134,23 @@ async function runBackend(label: string, handle: import("@/db").DbHandle) {
   console.log(
     `  overhead: ACS p50 / verify p50 = ${(acs.p50 / verify.p50).toFixed(1)}x   (mean ${(acs.mean / verify.mean).toFixed(1)}x; ACS p50 minus verify p50 = ${(acs.p50 - verify.p50).toFixed(2)} ms)`,
   );
+  return { verify, acs, conc };
 }
 
-async function main() {
+const args = new Set(process.argv.slice(2));
+
+async function inProcess(): Promise<Partial<Record<"pglite" | "postgres", InProcess>>> {
   const { openPglite, openPostgres } = await import("@/db");
   const { postgresReachable, withDatabase } = await import("@/lib/testing/test-db");
   const { testDatabaseBaseUrl } = await import("@/lib/env");
+  const out: Partial<Record<"pglite" | "postgres", InProcess>> = {};
   console.log(
     `Gatehouse ACS benchmark — ${N} valid signed responses (RSA-SHA256, assertion signed by the dev IdP; ${USERS} returning users), node ${process.version}, ${os.cpus().length} CPUs`,
   );
 
   const pglite = await openPglite(undefined);
   try {
-    await runBackend("Embedded PGlite (in memory)", pglite);
+    out.pglite = await runBackend("Embedded PGlite (in memory)", pglite);
     await (await import("./discovery")).benchDiscovery("Embedded PGlite (in memory)", pglite);
     await (await import("./oidc")).benchOidc("PGlite", pglite, Math.max(50, Math.floor(N / 2)));
   } finally {
@@ -146,7 +165,7 @@ async function main() {
     await admin.unsafe(`create database ${name}`);
     const pg = await openPostgres(withDatabase(base, name), { max: 10 });
     try {
-      await runBackend(`Postgres (${new URL(base).host})`, pg);
+      out.postgres = await runBackend(`Postgres (${new URL(base).host})`, pg);
       await (await import("./discovery")).benchDiscovery(`Postgres (${new URL(base).host})`, pg);
       await (await import("./oidc")).benchOidc("Postgres", pg, Math.max(50, Math.floor(N / 2)));
     } finally {
@@ -157,6 +176,14 @@ async function main() {
   } else {
     console.log("\nPostgres: not reachable (set TEST_DATABASE_URL or run one on 127.0.0.1:5432) — skipped.");
   }
+  return out;
+}
+
+async function main() {
+  const memory = args.has("--memory");
+  const floors = memory || args.has("--http-only") ? {} : await inProcess();
+  if (args.has("--in-process-only")) return;
+  await (await import("./http-main")).benchHttpMain({ memory, floors });
 }
 
 main().then(

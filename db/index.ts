@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import path from "node:path";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { preparedByDefault } from "./prepared";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -18,11 +19,18 @@ export type DbHandle = {
 export const MIGRATIONS_FOLDER = path.join(/*turbopackIgnore: true*/ process.cwd(), "db", "migrations");
 const MIGRATION_LOCK_ID = 7_262_001; // arbitrary, constant: every Gatehouse instance uses the same one
 
-/** Real Postgres through postgres.js. */
-export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<DbHandle> {
+/**
+ * Real Postgres through postgres.js. Statements are prepared (one round trip per statement instead of
+ * two) unless `prepare: false`. A connection that breaks (database restart, network cut) is dropped
+ * and a new one is opened by the next query; `connect_timeout` bounds how long a request waits for a
+ * database that does not answer.
+ */
+export async function openPostgres(url: string, opts: { max?: number; prepare?: boolean } = {}): Promise<DbHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
-  const client = postgres(url, { max: opts.max ?? 10, onnotice: () => {}, prepare: true });
+  const prepare = opts.prepare ?? true;
+  const raw = postgres(url, { max: opts.max ?? 10, onnotice: () => {}, prepare, connect_timeout: 5 });
+  const client = prepare ? preparedByDefault(raw) : raw;
   const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Db;
   return {
     db,
@@ -130,7 +138,9 @@ export function getDbHandle(): Promise<DbHandle> {
     g.__gatehouseDb = (async () => {
       const { env } = await import("@/lib/env");
       const e = env();
-      return e.databaseUrl ? openPostgres(e.databaseUrl) : openPglite(path.join(e.dataDir, "pglite"));
+      return e.databaseUrl
+        ? openPostgres(e.databaseUrl, { prepare: e.databasePreparedStatements })
+        : openPglite(path.join(e.dataDir, "pglite"));
     })();
     g.__gatehouseDb.catch(() => {
       g.__gatehouseDb = undefined;

@@ -21,6 +21,7 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
     .optional(),
+  DATABASE_PREPARED_STATEMENTS: z.enum(["true", "false"]).default("true"),
   DATA_DIR: z.string().optional(),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   ENCRYPTION_KEY: z
@@ -56,6 +57,8 @@ export type AppEnv = {
   appUrl: string;
   port: number;
   databaseUrl: string | undefined;
+  /** Prepare statements on Postgres (off behind PgBouncer transaction pooling without prepared-statement support). */
+  databasePreparedStatements: boolean;
   dataDir: string;
   authSecret: string;
   encryptionKey: Buffer;
@@ -129,6 +132,7 @@ export function loadEnv(source: Record<string, string | undefined>): AppEnv {
     appUrl,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
+    databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS === "true",
     dataDir,
     authSecret: e.AUTH_SECRET ?? secrets!.authSecret,
     encryptionKey,

@@ -3,6 +3,7 @@ import { AppError, isAppError, validationError, type ErrorCode, type FieldError 
 import { logger } from "@/lib/logger";
 import { apiFieldPath } from "./case";
 import { REQUEST_ID_HEADER } from "./request-id";
+import { databaseUnavailable, isDatabaseUnavailable } from "@/lib/db-unavailable";
 
 /** `meta` of every API response. */
 export type ApiMeta = { request_id: string; timestamp: string; next_cursor?: string | null };
@@ -44,7 +45,10 @@ export type ErrorResult = { status: number; body: ApiErrorBody; headers: Record<
  */
 export function errorResult(thrown: unknown, requestId: string): ErrorResult {
   let e = thrown instanceof ZodError ? validationError(thrown) : thrown;
-  if (!isAppError(e)) {
+  if (!isAppError(e) && isDatabaseUnavailable(e)) {
+    logger.warn("api: database unavailable", { requestId, error: e });
+    e = databaseUnavailable(e);
+  } else if (!isAppError(e)) {
     logger.error("api unhandled error", { requestId, error: e, stack: e instanceof Error ? e.stack : undefined });
     e = new AppError("INTERNAL");
   } else if (e.status >= 500) {

@@ -63,15 +63,34 @@ export function inspectSignature(signature: Element, parentId: string, allowSha1
   return { ok: true, signatureAlgorithm, digestAlgorithm };
 }
 
+/**
+ * Parsed public keys by certificate PEM. The key is the certificate's exact text, so a connection whose
+ * trust changes (any instance, any time) presents a new PEM and gets a fresh parse: nothing to
+ * invalidate. Bounded: the oldest entries go first.
+ */
+const KEY_CACHE_MAX = 1000;
+const keyCache = new Map<string, crypto.KeyObject | null>();
+
+function publicKeyOf(pem: string): crypto.KeyObject | null {
+  let key = keyCache.get(pem);
+  if (key === undefined) {
+    try {
+      key = new crypto.X509Certificate(pem).publicKey;
+    } catch {
+      key = null; // an unparsable certificate trusts nothing
+    }
+    if (keyCache.size >= KEY_CACHE_MAX) keyCache.delete(keyCache.keys().next().value!);
+    keyCache.set(pem, key);
+  }
+  return key;
+}
+
 /** Public keys of the trusted certificates; unusable entries are skipped. */
 export function trustedKeys(certsPem: string[]): crypto.KeyObject[] {
   const keys: crypto.KeyObject[] = [];
   for (const pem of certsPem) {
-    try {
-      keys.push(new crypto.X509Certificate(pem).publicKey);
-    } catch {
-      // an unparsable certificate trusts nothing
-    }
+    const key = publicKeyOf(pem);
+    if (key) keys.push(key);
   }
   return keys;
 }

@@ -23,31 +23,39 @@ function sameHash(stored: string | null, presented: string | null | undefined): 
  * ticket is bound to the browser that posted the response (`browserBinding`, a cookie the ACS response
  * sets) and, for a sign-in started here, to the login nonce of the browser that started it.
  */
-export async function issueLoginTicket(
-  db: Db,
-  input: {
-    userId: string;
-    returnTo: string;
-    browserBinding: string;
-    loginNonceHash: string | null;
-    /** The connection whose IdP authenticated the person (the session remembers it: OIDC amr, enforcement). */
-    connectionId?: string | null;
-    now?: Date;
-  },
-): Promise<string> {
+export async function issueLoginTicket(db: Db, input: LoginTicketInput): Promise<string> {
+  const { ticket, values } = newLoginTicket(input);
+  await db.insert(loginTickets).values(values);
+  return ticket;
+}
+
+export type LoginTicketInput = {
+  userId: string;
+  returnTo: string;
+  browserBinding: string;
+  loginNonceHash: string | null;
+  /** The connection whose IdP authenticated the person (the session remembers it: OIDC amr, enforcement). */
+  connectionId?: string | null;
+  now?: Date;
+};
+
+/** A fresh ticket and the row that stores it (hashed), for callers that write it together with other rows. */
+export function newLoginTicket(input: LoginTicketInput): { ticket: string; values: typeof loginTickets.$inferInsert } {
   const now = input.now ?? new Date();
   const ticket = randomBytes(32).toString("base64url");
-  await db.insert(loginTickets).values({
-    tokenHash: hashBrowserSecret(ticket),
-    userId: input.userId,
-    returnTo: input.returnTo,
-    browserBindingHash: hashBrowserSecret(input.browserBinding),
-    loginNonceHash: input.loginNonceHash,
-    connectionId: input.connectionId ?? null,
-    expiresAt: new Date(now.getTime() + LOGIN_TICKET_TTL_SECONDS * 1000),
-    createdAt: now,
-  });
-  return ticket;
+  return {
+    ticket,
+    values: {
+      tokenHash: hashBrowserSecret(ticket),
+      userId: input.userId,
+      returnTo: input.returnTo,
+      browserBindingHash: hashBrowserSecret(input.browserBinding),
+      loginNonceHash: input.loginNonceHash,
+      connectionId: input.connectionId ?? null,
+      expiresAt: new Date(now.getTime() + LOGIN_TICKET_TTL_SECONDS * 1000),
+      createdAt: now,
+    },
+  };
 }
 
 /** The cookies of the browser that presents the ticket. */

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/db";
+import { isDatabaseUnavailable } from "@/lib/db-unavailable";
 import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
 import type { ValidatedAssertion } from "@/lib/saml";
 import { safeRelativePath } from "@/lib/schemas/connections";
@@ -7,8 +8,9 @@ import { logger } from "@/lib/logger";
 import { launchPath } from "@/lib/oidc/paths";
 import type { AuthnRequestRow } from "./authn-requests";
 import type { ConnectionWithWorkspace } from "./connections";
-import { issueLoginTicket } from "./login-tickets";
-import { recordSsoEvent } from "./sso-events";
+import { loginTickets, ssoEvents } from "@/db/schema";
+import { newLoginTicket } from "./login-tickets";
+import { recordSsoEvent, ssoEventValues } from "./sso-events";
 import { mayRecordUnsignedFailure } from "./unsigned-acs-requests";
 import { previewSsoProvisioning, provisionSsoUser, type SsoIdentity } from "./sso-provisioning";
 
@@ -174,6 +176,8 @@ export async function completeSignIn(
     });
   } catch (e) {
     if (isAppError(e)) return failAttempt(scope, ctx, e, ctx.seen);
+    // No event can be written either: the route answers 503 (DB_UNAVAILABLE).
+    if (isDatabaseUnavailable(e)) throw e;
     logger.error("SSO provisioning failed", { err: e, connectionId: scope.connection.id });
     return failAttempt(scope, ctx, new AppError("INTERNAL"), ctx.seen);
   }
@@ -185,7 +189,7 @@ export async function completeSignIn(
     safeRelativePath(scope.connection.defaultRedirect) ??
     "/";
   const browserBinding = randomBytes(32).toString("base64url");
-  const ticket = await issueLoginTicket(ctx.db, {
+  const { ticket, values: ticketRow } = newLoginTicket({
     userId: provisioned.user.id,
     returnTo,
     browserBinding,
@@ -193,7 +197,7 @@ export async function completeSignIn(
     connectionId: scope.connection.id,
     now: ctx.now,
   });
-  const ev = await recordSsoEvent(ctx.db, {
+  const event = ssoEventValues({
     workspaceId: scope.workspace.id,
     connectionId: scope.connection.id,
     outcome: "success",
@@ -211,10 +215,15 @@ export async function completeSignIn(
     },
     now: ctx.now,
   });
+  // The ticket and the success event in one statement (a data-modifying WITH runs exactly once).
+  const issued = ctx.db
+    .$with("issued_ticket")
+    .as(ctx.db.insert(loginTickets).values(ticketRow).returning({ tokenHash: loginTickets.tokenHash }));
+  const [ev] = await ctx.db.with(issued).insert(ssoEvents).values(event).returning({ id: ssoEvents.id });
   return {
     kind: "redirect",
     location: `/auth/sso/complete?ticket=${encodeURIComponent(ticket)}`,
-    eventId: ev.id,
+    eventId: ev!.id,
     mode: "sign_in",
     errorCode: null,
     browserBinding,

@@ -5,9 +5,18 @@ import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
 import { validateSamlResponse, type ValidatedAssertion } from "@/lib/saml";
 import { consumeAuthnRequest, explainAuthnRequest, findAuthnRequestByRelayState, type AuthnRequestRow } from "./authn-requests";
 import { isConnectionConfigured } from "./connection-health";
-import { findConnectionBySlug } from "./connections";
+import { findConnectionBySlug, type ConnectionWithWorkspace } from "./connections";
 import { maybeRefreshStaleMetadata } from "./idp-metadata";
-import { completeSignIn, failAttempt, previewTestSignIn, seenOf, type AcsOutcome, type AcsScope, type AcsSeen } from "./saml-acs-outcomes";
+import {
+  completeSignIn,
+  failAttempt,
+  previewTestSignIn,
+  seenOf,
+  type AcsBase,
+  type AcsOutcome,
+  type AcsScope,
+  type AcsSeen,
+} from "./saml-acs-outcomes";
 import { spValues } from "./sp-values";
 import { recordSsoSession } from "./sso-sessions";
 import { finishSetupLinkTest } from "./setup-link-test";
@@ -21,6 +30,8 @@ export type AcsInput = {
   ip?: string | null;
   appUrl?: string;
   now?: Date;
+  /** The connection the slug names, when the caller already looked it up in this request (null: none). */
+  found?: ConnectionWithWorkspace | null;
 };
 
 export type { AcsOutcome } from "./saml-acs-outcomes";
@@ -41,8 +52,9 @@ async function consumeOnceValidated(db: Db, input: AcsInput): Promise<AcsOutcome
   const base = { db, slug: input.slug, ip: input.ip ?? null, now: input.now ?? new Date() };
   const appUrl = input.appUrl ?? env().appUrl;
 
-  const found = await findConnectionBySlug(db, input.slug);
-  if (!found) return failAttempt(null, base, new AppError("SAML_NOT_FOUND", { detail: { slug: input.slug.slice(0, 80) } }), null);
+  const found = input.found !== undefined ? input.found : await findConnectionBySlug(db, input.slug);
+  if (!found || found.connection.slug !== input.slug)
+    return failAttempt(null, base, new AppError("SAML_NOT_FOUND", { detail: { slug: input.slug.slice(0, 80) } }), null);
   const { connection, workspace } = found;
   const relayRequest = await findAuthnRequestByRelayState(db, connection.id, input.relayState);
   const scope: AcsScope = { connection, workspace, mode: relayRequest?.testMode ? "test" : "sign_in" };
@@ -79,28 +91,57 @@ async function consumeOnceValidated(db: Db, input: AcsInput): Promise<AcsOutcome
     return fail("SAML_UNSOLICITED", seen, { expected: "InResponseTo of a sign-in started here", actual: null });
   }
 
+  // A real sign-in commits as one transaction: the assertion's one-time use, the request's
+  // consumption, provisioning, the login ticket and the event (a failure leaves nothing half-done;
+  // a refusal keeps the assertion used, with its failure event). A test only reads, then records.
+  if (scope.mode === "test")
+    return afterValidation(db, { base, scope, a, seen, clockSkewSeconds, relayRequest, relayState: input.relayState });
+  return db.transaction((tx) =>
+    afterValidation(tx, { base: { ...base, db: tx }, scope, a, seen, clockSkewSeconds, relayRequest, relayState: input.relayState }),
+  );
+}
+
+async function afterValidation(
+  db: Db,
+  o: {
+    base: AcsBase;
+    scope: AcsScope;
+    a: ValidatedAssertion;
+    seen: AcsSeen;
+    clockSkewSeconds: number;
+    relayRequest: AuthnRequestRow | null | undefined;
+    relayState: string | null;
+  },
+): Promise<AcsOutcome> {
+  const { base, scope, a, seen } = o;
+  const fail = (code: ErrorCode, detail?: Record<string, unknown>) => failAttempt(scope, base, new AppError(code, { detail }), seen);
   let request: AuthnRequestRow | null;
   try {
-    request = await consumeOnce(db, { connectionId: connection.id, assertion: a, clockSkewSeconds, now: base.now });
+    request = await consumeOnce(db, {
+      connectionId: scope.connection.id,
+      assertion: a,
+      clockSkewSeconds: o.clockSkewSeconds,
+      now: base.now,
+    });
   } catch (e) {
     if (isAppError(e)) return failAttempt(scope, base, e, seen);
     throw e;
   }
   // The mode was decided by the RelayState: the response must answer that very request.
-  if (scope.mode === "test" && request?.id !== relayRequest?.id) {
-    return fail("SAML_IN_RESPONSE_TO_INVALID", seen, { reason: "a test sign-in must answer its own test request" });
+  if (scope.mode === "test" && request?.id !== o.relayRequest?.id) {
+    return fail("SAML_IN_RESPONSE_TO_INVALID", { reason: "a test sign-in must answer its own test request" });
   }
   if (scope.mode === "sign_in" && request?.testMode) {
-    return fail("SAML_IN_RESPONSE_TO_INVALID", seen, { reason: "this answers a test sign-in, but its RelayState is missing" });
+    return fail("SAML_IN_RESPONSE_TO_INVALID", { reason: "this answers a test sign-in, but its RelayState is missing" });
   }
-  if (!a.email) return fail("SAML_MISSING_EMAIL", seen, { nameId: a.nameId, attributeNames: Object.keys(a.attributes).slice(0, 50) });
+  if (!a.email) return fail("SAML_MISSING_EMAIL", { nameId: a.nameId, attributeNames: Object.keys(a.attributes).slice(0, 50) });
 
   const identity = { nameId: a.nameId, email: a.email, firstName: a.firstName, lastName: a.lastName, attributes: a.attributes };
   const ctx = { ...base, scope, seen, identity };
   if (scope.mode === "test") return previewTestSignIn(ctx);
-  // Single logout: remember this sign-in's NameID and SessionIndex for the session it starts.
-  return recordSsoSession(db, await completeSignIn(ctx, { request, relayState: input.relayState }), {
-    connectionId: connection.id,
+  // Single logout: remember this sign-in's NameID and SessionIndex for the session it starts (same transaction).
+  return recordSsoSession(db, await completeSignIn(ctx, { request, relayState: o.relayState }), {
+    connectionId: scope.connection.id,
     assertion: a,
     now: base.now,
   });

@@ -96,24 +96,26 @@ export async function recordSsoEvent(db: Db, input: SsoEventInput): Promise<SsoE
 }
 
 async function insertSsoEvent(db: Db, input: SsoEventInput): Promise<SsoEvent> {
-  const [row] = await db
-    .insert(ssoEvents)
-    .values({
-      workspaceId: input.workspaceId,
-      connectionId: input.connectionId,
-      outcome: input.outcome,
-      errorCode: input.errorCode ?? null,
-      email: input.email ? input.email.slice(0, 320) : null,
-      flow: input.flow ?? null,
-      testMode: input.testMode ?? false,
-      signatureVerified: input.signatureVerified ?? false,
-      userId: input.userId ?? null,
-      ip: input.ip ? input.ip.slice(0, 64) : null,
-      detail: boundEventDetail(input.detail ?? {}),
-      ...(input.now ? { createdAt: input.now } : {}),
-    })
-    .returning();
+  const [row] = await db.insert(ssoEvents).values(ssoEventValues(input)).returning();
   return row!;
+}
+
+/** The sso_events row of an attempt (detail bounded), for callers that write it together with other rows. */
+export function ssoEventValues(input: SsoEventInput): typeof ssoEvents.$inferInsert {
+  return {
+    workspaceId: input.workspaceId,
+    connectionId: input.connectionId,
+    outcome: input.outcome,
+    errorCode: input.errorCode ?? null,
+    email: input.email ? input.email.slice(0, 320) : null,
+    flow: input.flow ?? null,
+    testMode: input.testMode ?? false,
+    signatureVerified: input.signatureVerified ?? false,
+    userId: input.userId ?? null,
+    ip: input.ip ? input.ip.slice(0, 64) : null,
+    detail: boundEventDetail(input.detail ?? {}),
+    ...(input.now ? { createdAt: input.now } : {}),
+  };
 }
 
 /** Newest first; the cursor is opaque ("<created_at ISO>|<id>"). */

@@ -1,6 +1,6 @@
 import type { Db } from "@/db";
 import { AppError } from "@/lib/errors";
-import { findConnectionBySlug } from "./connections";
+import { findConnectionBySlug, type ConnectionWithWorkspace } from "./connections";
 import { hitRateLimit, ipRateLimitKey, type RateLimitRule } from "./rate-limit";
 
 /**
@@ -29,19 +29,21 @@ function limited(retryAfterSeconds: number, scope: "ip" | "connection"): AppErro
 /**
  * Count this request against the client IP, then (for a slug that names a connection) against the
  * connection; over either limit → RATE_LIMITED. Unknown slugs are counted per IP only, so random slugs
- * cannot make rows. Call before reading the body or signing anything.
+ * cannot make rows. Call before reading the body or signing anything. Returns the connection the slug
+ * names (null: none), so the request need not look it up again.
  */
 export async function assertSsoRateLimit(
   db: Db,
   input: { endpoint: SsoEndpoint; slug: string; ip: string | null; now?: Date },
-): Promise<void> {
+): Promise<ConnectionWithWorkspace | null> {
   const rules = SSO_RATE_LIMITS[input.endpoint];
   if (input.ip) {
     const r = await hitRateLimit(db, ipRateLimitKey(`sso:${input.endpoint}:ip`, input.ip), rules.perIp, input.now);
     if (!r.allowed) throw limited(r.retryAfterSeconds, "ip");
   }
   const found = await findConnectionBySlug(db, input.slug);
-  if (!found) return;
+  if (!found) return null;
   const r = await hitRateLimit(db, `sso:${input.endpoint}:connection:${found.connection.id}`, rules.perConnection, input.now);
   if (!r.allowed) throw limited(r.retryAfterSeconds, "connection");
+  return found;
 }

@@ -2,6 +2,7 @@
 import { NextResponse } from "next/server";
 import { mintSessionCookie } from "@/lib/auth/session-cookie";
 import { env } from "@/lib/env";
+import { databaseUnavailable, isDatabaseUnavailable } from "@/lib/db-unavailable";
 import { AppError, isAppError } from "@/lib/errors";
 import { getReadyDb } from "@/server/bootstrap";
 import { logger } from "@/lib/logger";
@@ -34,7 +35,7 @@ export async function GET(req: Request) {
     res.headers.set("Referrer-Policy", "no-referrer");
     return res;
   } catch (e) {
-    const error = isAppError(e) ? e : new AppError("INTERNAL");
+    const error = isAppError(e) ? e : isDatabaseUnavailable(e) ? databaseUnavailable() : new AppError("INTERNAL");
     if (!isAppError(e)) logger.error("login ticket redemption failed", { err: e });
     const res =
       error.code === "IP_NOT_ALLOWED"

@@ -1,5 +1,6 @@
 // POST /auth/sso/saml/{slug}/acs — the IdP's HTTP-POST of a SAMLResponse: validate, provision, hand off by login ticket.
 import { env } from "@/lib/env";
+import { databaseUnavailable, isDatabaseUnavailable } from "@/lib/db-unavailable";
 import { AppError, isAppError } from "@/lib/errors";
 import { getReadyDb } from "@/server/bootstrap";
 import { clientIp } from "@/lib/http/client-ip";
@@ -27,7 +28,7 @@ export async function POST(req: Request, ctx: { params: Promise<{ slug: string }
   const ip = clientIp(req.headers);
   try {
     const db = await getReadyDb();
-    await assertSsoRateLimit(db, { endpoint: "acs", slug, ip });
+    const found = await assertSsoRateLimit(db, { endpoint: "acs", slug, ip });
     let form: Awaited<ReturnType<typeof readSamlPostForm>>;
     try {
       form = await readSamlPostForm(req);
@@ -35,10 +36,21 @@ export async function POST(req: Request, ctx: { params: Promise<{ slug: string }
       return toResponse(await rejectAcsRequest(db, { slug, error: isAppError(e) ? e : new AppError("SAML_MALFORMED"), ip }));
     }
     return toResponse(
-      await consumeSamlResponse(db, { slug, samlResponse: form.samlResponse, relayState: form.relayState, ip, appUrl: env().appUrl }),
+      await consumeSamlResponse(db, {
+        slug,
+        samlResponse: form.samlResponse,
+        relayState: form.relayState,
+        ip,
+        appUrl: env().appUrl,
+        found,
+      }),
     );
   } catch (e) {
     if (isAppError(e)) return samlErrorResponse(e);
+    if (isDatabaseUnavailable(e)) {
+      logger.warn("ACS: database unavailable", { err: e, slug });
+      return samlErrorResponse(databaseUnavailable(), { retryUrl: `/auth/sso/saml/${encodeURIComponent(slug)}/login` });
+    }
     logger.error("ACS failed", { err: e, slug });
     return samlErrorResponse(new AppError("INTERNAL"));
   }

@@ -1,0 +1,141 @@
+import net from "node:net";
+
+/**
+ * A loopback TCP proxy in front of Postgres for tests. It can cut the database off (`down()`: every
+ * open connection is reset and the port stops listening, so new connections are refused) and bring
+ * it back (`up()`), and it counts the round trips clients make: every Sync (extended protocol) and
+ * every simple Query the clients send is one request the client waits on (one ReadyForQuery back).
+ */
+export type PgProxy = {
+  port: number;
+  /** The same postgres:// URL, through the proxy. */
+  via: (databaseUrl: string) => string;
+  down: () => Promise<void>;
+  up: () => Promise<void>;
+  /** Round trips (Sync + simple Query messages) sent through the proxy since the last reset. */
+  roundTrips: () => number;
+  /** Statements executed (Execute + simple Query messages) since the last reset. */
+  statements: () => number;
+  /** The statements run since the last reset (their text), in order. */
+  sent: () => string[];
+  resetCounts: () => void;
+  openConnections: () => number;
+  close: () => Promise<void>;
+};
+
+/** Splits a client's stream into protocol messages (the first one, the startup packet, has no type byte). */
+function frontendCounter(onMessage: (type: string, body: Buffer) => void) {
+  let buf: Buffer = Buffer.alloc(0);
+  let startup = true;
+  return (chunk: Buffer) => {
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+    for (;;) {
+      if (startup) {
+        if (buf.length < 4) return;
+        const len = buf.readInt32BE(0);
+        if (buf.length < len) return;
+        const code = len >= 8 ? buf.readInt32BE(4) : 0;
+        buf = buf.subarray(len);
+        // SSLRequest / GSSENCRequest come before the real startup packet.
+        if (code !== 80877103 && code !== 80877104) startup = false;
+        continue;
+      }
+      if (buf.length < 5) return;
+      const len = buf.readInt32BE(1);
+      if (buf.length < 1 + len) return;
+      onMessage(String.fromCharCode(buf[0]!), buf.subarray(5, 1 + len));
+      buf = buf.subarray(1 + len);
+    }
+  };
+}
+
+export async function startPgProxy(target: { host: string; port: number }, listenPort = 0): Promise<PgProxy> {
+  const sockets = new Set<net.Socket>();
+  let roundTrips = 0;
+  let sent: string[] = [];
+  const texts = new Map<string, string>();
+  let statements = 0;
+  let port = listenPort;
+  let server: net.Server | null = null;
+
+  const onConnection = (client: net.Socket) => {
+    const upstream = net.connect(target.port, target.host);
+    sockets.add(client);
+    sockets.add(upstream);
+    const count = frontendCounter((t, body) => {
+      if (t === "S" || t === "Q") roundTrips++;
+      if (t === "E" || t === "Q") statements++;
+      if (t === "Q") sent.push(body.toString("utf8", 0, body.indexOf(0)));
+      if (t === "P") {
+        const name = body.toString("utf8", 0, body.indexOf(0));
+        const text = body.toString("utf8", body.indexOf(0) + 1, body.indexOf(0, body.indexOf(0) + 1));
+        if (name) texts.set(name, text);
+        else sent.push(text);
+      }
+      if (t === "B") {
+        const name = body.toString("utf8", body.indexOf(0) + 1, body.indexOf(0, body.indexOf(0) + 1));
+        if (name) sent.push(texts.get(name) ?? name);
+      }
+    });
+    client.on("data", (chunk: Buffer) => {
+      count(chunk);
+      upstream.write(chunk);
+    });
+    upstream.on("data", (chunk: Buffer) => client.write(chunk));
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on("error", end).on("close", end);
+    upstream.on("error", end).on("close", end);
+  };
+
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      const s = net.createServer(onConnection);
+      s.once("error", reject);
+      s.listen(port, "127.0.0.1", () => {
+        port = (s.address() as net.AddressInfo).port;
+        server = s;
+        resolve();
+      });
+    });
+  await listen();
+
+  const down = async () => {
+    const s = server;
+    server = null;
+    // Reset (not a polite FIN): what a crashed server or a cut network looks like to the client.
+    for (const sock of sockets) sock.resetAndDestroy();
+    sockets.clear();
+    if (s) await new Promise<void>((r) => s.close(() => r()));
+  };
+
+  return {
+    get port() {
+      return port;
+    },
+    via: (databaseUrl) => {
+      const u = new URL(databaseUrl);
+      u.hostname = "127.0.0.1";
+      u.port = String(port);
+      return u.toString();
+    },
+    down,
+    up: async () => {
+      if (!server) await listen();
+    },
+    roundTrips: () => roundTrips,
+    statements: () => statements,
+    sent: () => sent,
+    resetCounts: () => {
+      sent = [];
+      roundTrips = 0;
+      statements = 0;
+    },
+    openConnections: () => sockets.size / 2,
+    close: down,
+  };
+}
