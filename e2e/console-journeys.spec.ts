@@ -122,14 +122,15 @@ test.describe("issue 15: lock-outs and dead ends", () => {
     await other.close();
   });
 
-  test("item 2: routing offers only connections that can sign in, tells same-named ones apart, and waits for Save", async ({
+  test("item 2: routing offers only connections that can sign in, tells like-named ones apart (name + slug), and waits for Save", async ({
     page,
     makeWorkspace,
     db,
   }) => {
     const ws = await makeWorkspace();
     const a = await makeConnection(db, ws.id, { name: "Okta", slug: `okta-a-${ws.slug}` });
-    const b = await makeConnection(db, ws.id, { name: "Okta", slug: `okta-b-${ws.slug}` });
+    // Names are unique per workspace (item 10); like-named connections are still told apart by their slug.
+    const b = await makeConnection(db, ws.id, { name: "Okta EU", slug: `okta-b-${ws.slug}` });
     const bare = await makeConnection(db, ws.id, { name: "Okta staging", slug: `okta-stg-${ws.slug}`, configured: false });
     const domain = `route-${ws.slug}.test`;
     const d = await addDomain(db, ws.id, domain, {});
@@ -141,7 +142,7 @@ test.describe("issue 15: lock-outs and dead ends", () => {
     const row = page.getByRole("listitem", { name: domain });
     const select = row.getByLabel("Sign in with");
     await expect(select.locator("option", { hasText: `Okta (${a.slug})` })).toBeEnabled();
-    await expect(select.locator("option", { hasText: `Okta (${b.slug})` })).toBeEnabled();
+    await expect(select.locator("option", { hasText: `Okta EU (${b.slug})` })).toBeEnabled();
     await expect(select.locator("option", { hasText: `Okta staging (${bare.slug}) — needs IdP metadata` })).toBeDisabled();
 
     // Choosing is not applying: nothing changes until Save routing.
@@ -150,8 +151,8 @@ test.describe("issue 15: lock-outs and dead ends", () => {
     await expect(page.getByTestId("toast")).toHaveCount(0);
     expect((await db.select().from(domains).where(eq(domains.id, d.id)))[0]!.connectionId).toBeNull();
     await row.getByRole("button", { name: "Save routing" }).click();
-    await expect(page.getByTestId("toast").filter({ hasText: `${domain} now signs in with Okta (${b.slug})` })).toBeVisible();
-    await expect(row.getByText(`People with @${domain} addresses are sent to Okta (${b.slug}).`)).toBeVisible();
+    await expect(page.getByTestId("toast").filter({ hasText: `${domain} now signs in with Okta EU (${b.slug})` })).toBeVisible();
+    await expect(row.getByText(`People with @${domain} addresses are sent to Okta EU (${b.slug}).`)).toBeVisible();
     expect((await db.select().from(domains).where(eq(domains.id, d.id)))[0]!.connectionId).toBe(b.id);
 
     // The server refuses a connection that cannot sign in, whatever the form sent.

@@ -55,10 +55,6 @@ test.describe("Encrypted assertions", () => {
     expect(metadata).toContain('<md:KeyDescriptor use="encryption">');
 
     // Test sign-in: the built-in IdP reads our metadata and encrypts the assertion to that certificate.
-    // FIXME(encryption): under the shared machine's load the dev IdP popup's Email field never became
-    // editable in the one run there was time for (07:20 UTC); the same round trip is proven without a
-    // browser in lib/services/sp-encryption-keys.db.test.ts and app/auth/sso/interop-encrypted.db.test.ts.
-    test.fixme(true, "built-in IdP popup step not yet green in Chromium; see the note above");
     const popupPromise = page.context().waitForEvent("page");
     await page.getByRole("link", { name: /Run test sign-in/ }).click();
     const popup = await popupPromise;

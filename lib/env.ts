@@ -121,7 +121,9 @@ export function loadEnv(source: Record<string, string | undefined>): AppEnv {
       throw new EnvError(productionMessage(missing, { explicit: !!e.APP_ENV, appUrl: e.APP_URL, databaseUrl: !!e.DATABASE_URL }));
   }
   if (isProduction && e.SMTP_URL && !e.EMAIL_FROM)
-    throw new EnvError('SMTP_URL is set but EMAIL_FROM is not: set EMAIL_FROM to the sender address, e.g. EMAIL_FROM="Gatehouse <sso@example.com>" (see README "Email").');
+    throw new EnvError(
+      'SMTP_URL is set but EMAIL_FROM is not: set EMAIL_FROM to the sender address, e.g. EMAIL_FROM="Gatehouse <sso@example.com>" (see README "Email").',
+    );
   const secrets = isProduction ? undefined : devSecrets(dataDir);
   const keyText = e.ENCRYPTION_KEY ?? secrets!.encryptionKey;
   const encryptionKey = /^[0-9a-fA-F]{64}$/.test(keyText) ? Buffer.from(keyText, "hex") : Buffer.from(keyText, "base64");
@@ -167,7 +169,7 @@ function safeHostname(url: string): string {
 export function emailStartupNotice(e: AppEnv): string | null {
   if (e.smtpUrl) return null;
   if (e.isProduction)
-    return "Email is off: SMTP_URL is not set, so invitations, password resets and owner notices are queued but not sent (invitation links can still be copied in the console). Set SMTP_URL and EMAIL_FROM (see README \"Email\").";
+    return 'Email is off: SMTP_URL is not set, so invitations, password resets and owner notices are queued but not sent (invitation links can still be copied in the console). Set SMTP_URL and EMAIL_FROM (see README "Email").';
   return `Email is captured, not sent (no SMTP_URL): read it at ${e.appUrl}/dev/mail.`;
 }
 

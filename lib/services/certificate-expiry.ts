@@ -65,7 +65,13 @@ export async function notifyExpiringCertificates(db: Db, now: Date): Promise<{ n
           },
           at: now,
         });
-        await queueCertificateExpiryEmails(tx, { workspaceId: c.workspaceId, connectionId: c.id, certificate: cert.kind, notAfter: cert.notAfter, daysLeft });
+        await queueCertificateExpiryEmails(tx, {
+          workspaceId: c.workspaceId,
+          connectionId: c.id,
+          certificate: cert.kind,
+          notAfter: cert.notAfter,
+          daysLeft,
+        });
         return true;
       });
       if (sent) notified++;

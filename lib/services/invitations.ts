@@ -41,8 +41,24 @@ export function invitationStatus(i: Invitation, now = new Date()): InvitationDto
 }
 
 /** The invitation email (lib/services/email-notifications.ts): the link stays sealed in the outbox until sent. */
-async function writeOutbox(db: Db, workspaceId: string, workspaceName: string, email: string, role: Role, url: string, invitedBy: string | null) {
-  await queueInvitationEmail(db, { workspaceId, workspaceName, email, role, inviteUrl: url, invitedBy, expiresInDays: INVITATION_TTL_MS / 86_400_000 });
+async function writeOutbox(
+  db: Db,
+  workspaceId: string,
+  workspaceName: string,
+  email: string,
+  role: Role,
+  url: string,
+  invitedBy: string | null,
+) {
+  await queueInvitationEmail(db, {
+    workspaceId,
+    workspaceName,
+    email,
+    role,
+    inviteUrl: url,
+    invitedBy,
+    expiresInDays: INVITATION_TTL_MS / 86_400_000,
+  });
 }
 
 async function workspaceName(db: Db, workspaceId: string): Promise<string> {
