@@ -624,6 +624,9 @@ for (const vp of VIEWPORTS) {
         await page.goto(`/w/${ws.slug}/settings/sso/new`);
         await page.locator("label", { hasText: "Microsoft Entra ID" }).first().click();
         await page.getByLabel("Connection name").fill("OKTA");
+        // Its own slug (the name's suggested slug is the first connection's): only the name collides.
+        await page.getByLabel("Slug").fill(`${ws.slug}-entra`);
+        await expect(page.getByText("✓ Available")).toBeVisible();
         await page.getByRole("button", { name: "Create and continue" }).click();
         await expect(page.getByText(/Another connection of this workspace has this name/)).toBeVisible();
         await capture(page, testInfo, "t08-duplicate-name");
