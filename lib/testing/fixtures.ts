@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { Db } from "@/db";
 import { connections, domains, memberships } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
+import { parseCertificate } from "@/lib/saml/certificates";
 import type { Role } from "@/lib/auth/roles";
 import { memberActor } from "@/lib/services/actor";
 import { createApiKey } from "@/lib/services/api-keys";
@@ -59,6 +62,13 @@ export type ApiTestWorkspace = Awaited<ReturnType<typeof makeApiWorkspace>>;
  * A connection row as the connections service would store it. `configured` (default true): it has an
  * IdP entity ID and SSO URL (no certificate: tests that sign in use lib/testing/saml-kit).
  */
+/** A long-lived test certificate, so a "configured" connection has what a sign-in needs (entity ID, SSO URL, certificate). */
+let fixtureCertificate: ReturnType<typeof parseCertificate> | null = null;
+function testIdpCertificate() {
+  fixtureCertificate ??= parseCertificate(readFileSync(path.join(process.cwd(), "lib/saml/fixtures/keys/ec-p256.cert.pem"), "utf8"));
+  return fixtureCertificate;
+}
+
 export async function makeConnection(
   db: Db,
   workspaceId: string,
@@ -75,6 +85,7 @@ export async function makeConnection(
       idpType: "okta",
       idpEntityId: configured ? `https://idp-${id}.test` : null,
       idpSsoUrlRedirect: configured ? `https://idp-${id}.test/sso` : null,
+      idpCertificates: configured ? [testIdpCertificate()] : [],
       // As if the operator had set it up: its trust is approved (pass trustApprovedVia: null for an unapproved one).
       trustApprovedVia: "operator",
       trustApprovedAt: new Date(),

@@ -241,20 +241,26 @@ describe.each(await bothTestDbKinds())("OpenID Connect attacks on %s", (kind) =>
   });
 
   it("a person in both organizations signed in through B's IdP cannot obtain A's claims without A's own sign-in when A enforces SSO", async () => {
-    const browser = new HttpBrowser(op.url);
-    const startB = await startAuthorization(appA, { organization: b.workspace.slug });
-    const first = await authorize(browser, startB);
+    // Enforcement covers people whose address is in a domain A verified and routed (issue 15): the
+    // person joined A through A's IdP with an address of A's domain, and is also a member of B.
+    const joined = new HttpBrowser(op.url);
+    const startA0 = await startAuthorization(appA, { organization: a.workspace.slug });
+    const first = await authorize(joined, startA0);
     const returnTo = new URL(first.location!).searchParams.get("return_to") ?? new URL(first.location!).searchParams.get("next")!;
-    const user = await signInWithSso(t.db, browser, b, { email: `both-${uniqueSuffix()}@${domainB}`, returnTo });
-    await addMember(t.db, a.workspace.id, user.id, "admin");
-    await t.db
-      .update(memberships)
-      .set({ source: "sso" })
-      .where(and(eq(memberships.workspaceId, a.workspace.id), eq(memberships.userId, user.id)));
+    const user = await signInWithSso(t.db, joined, a, { email: `both-${uniqueSuffix()}@${domainA}`, returnTo });
+    await addMember(t.db, b.workspace.id, user.id, "admin");
+    // B's IdP can never sign in an address of A's verified domain…
+    const viaB = new HttpBrowser(op.url);
+    const startB = await startAuthorization(appB, { organization: b.workspace.slug });
+    const firstB = await authorize(viaB, startB);
+    const returnToB = new URL(firstB.location!).searchParams.get("return_to") ?? new URL(firstB.location!).searchParams.get("next")!;
+    await expect(signInWithSso(t.db, viaB, b, { email: user.email, returnTo: returnToB })).rejects.toThrow(/SAML_EMAIL_OUTSIDE_DOMAINS/);
+    // …and even a Gatehouse session made through B's connection is not A's own sign-in.
+    await viaB.signIn(user, { connectionId: b.connection.id });
     await t.db.update(workspaces).set({ ssoEnforcement: "sso_provisioned_users" }).where(eq(workspaces.id, a.workspace.id));
     try {
       const startA = await startAuthorization(appA, { organization: a.workspace.slug });
-      const r = await authorize(browser, startA);
+      const r = await authorize(viaB, startA);
       expect(r.location).toContain(`/auth/sso/saml/${a.connection.slug}/login`);
     } finally {
       await t.db.update(workspaces).set({ ssoEnforcement: "off" }).where(eq(workspaces.id, a.workspace.id));
