@@ -5,10 +5,10 @@
 import { createHash } from "node:crypto";
 import { eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { outbox, passwordResetTokens, rateLimits, workspaces } from "@/db/schema";
+import { domains, outbox, passwordResetTokens, rateLimits, workspaces } from "@/db/schema";
 import { deliverEmails } from "@/lib/email/deliver";
 import { smtpMailer, type EmailDelivery } from "@/lib/email/transport";
-import { addVerifiedDomain, makeWorkspace, uniq } from "@/lib/testing/fixtures";
+import { addVerifiedDomain, makeConnection, makeWorkspace, uniq } from "@/lib/testing/fixtures";
 import { startSmtpSink, type SmtpSink } from "@/lib/testing/smtp-sink";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { signInWithPassword } from "./password-sign-in";
@@ -154,6 +154,9 @@ describe("password reset", () => {
     const domain = `sso-${uniq()}.test`;
     const { workspace } = await makeWorkspace(t.db);
     await addVerifiedDomain(t.db, workspace.id, domain);
+    // Enforcement covers a verified domain routed to a connection that can sign people in (issue 15).
+    const connection = await makeConnection(t.db, workspace.id);
+    await t.db.update(domains).set({ connectionId: connection.id }).where(eq(domains.domain, domain));
     const user = await userWithPassword(`jane-${uniq()}@${domain}`);
     // A link issued while the workspace did not enforce SSO yet…
     await requestPasswordReset(t.db, { email: user.email, ip: ip() });

@@ -135,7 +135,11 @@ describe.each(await bothTestDbKinds())("OpenID Connect login step on %s", (kind)
     const browser = new HttpBrowser(op.url);
     await browser.signIn(ws.owner, { amr: "pwd" });
     await t.db.update(memberships).set({ source: "sso" }).where(eq(memberships.userId, ws.owner.id));
-    await t.db.update(workspaces).set({ ssoEnforcement: "sso_provisioned_users" }).where(eq(workspaces.id, ws.workspace.id));
+    // Owners are break-glass by default (issue 15): this organization chose to enforce SSO for its owners too.
+    await t.db
+      .update(workspaces)
+      .set({ ssoEnforcement: "sso_provisioned_users", ownersBreakGlass: false })
+      .where(eq(workspaces.id, ws.workspace.id));
     const start = await startAuthorization(app, { organization: ws.workspace.slug });
     const r = await authorize(browser, start);
     // The password session itself ended under enforcement: sign in again, through the organization's SSO.
