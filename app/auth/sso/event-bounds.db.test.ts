@@ -120,13 +120,17 @@ describe("rate limits on the unauthenticated SAML endpoints", () => {
 
   it("one IPv6 /64 counts as one client at the ACS; an over-limit POST is refused before it is read or recorded", async () => {
     const limit = SSO_RATE_LIMITS.acs.perIp.limit;
+    for (let i = 0; i < limit; i++) {
+      const ok = await postAcs(kit.connection.slug, "SAMLResponse=AAAA", `2001:db8:1:2::${(i + 1).toString(16)}`);
+      expect(ok.status).not.toBe(429);
+    }
+    // (Unsigned garbage is stored only up to its own budget, issue 15 item 6; the count is what matters here.)
     const before = (await t.db.select({ n: sql<number>`count(*)::int` }).from(ssoEvents))[0]!.n;
-    for (let i = 0; i < limit; i++) await postAcs(kit.connection.slug, "SAMLResponse=AAAA", `2001:db8:1:2::${(i + 1).toString(16)}`);
     const res = await postAcs(kit.connection.slug, "SAMLResponse=AAAA", "2001:db8:1:2:ffff::1");
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBeTruthy();
     const after = (await t.db.select({ n: sql<number>`count(*)::int` }).from(ssoEvents))[0]!.n;
-    expect(Number(after) - Number(before)).toBe(limit); // the refused POST wrote no event
+    expect(Number(after) - Number(before)).toBe(0); // the refused POST wrote no event
   });
 
   it("many IPs together are held by the per-connection limit", async () => {
