@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { makeWorkspace } from "@/lib/testing/fixtures";
-import { memberships, workspaces } from "@/db/schema";
+import { makeConnection, makeWorkspace } from "@/lib/testing/fixtures";
+import { domains, memberships, workspaces } from "@/db/schema";
 import { endSessionAtSignOut, resolveSessionUser } from "./session-token";
 
 let t: TestDb;
@@ -20,9 +20,21 @@ describe("sessions under SSO enforcement", () => {
     const sso = { uid: owner.id, sv: owner.sessionVersion, amr: "sso" };
     expect(await resolveSessionUser(t.db, pwd)).not.toBeNull();
 
-    // The owner's membership counts as SSO-provisioned and the workspace enforces for those.
+    // The owner's membership counts as SSO-provisioned, their domain is verified and routed to a working
+    // connection, owners are not break-glass, and the workspace enforces for SSO-provisioned members.
     await t.db.update(memberships).set({ source: "sso" }).where(eq(memberships.userId, owner.id));
-    await t.db.update(workspaces).set({ ssoEnforcement: "sso_provisioned_users" }).where(eq(workspaces.id, workspace.id));
+    const conn = await makeConnection(t.db, workspace.id);
+    await t.db.insert(domains).values({
+      workspaceId: workspace.id,
+      domain: owner.email.split("@")[1]!,
+      verificationToken: "t",
+      status: "verified",
+      connectionId: conn.id,
+    });
+    await t.db
+      .update(workspaces)
+      .set({ ssoEnforcement: "sso_provisioned_users", ownersBreakGlass: false })
+      .where(eq(workspaces.id, workspace.id));
     expect(await resolveSessionUser(t.db, pwd)).toBeNull();
     expect(await resolveSessionUser(t.db, { uid: owner.id, sv: owner.sessionVersion })).toBeNull(); // no amr: treated as password
     expect(await resolveSessionUser(t.db, sso)).toMatchObject({ id: owner.id });

@@ -1,3 +1,4 @@
+import { domains } from "@/db/schema";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,24 +59,29 @@ describe("the next-auth credentials endpoint (POST /api/auth/callback/password)"
 
   it("answers 403 SSO_REQUIRED JSON for an enforced user, and signs others in", async () => {
     const { workspace } = await makeWorkspace(t.db);
-    await makeConnection(t.db, workspace.id);
+    const conn = await makeConnection(t.db, workspace.id);
     const s = uniq();
-    await addMember(t.db, workspace.id, { email: `sso-${s}@cred.example`, password: PASSWORD, source: "sso" });
-    await addMember(t.db, workspace.id, { email: `pw-${s}@cred.example`, password: PASSWORD, source: "password" });
+    const domain = `cred-${s}.example`;
+    // Enforcement covers only domains verified and routed to a connection that can sign people in.
+    await t.db
+      .insert(domains)
+      .values({ workspaceId: workspace.id, domain, verificationToken: "t", status: "verified", connectionId: conn.id });
+    await addMember(t.db, workspace.id, { email: `sso-${s}@${domain}`, password: PASSWORD, source: "sso" });
+    await addMember(t.db, workspace.id, { email: `pw-${s}@${domain}`, password: PASSWORD, source: "password" });
     await setEnforcement(t.db, workspace.id, "sso_provisioned_users", {}, { confirm: true });
 
-    const refused = await postCredentials(`sso-${s}@cred.example`, PASSWORD);
+    const refused = await postCredentials(`sso-${s}@${domain}`, PASSWORD);
     expect(refused.status).toBe(403);
     const body = await refused.json();
     expect(body.error.code).toBe("SSO_REQUIRED");
     expect(body.error.hint).toBeTruthy();
     expect(new URL(body.url).searchParams.get("error")).toBe("SSO_REQUIRED");
 
-    const wrong = await postCredentials(`sso-${s}@cred.example`, "not-the-password");
+    const wrong = await postCredentials(`sso-${s}@${domain}`, "not-the-password");
     expect(wrong.status).toBe(401);
     expect(new URL((await wrong.json()).url).searchParams.get("error")).toBe("INVALID_CREDENTIALS");
 
-    const ok = await postCredentials(`pw-${s}@cred.example`, PASSWORD);
+    const ok = await postCredentials(`pw-${s}@${domain}`, PASSWORD);
     expect(ok.status).toBe(200);
   });
 

@@ -10,6 +10,8 @@ import { DELETE as deleteRoute, GET as getRoute, PATCH as patchRoute } from "./[
 import { POST as verifyRoute } from "./[id]/verify/route";
 import { GET as listRoute, POST as addRoute } from "./route";
 import { memberActor } from "@/lib/services/actor";
+import { eq } from "drizzle-orm";
+import { domains, workspaces } from "@/db/schema";
 
 let t: TestDb;
 let dns: TestDnsServer;
@@ -146,32 +148,40 @@ describe("/api/v1/workspace/enforcement", () => {
     const k = (await createApiKey(t.db, workspace.id, { name: "enf" }, memberActor(owner.id, "owner"))).secret;
     const get = await (await enforcementGet(req("GET", "/api/v1/workspace/enforcement", undefined, { key: k }))).json();
     expect(get.data).toEqual({ mode: "off", warnings: [] });
+    // A lock-out risk: the owner's own domain is verified and routed, owners are not break-glass, and they never used SSO.
+    const conn = await makeConnection(t.db, workspace.id);
+    await t.db.insert(domains).values({
+      workspaceId: workspace.id,
+      domain: owner.email.split("@")[1]!,
+      verificationToken: "t",
+      status: "verified",
+      connectionId: conn.id,
+    });
+    await t.db.update(workspaces).set({ ownersBreakGlass: false }).where(eq(workspaces.id, workspace.id));
 
     const refused = await enforcementPut(
-      req("PUT", "/api/v1/workspace/enforcement", { mode: "sso_provisioned_users", confirm: false }, { key: k }),
+      req("PUT", "/api/v1/workspace/enforcement", { mode: "verified_domains", confirm: false }, { key: k }),
     );
     expect(refused.status).toBe(409);
     const rb = await refused.json();
     expect(rb.error.code).toBe("ENFORCEMENT_CONFIRMATION_REQUIRED");
 
-    const silent = await enforcementPut(req("PUT", "/api/v1/workspace/enforcement", { mode: "sso_provisioned_users" }, { key: k }));
+    const silent = await enforcementPut(req("PUT", "/api/v1/workspace/enforcement", { mode: "verified_domains" }, { key: k }));
     expect(silent.status).toBe(409);
     expect((await silent.json()).error.code).toBe("ENFORCEMENT_CONFIRMATION_REQUIRED");
     expect((await (await enforcementGet(req("GET", "/api/v1/workspace/enforcement", undefined, { key: k }))).json()).data.mode).toBe("off");
 
-    const put = await enforcementPut(
-      req("PUT", "/api/v1/workspace/enforcement", { mode: "sso_provisioned_users", confirm: true }, { key: k }),
-    );
+    const put = await enforcementPut(req("PUT", "/api/v1/workspace/enforcement", { mode: "verified_domains", confirm: true }, { key: k }));
     expect(put.status).toBe(200);
     const pb = await put.json();
-    expect(pb.data.mode).toBe("sso_provisioned_users");
-    expect(pb.data.warnings.map((w: { code: string }) => w.code)).toContain("NO_ACTIVE_CONNECTION");
+    expect(pb.data.mode).toBe("verified_domains");
+    expect(pb.data.warnings.map((w: { code: string }) => w.code)).toContain("LOCKS_OUT_OWNERS");
 
     const invalid = await enforcementPut(req("PUT", "/api/v1/workspace/enforcement", { mode: "always" }, { key: k }));
     expect(invalid.status).toBe(422);
     expect((await invalid.json()).error.fields[0].path).toBe("mode");
     expect((await (await enforcementGet(req("GET", "/api/v1/workspace/enforcement", undefined, { key: k }))).json()).data.mode).toBe(
-      "sso_provisioned_users",
+      "verified_domains",
     );
   });
 });
