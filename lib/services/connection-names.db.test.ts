@@ -74,7 +74,7 @@ describe("the migration resolves existing duplicates safely", () => {
       { workspaceId: ws.workspace.id, name: "OKTA", slug: "dup-okta-third", createdAt: at(3) },
       { workspaceId: ws.workspace.id, name: "Entra", slug: "dup-entra", createdAt: at(4) },
     ]);
-    const file = readFileSync(path.join(process.cwd(), "db/migrations/0007_console-b.sql"), "utf8");
+    const file = readFileSync(path.join(process.cwd(), "db/migrations/0010_console-b.sql"), "utf8");
     const statements = file.split("--> statement-breakpoint").filter((s) => !/ADD COLUMN/.test(s));
     for (const s of statements) await t.db.execute(sql.raw(s));
     const rows = await t.db.select().from(connections).where(eq(connections.workspaceId, ws.workspace.id));

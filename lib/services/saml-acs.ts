@@ -68,7 +68,9 @@ async function consumeOnceValidated(db: Db, input: AcsInput): Promise<AcsOutcome
 
   const sp = spValues(appUrl, connection.slug);
   const clockSkewSeconds = connection.clockSkewSeconds ?? env().samlClockSkewSeconds;
-  const decryptionKeysPem = await getDecryptionKeys(db, connection.id);
+  // Keys are read only for a response that carries an EncryptedAssertion (an element name cannot be
+  // escaped in XML, so its absence from the decoded bytes means there is nothing to decrypt).
+  const decryptionKeysPem = mayCarryEncryptedAssertion(input.samlResponse) ? await getDecryptionKeys(db, connection.id) : [];
   const v = validateSamlResponse({
     samlResponse: input.samlResponse,
     expected: {
@@ -188,4 +190,8 @@ export async function rejectAcsRequest(
   const found = await findConnectionBySlug(db, input.slug);
   const scope: AcsScope | null = found ? { connection: found.connection, workspace: found.workspace, mode: "sign_in" } : null;
   return failAttempt(scope, { db, slug: input.slug, ip: input.ip ?? null, now: input.now ?? new Date() }, input.error, null);
+}
+
+function mayCarryEncryptedAssertion(samlResponse: string): boolean {
+  return Buffer.from(samlResponse, "base64").includes("EncryptedAssertion");
 }

@@ -133,6 +133,7 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<P
           action: "member.role_mapped",
           targetType: "membership",
           targetId: before.id,
+          targetName: user.email,
           before: { role: before.role, email: user.email },
           after: { role: plan.role, email: user.email, connectionId: connection.id, matchedRule: plan.matchedRule },
         });
@@ -179,6 +180,7 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<P
         action: invitationConsumed ? "invitation.accepted" : "member.provisioned",
         targetType: "membership",
         targetId: membership.id,
+        targetName: user.email,
         before: before ? { role: before.role, status: before.status } : null,
         after: {
           role: plan.role,
