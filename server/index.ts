@@ -59,6 +59,10 @@ async function main() {
       res.end("Internal error");
     });
   });
+  // Keep idle connections longer than a load balancer does (AWS ALB: 60 s), so the balancer (or a
+  // client) never reuses a socket the server is closing at that very moment (ECONNRESET).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.listen(e.port, () => {
     if (!e.databaseUrl) {
       // Embedded database: this process owns PGlite, so the operator CLI hands its commands to us
