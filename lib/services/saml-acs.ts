@@ -3,6 +3,7 @@ import { consumedAssertions } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
 import { validateSamlResponse, type ValidatedAssertion } from "@/lib/saml";
+import { decodeBase64Strict } from "@/lib/saml/decode";
 import { consumeAuthnRequest, explainAuthnRequest, findAuthnRequestByRelayState, type AuthnRequestRow } from "./authn-requests";
 import { isConnectionConfigured } from "./connection-health";
 import { findConnectionBySlug, type ConnectionWithWorkspace } from "./connections";
@@ -193,5 +194,6 @@ export async function rejectAcsRequest(
 }
 
 function mayCarryEncryptedAssertion(samlResponse: string): boolean {
-  return Buffer.from(samlResponse, "base64").includes("EncryptedAssertion");
+  // The validator's own decoding (whitespace removed, strict base64); undecodable input is refused there.
+  return decodeBase64Strict(samlResponse)?.includes("EncryptedAssertion") ?? false;
 }
