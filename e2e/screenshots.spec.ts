@@ -34,7 +34,8 @@ async function capture(page: Page, testInfo: TestInfo, name: string) {
     window.scrollTo(0, 0);
     await document.fonts.ready;
   });
-  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+  // A long full-page shot on a busy machine can take a while: slower, never red.
+  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true, timeout: 120_000 });
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
@@ -719,7 +720,8 @@ for (const vp of VIEWPORTS) {
         await page.reload();
         await expect(page.getByLabel("Encryption certificate (PEM)")).toContainText("BEGIN CERTIFICATE");
         await capture(page, testInfo, "e02-encryption-on");
-        await page.getByRole("button", { name: "Stage new key" }).click();
+        // (The SP signing keys card has its own "Stage new key".)
+        await page.getByRole("list", { name: "Encryption key rotation" }).getByRole("button", { name: "Stage new key" }).click();
         await expect(page.getByLabel("Staged encryption certificate (PEM)")).toContainText("BEGIN CERTIFICATE");
         await capture(page, testInfo, "e03-encryption-staged");
       } finally {
