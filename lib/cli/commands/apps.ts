@@ -1,4 +1,3 @@
-import { AppError } from "@/lib/errors";
 import {
   createApplication,
   deleteApplication,
@@ -8,7 +7,7 @@ import {
 } from "@/lib/services/applications";
 import { toApplicationDto } from "@/lib/api/dto/applications";
 import { setConnectionDefaultApplication } from "@/lib/services/connection-default-app";
-import { findConnectionBySlug } from "@/lib/services/connections";
+import { connectionOrThrow } from "./connections";
 import { listOidcKeys, rotateOidcKey } from "@/lib/services/oidc-keys";
 import { bool, defineCommand, optStr, str, type CliContext } from "../command";
 
@@ -149,8 +148,7 @@ export const connectionsSetApp = defineCommand({
   },
   oneOf: [["client-id", "none"]],
   async run(ctx) {
-    const found = await findConnectionBySlug(ctx.db, str(ctx, "slug"));
-    if (!found) throw new AppError("SAML_NOT_FOUND", { detail: { slug: str(ctx, "slug") } });
+    const found = await connectionOrThrow(ctx);
     const clientId = bool(ctx, "none") ? null : str(ctx, "client-id");
     await setConnectionDefaultApplication(ctx.db, found.workspace.id, found.connection.id, clientId, { userId: null });
     ctx.print(

@@ -2,9 +2,10 @@ import { AppError } from "@/lib/errors";
 import { OPERATOR } from "@/lib/services/actor";
 import { toConnectionDto, toSpEncryptionKeyDto } from "@/lib/api/dto/connections";
 import { connectionUpdateSchema, SP_KEY_ACTIONS, type ConnectionUpdateInput } from "@/lib/schemas/connections";
-import { findConnectionBySlug, updateConnection } from "@/lib/services/connections";
+import { updateConnection } from "@/lib/services/connections";
+import { connectionOrThrow } from "./connections";
 import { listSpEncryptionKeys, rotateSpEncryptionKey } from "@/lib/services/sp-encryption-keys";
-import { bool, defineCommand, optStr, str, type CliContext } from "../command";
+import { bool, defineCommand, optStr, type CliContext } from "../command";
 
 /** A `true|false` flag value; undefined when the flag is absent. */
 function optTrueFalse(ctx: CliContext, name: string): boolean | undefined {
@@ -15,12 +16,6 @@ function optTrueFalse(ctx: CliContext, name: string): boolean | undefined {
     message: `--${name} takes true or false.`,
     fields: [{ path: name, message: "Use true or false" }],
   });
-}
-
-async function connectionOrThrow(ctx: CliContext) {
-  const found = await findConnectionBySlug(ctx.db, str(ctx, "slug"));
-  if (!found) throw new AppError("SAML_NOT_FOUND", { detail: { slug: str(ctx, "slug") } });
-  return found;
 }
 
 export const connectionsUpdate = defineCommand({

@@ -8,6 +8,13 @@ import { rotateSpKey } from "@/lib/services/sp-keys";
 import { findWorkspaceBySlug } from "@/lib/services/workspaces";
 import { bool, defineCommand, optStr, str, type CliContext } from "../command";
 
+/** The connection named by --slug (any workspace: the CLI is the operator). */
+export async function connectionOrThrow(ctx: CliContext) {
+  const found = await findConnectionBySlug(ctx.db, str(ctx, "slug"));
+  if (!found) throw new AppError("SAML_NOT_FOUND", { detail: { slug: str(ctx, "slug") } });
+  return found;
+}
+
 async function workspaceOrThrow(ctx: CliContext) {
   const ws = await findWorkspaceBySlug(ctx.db, str(ctx, "workspace"));
   if (!ws)
@@ -83,8 +90,7 @@ export const connectionsRotateKey = defineCommand({
   },
   oneOf: [[...SP_KEY_ACTIONS]],
   async run(ctx) {
-    const found = await findConnectionBySlug(ctx.db, str(ctx, "slug"));
-    if (!found) throw new AppError("SAML_NOT_FOUND", { detail: { slug: str(ctx, "slug") } });
+    const found = await connectionOrThrow(ctx);
     const action = SP_KEY_ACTIONS.find((a) => bool(ctx, a))!;
     const keys = (await rotateSpKey(ctx.db, found.workspace.id, found.connection.id, action, OPERATOR)).map(toSpKeyDto);
     ctx.print(`${action}: done for ${found.connection.slug}.`);
@@ -100,8 +106,7 @@ export const connectionsApproveTrust = defineCommand({
     "Approve a connection's current trust as the operator (e.g. after the owner who approved it left), so owners and admins may sign in through it.",
   flags: { slug: { type: "string", required: true, description: "Connection slug" } },
   async run(ctx) {
-    const found = await findConnectionBySlug(ctx.db, str(ctx, "slug"));
-    if (!found) throw new AppError("SAML_NOT_FOUND", { detail: { slug: str(ctx, "slug") } });
+    const found = await connectionOrThrow(ctx);
     const c = await approveConnectionTrust(ctx.db, found.workspace.id, found.connection.id, OPERATOR);
     ctx.print(`Approved the trust of ${c.slug} (${c.name}) in ${found.workspace.slug} as the operator.`);
     return {
