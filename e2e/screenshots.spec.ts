@@ -348,7 +348,7 @@ for (const vp of VIEWPORTS) {
       state,
       db,
     }, testInfo) => {
-      test.setTimeout(420_000);
+      test.setTimeout(720_000); // the longest chain of states (domains → members → keys → API reference → audit filters)
       const ws = await makeWorkspace({ name: "Domain Holdings" });
       const corp = `corp-${ws.slug}-${vp.width}.test`;
       const pending = `subsidiary-with-a-rather-long-name-${ws.slug}-${vp.width}.test`;
