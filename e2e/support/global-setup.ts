@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { runCli } from "../../lib/testing/run-cli";
+import { CLI_BUNDLE_ENV, runCli } from "../../lib/testing/run-cli";
 import { assertPostgresWhenRequired, postgresReachable, withDatabase } from "../../lib/testing/test-db";
 import { testDatabaseBaseUrl } from "../../lib/env";
 import { startE2eDns } from "./dns";
@@ -27,6 +27,8 @@ export default async function globalSetup() {
   const root = process.cwd();
   const { buildIfNeeded } = await import(path.join(root, "scripts", "build-if-needed.mjs"));
   buildIfNeeded(root);
+  const { buildCli } = (await import(path.join(root, "scripts", "build-cli.mjs"))) as { buildCli: (root: string) => Promise<string> };
+  process.env[CLI_BUNDLE_ENV] = await buildCli(root);
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "gatehouse-e2e-"));
   let databaseUrl: string | null = null;

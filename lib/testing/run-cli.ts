@@ -3,9 +3,13 @@ import path from "node:path";
 
 export type CliResult = { code: number; stdout: string; stderr: string; json: unknown };
 
+/** Env var naming the CLI compiled once per test run (scripts/build-cli.mjs, from the suites' global setup). */
+export const CLI_BUNDLE_ENV = "GATEHOUSE_CLI_BUNDLE";
+
 /**
  * Run `npm run gatehouse -- <args>` the way an operator does (a real process), against `databaseUrl`
- * (or an embedded PGlite in `dataDir`).
+ * (or an embedded PGlite in `dataDir`). The process runs the run's compiled CLI when the global setup
+ * built one, else the TypeScript entry through tsx as `npm run gatehouse` does.
  */
 export function runCli(
   args: string[],
@@ -17,7 +21,9 @@ export function runCli(
   },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(process.cwd(), "lib", "cli", "index.ts"), ...args], {
+    const bundle = process.env[CLI_BUNDLE_ENV];
+    const entry = bundle ? [bundle] : ["--import", "tsx", path.join(process.cwd(), "lib", "cli", "index.ts")];
+    const child = spawn(process.execPath, [...entry, ...args], {
       cwd: process.cwd(),
       env: {
         PATH: process.env.PATH,

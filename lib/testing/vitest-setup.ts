@@ -4,10 +4,12 @@ import os from "node:os";
 import path from "node:path";
 import { openPglite, MIGRATIONS_FOLDER } from "@/db";
 import { assertPostgresWhenRequired, PGLITE_TEMPLATE_ENV } from "./test-db";
+import { CLI_BUNDLE_ENV } from "./run-cli";
 
 /**
  * Vitest global setup (runs once, before the workers start): fail at once when CI requires Postgres
- * and it is missing; dump one migrated PGlite data directory that every PGlite test database loads.
+ * and it is missing; dump one migrated PGlite data directory that every PGlite test database loads;
+ * compile the operator CLI once for the suites that run it as a process.
  */
 export default async function setup() {
   await assertPostgresWhenRequired();
@@ -27,4 +29,8 @@ export default async function setup() {
     renameSync(tmp, file);
   }
   process.env[PGLITE_TEMPLATE_ENV] = file;
+  const { buildCli } = (await import(path.join(process.cwd(), "scripts", "build-cli.mjs"))) as {
+    buildCli: (root: string) => Promise<string>;
+  };
+  process.env[CLI_BUNDLE_ENV] = await buildCli(process.cwd());
 }
