@@ -198,6 +198,8 @@ function makeSignIn(idp: DevIdp, slug: string, attempts: Attempt[]) {
       code = `network: ${(e as Error).message}`;
     }
     const a = { assertionId: id, email, status, code, startedAt };
+    if (process.env.OUTAGE_DEBUG)
+      console.log(`${new Date(startedAt).toISOString()} ${email} ${status} ${code} ${Date.now() - startedAt} ms`);
     if (!assertionId) attempts.push(a);
     return a;
   };
