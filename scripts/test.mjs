@@ -3,7 +3,10 @@
 //
 //   npm test               full: static checks, unit + database tests (Postgres when it answers),
 //                          e2e in Chromium (functional lane, then the visual lane: screenshots + axe)
-//   npm run test:fast      inner loop: static checks, unit + database tests on embedded PGlite
+//   npm run test:fast      inner loop: static checks (cached between runs), then the unit + database
+//                          tests on embedded PGlite that the working tree's changes reach (vitest
+//                          --changed: changed test files and every test importing a changed file)
+//   npm run test:fast -- --all   the same with every unit + database test on PGlite
 //   npm run test:visual    the screenshot and accessibility lane alone
 //   node scripts/test.mjs --only unit+db,e2e   chosen steps of the full lane
 //
@@ -56,15 +59,33 @@ const playwrightCount = (file) => () => {
   return { passed: r.stats.expected + (r.stats.flaky ?? 0), failed: r.stats.unexpected, skipped: r.stats.skipped, skippedTests };
 };
 
-const staticChecks = [
-  { name: "typecheck", cmd: [bin("tsc"), "--noEmit"] },
-  { name: "lint", cmd: [bin("eslint"), "."] },
-  { name: "format", cmd: [bin("prettier"), "--check", "--log-level=warn", "."] },
+/**
+ * The static checks. `cached` (the inner loop) keeps each tool's cache in node_modules/.cache/gatehouse,
+ * so a second run checks only what changed; CI runs them cold, as a fresh clone does.
+ */
+const cacheDir = path.join("node_modules", ".cache", "gatehouse");
+if (existsSync("node_modules")) mkdirSync(cacheDir, { recursive: true });
+const staticChecks = (cached) => [
+  {
+    name: "typecheck",
+    cmd: [bin("tsc"), "--noEmit", ...(cached ? ["--incremental", "--tsBuildInfoFile", path.join(cacheDir, "tsbuildinfo")] : [])],
+  },
+  { name: "lint", cmd: [bin("eslint"), ...(cached ? ["--cache", "--cache-location", path.join(cacheDir, "eslint") + path.sep] : []), "."] },
+  {
+    name: "format",
+    cmd: [
+      bin("prettier"),
+      "--check",
+      "--log-level=warn",
+      ...(cached ? ["--cache", `--cache-location=${path.join(cacheDir, "prettier")}`] : []),
+      ".",
+    ],
+  },
   { name: "migrations", cmd: [process.execPath, "scripts/check-migrations.mjs"] },
 ];
-const vitest = (name, env) => ({
+const vitest = (name, env, extra = []) => ({
   name,
-  cmd: [bin("vitest"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=test-results/${name}.json`],
+  cmd: [bin("vitest"), "run", ...extra, "--reporter=default", "--reporter=json", `--outputFile.json=test-results/${name}.json`],
   env,
   count: vitestCount(`test-results/${name}.json`),
 });
@@ -80,8 +101,11 @@ const e2e = (name, project) => ({
 });
 
 const lanes = {
-  full: [{ parallel: staticChecks }, vitest("unit+db", {}), e2e("e2e", "functional"), e2e("visual", "visual")],
-  fast: [{ parallel: staticChecks }, vitest("unit+db-pglite", { TEST_DB: "pglite" })],
+  full: [{ parallel: staticChecks(false) }, vitest("unit+db", {}), e2e("e2e", "functional"), e2e("visual", "visual")],
+  fast: [
+    { parallel: staticChecks(true) },
+    vitest("unit+db-pglite", { TEST_DB: "pglite" }, args.includes("--all") ? [] : ["--changed", "--passWithNoTests"]),
+  ],
   visual: [e2e("visual", "visual")],
 };
 if (!lanes[lane]) {
