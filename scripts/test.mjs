@@ -2,7 +2,8 @@
 // The test lanes. Every step of a lane runs; the exit code says whether any failed.
 //
 //   npm test               full: static checks, unit + database tests (Postgres when it answers),
-//                          e2e in Chromium (functional lane, then the visual lane: screenshots + axe)
+//                          e2e in Chromium: the functional and visual projects (screenshots + axe) in one
+//                          Playwright run, so both workers stay busy and the servers start once
 //   npm run test:fast      inner loop: static checks (cached between runs), then the unit + database
 //                          tests on embedded PGlite that the working tree's changes reach (vitest
 //                          --changed: changed test files and every test importing a changed file)
@@ -89,9 +90,9 @@ const vitest = (name, env, extra = []) => ({
   env,
   count: vitestCount(`test-results/${name}.json`),
 });
-const e2e = (name, project) => ({
+const e2e = (name, projects) => ({
   name,
-  cmd: [bin("playwright"), "test", `--project=${project}`, "--reporter=list,json"],
+  cmd: [bin("playwright"), "test", ...projects.map((p) => `--project=${p}`), "--reporter=list,json"],
   env: { PLAYWRIGHT_JSON_OUTPUT_NAME: `test-results/${name}.json` },
   count: playwrightCount(`test-results/${name}.json`),
   before: () => {
@@ -101,12 +102,12 @@ const e2e = (name, project) => ({
 });
 
 const lanes = {
-  full: [{ parallel: staticChecks(false) }, vitest("unit+db", {}), e2e("e2e", "functional"), e2e("visual", "visual")],
+  full: [{ parallel: staticChecks(false) }, vitest("unit+db", {}), e2e("e2e+visual", ["functional", "visual"])],
   fast: [
     { parallel: staticChecks(true) },
     vitest("unit+db-pglite", { TEST_DB: "pglite" }, args.includes("--all") ? [] : ["--changed", "--passWithNoTests"]),
   ],
-  visual: [e2e("visual", "visual")],
+  visual: [e2e("visual", ["visual"])],
 };
 if (!lanes[lane]) {
   console.error(`Unknown lane "${lane}". Lanes: ${Object.keys(lanes).join(", ")}`);
