@@ -33,10 +33,12 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
+  // `npm test` runs both projects in one run; the visual one is listed first so its long journeys start
+  // first and the short functional tests fill the other worker, instead of a long journey at the end.
   projects: [
-    // Behaviour: every journey and protocol path.
-    { name: "functional", testMatch: /.*\.spec\.ts/, testIgnore: /screenshots\.spec\.ts/ },
     // The visual lane: full-page screenshots of every page state + axe accessibility checks.
     { name: "visual", testMatch: /screenshots\.spec\.ts/ },
+    // Behaviour: every journey and protocol path.
+    { name: "functional", testMatch: /.*\.spec\.ts/, testIgnore: /screenshots\.spec\.ts/ },
   ],
 });

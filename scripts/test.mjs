@@ -9,7 +9,7 @@
 //                          --changed: changed test files and every test importing a changed file)
 //   npm run test:fast -- --all   the same with every unit + database test on PGlite
 //   npm run test:visual    the screenshot and accessibility lane alone
-//   node scripts/test.mjs --only unit+db,e2e   chosen steps of the full lane
+//   node scripts/test.mjs --only unit+db,e2e+visual   chosen steps of the full lane
 //
 // Under CI (GATEHOUSE_CI=1, set by .ci/run) a missing Postgres or Chromium fails the run, and so
 // does any skipped test: CI cannot pass by skipping.
