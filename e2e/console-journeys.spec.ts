@@ -137,7 +137,7 @@ test.describe("issue 15: lock-outs and dead ends", () => {
     const bare = await makeConnection(db, ws.id, { name: "Okta staging", slug: `okta-stg-${ws.slug}`, configured: false });
     const domain = `route-${ws.slug}.test`;
     const d = await addDomain(db, ws.id, domain, {});
-    await db.update(domains).set({ status: "verified" }).where(eq(domains.id, d.id));
+    await db.update(domains).set({ status: "verified", verifiedAt: new Date(), lastCheckedAt: new Date() }).where(eq(domains.id, d.id));
 
     await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
     await expect(page).toHaveURL(new RegExp(`/w/${ws.slug}`));
@@ -371,7 +371,10 @@ test.describe("issue 15: confirmation and feedback", () => {
     const conn = await builtInConnection(db, ws.id, `idp-${ws.slug}-with-a-long-slug`, "Okta (production, EU tenant)");
     for (const name of [`subsidiary-with-a-long-name-${ws.slug}.test`, `corp-${ws.slug}.test`]) {
       const d = await addDomain(db, ws.id, name, {});
-      await db.update(domains).set({ status: "verified", connectionId: conn.id }).where(eq(domains.id, d.id));
+      await db
+        .update(domains)
+        .set({ status: "verified", verifiedAt: new Date(), lastCheckedAt: new Date(), connectionId: conn.id })
+        .where(eq(domains.id, d.id));
     }
     await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
     await expect(page).toHaveURL(new RegExp(`/w/${ws.slug}`));

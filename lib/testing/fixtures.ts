@@ -95,11 +95,20 @@ export async function makeConnection(
   return c!;
 }
 
-/** A verified domain, set up directly (as the domains feature would leave it). */
-export async function addVerifiedDomain(db: Db, workspaceId: string, domain: string) {
-  await db
-    .insert(domains)
-    .values({ workspaceId, domain, verificationToken: uniq(), status: "verified", verifiedAt: new Date(), lastCheckedAt: new Date() });
+/**
+ * A verified domain, optionally routed to a connection, set up directly as the domains feature leaves
+ * it: checked just now, so the scheduler's DNS re-check does not take it for a never-checked domain.
+ */
+export async function addVerifiedDomain(db: Db, workspaceId: string, domain: string, connectionId: string | null = null) {
+  await db.insert(domains).values({
+    workspaceId,
+    domain,
+    verificationToken: uniq(),
+    status: "verified",
+    verifiedAt: new Date(),
+    lastCheckedAt: new Date(),
+    connectionId,
+  });
 }
 
 export function identity(

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as client from "openid-client";
 import type { Db } from "@/db";
-import { domains, memberships } from "@/db/schema";
+import { memberships } from "@/db/schema";
 import { mintSessionCookie, sessionCookieName } from "@/lib/auth/session-cookie";
 import { env } from "@/lib/env";
 import { REMOTE_ADDR_HEADER } from "@/lib/http/client-ip";
@@ -15,6 +15,7 @@ import type { User } from "@/lib/services/users";
 import { postBackchannelLogout } from "@/server/oidc/backchannel";
 import { createOidcMount } from "@/server/oidc/mount";
 import { getOidcProvider, issuerFor, signLogoutToken } from "@/server/oidc/provider";
+import { addVerifiedDomain } from "./fixtures";
 import { TEST_APP_URL, type SamlKit } from "./saml-kit";
 
 /**
@@ -219,15 +220,7 @@ export async function startLogoutReceiver(status = 200) {
 
 /** A verified email domain of the workspace, routed to a connection (as the domains feature leaves it). */
 export async function routeDomain(db: Db, workspaceId: string, domain: string, connectionId: string | null): Promise<void> {
-  await db.insert(domains).values({
-    workspaceId,
-    domain,
-    verificationToken: `t-${domain}`,
-    status: "verified",
-    verifiedAt: new Date(),
-    lastCheckedAt: new Date(),
-    connectionId,
-  });
+  await addVerifiedDomain(db, workspaceId, domain, connectionId);
 }
 
 export async function addMember(db: Db, workspaceId: string, userId: string, role: "admin" | "editor" | "viewer" = "viewer") {
