@@ -74,8 +74,9 @@ export async function makeWorkload(o: { appUrl: string; sizes: Record<number, nu
     // Every fourth login is a returning user (the same person signs in again), the rest are new.
     const logins: Login[] = [];
     for (let i = 0; i < o.memory; i++) {
-      const c = cs[i % cs.length]!;
+      // A returning person signs in again through the connection (the IdP) that first signed them in.
       const person = i % 4 === 3 ? i - 3 : i;
+      const c = cs[person % cs.length]!;
       logins.push({ slug: c.slug, body: response(c.idp, o.appUrl, c.slug, `m${person}@bench-${run}.test`, person), ip: nextIp() });
     }
     // Reported in slices of 2,000, so RSS shows as it goes.
