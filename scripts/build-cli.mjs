@@ -4,23 +4,13 @@
 import { renameSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
+import { nodeBundleOptions } from "./build-server.mjs";
 
 /** Builds the CLI into node_modules/.cache (packages resolve from node_modules) and returns its path. */
 export async function buildCli(root) {
   const outfile = path.join(root, "node_modules", ".cache", "gatehouse", "cli.mjs");
   const tmp = `${outfile}.${process.pid}.mjs`;
-  await build({
-    absWorkingDir: root,
-    entryPoints: [path.join(root, "lib", "cli", "index.ts")],
-    outfile: tmp,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    tsconfig: path.join(root, "tsconfig.json"),
-    logLevel: "warning",
-  });
+  await build(nodeBundleOptions(root, path.join("lib", "cli", "index.ts"), tmp));
   renameSync(tmp, outfile);
   return outfile;
 }

@@ -6,11 +6,11 @@ import { build } from "esbuild";
 
 export const SERVER_BUNDLE = "gatehouse-server.mjs";
 
-export async function buildServer(root, distDir = process.env.NEXT_DIST_DIR || ".next") {
-  const outfile = path.join(root, distDir, SERVER_BUNDLE);
-  await build({
+/** esbuild options for one TypeScript entry of ours as a single ESM file for Node (packages external). */
+export function nodeBundleOptions(root, entry, outfile) {
+  return {
     absWorkingDir: root,
-    entryPoints: [path.join(root, "server", "index.ts")],
+    entryPoints: [path.join(root, entry)],
     outfile,
     bundle: true,
     platform: "node",
@@ -18,8 +18,15 @@ export async function buildServer(root, distDir = process.env.NEXT_DIST_DIR || "
     target: "node20",
     packages: "external",
     tsconfig: path.join(root, "tsconfig.json"),
-    sourcemap: "linked",
     logLevel: "warning",
+  };
+}
+
+export async function buildServer(root, distDir = process.env.NEXT_DIST_DIR || ".next") {
+  const outfile = path.join(root, distDir, SERVER_BUNDLE);
+  await build({
+    ...nodeBundleOptions(root, path.join("server", "index.ts"), outfile),
+    sourcemap: "linked",
     define: { "process.env.NEXT_RUNTIME": '"nodejs"' },
   });
   return outfile;

@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { cliEnv } from "@/lib/testing/run-cli";
 
 /**
  * The other CLI suites run the compiled CLI (quicker to start); this one runs exactly what the README
@@ -30,14 +31,7 @@ describe("npm run gatehouse", () => {
       {
         cwd: process.cwd(),
         encoding: "utf8",
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          NODE_ENV: "test",
-          APP_ENV: "test",
-          APP_URL: "http://localhost:3999",
-          DATA_DIR: dataDir,
-        },
+        env: cliEnv({ dataDir }),
         timeout: 60_000,
       },
     );

@@ -6,6 +6,20 @@ export type CliResult = { code: number; stdout: string; stderr: string; json: un
 /** Env var naming the CLI compiled once per test run (scripts/build-cli.mjs, from the suites' global setup). */
 export const CLI_BUNDLE_ENV = "GATEHOUSE_CLI_BUNDLE";
 
+/** The environment a CLI process of the tests runs with: nothing inherited beyond PATH and HOME. */
+export function cliEnv(env: { databaseUrl?: string; dataDir: string; extraEnv?: Record<string, string> }): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: "test",
+    APP_ENV: "test",
+    APP_URL: "http://localhost:3999",
+    DATA_DIR: env.dataDir,
+    ...(env.databaseUrl ? { DATABASE_URL: env.databaseUrl } : {}),
+    ...env.extraEnv,
+  };
+}
+
 /**
  * Run `npm run gatehouse -- <args>` the way an operator does (a real process), against `databaseUrl`
  * (or an embedded PGlite in `dataDir`). The process runs the run's compiled CLI when the global setup
@@ -25,16 +39,7 @@ export function runCli(
     const entry = bundle ? [bundle] : ["--import", "tsx", path.join(process.cwd(), "lib", "cli", "index.ts")];
     const child = spawn(process.execPath, [...entry, ...args], {
       cwd: process.cwd(),
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        NODE_ENV: "test",
-        APP_ENV: "test",
-        APP_URL: "http://localhost:3999",
-        DATA_DIR: env.dataDir,
-        ...(env.databaseUrl ? { DATABASE_URL: env.databaseUrl } : {}),
-        ...env.extraEnv,
-      },
+      env: cliEnv(env),
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
