@@ -7,7 +7,11 @@ const SECRET_KEY = /pass(word)?|secret|token|key|authorization|cookie|samlrespon
 
 function scrub(value: unknown, depth = 0): unknown {
   if (depth > 4 || value === null || typeof value !== "object") return value;
-  if (value instanceof Error) return { name: value.name, message: value.message, code: (value as { code?: string }).code };
+  if (value instanceof Error) {
+    // The cause too: drizzle wraps the driver's error (whose code says what failed) in `cause`.
+    const cause = value.cause === undefined ? {} : { cause: scrub(value.cause, depth + 1) };
+    return { name: value.name, message: value.message, code: (value as { code?: string }).code, ...cause };
+  }
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
   return Object.fromEntries(
     Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_KEY.test(k) ? "[redacted]" : scrub(v, depth + 1)]),
