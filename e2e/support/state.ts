@@ -15,7 +15,7 @@ export type E2EState = {
 };
 
 /** Where e2e output goes; E2E_OUTPUT_DIR lets several runs share a checkout. */
-export const OUTPUT_DIR = path.join(process.cwd(), process.env.E2E_OUTPUT_DIR ?? "test-results");
+export const OUTPUT_DIR = path.resolve(process.cwd(), process.env.E2E_OUTPUT_DIR ?? "test-results");
 export const STATE_FILE = path.join(OUTPUT_DIR, "e2e-state.json");
 
 export function readState(): E2EState {
