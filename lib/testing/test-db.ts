@@ -81,10 +81,7 @@ export async function createTestDb(opts: { kind?: "postgres" | "pglite" } = {}):
       },
     };
   }
-  const template = process.env[PGLITE_TEMPLATE_ENV];
-  const handle = await openPglite(undefined, template && existsSync(template) ? new Blob([readFileSync(template)]) : undefined);
-  await handle.migrate();
-  return { ...handle, name };
+  return checkOutPglite(name);
 }
 
 /**
@@ -104,10 +101,68 @@ export function withDatabase(url: string, database: string): string {
 
 /** An in-memory PGlite database, whichever server the run uses (tests that replay on both databases). */
 export async function createPgliteTestDb(): Promise<TestDb> {
+  return checkOutPglite(`pglite_${randomBytes(4).toString("hex")}`);
+}
+
+/**
+ * Starting an in-memory PGlite from the migrated template costs about 1.5 s of CPU (WASM Postgres
+ * boots and loads the data directory); emptying one that a finished test file handed back costs a
+ * few milliseconds. So a test process keeps the PGlite databases its files have closed and gives
+ * the next file one of them, emptied: every table truncated (identities restarted) and the session
+ * reset (settings, advisory locks, prepared statements, temp tables). The next file gets a new
+ * drizzle object, so nothing cached per database object carries over. A database whose tables no
+ * longer match the migrated schema, or that fails to reset, is closed instead of reused.
+ */
+type IdlePglite = { handle: DbHandle; tables: string };
+const idlePglite: IdlePglite[] = [];
+
+async function checkOutPglite(name: string): Promise<TestDb> {
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const schema = await import("@/db/schema");
+  for (let reused = idlePglite.pop(); reused; reused = idlePglite.pop()) {
+    const client = pgliteClient(reused.handle);
+    try {
+      await client.exec("ROLLBACK"); // a file that failed mid-transaction
+      await client.exec("DISCARD ALL"); // not inside a (multi-statement) transaction block
+      if ((await publicTables(reused.handle)) !== reused.tables) throw new Error("schema changed");
+      await client.exec(`TRUNCATE ${reused.tables} RESTART IDENTITY CASCADE`);
+    } catch {
+      await reused.handle.close().catch(() => {});
+      continue;
+    }
+    const db = drizzle(client as never, { schema, casing: "snake_case" }) as unknown as DbHandle["db"];
+    return pooledPglite({ ...reused.handle, db }, reused.tables, name);
+  }
   const template = process.env[PGLITE_TEMPLATE_ENV];
   const handle = await openPglite(undefined, template && existsSync(template) ? new Blob([readFileSync(template)]) : undefined);
   await handle.migrate();
-  return { ...handle, name: `pglite_${randomBytes(4).toString("hex")}` };
+  return pooledPglite(handle, await publicTables(handle), name);
+}
+
+function pooledPglite(handle: DbHandle, tables: string, name: string): TestDb {
+  let closed = false;
+  return {
+    ...handle,
+    name,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      idlePglite.push({ handle, tables });
+    },
+  };
+}
+
+type PgliteClient = { exec: (sql: string) => Promise<unknown>; query: <T>(sql: string) => Promise<{ rows: T[] }> };
+function pgliteClient(handle: DbHandle): PgliteClient {
+  return (handle.db as unknown as { $client: PgliteClient }).$client;
+}
+
+/** The migrated schema's tables, quoted and comma-separated (also the TRUNCATE list). */
+async function publicTables(handle: DbHandle): Promise<string> {
+  const { rows } = await pgliteClient(handle).query<{ t: string }>(
+    "select quote_ident(tablename) as t from pg_tables where schemaname = 'public' order by tablename",
+  );
+  return rows.map((r) => r.t).join(", ");
 }
 
 /** Every database a replay test runs on: PGlite always, and the Postgres server when it answers (always in CI). */
