@@ -51,6 +51,40 @@ export type TestDb = DbHandle & { url?: string; name: string };
 
 /** Env var naming a migrated PGlite data directory dump made once per test run (see vitest-setup.ts). */
 export const PGLITE_TEMPLATE_ENV = "GATEHOUSE_PGLITE_TEMPLATE";
+/** Env var naming a migrated Postgres database the run's test databases are copied from (see vitest-setup.ts). */
+export const PG_TEMPLATE_ENV = "GATEHOUSE_PG_TEMPLATE";
+
+/**
+ * A migrated template database on the test server, named after the migrations (`gh_tpl_<hash>`), made
+ * once and kept: test databases are created from it (`create database … template …`). It is migrated
+ * under another name and renamed when complete, so a crashed run never leaves a half-migrated template.
+ */
+export async function ensurePostgresTemplate(migrationsHash: string): Promise<string> {
+  const { default: postgres } = await import("postgres");
+  const base = testDatabaseBaseUrl();
+  const name = `gh_tpl_${migrationsHash}`;
+  const admin = postgres(base, { max: 1, onnotice: () => {} });
+  try {
+    const [found] = await admin`select 1 from pg_database where datname = ${name}`;
+    if (found) return name;
+    const building = `gh_tplbuild_${randomBytes(4).toString("hex")}`;
+    await admin.unsafe(`create database ${building}`);
+    const handle = await openPostgres(withDatabase(base, building), { max: 1 });
+    try {
+      await handle.migrate();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await admin.unsafe(`alter database ${building} rename to ${name}`);
+    } catch {
+      await admin.unsafe(`drop database if exists ${building}`); // another run made it first
+    }
+    return name;
+  } finally {
+    await admin.end();
+  }
+}
 
 /**
  * A fresh, migrated database for one test file: a new database on the real Postgres server (dropped
@@ -64,11 +98,13 @@ export async function createTestDb(opts: { kind?: "postgres" | "pglite" } = {}):
     const { default: postgres } = await import("postgres");
     const base = testDatabaseBaseUrl();
     const admin = postgres(base, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
+    const template = process.env[PG_TEMPLATE_ENV];
+    // From the run's migrated template (a file copy, ~0.1 s) instead of running every migration (~0.45 s).
+    await admin.unsafe(`create database ${name}${template && /^gh_tpl_[0-9a-f]+$/.test(template) ? ` template ${template}` : ""}`);
     await admin.end();
     const url = withDatabase(base, name);
     const handle = await openPostgres(url, { max: 10 });
-    await handle.migrate();
+    await handle.migrate(); // nothing left to apply on a copy of the template
     return {
       ...handle,
       url,

@@ -3,12 +3,13 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import os from "node:os";
 import path from "node:path";
 import { openPglite, MIGRATIONS_FOLDER } from "@/db";
-import { assertPostgresWhenRequired, PGLITE_TEMPLATE_ENV } from "./test-db";
+import { assertPostgresWhenRequired, ensurePostgresTemplate, PG_TEMPLATE_ENV, PGLITE_TEMPLATE_ENV, postgresReachable } from "./test-db";
 import { CLI_BUNDLE_ENV } from "./run-cli";
 
 /**
  * Vitest global setup (runs once, before the workers start): fail at once when CI requires Postgres
- * and it is missing; dump one migrated PGlite data directory that every PGlite test database loads;
+ * and it is missing; make (or find) the migrated Postgres template every Postgres test database is
+ * copied from; dump one migrated PGlite data directory that every PGlite test database loads;
  * compile the operator CLI once for the suites that run it as a process.
  */
 export default async function setup() {
@@ -17,7 +18,9 @@ export default async function setup() {
   const h = createHash("sha256");
   for (const f of readdirSync(MIGRATIONS_FOLDER).sort())
     if (f.endsWith(".sql")) h.update(f).update(readFileSync(path.join(MIGRATIONS_FOLDER, f)));
-  const file = path.join(os.tmpdir(), `gatehouse-pglite-template-${h.digest("hex").slice(0, 16)}.tar`);
+  const migrationsHash = h.digest("hex").slice(0, 16);
+  if (await postgresReachable()) process.env[PG_TEMPLATE_ENV] = await ensurePostgresTemplate(migrationsHash);
+  const file = path.join(os.tmpdir(), `gatehouse-pglite-template-${migrationsHash}.tar`);
   if (!existsSync(file)) {
     const handle = await openPglite(undefined);
     await handle.migrate();
