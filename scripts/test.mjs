@@ -25,9 +25,10 @@ const ci = process.env.GATEHOUSE_CI === "1";
 if (ci) process.env.REQUIRE_POSTGRES = "1";
 
 const args = process.argv.slice(2);
-const lane = args.find((a) => !a.startsWith("--")) ?? "full";
 const onlyArg = args.find((a) => a.startsWith("--only"));
-const only = onlyArg ? (onlyArg.split("=")[1] ?? args[args.indexOf(onlyArg) + 1] ?? "").split(",").filter(Boolean) : [];
+const onlyValue = onlyArg === "--only" ? args[args.indexOf(onlyArg) + 1] : undefined; // `--only a,b` as well as `--only=a,b`
+const lane = args.find((a) => !a.startsWith("--") && a !== onlyValue) ?? "full";
+const only = onlyArg ? (onlyArg.split("=")[1] ?? onlyValue ?? "").split(",").filter(Boolean) : [];
 
 const vitestCount = (file) => () => {
   const r = JSON.parse(readFileSync(file, "utf8"));
