@@ -2,7 +2,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import path from "node:path";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { Sql } from "postgres";
 import { preparedByDefault } from "./prepared";
+import { selfHealingClient } from "./self-healing-client";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -38,9 +40,41 @@ export async function openPostgres(url: string, opts: { max?: number; prepare?: 
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const prepare = opts.prepare ?? true;
-  const raw = postgres(url, { max: opts.max ?? 10, onnotice: () => {}, prepare, connect_timeout: 5, backoff: reconnectBackoff });
-  const client = prepare ? preparedByDefault(raw) : raw;
-  const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Db;
+  const { isDatabaseUnavailable } = await import("../lib/db-unavailable");
+  const { logger } = await import("../lib/logger");
+  // postgres.js asks every new connection for the server's array types (a round trip each), and a
+  // connection cut during that query rejects a promise nobody handles. The answer is the same for every
+  // connection: the first client's first connection asks, and everything after reuses its answer.
+  let typesFrom: Sql | null = null;
+  // Each client (the first, and any that replaces a damaged one) is set up by drizzle the same way.
+  const make = () => {
+    const raw = postgres(url, {
+      max: opts.max ?? 10,
+      onnotice: () => {},
+      prepare,
+      connect_timeout: 5,
+      backoff: reconnectBackoff,
+      fetch_types: typesFrom === null,
+    });
+    if (typesFrom) shareArrayTypes(typesFrom, raw);
+    else
+      raw`select 1`.then(
+        () => {
+          raw.options.fetch_types = false;
+          typesFrom ??= raw;
+        },
+        () => {},
+      );
+    const c = prepare ? preparedByDefault(raw) : raw;
+    drizzle(c, { schema, casing: "snake_case" });
+    return c;
+  };
+  const client = selfHealingClient(make, {
+    brokenLink: isDatabaseUnavailable,
+    onRetire: (generation, cause) =>
+      logger.warn("database: a transaction lost its connection; new queries use a fresh client", { generation, cause }),
+  });
+  const db = drizzle(client as never, { schema, casing: "snake_case" }) as unknown as Db;
   return {
     db,
     kind: "postgres",
@@ -60,6 +94,14 @@ export async function openPostgres(url: string, opts: { max?: number; prepare?: 
     },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/** What postgres.js learnt of the server's array types (parsers, serializers, element → array OIDs), for another client. */
+function shareArrayTypes(from: Sql, to: Sql) {
+  Object.assign(to.options.parsers, from.options.parsers);
+  Object.assign(to.options.serializers, from.options.serializers);
+  const shared = (sql: Sql) => (sql.options as unknown as { shared: { typeArrayMap: Record<number, number> } }).shared;
+  Object.assign(shared(to).typeArrayMap, shared(from).typeArrayMap);
 }
 
 /**
