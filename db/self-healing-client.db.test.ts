@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPostgres, type DbHandle } from "@/db";
-import { startPgProxy, type PgProxy } from "@/lib/testing/pg-proxy";
-import { createTestDb, postgresReachable, testDbMode, type TestDb } from "@/lib/testing/test-db";
+import type { DbHandle } from "@/db";
+import { postgresBehindProxy, type PgProxy } from "@/lib/testing/pg-proxy";
+import { postgresReachable, testDbMode } from "@/lib/testing/test-db";
 
 /**
  * The app's Postgres client through a loopback proxy that cuts every connection (a reset, as a crash
@@ -14,19 +14,16 @@ const onPostgres = testDbMode() !== "pglite" && (await postgresReachable());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(!onPostgres)("a database cut while transactions run (Postgres through a proxy)", () => {
-  let t: TestDb;
+  let setup: Awaited<ReturnType<typeof postgresBehindProxy>>;
   let proxy: PgProxy;
   let app: DbHandle;
 
   beforeAll(async () => {
-    t = await createTestDb({ kind: "postgres" });
-    proxy = await startPgProxy({ host: new URL(t.url!).hostname, port: Number(new URL(t.url!).port || 5432) });
-    app = await openPostgres(proxy.via(t.url!), { max: 10 });
+    setup = await postgresBehindProxy({ max: 10 });
+    ({ proxy, app } = setup);
   });
   afterAll(async () => {
-    await app?.close();
-    await proxy?.close();
-    await t?.close();
+    await setup?.close();
   });
 
   /** A query that must answer within 3 s: anything slower after recovery is a hung connection. */

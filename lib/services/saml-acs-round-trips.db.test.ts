@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPostgres, type DbHandle } from "@/db";
+import type { DbHandle } from "@/db";
 import { makeSamlKit, TEST_APP_URL, type SamlKit } from "@/lib/testing/saml-kit";
-import { startPgProxy, type PgProxy } from "@/lib/testing/pg-proxy";
-import { createTestDb, postgresReachable, testDbMode, type TestDb } from "@/lib/testing/test-db";
+import { postgresBehindProxy, type PgProxy } from "@/lib/testing/pg-proxy";
+import { postgresReachable, testDbMode } from "@/lib/testing/test-db";
 import { consumeSamlResponse, failureOf } from "./saml-acs";
 import { assertSsoRateLimit } from "./sso-rate-limits";
 
@@ -14,22 +14,19 @@ import { assertSsoRateLimit } from "./sso-rate-limits";
 const onPostgres = testDbMode() !== "pglite" && (await postgresReachable());
 
 describe.skipIf(!onPostgres)("ACS database round trips (Postgres, counted by a proxy)", () => {
-  let t: TestDb;
+  let setup: Awaited<ReturnType<typeof postgresBehindProxy>>;
   let proxy: PgProxy;
   let app: DbHandle;
   let kit: SamlKit;
 
   beforeAll(async () => {
-    t = await createTestDb({ kind: "postgres" });
-    proxy = await startPgProxy({ host: new URL(t.url!).hostname, port: Number(new URL(t.url!).port || 5432) });
     // One connection, like one request's view of the pool: statements are prepared once per connection.
-    app = await openPostgres(proxy.via(t.url!), { max: 1 });
-    kit = await makeSamlKit(t.db, { allowIdpInitiated: true });
+    setup = await postgresBehindProxy({ max: 1 });
+    ({ proxy, app } = setup);
+    kit = await makeSamlKit(setup.t.db, { allowIdpInitiated: true });
   });
   afterAll(async () => {
-    await app?.close();
-    await proxy?.close();
-    await t?.close();
+    await setup?.close();
   });
 
   /** One sign-in as the ACS route runs it: the rate limits, then the use-case. */

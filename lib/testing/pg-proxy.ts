@@ -139,3 +139,26 @@ export async function startPgProxy(target: { host: string; port: number }, liste
     close: down,
   };
 }
+
+/**
+ * A fresh test database on the Postgres server (`t.db`, direct) and the app's own client to it through
+ * a new proxy (`app.db`), as the proxy suites use them; `close()` ends all three.
+ */
+export async function postgresBehindProxy(opts: { max: number }) {
+  const { openPostgres } = await import("@/db");
+  const { createTestDb } = await import("./test-db");
+  const t = await createTestDb({ kind: "postgres" });
+  const url = new URL(t.url!);
+  const proxy = await startPgProxy({ host: url.hostname, port: Number(url.port || 5432) });
+  const app = await openPostgres(proxy.via(t.url!), { max: opts.max });
+  return {
+    t,
+    proxy,
+    app,
+    close: async () => {
+      await app.close();
+      await proxy.close();
+      await t.close();
+    },
+  };
+}
