@@ -1,6 +1,6 @@
 import { ZodError } from "zod";
 import { AppError, isAppError, validationError, type ErrorCode, type FieldError } from "@/lib/errors";
-import { logger } from "@/lib/logger";
+import { loggableStack, logger } from "@/lib/logger";
 import { apiFieldPath } from "./case";
 import { REQUEST_ID_HEADER } from "./request-id";
 import { databaseUnavailable, isDatabaseUnavailable } from "@/lib/db-unavailable";
@@ -49,7 +49,7 @@ export function errorResult(thrown: unknown, requestId: string): ErrorResult {
     logger.warn("api: database unavailable", { requestId, error: e });
     e = databaseUnavailable(e);
   } else if (!isAppError(e)) {
-    logger.error("api unhandled error", { requestId, error: e, stack: e instanceof Error ? e.stack : undefined });
+    logger.error("api unhandled error", { requestId, error: e, stack: loggableStack(e) });
     e = new AppError("INTERNAL");
   } else if (e.status >= 500) {
     logger.error("api error", { requestId, code: e.code, cause: e.cause ?? e });
