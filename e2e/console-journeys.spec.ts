@@ -9,7 +9,7 @@ import { createApiKey } from "../lib/services/api-keys";
 import { createConnection } from "../lib/services/connections";
 import { addDomain, removeDomain } from "../lib/services/domains";
 import { changeMemberRole, setMemberDisabled } from "../lib/services/members";
-import { addMember, makeConnection } from "../lib/testing/fixtures";
+import { addMember, addVerifiedDomain, makeConnection } from "../lib/testing/fixtures";
 import { setTxtRecord } from "./support/dns";
 import { expect, routeTo, signInWithPassword, test } from "./support/fixtures";
 import { readState } from "./support/state";
@@ -136,8 +136,7 @@ test.describe("issue 15: lock-outs and dead ends", () => {
     const b = await makeConnection(db, ws.id, { name: "Okta EU", slug: `okta-b-${ws.slug}` });
     const bare = await makeConnection(db, ws.id, { name: "Okta staging", slug: `okta-stg-${ws.slug}`, configured: false });
     const domain = `route-${ws.slug}.test`;
-    const d = await addDomain(db, ws.id, domain, {});
-    await db.update(domains).set({ status: "verified", verifiedAt: new Date(), lastCheckedAt: new Date() }).where(eq(domains.id, d.id));
+    const d = await addVerifiedDomain(db, ws.id, domain);
 
     await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
     await expect(page).toHaveURL(new RegExp(`/w/${ws.slug}`));
@@ -370,11 +369,7 @@ test.describe("issue 15: confirmation and feedback", () => {
     const ws = await makeWorkspace();
     const conn = await builtInConnection(db, ws.id, `idp-${ws.slug}-with-a-long-slug`, "Okta (production, EU tenant)");
     for (const name of [`subsidiary-with-a-long-name-${ws.slug}.test`, `corp-${ws.slug}.test`]) {
-      const d = await addDomain(db, ws.id, name, {});
-      await db
-        .update(domains)
-        .set({ status: "verified", verifiedAt: new Date(), lastCheckedAt: new Date(), connectionId: conn.id })
-        .where(eq(domains.id, d.id));
+      await addVerifiedDomain(db, ws.id, name, conn.id);
     }
     await signInWithPassword(page, ws.ownerEmail, ws.ownerPassword);
     await expect(page).toHaveURL(new RegExp(`/w/${ws.slug}`));

@@ -100,15 +100,19 @@ export async function makeConnection(
  * it: checked just now, so the scheduler's DNS re-check does not take it for a never-checked domain.
  */
 export async function addVerifiedDomain(db: Db, workspaceId: string, domain: string, connectionId: string | null = null) {
-  await db.insert(domains).values({
-    workspaceId,
-    domain,
-    verificationToken: uniq(),
-    status: "verified",
-    verifiedAt: new Date(),
-    lastCheckedAt: new Date(),
-    connectionId,
-  });
+  const [row] = await db
+    .insert(domains)
+    .values({
+      workspaceId,
+      domain,
+      verificationToken: uniq(),
+      status: "verified",
+      verifiedAt: new Date(),
+      lastCheckedAt: new Date(),
+      connectionId,
+    })
+    .returning();
+  return row!;
 }
 
 export function identity(
