@@ -187,7 +187,7 @@ async function prepareDatabase(build: Build, backend: Backend, w: Workload) {
   const { migrate: migratePg } = await import("drizzle-orm/postgres-js/migrator");
   const { drizzle: drizzleLite } = await import("drizzle-orm/pglite");
   const { migrate: migrateLite } = await import("drizzle-orm/pglite/migrator");
-  const { schema } = await import("@/db");
+  const { DRIZZLE_CONFIG } = await import("@/db");
   const migrationsFolder = path.join(build.dir, "db", "migrations");
   if (backend === "postgres") {
     const { default: postgres } = await import("postgres");
@@ -199,7 +199,7 @@ async function prepareDatabase(build: Build, backend: Backend, w: Workload) {
     await admin.unsafe(`create database ${name}`);
     const url = withDatabase(base, name);
     const client = postgres(url, { max: 1, onnotice: () => {} });
-    const db = drizzlePg(client, { schema, casing: "snake_case" });
+    const db = drizzlePg(client, DRIZZLE_CONFIG);
     await migratePg(db, { migrationsFolder });
     const seed = await seedWorkload(db as never, w);
     await client.end();
@@ -219,7 +219,7 @@ async function prepareDatabase(build: Build, backend: Backend, w: Workload) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "gatehouse-bench-http-"));
   const lite = new PGlite(path.join(dataDir, "pglite"));
   await lite.waitReady;
-  const db = drizzleLite(lite, { schema, casing: "snake_case" });
+  const db = drizzleLite(lite, DRIZZLE_CONFIG);
   await migrateLite(db, { migrationsFolder });
   const seed = await seedWorkload(db as never, w);
   await lite.close();

@@ -8,6 +8,8 @@ import { selfHealingClient } from "./self-healing-client";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
+/** How every drizzle instance over our database is configured (tables, snake_case columns). */
+export const DRIZZLE_CONFIG = { schema, casing: "snake_case" } as const;
 export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 
 export type DbHandle = {
@@ -66,7 +68,7 @@ export async function openPostgres(url: string, opts: { max?: number; prepare?: 
         () => {},
       );
     const c = prepare ? preparedByDefault(raw) : raw;
-    drizzle(c, { schema, casing: "snake_case" });
+    drizzle(c, DRIZZLE_CONFIG);
     return c;
   };
   const client = selfHealingClient(make, {
@@ -74,7 +76,7 @@ export async function openPostgres(url: string, opts: { max?: number; prepare?: 
     onRetire: (generation, cause) =>
       logger.warn("database: a transaction lost its connection; new queries use a fresh client", { generation, cause }),
   });
-  const db = drizzle(client as never, { schema, casing: "snake_case" }) as unknown as Db;
+  const db = drizzle(client as never, DRIZZLE_CONFIG) as unknown as Db;
   return {
     db,
     kind: "postgres",
@@ -84,7 +86,7 @@ export async function openPostgres(url: string, opts: { max?: number; prepare?: 
       const lockClient = postgres(url, { max: 1, onnotice: () => {} });
       try {
         await lockClient`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
-        await migrate(drizzle(lockClient, { schema, casing: "snake_case" }), {
+        await migrate(drizzle(lockClient, DRIZZLE_CONFIG), {
           migrationsFolder: MIGRATIONS_FOLDER,
         });
         await lockClient`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
@@ -118,13 +120,13 @@ export async function openPglite(dir: string | undefined, loadDataDir?: Blob): P
   }
   const client = dir ? new PGlite(dir) : new PGlite(loadDataDir ? { loadDataDir } : undefined);
   await client.waitReady;
-  const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Db;
+  const db = drizzle(client, DRIZZLE_CONFIG) as unknown as Db;
   return {
     db,
     kind: "pglite",
     migrate: async () => {
       const { migrate } = await import("drizzle-orm/pglite/migrator");
-      await migrate(drizzle(client, { schema, casing: "snake_case" }), { migrationsFolder: MIGRATIONS_FOLDER });
+      await migrate(drizzle(client, DRIZZLE_CONFIG), { migrationsFolder: MIGRATIONS_FOLDER });
     },
     close: async () => {
       await client.close();

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { openPglite, openPostgres, type DbHandle } from "@/db";
+import { DRIZZLE_CONFIG, openPglite, openPostgres, type DbHandle } from "@/db";
 import { testDatabaseBaseUrl } from "@/lib/env";
 
 /**
@@ -154,7 +154,6 @@ const idlePglite: IdlePglite[] = [];
 
 async function checkOutPglite(name: string): Promise<TestDb> {
   const { drizzle } = await import("drizzle-orm/pglite");
-  const schema = await import("@/db/schema");
   for (let reused = idlePglite.pop(); reused; reused = idlePglite.pop()) {
     const client = pgliteClient(reused.handle);
     try {
@@ -166,7 +165,7 @@ async function checkOutPglite(name: string): Promise<TestDb> {
       await reused.handle.close().catch(() => {});
       continue;
     }
-    const db = drizzle(client as never, { schema, casing: "snake_case" }) as unknown as DbHandle["db"];
+    const db = drizzle(client as never, DRIZZLE_CONFIG) as unknown as DbHandle["db"];
     return pooledPglite({ ...reused.handle, db }, reused.tables, name);
   }
   const template = process.env[PGLITE_TEMPLATE_ENV];
