@@ -9,6 +9,7 @@ export default defineConfig({
     exclude: ["node_modules/**", ".next/**", ".next-*/**", "test-results*/**", "e2e/**", ".data/**"],
     environment: "node",
     globalSetup: ["./lib/testing/vitest-setup.ts"],
+    setupFiles: ["./lib/testing/vitest-worker-setup.ts"],
     pool: "forks",
     // Most database, CLI and protocol tests wait on a socket or a child process, not the CPU: one more
     // worker than cores keeps both cores busy (3 on these 2-core machines: 583 s → 271 s with the

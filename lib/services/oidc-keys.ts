@@ -1,4 +1,5 @@
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { newRsaKeyPair } from "@/lib/crypto/rsa-key-pairs";
 import { and, asc, eq, inArray, isNull, or } from "drizzle-orm";
 import type { Db } from "@/db";
 import { oidcSigningKeys, type OidcSigningKey } from "@/db/schema";
@@ -25,7 +26,7 @@ const publicColumns = {
 };
 
 function newKeyValues(state: "next" | "active", now: Date) {
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const { privateKey, publicKey } = newRsaKeyPair();
   const kid = randomBytes(12).toString("base64url");
   const meta = { kid, alg: OIDC_SIGNING_ALG, use: "sig" };
   return {
