@@ -1,17 +1,14 @@
-import os from "node:os";
-import path from "node:path";
-import { mkdtempSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticateApiKey } from "@/lib/services/api-keys";
 import { createWorkspace } from "@/lib/services/workspaces";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { runCli } from "@/lib/testing/run-cli";
+import { cliDataDir, runCli } from "@/lib/testing/run-cli";
 
 let t: TestDb;
 let env: { databaseUrl?: string; dataDir: string };
 beforeAll(async () => {
   t = await createTestDb();
-  env = { databaseUrl: t.url, dataDir: mkdtempSync(path.join(os.tmpdir(), "gh-cli-keys-")) };
+  env = { databaseUrl: t.url, dataDir: cliDataDir("keys", { embedded: !t.url }) };
 });
 afterAll(async () => {
   await t.close();

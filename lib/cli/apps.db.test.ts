@@ -1,12 +1,9 @@
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSecret } from "@/lib/crypto/secret-box";
 import { findApplicationByClientId, listApplications } from "@/lib/services/applications";
 import { listOidcKeys } from "@/lib/services/oidc-keys";
 import { makeSamlKit } from "@/lib/testing/saml-kit";
-import { runCli } from "@/lib/testing/run-cli";
+import { cliDataDir, runCli } from "@/lib/testing/run-cli";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 
 let t: TestDb;
@@ -14,7 +11,7 @@ let env: { databaseUrl?: string; dataDir: string };
 beforeAll(async () => {
   t = await createTestDb();
   // The tests' own DATA_DIR: the CLI seals secrets with the same (development) ENCRYPTION_KEY this process opens them with.
-  env = { databaseUrl: t.url, dataDir: process.env.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), "gh-cli-apps-")) };
+  env = { databaseUrl: t.url, dataDir: cliDataDir("apps", { embedded: !t.url }) };
 });
 afterAll(async () => {
   await t.close();

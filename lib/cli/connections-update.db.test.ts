@@ -1,9 +1,6 @@
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDevIdp } from "@/lib/dev-idp";
-import { runCli } from "@/lib/testing/run-cli";
+import { cliDataDir, runCli } from "@/lib/testing/run-cli";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { createWorkspace } from "@/lib/services/workspaces";
 import { memberActor } from "@/lib/services/actor";
@@ -17,7 +14,7 @@ const idp = createDevIdp({ entityId: "https://idp.cli-enc.test/entity" });
 
 beforeAll(async () => {
   t = await createTestDb();
-  dataDir = mkdtempSync(path.join(os.tmpdir(), "gh-cli-enc-"));
+  dataDir = cliDataDir("enc", { embedded: !t.url });
   const { workspace, owner } = await createWorkspace(t.db, { slug: "cli-enc", name: "CLI enc", ownerEmail: "o@cli-enc.test" });
   connection = await createConnection(
     t.db,

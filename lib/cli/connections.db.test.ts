@@ -1,11 +1,10 @@
 import http from "node:http";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDevIdp } from "@/lib/dev-idp";
-import { runCli } from "@/lib/testing/run-cli";
+import { cliDataDir, runCli } from "@/lib/testing/run-cli";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { createWorkspace } from "@/lib/services/workspaces";
 import { eq } from "drizzle-orm";
@@ -24,7 +23,7 @@ const idp = createDevIdp({ entityId: "https://idp.cli.test/entity" });
 
 beforeAll(async () => {
   t = await createTestDb();
-  dataDir = mkdtempSync(path.join(os.tmpdir(), "gh-cli-conn-"));
+  dataDir = cliDataDir("conn", { embedded: !t.url });
   metadataFile = path.join(dataDir, "idp.xml");
   writeFileSync(metadataFile, idp.metadataXml("https://idp.cli.test/sso"));
   await createWorkspace(t.db, { slug: "cli-ws", name: "CLI", ownerEmail: "o@cli.test" });

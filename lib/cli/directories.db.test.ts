@@ -1,12 +1,9 @@
-import os from "node:os";
-import path from "node:path";
-import { mkdtempSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { authenticateDirectoryToken } from "@/lib/services/directories";
 import { makeWorkspace } from "@/lib/testing/fixtures";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { runCli } from "@/lib/testing/run-cli";
+import { cliDataDir, runCli } from "@/lib/testing/run-cli";
 import { emitEvent } from "@/lib/webhooks/emit";
 import { webhookHeaders } from "@/lib/webhooks/signature";
 
@@ -14,7 +11,7 @@ let t: TestDb;
 let env: { databaseUrl?: string; dataDir: string };
 beforeAll(async () => {
   t = await createTestDb();
-  env = { databaseUrl: t.url, dataDir: mkdtempSync(path.join(os.tmpdir(), "gh-cli-dirs-")) };
+  env = { databaseUrl: t.url, dataDir: cliDataDir("dirs", { embedded: !t.url }) };
 });
 afterAll(async () => {
   await t.close();

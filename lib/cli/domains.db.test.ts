@@ -1,12 +1,9 @@
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDomainByNameOrThrow } from "@/lib/services/domains";
 import { getEnforcement } from "@/lib/services/sso-enforcement";
 import { startTestDnsServer, type TestDnsServer } from "@/lib/testing/dns-server";
 import { makeConnection, makeWorkspace, uniq } from "@/lib/testing/fixtures";
-import { runCli } from "@/lib/testing/run-cli";
+import { cliDataDir, runCli } from "@/lib/testing/run-cli";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 
 let t: TestDb;
@@ -15,7 +12,7 @@ let dataDir: string;
 beforeAll(async () => {
   t = await createTestDb();
   dns = await startTestDnsServer();
-  dataDir = mkdtempSync(path.join(os.tmpdir(), "gh-cli-domains-"));
+  dataDir = cliDataDir("domains", { embedded: !t.url });
 });
 afterAll(async () => {
   await dns.close();

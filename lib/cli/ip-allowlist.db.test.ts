@@ -1,13 +1,10 @@
 /** workspaces:ip-allowlist (issue 14, part 4): the operator sets and clears a workspace's sign-in IP allowlist. */
-import os from "node:os";
-import path from "node:path";
-import { mkdtempSync } from "node:fs";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "@/db/schema";
 import { isAppError } from "@/lib/errors";
 import { makeWorkspace } from "@/lib/testing/fixtures";
-import { runCli } from "@/lib/testing/run-cli";
+import { cliDataDir, runCli } from "@/lib/testing/run-cli";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { getIpAllowlist } from "@/lib/services/ip-allowlist";
 import { signInWithPassword } from "@/lib/services/password-sign-in";
@@ -16,7 +13,7 @@ let t: TestDb;
 let env: { databaseUrl?: string; dataDir: string };
 beforeAll(async () => {
   t = await createTestDb();
-  env = { databaseUrl: t.url, dataDir: mkdtempSync(path.join(os.tmpdir(), "gh-cli-ipal-")) };
+  env = { databaseUrl: t.url, dataDir: cliDataDir("ipal", { embedded: !t.url }) };
 });
 afterAll(async () => {
   await t.close();

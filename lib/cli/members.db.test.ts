@@ -1,19 +1,16 @@
-import os from "node:os";
-import path from "node:path";
-import { mkdtempSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getInvitationByToken } from "@/lib/services/invitations";
 import { listRoleMappings } from "@/lib/services/role-mapping";
 import { listAuditPage } from "@/lib/services/audit";
 import { makeConnection, makeWorkspace } from "@/lib/testing/fixtures";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { runCli } from "@/lib/testing/run-cli";
+import { cliDataDir, runCli } from "@/lib/testing/run-cli";
 
 let t: TestDb;
 let env: { databaseUrl?: string; dataDir: string };
 beforeAll(async () => {
   t = await createTestDb();
-  env = { databaseUrl: t.url, dataDir: mkdtempSync(path.join(os.tmpdir(), "gh-cli-members-")) };
+  env = { databaseUrl: t.url, dataDir: cliDataDir("members", { embedded: !t.url }) };
 });
 afterAll(async () => {
   await t.close();

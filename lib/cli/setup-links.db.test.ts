@@ -1,18 +1,15 @@
-import os from "node:os";
-import path from "node:path";
-import { mkdtempSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAuditPage } from "@/lib/services/audit";
 import { resolveSetupLinkToken } from "@/lib/services/setup-links";
 import { makeWorkspace } from "@/lib/testing/fixtures";
-import { runCli } from "@/lib/testing/run-cli";
+import { cliDataDir, runCli } from "@/lib/testing/run-cli";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 
 let t: TestDb;
 let env: { databaseUrl?: string; dataDir: string };
 beforeAll(async () => {
   t = await createTestDb();
-  env = { databaseUrl: t.url, dataDir: mkdtempSync(path.join(os.tmpdir(), "gh-cli-setup-links-")) };
+  env = { databaseUrl: t.url, dataDir: cliDataDir("setup-links", { embedded: !t.url }) };
 });
 afterAll(async () => {
   await t.close();

@@ -1,17 +1,13 @@
-import os from "node:os";
-import path from "node:path";
-import { mkdtempSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
-import { runCli } from "@/lib/testing/run-cli";
+import { cliDataDir, runCli } from "@/lib/testing/run-cli";
 import { signInWithPassword } from "@/lib/services/password-sign-in";
 
 let t: TestDb;
 let env: { databaseUrl?: string; dataDir: string };
 beforeAll(async () => {
   t = await createTestDb();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "gh-cli-"));
-  env = { databaseUrl: t.url, dataDir };
+  env = { databaseUrl: t.url, dataDir: cliDataDir("ws", { embedded: !t.url }) };
 });
 afterAll(async () => {
   await t.close();
