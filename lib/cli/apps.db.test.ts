@@ -3,7 +3,7 @@ import { openSecret } from "@/lib/crypto/secret-box";
 import { findApplicationByClientId, listApplications } from "@/lib/services/applications";
 import { listOidcKeys } from "@/lib/services/oidc-keys";
 import { makeSamlKit } from "@/lib/testing/saml-kit";
-import { cliDataDir, runCli } from "@/lib/testing/run-cli";
+import { runCli } from "@/lib/testing/run-cli";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 
 let t: TestDb;
@@ -11,7 +11,7 @@ let env: { databaseUrl?: string; dataDir: string };
 beforeAll(async () => {
   t = await createTestDb();
   // The tests' own DATA_DIR: the CLI seals secrets with the same (development) ENCRYPTION_KEY this process opens them with.
-  env = { databaseUrl: t.url, dataDir: cliDataDir("apps", { embedded: !t.url }) };
+  env = { databaseUrl: t.url, dataDir: process.env.DATA_DIR! };
 });
 afterAll(async () => {
   await t.close();
