@@ -100,25 +100,39 @@ export async function isTrustApprovedByCurrentOwner(
   db: Db,
   c: Pick<Connection, "workspaceId" | "trustApprovedBy" | "trustApprovedVia">,
 ): Promise<boolean> {
+  const approved = trustApprovedOf(c, null);
+  if (approved !== "needs_approver") return approved;
+  const [row] = await approverAsActiveOwner(db, c.trustApprovedBy!, c.workspaceId).limit(1);
+  return trustApprovedOf(c, !!row) === true;
+}
+
+/** isTrustApprovedByCurrentOwner over facts already read (`approverIsActiveOwner` null: not read yet). */
+export function trustApprovedOf(
+  c: Pick<Connection, "trustApprovedBy" | "trustApprovedVia">,
+  approverIsActiveOwner: boolean | null,
+): boolean | "needs_approver" {
   if (c.trustApprovedVia === "operator") return true;
   if (!c.trustApprovedVia) return false;
   if (!c.trustApprovedBy) return c.trustApprovedVia === "api_key"; // an operator key acting as owner
-  const [row] = await db
+  return approverIsActiveOwner ?? "needs_approver";
+}
+
+/** The approving member's membership, when they are an active, enabled owner of the workspace (a query to run or embed). */
+export function approverAsActiveOwner(db: Db, approverId: string, workspaceId: string) {
+  return db
     .select({ id: memberships.id })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(
       and(
-        eq(memberships.workspaceId, c.workspaceId),
-        eq(memberships.userId, c.trustApprovedBy),
+        eq(memberships.workspaceId, workspaceId),
+        eq(memberships.userId, approverId),
         eq(memberships.role, "owner"),
         eq(memberships.status, "active"),
         eq(memberships.disabled, false),
         eq(users.disabled, false),
       ),
-    )
-    .limit(1);
-  return !!row;
+    );
 }
 
 /** Workspaces where the account holds owner or admin (invited, disabled or active). */
@@ -145,11 +159,27 @@ export async function mayReachPrivilegedAccount(
   input: { connection: Pick<Connection, "workspaceId" | "trustApprovedBy" | "trustApprovedVia">; userId: string | null; role: Role | null },
 ): Promise<PrivilegedReach> {
   const privileged = input.userId ? await privilegedWorkspaceIds(db, input.userId) : [];
+  const reach = privilegedReachOf({ ...input, privileged, trustApprovedByCurrentOwner: null });
+  if (reach !== "needs_approval") return reach;
+  return (await isTrustApprovedByCurrentOwner(db, input.connection)) ? { ok: true } : { ok: false, reason: "not_owner_approved" };
+}
+
+/**
+ * mayReachPrivilegedAccount over facts already read: the workspaces where the account is privileged,
+ * and whether a current owner approved the connection's trust (null: not read yet, and
+ * "needs_approval" is returned when it decides).
+ */
+export function privilegedReachOf(input: {
+  connection: Pick<Connection, "workspaceId">;
+  privileged: string[];
+  role: Role | null;
+  trustApprovedByCurrentOwner: boolean | null;
+}): PrivilegedReach | "needs_approval" {
   const grantsPrivilege = input.role !== null && hasRole(input.role, "admin");
-  if (!privileged.length && !grantsPrivilege) return { ok: true };
-  if (privileged.some((w) => w !== input.connection.workspaceId)) return { ok: false, reason: "privileged_elsewhere" };
-  if (!(await isTrustApprovedByCurrentOwner(db, input.connection))) return { ok: false, reason: "not_owner_approved" };
-  return { ok: true };
+  if (!input.privileged.length && !grantsPrivilege) return { ok: true };
+  if (input.privileged.some((w) => w !== input.connection.workspaceId)) return { ok: false, reason: "privileged_elsewhere" };
+  if (input.trustApprovedByCurrentOwner === null) return "needs_approval";
+  return input.trustApprovedByCurrentOwner ? { ok: true } : { ok: false, reason: "not_owner_approved" };
 }
 
 /**

@@ -13,13 +13,23 @@ export type SsoDomainPolicy = {
   workspaceHasVerifiedDomains: boolean;
 };
 
+/** The workspace's domains that count for the SSO domain rule: verified, and verified-then-failing. */
+export type RuleDomain = { domain: string; status: string };
+
 /** What the workspace's verified domains say about an asserted email (used at the ACS). */
 export async function getSsoDomainPolicy(db: Db, workspaceId: string, email: string): Promise<SsoDomainPolicy> {
-  const domain = emailDomain(email);
   const rows = await db
     .select({ domain: domains.domain, status: domains.status })
     .from(domains)
-    .where(and(eq(domains.workspaceId, workspaceId), inArray(domains.status, ["verified", "failing"])));
+    .where(and(eq(domains.workspaceId, workspaceId), inArray(domains.status, RULE_DOMAIN_STATUSES)));
+  return ssoDomainPolicyOf(rows, email);
+}
+
+export const RULE_DOMAIN_STATUSES: ("verified" | "failing")[] = ["verified", "failing"];
+
+/** getSsoDomainPolicy over rows already read (the workspace's verified and failing domains). */
+export function ssoDomainPolicyOf(rows: RuleDomain[], email: string): SsoDomainPolicy {
+  const domain = emailDomain(email);
   return {
     emailDomainVerified: !!domain && rows.some((r) => r.domain === domain && r.status === "verified"),
     workspaceHasVerifiedDomains: rows.length > 0,
@@ -37,7 +47,7 @@ export async function isEmailDomainOwnedElsewhere(db: Db, workspaceId: string, e
   const [row] = await db
     .select({ id: domains.id })
     .from(domains)
-    .where(and(eq(domains.domain, domain), ne(domains.workspaceId, workspaceId), inArray(domains.status, ["verified", "failing"])))
+    .where(and(eq(domains.domain, domain), ne(domains.workspaceId, workspaceId), inArray(domains.status, RULE_DOMAIN_STATUSES)))
     .limit(1);
   return !!row;
 }
@@ -54,9 +64,14 @@ export async function checkSsoDomainRule(
   email: string,
 ): Promise<{ policy: SsoDomainPolicy; outside: boolean }> {
   const policy = await getSsoDomainPolicy(db, workspaceId, email);
-  const requireVerified = requireVerifiedDomains ?? policy.workspaceHasVerifiedDomains;
   const outside =
-    (requireVerified && !policy.emailDomainVerified) ||
+    isOutsideSsoDomainRule(policy, requireVerifiedDomains, false) ||
     (!policy.emailDomainVerified && (await isEmailDomainOwnedElsewhere(db, workspaceId, email)));
   return { policy, outside };
+}
+
+/** The rule over facts already read; `ownedElsewhere`: another workspace verified (or verified, now failing) the email's domain. */
+export function isOutsideSsoDomainRule(policy: SsoDomainPolicy, requireVerifiedDomains: boolean | null, ownedElsewhere: boolean): boolean {
+  const requireVerified = requireVerifiedDomains ?? policy.workspaceHasVerifiedDomains;
+  return (requireVerified && !policy.emailDomainVerified) || (!policy.emailDomainVerified && ownedElsewhere);
 }

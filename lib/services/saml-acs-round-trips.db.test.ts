@@ -67,11 +67,11 @@ describe.skipIf(!onPostgres)("ACS database round trips (Postgres, counted by a p
 
 /**
  * Where it stands (README, "Benchmarks"): 2 rate-limit upserts and the connection lookup, then one
- * transaction (begin, assertion, savepoint, advisory lock, 7 planning reads, the provisioning writes,
- * ticket + event in one statement, commit). The issue's goal (3 and 4) needs the planning reads folded
- * into one statement; this bound keeps what was won and fails on any new round trip. Single logout
- * (issue 14) added one write per sign-in, the sso_sessions row (NameID and SessionIndex): 20 → 21
- * and 18 → 19; folding it into the ticket's statement is the next saving.
+ * transaction (begin, assertion, savepoint, advisory lock, the provisioning facts in one statement
+ * (readProvisioningFacts: seven reads before), the provisioning writes, ticket + event in one
+ * statement, the sso_sessions row, commit). The issue's goal (3 and 4) needs the rate limits, the
+ * connection lookup and the writes folded too; this bound keeps what was won and fails on any new
+ * round trip. History: 20/18 → 21/19 with single logout's sso_sessions row → 16/13 with the facts.
  */
-const NEW_USER_ROUND_TRIPS = 21;
-const RETURNING_USER_ROUND_TRIPS = 19;
+const NEW_USER_ROUND_TRIPS = 16;
+const RETURNING_USER_ROUND_TRIPS = 13;

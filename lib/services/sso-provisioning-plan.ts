@@ -1,12 +1,13 @@
-import { and, asc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { invitations, linkedIdentities, memberships, users, type connections, type workspaces } from "@/db/schema";
+import { invitations, memberships, users, type connections, type workspaces } from "@/db/schema";
 import { describeError, type ErrorCode } from "@/lib/errors";
 import { roleRank, type Role } from "@/lib/auth/roles";
-import { mayReachPrivilegedAccount } from "./connection-trust";
-import { checkSsoDomainRule, getSsoDomainPolicy, type SsoDomainPolicy } from "./domain-policy";
-import { loadRulesForConnection, resolveRole, type MatchedRule, type RoleResolution } from "./role-mapping";
-import { findUserByEmail, normalizeEmail, type User } from "./users";
+import { privilegedReachOf, trustApprovedOf } from "./connection-trust";
+import { checkSsoDomainRule, isOutsideSsoDomainRule, ssoDomainPolicyOf, type SsoDomainPolicy } from "./domain-policy";
+import { resolveRole, type MatchedRule, type RoleResolution } from "./role-mapping";
+import { readProvisioningFacts } from "./sso-provisioning-facts";
+import { normalizeEmail, type User } from "./users";
 
 export type SsoIdentity = {
   nameId: string;
@@ -91,19 +92,6 @@ export function extractNames(identity: SsoIdentity): { firstName: string | null;
   };
 }
 
-/** A password-less, never-linked account with no membership outside this workspace (e.g. made by an invitation). */
-async function isClaimableAccount(db: Db, user: User, workspaceId: string): Promise<boolean> {
-  if (user.passwordHash) return false;
-  const [link] = await db.select({ id: linkedIdentities.id }).from(linkedIdentities).where(eq(linkedIdentities.userId, user.id)).limit(1);
-  if (link) return false;
-  const [elsewhere] = await db
-    .select({ id: memberships.id })
-    .from(memberships)
-    .where(and(eq(memberships.userId, user.id), ne(memberships.workspaceId, workspaceId)))
-    .limit(1);
-  return !elsewhere;
-}
-
 export async function findPendingInvitation(db: Db, workspaceId: string, email: string, now: Date): Promise<Invitation | undefined> {
   const [row] = await db
     .select()
@@ -144,18 +132,6 @@ async function notProvisionedHint(db: Db, workspace: ProvisionInput["workspace"]
   return `Ask ${who}, to invite you: just-in-time provisioning is off for this connection, so only invited members can sign in.`;
 }
 
-type DomainRule = { policy: SsoDomainPolicy; refusal: Refusal | null };
-
-/** The SSO domain rule for one email (see checkSsoDomainRule); a linked account's own email is not echoed back. */
-async function checkDomainRule(db: Db, input: ProvisionInput, email: string, linkedAccount: boolean): Promise<DomainRule> {
-  const { policy, outside } = await checkSsoDomainRule(db, input.workspace.id, input.connection.requireVerifiedDomains, email);
-  if (!outside) return { policy, refusal: null };
-  const detail = linkedAccount
-    ? { reason: "the linked account's email is in a domain this connection may not sign in" }
-    : { email, domain: email.split("@")[1] ?? null };
-  return { policy, refusal: { code: "SAML_EMAIL_OUTSIDE_DOMAINS", detail } };
-}
-
 const PRIVILEGED_HINT = {
   privileged_elsewhere:
     "This account is an owner or admin of another workspace, so this connection may not sign it in: sign in with your password, or through that workspace's own SSO.",
@@ -178,10 +154,9 @@ export async function planProvisioning(db: Db, input: ProvisionInput): Promise<P
   const { workspace, connection, identity, now } = input;
   const email = normalizeEmail(identity.email);
   const names = extractNames(identity);
-  const rules = await loadRulesForConnection(db, connection.id);
-  const mapping = resolveRole(rules, identity.attributes, connection.defaultRole);
-  const asserted = await checkDomainRule(db, input, email, false);
-  const domainPolicy = asserted.policy;
+  const facts = await readProvisioningFacts(db, { workspaceId: workspace.id, connection, email, nameId: identity.nameId, now });
+  const mapping = resolveRole(facts.rules, identity.attributes, connection.defaultRole);
+  const domainPolicy = ssoDomainPolicyOf(facts.workspaceDomains, email);
   const plan: ProvisionPlan = {
     email,
     names,
@@ -200,42 +175,43 @@ export async function planProvisioning(db: Db, input: ProvisionInput): Promise<P
   };
   const refuse = (code: ErrorCode, extra: Omit<Refusal, "code"> = {}): ProvisionPlan => ({ ...plan, refusal: { code, ...extra } });
 
-  if (asserted.refusal) return { ...plan, refusal: asserted.refusal };
+  if (isOutsideSsoDomainRule(domainPolicy, connection.requireVerifiedDomains, facts.assertedDomainOwnedElsewhere)) {
+    return refuse("SAML_EMAIL_OUTSIDE_DOMAINS", { detail: { email, domain: email.split("@")[1] ?? null } });
+  }
 
-  plan.invitation = (await findPendingInvitation(db, workspace.id, email, now)) ?? null;
+  plan.invitation = facts.invitation;
 
-  const [link] = await db
-    .select({ user: users })
-    .from(linkedIdentities)
-    .innerJoin(users, eq(users.id, linkedIdentities.userId))
-    .where(and(eq(linkedIdentities.connectionId, connection.id), eq(linkedIdentities.nameId, identity.nameId)));
-  if (link) {
+  if (facts.linkedUser) {
     plan.account = "linked";
-    plan.user = link.user;
+    plan.user = facts.linkedUser;
     // The session is for the account, not for the asserted email: its own email must pass the rule too
     // (an IdP that linked an account before its domain was verified elsewhere loses it then).
-    if (normalizeEmail(link.user.email) !== email) {
-      const stored = await checkDomainRule(db, input, normalizeEmail(link.user.email), true);
-      if (stored.refusal) return { ...plan, refusal: stored.refusal };
-    }
-  } else {
-    const existing = await findUserByEmail(db, email);
-    if (existing) {
-      const linkable =
-        (domainPolicy.emailDomainVerified && connection.allowAccountLinking) || (await isClaimableAccount(db, existing, workspace.id));
-      if (!linkable) {
-        return refuse("SAML_ACCOUNT_NOT_LINKABLE", {
-          detail: { email, emailDomainVerified: domainPolicy.emailDomainVerified, allowAccountLinking: connection.allowAccountLinking },
+    const stored = normalizeEmail(facts.linkedUser.email);
+    if (stored !== email) {
+      const rule = await checkSsoDomainRule(db, workspace.id, connection.requireVerifiedDomains, stored);
+      if (rule.outside) {
+        return refuse("SAML_EMAIL_OUTSIDE_DOMAINS", {
+          detail: { reason: "the linked account's email is in a domain this connection may not sign in" },
         });
       }
-      plan.account = "link_existing";
-      plan.user = existing;
-    } else if (!plan.invitation && !connection.jitProvisioning) {
-      return refuse("SAML_USER_NOT_PROVISIONED", {
-        hint: await notProvisionedHint(db, workspace),
-        detail: { email, jitProvisioning: false },
+    }
+  } else if (facts.emailUser) {
+    const existing = facts.emailUser;
+    // Claimable: a password-less, never-linked account with no membership outside this workspace (e.g. made by an invitation).
+    const claimable = !existing.passwordHash && !facts.emailUserLinked && !facts.emailUserMemberElsewhere;
+    const linkable = (domainPolicy.emailDomainVerified && connection.allowAccountLinking) || claimable;
+    if (!linkable) {
+      return refuse("SAML_ACCOUNT_NOT_LINKABLE", {
+        detail: { email, emailDomainVerified: domainPolicy.emailDomainVerified, allowAccountLinking: connection.allowAccountLinking },
       });
     }
+    plan.account = "link_existing";
+    plan.user = existing;
+  } else if (!plan.invitation && !connection.jitProvisioning) {
+    return refuse("SAML_USER_NOT_PROVISIONED", {
+      hint: await notProvisionedHint(db, workspace),
+      detail: { email, jitProvisioning: false },
+    });
   }
   if (plan.user?.disabled) return refuse("SAML_USER_DISABLED", { detail: { email } });
   if (plan.user) {
@@ -243,15 +219,8 @@ export async function planProvisioning(db: Db, input: ProvisionInput): Promise<P
     plan.takeover =
       accountEmail === email
         ? domainPolicy.emailDomainVerified
-        : (await getSsoDomainPolicy(db, workspace.id, accountEmail)).emailDomainVerified;
-  }
-
-  if (plan.user) {
-    const [m] = await db
-      .select()
-      .from(memberships)
-      .where(and(eq(memberships.workspaceId, workspace.id), eq(memberships.userId, plan.user.id)));
-    plan.membership = m ?? null;
+        : ssoDomainPolicyOf(facts.workspaceDomains, accountEmail).emailDomainVerified;
+    plan.membership = facts.membership;
   }
   const m = plan.membership;
   if (m?.disabled) return refuse("SAML_USER_DISABLED", { detail: { email, membershipDisabled: true } });
@@ -282,12 +251,13 @@ export async function planProvisioning(db: Db, input: ProvisionInput): Promise<P
 
   // Owner/admin accounts and invitations, and admin grants, only through an owner-approved connection of their workspace.
   const invitedRole = decided.membershipAction === "consume_invitation" ? (plan.invitation?.role ?? null) : null;
-  const reach = await mayReachPrivilegedAccount(db, {
+  const reach = privilegedReachOf({
     connection,
-    userId: plan.user?.id ?? null,
+    privileged: plan.user ? facts.privilegedWorkspaceIds : [],
     role: invitedRole && roleRank(invitedRole) > roleRank(decided.role) ? invitedRole : decided.role,
+    trustApprovedByCurrentOwner: trustApprovedOf(connection, facts.approverIsActiveOwner) === true,
   });
-  if (!reach.ok) {
+  if (reach !== "needs_approval" && !reach.ok) {
     return {
       ...decided,
       refusal: { code: "SAML_PRIVILEGED_ACCOUNT", hint: PRIVILEGED_HINT[reach.reason], detail: { reason: reach.reason } },
