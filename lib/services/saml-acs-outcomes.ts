@@ -8,8 +8,9 @@ import { logger } from "@/lib/logger";
 import { launchPath } from "@/lib/oidc/paths";
 import type { AuthnRequestRow } from "./authn-requests";
 import type { ConnectionWithWorkspace } from "./connections";
-import { loginTickets, ssoEvents } from "@/db/schema";
+import { loginTickets, ssoEvents, ssoSessions } from "@/db/schema";
 import { newLoginTicket } from "./login-tickets";
+import { ssoSessionValues } from "./sso-sessions";
 import { recordSsoEvent, ssoEventValues } from "./sso-events";
 import { mayRecordUnsignedFailure } from "./unsigned-acs-requests";
 import { previewSsoProvisioning, provisionSsoUser, type SsoIdentity } from "./sso-provisioning";
@@ -162,7 +163,7 @@ export async function previewTestSignIn(ctx: ValidContext): Promise<AcsOutcome> 
  */
 export async function completeSignIn(
   ctx: ValidContext,
-  input: { request: AuthnRequestRow | null; relayState: string | null },
+  input: { request: AuthnRequestRow | null; relayState: string | null; assertion: ValidatedAssertion },
 ): Promise<AcsOutcome> {
   const { scope, identity } = ctx;
   let provisioned: Awaited<ReturnType<typeof provisionSsoUser>>;
@@ -215,11 +216,26 @@ export async function completeSignIn(
     },
     now: ctx.now,
   });
-  // The ticket and the success event in one statement (a data-modifying WITH runs exactly once).
+  // The ticket, the SSO session (single logout: this sign-in's NameID and SessionIndex) and the success
+  // event in one statement (a data-modifying WITH runs exactly once, read or not).
   const issued = ctx.db
     .$with("issued_ticket")
     .as(ctx.db.insert(loginTickets).values(ticketRow).returning({ tokenHash: loginTickets.tokenHash }));
-  const [ev] = await ctx.db.with(issued).insert(ssoEvents).values(event).returning({ id: ssoEvents.id });
+  const session = ctx.db.$with("sso_session").as(
+    ctx.db
+      .insert(ssoSessions)
+      .values(
+        ssoSessionValues({
+          connectionId: scope.connection.id,
+          userId: provisioned.user.id,
+          assertion: input.assertion,
+          browserBinding,
+          now: ctx.now,
+        }),
+      )
+      .returning({ id: ssoSessions.id }),
+  );
+  const [ev] = await ctx.db.with(issued, session).insert(ssoEvents).values(event).returning({ id: ssoEvents.id });
   return {
     kind: "redirect",
     location: `/auth/sso/complete?ticket=${encodeURIComponent(ticket)}`,

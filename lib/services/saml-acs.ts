@@ -19,7 +19,6 @@ import {
   type AcsSeen,
 } from "./saml-acs-outcomes";
 import { spValues } from "./sp-values";
-import { recordSsoSession } from "./sso-sessions";
 import { finishSetupLinkTest } from "./setup-link-test";
 import { getDecryptionKeys } from "./sp-encryption-keys";
 
@@ -142,12 +141,7 @@ async function afterValidation(
   const identity = { nameId: a.nameId, email: a.email, firstName: a.firstName, lastName: a.lastName, attributes: a.attributes };
   const ctx = { ...base, scope, seen, identity };
   if (scope.mode === "test") return previewTestSignIn(ctx);
-  // Single logout: remember this sign-in's NameID and SessionIndex for the session it starts (same transaction).
-  return recordSsoSession(db, await completeSignIn(ctx, { request, relayState: o.relayState }), {
-    connectionId: scope.connection.id,
-    assertion: a,
-    now: base.now,
-  });
+  return completeSignIn(ctx, { request, relayState: o.relayState, assertion: a });
 }
 
 /**

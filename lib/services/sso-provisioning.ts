@@ -107,23 +107,27 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<P
     }
     // The groups of this latest assertion: the OpenID Connect `groups` claim reads them.
     const groups = groupsFromAttributes(connection.idpType, identity.attributes);
+    const before = plan.membership;
+    const returning = plan.account === "linked" && plan.membershipAction === "keep" && !!before;
+    const touchLink = tx
+      .update(linkedIdentities)
+      .set({ lastLoginAt: now, groups })
+      .where(and(eq(linkedIdentities.connectionId, connection.id), eq(linkedIdentities.nameId, identity.nameId)));
     if (plan.account !== "linked") {
       await tx
         .insert(linkedIdentities)
         .values({ connectionId: connection.id, nameId: identity.nameId, userId: user.id, lastLoginAt: now, groups })
         .onConflictDoNothing();
-    } else {
-      await tx
-        .update(linkedIdentities)
-        .set({ lastLoginAt: now, groups })
-        .where(and(eq(linkedIdentities.connectionId, connection.id), eq(linkedIdentities.nameId, identity.nameId)));
+    } else if (!returning) {
+      await touchLink;
     }
 
     let membership: Membership;
     let invitationConsumed = false;
-    const before = plan.membership;
     if (plan.membershipAction === "keep" && before) {
-      [membership] = (await tx
+      // A returning member: the link's and the membership's last sign-in in one statement.
+      const q = returning ? tx.with(tx.$with("touched_link").as(touchLink.returning({ id: linkedIdentities.id }))) : tx;
+      [membership] = (await q
         .update(memberships)
         .set({ role: plan.role, lastLoginAt: now, ...(plan.role !== before.role ? { updatedAt: now } : {}) })
         .where(eq(memberships.id, before.id))

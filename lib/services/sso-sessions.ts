@@ -3,7 +3,6 @@ import type { Db } from "@/db";
 import { ssoSessions, type SsoSession } from "@/db/schema";
 import type { ValidatedAssertion } from "@/lib/saml";
 import { hashBrowserSecret } from "./login-tickets";
-import type { AcsOutcome } from "./saml-acs-outcomes";
 
 /** As long as a Gatehouse session can live (lib/auth/session-cookie SESSION_MAX_AGE_SECONDS). */
 const SSO_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
@@ -11,28 +10,28 @@ const SSO_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 /**
  * After a successful SSO sign-in: remember who the IdP said signed in (NameID, format, qualifiers,
  * SessionIndex), keyed by the hash of the browser-binding cookie the ACS sets, so that the ticket
- * hand-off can tie it to the session it starts. Passes the outcome through (one call on the ACS path).
+ * hand-off can tie it to the session it starts. The row to insert, written with the login ticket.
  */
-export async function recordSsoSession(
-  db: Db,
-  outcome: AcsOutcome,
-  input: { connectionId: string; assertion: ValidatedAssertion; now: Date },
-): Promise<AcsOutcome> {
-  if (outcome.kind !== "redirect" || outcome.mode !== "sign_in" || !outcome.browserBinding || !outcome.userId) return outcome;
+export function ssoSessionValues(input: {
+  connectionId: string;
+  userId: string;
+  assertion: Pick<ValidatedAssertion, "nameId" | "nameIdFormat" | "nameQualifier" | "spNameQualifier" | "sessionIndex">;
+  browserBinding: string;
+  now: Date;
+}): typeof ssoSessions.$inferInsert {
   const a = input.assertion;
-  await db.insert(ssoSessions).values({
+  return {
     connectionId: input.connectionId,
-    userId: outcome.userId,
+    userId: input.userId,
     nameId: a.nameId,
     nameIdFormat: a.nameIdFormat,
     nameQualifier: a.nameQualifier,
     spNameQualifier: a.spNameQualifier,
     sessionIndex: a.sessionIndex,
-    bindingHash: hashBrowserSecret(outcome.browserBinding),
+    bindingHash: hashBrowserSecret(input.browserBinding),
     expiresAt: new Date(input.now.getTime() + SSO_SESSION_TTL_MS),
     createdAt: input.now,
-  });
-  return outcome;
+  };
 }
 
 /**
