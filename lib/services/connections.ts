@@ -154,9 +154,14 @@ export async function getConnectionOrThrow(db: Db, workspaceId: string, id: stri
 
 export type ConnectionWithWorkspace = { connection: Connection; workspace: Workspace };
 
+/** A string that can be a connection slug (anything else names no connection, and is not looked up). */
+export function isConnectionSlug(slug: unknown): slug is string {
+  return typeof slug === "string" && slug.length <= 63 && /^[a-z0-9-]+$/.test(slug);
+}
+
 /** The public SP endpoints pick the connection by slug (never by the unsigned Issuer). */
 export async function findConnectionBySlug(db: Db, slug: string): Promise<ConnectionWithWorkspace | undefined> {
-  if (typeof slug !== "string" || slug.length > 63 || !/^[a-z0-9-]+$/.test(slug)) return undefined;
+  if (!isConnectionSlug(slug)) return undefined;
   const [row] = await db
     .select({ connection: connections, workspace: workspaces })
     .from(connections)

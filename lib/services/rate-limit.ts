@@ -11,19 +11,20 @@ export type RateLimitResult = { allowed: boolean; count: number; retryAfterSecon
  * Allowed while the count within the window is ≤ limit.
  */
 export async function hitRateLimit(db: Db, key: string, rule: RateLimitRule, now = new Date()): Promise<RateLimitResult> {
-  const windowStartCutoff = new Date(now.getTime() - rule.windowSeconds * 1000);
-  const [row] = await db
-    .insert(rateLimits)
-    .values({ key, windowStart: now, count: 1 })
-    .onConflictDoUpdate({
-      target: rateLimits.key,
-      set: {
-        windowStart: sql`case when ${rateLimits.windowStart} <= ${windowStartCutoff.toISOString()}::timestamptz then ${now.toISOString()}::timestamptz else ${rateLimits.windowStart} end`,
-        count: sql`case when ${rateLimits.windowStart} <= ${windowStartCutoff.toISOString()}::timestamptz then 1 else ${rateLimits.count} + 1 end`,
-      },
-    })
-    .returning();
+  const [row] = await db.insert(rateLimits).values({ key, windowStart: now, count: 1 }).onConflictDoUpdate(countHit(rule, now)).returning();
   return toResult(row!, rule, now);
+}
+
+/** The upsert's conflict clause: a new window when the stored one has ended, else one more hit (also for statements that embed the hit). */
+export function countHit(rule: RateLimitRule, now: Date) {
+  const windowStartCutoff = new Date(now.getTime() - rule.windowSeconds * 1000);
+  return {
+    target: rateLimits.key,
+    set: {
+      windowStart: sql`case when ${rateLimits.windowStart} <= ${windowStartCutoff.toISOString()}::timestamptz then ${now.toISOString()}::timestamptz else ${rateLimits.windowStart} end`,
+      count: sql`case when ${rateLimits.windowStart} <= ${windowStartCutoff.toISOString()}::timestamptz then 1 else ${rateLimits.count} + 1 end`,
+    },
+  };
 }
 
 /** Read a counter without counting (e.g. "is this account locked?"). */
@@ -75,7 +76,7 @@ function ipv6Prefix64(ip: string): string {
     .join(":")}::/64`;
 }
 
-function toResult(row: { windowStart: Date; count: number }, rule: RateLimitRule, now: Date): RateLimitResult {
+export function toResult(row: { windowStart: Date; count: number }, rule: RateLimitRule, now: Date): RateLimitResult {
   const windowEnds = row.windowStart.getTime() + rule.windowSeconds * 1000;
   return {
     allowed: row.count <= rule.limit,

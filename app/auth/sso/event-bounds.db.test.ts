@@ -4,7 +4,7 @@
  */
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ssoEvents } from "@/db/schema";
+import { rateLimits, ssoEvents } from "@/db/schema";
 import { REMOTE_ADDR_HEADER } from "@/lib/http/client-ip";
 import { useDbForTests } from "@/server/bootstrap";
 import { makeSamlKit, TEST_APP_URL, type SamlKit } from "@/lib/testing/saml-kit";
@@ -110,6 +110,12 @@ describe("rate limits on the unauthenticated SAML endpoints", () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(await limited.text()).toContain("RATE_LIMITED");
+    // The flood did not use up the connection's budget: requests over the IP's own limit are not counted against it.
+    const [counter] = await t.db
+      .select()
+      .from(rateLimits)
+      .where(eq(rateLimits.key, `sso:login:connection:${kit.connection.id}`));
+    expect(counter?.count).toBe(limit);
     // Another IP is not affected.
     const other = await loginRoute.GET(
       new Request(`${TEST_APP_URL}/auth/sso/saml/${kit.connection.slug}/login`, { headers: { [REMOTE_ADDR_HEADER]: "203.0.113.78" } }),
@@ -131,6 +137,17 @@ describe("rate limits on the unauthenticated SAML endpoints", () => {
     expect(res.headers.get("retry-after")).toBeTruthy();
     const after = (await t.db.select({ n: sql<number>`count(*)::int` }).from(ssoEvents))[0]!.n;
     expect(Number(after) - Number(before)).toBe(0); // the refused POST wrote no event
+  });
+
+  it("a slug that names no connection is counted per IP only (random slugs make no rows)", async () => {
+    const keys = async () => new Set((await t.db.select({ key: rateLimits.key }).from(rateLimits)).map((r) => r.key));
+    const before = await keys();
+    for (const slug of ["no-such-connection", "another-one", "x".repeat(80), "Bad Slug"]) {
+      expect((await postAcs(slug, "SAMLResponse=AAAA", "192.0.2.201")).status).toBe(404);
+    }
+    const added = [...(await keys())].filter((k) => !before.has(k));
+    // The IP's counter, and the one shared budget for events of unknown connections: nothing per slug.
+    expect(added.sort()).toEqual(["acs:unsigned:unknown-connection", "sso:acs:ip:192.0.2.201"].filter((k) => !before.has(k)).sort());
   });
 
   it("many IPs together are held by the per-connection limit", async () => {
