@@ -101,9 +101,9 @@ export async function isTrustApprovedByCurrentOwner(
   c: Pick<Connection, "workspaceId" | "trustApprovedBy" | "trustApprovedVia">,
 ): Promise<boolean> {
   const approved = trustApprovedOf(c, null);
-  if (approved !== "needs_approver") return approved;
-  const [row] = await approverAsActiveOwner(db, c.trustApprovedBy!, c.workspaceId).limit(1);
-  return trustApprovedOf(c, !!row) === true;
+  if (approved !== "needs_approver" || !c.trustApprovedBy) return approved === true;
+  const [row] = await approverAsActiveOwner(db, c.trustApprovedBy, c.workspaceId).limit(1);
+  return !!row;
 }
 
 /** isTrustApprovedByCurrentOwner over facts already read (`approverIsActiveOwner` null: not read yet). */
