@@ -96,12 +96,6 @@ export async function listRoleMappings(db: Db, workspaceId: string, connectionId
   return byPosition(db, connectionId);
 }
 
-/** Rules for the provisioning path (no tenancy check: the connection was already resolved by slug). */
-export async function loadRulesForConnection(db: Db, connectionId: string): Promise<RoleRule[]> {
-  const rows = await byPosition(db, connectionId);
-  return rows.map((r) => ({ id: r.id, attribute: r.attribute, value: r.value, role: r.role }));
-}
-
 const ruleView = (r: { attribute: string; value: string; role: string }) => ({ attribute: r.attribute, value: r.value, role: r.role });
 
 /**

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { invitations, memberships, users, type connections, type workspaces } from "@/db/schema";
 import { describeError, type ErrorCode } from "@/lib/errors";
@@ -90,24 +90,6 @@ export function extractNames(identity: SsoIdentity): { firstName: string | null;
     firstName: identity.firstName?.trim() || firstAttr(identity.attributes, GIVEN_NAME_ATTRS),
     lastName: identity.lastName?.trim() || firstAttr(identity.attributes, SURNAME_ATTRS),
   };
-}
-
-export async function findPendingInvitation(db: Db, workspaceId: string, email: string, now: Date): Promise<Invitation | undefined> {
-  const [row] = await db
-    .select()
-    .from(invitations)
-    .where(
-      and(
-        eq(invitations.workspaceId, workspaceId),
-        sql`lower(${invitations.email}) = ${normalizeEmail(email)}`,
-        isNull(invitations.acceptedAt),
-        isNull(invitations.revokedAt),
-        gt(invitations.expiresAt, now),
-      ),
-    )
-    .orderBy(asc(invitations.createdAt))
-    .limit(1);
-  return row;
 }
 
 /** "Ask Jane Doe (jane@acme.com), an owner of Acme, …": names who can let the person in. */
