@@ -1,9 +1,10 @@
 import { createPrivateKey, createPublicKey, generateKeyPair } from "node:crypto";
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { setTestRsaKeyPairSource, type RsaKeyPair } from "@/lib/crypto/rsa-key-pairs";
+import { madeOnce } from "./made-once";
 
 /** Env var naming the run's pool file (set by the global setup, read by every worker). */
 export const RSA_KEY_POOL_ENV = "GATEHOUSE_TEST_RSA_KEY_POOL";
@@ -18,20 +19,17 @@ const POOL_SIZE = 64;
  * The pool file: POOL_SIZE real RSA-2048 key pairs (PKCS#8 PEM), generated once per machine (about
  * 4 s on two cores) and kept in the temp directory, like the database templates.
  */
-export async function ensureRsaKeyPoolFile(): Promise<string> {
-  const file = path.join(os.tmpdir(), `gatehouse-test-rsa-keys-v1-${POOL_SIZE}.json`);
-  if (existsSync(file)) return file;
-  const generate = promisify(generateKeyPair);
-  const pems = await Promise.all(
-    Array.from({ length: POOL_SIZE }, async () => {
-      const { privateKey } = await generate("rsa", { modulusLength: 2048 });
-      return privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-    }),
-  );
-  const tmp = `${file}.${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(pems));
-  renameSync(tmp, file);
-  return file;
+export function ensureRsaKeyPoolFile(): Promise<string> {
+  return madeOnce(path.join(os.tmpdir(), `gatehouse-test-rsa-keys-v1-${POOL_SIZE}.json`), async (tmp) => {
+    const generate = promisify(generateKeyPair);
+    const pems = await Promise.all(
+      Array.from({ length: POOL_SIZE }, async () => {
+        const { privateKey } = await generate("rsa", { modulusLength: 2048 });
+        return privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+      }),
+    );
+    writeFileSync(tmp, JSON.stringify(pems));
+  });
 }
 
 let installed = false;

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openPglite, MIGRATIONS_FOLDER } from "@/db";
 import { assertPostgresWhenRequired, ensurePostgresTemplate, PG_TEMPLATE_ENV, PGLITE_TEMPLATE_ENV, postgresReachable } from "./test-db";
 import { CLI_BUNDLE_ENV, PGLITE_DIR_TEMPLATE_ENV } from "./run-cli";
+import { madeOnce } from "./made-once";
 import { ensureRsaKeyPoolFile, RSA_KEY_POOL_ENV } from "./rsa-key-pool";
 
 /**
@@ -23,28 +24,24 @@ export default async function setup() {
     if (f.endsWith(".sql")) h.update(f).update(readFileSync(path.join(MIGRATIONS_FOLDER, f)));
   const migrationsHash = h.digest("hex").slice(0, 16);
   if (await postgresReachable()) process.env[PG_TEMPLATE_ENV] = await ensurePostgresTemplate(migrationsHash);
-  const file = path.join(os.tmpdir(), `gatehouse-pglite-template-${migrationsHash}.tar`);
-  if (!existsSync(file)) {
-    const handle = await openPglite(undefined);
-    await handle.migrate();
-    const client = (handle.db as unknown as { $client: { dumpDataDir: (c: "none") => Promise<Blob> } }).$client;
-    const dump = Buffer.from(await (await client.dumpDataDir("none")).arrayBuffer());
-    await handle.close();
-    const tmp = `${file}.${process.pid}`;
-    writeFileSync(tmp, dump);
-    renameSync(tmp, file);
-  }
-  process.env[PGLITE_TEMPLATE_ENV] = file;
-  const dirTemplate = path.join(os.tmpdir(), `gatehouse-pglite-dir-template-${migrationsHash}`);
-  if (!existsSync(dirTemplate)) {
-    const tmp = `${dirTemplate}.${process.pid}`;
-    rmSync(tmp, { recursive: true, force: true });
-    const handle = await openPglite(path.join(tmp, "pglite"));
-    await handle.migrate();
-    await handle.close();
-    renameSync(tmp, dirTemplate);
-  }
-  process.env[PGLITE_DIR_TEMPLATE_ENV] = dirTemplate;
+  process.env[PGLITE_TEMPLATE_ENV] = await madeOnce(
+    path.join(os.tmpdir(), `gatehouse-pglite-template-${migrationsHash}.tar`),
+    async (tmp) => {
+      const handle = await openPglite(undefined);
+      await handle.migrate();
+      const client = (handle.db as unknown as { $client: { dumpDataDir: (c: "none") => Promise<Blob> } }).$client;
+      writeFileSync(tmp, Buffer.from(await (await client.dumpDataDir("none")).arrayBuffer()));
+      await handle.close();
+    },
+  );
+  process.env[PGLITE_DIR_TEMPLATE_ENV] = await madeOnce(
+    path.join(os.tmpdir(), `gatehouse-pglite-dir-template-${migrationsHash}`),
+    async (tmp) => {
+      const handle = await openPglite(path.join(tmp, "pglite"));
+      await handle.migrate();
+      await handle.close();
+    },
+  );
   process.env[RSA_KEY_POOL_ENV] = await ensureRsaKeyPoolFile();
   const { buildCli } = (await import(path.join(process.cwd(), "scripts", "build-cli.mjs"))) as {
     buildCli: (root: string) => Promise<string>;
