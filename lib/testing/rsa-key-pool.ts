@@ -11,7 +11,7 @@ export const RSA_KEY_POOL_ENV = "GATEHOUSE_TEST_RSA_KEY_POOL";
 
 /**
  * Any POOL_SIZE consecutive keys a worker hands out are distinct: far more than one test file makes
- * (the takeover suite, the most, makes about 40), so two connections of one test never share a key.
+ * (the takeover suite, one of the largest, makes 34), so two connections of one test never share a key.
  */
 const POOL_SIZE = 64;
 
