@@ -121,6 +121,30 @@ const rows: Row[] = [
     code: "SAML_SIGNATURE_INVALID",
   },
   {
+    // The referenced element must be the only one carrying its ID (the lookup is ours: signed-xml-lookups.ts).
+    // The copy comes after the signed assertion, so a first-match lookup alone would still verify.
+    name: "wrapping: an element after the signed assertion carries its ID",
+    build: (s) =>
+      attacks.mutateDom(s.response(), (d, root) => {
+        const assertion = root.getElementsByTagName("saml:Assertion")[0];
+        const trailer = d.createElementNS("urn:x", "x:Trailer");
+        trailer.setAttribute("ID", assertion.getAttribute("ID")!);
+        root.appendChild(trailer);
+      }),
+    code: "SAML_SIGNATURE_INVALID",
+  },
+  {
+    name: "wrapping: a namespaced attribute named ID after the signed assertion carries its ID",
+    build: (s) =>
+      attacks.mutateDom(s.response(), (d, root) => {
+        const assertion = root.getElementsByTagName("saml:Assertion")[0];
+        const trailer = d.createElementNS("urn:x", "x:Trailer");
+        trailer.setAttributeNS("urn:x", "x:ID", assertion.getAttribute("ID")!);
+        root.appendChild(trailer);
+      }),
+    code: "SAML_SIGNATURE_INVALID",
+  },
+  {
     name: "two assertions (signed one duplicated)",
     build: (s) => attacks.duplicateAssertion(s.response()),
     code: "SAML_MULTIPLE_ASSERTIONS",

@@ -9,6 +9,7 @@ import type { Element } from "@xmldom/xmldom";
 import { SignedXml } from "xml-crypto";
 import { NS } from "./constants";
 import { ALLOWED_C14N, ALLOWED_TRANSFORMS, installAlgorithms, isAllowedDigestAlgorithm, isAllowedSignatureAlgorithm } from "./algorithms";
+import { withTargetedLookups } from "./signed-xml-lookups";
 import { attr, children, elementChildren, parseXmlStrict } from "./xml";
 import { fail, type SamlFailure } from "./types";
 
@@ -114,7 +115,9 @@ export function verifyEnvelopedSignature(
     return fail("SAML_SIGNATURE_INVALID", { element: parent.localName, reason: "no usable IdP certificate is configured" });
 
   for (const key of keys) {
-    const sig = new SignedXml({ publicCert: key, getCertFromKeyInfo: () => null });
+    // SAML names its signed elements by the ID attribute only; one name is one lookup, not three.
+    const sig = withTargetedLookups(new SignedXml({ publicCert: key, getCertFromKeyInfo: () => null }));
+    sig.idAttributes = ["ID"];
     installAlgorithms(sig);
     let signedXml: string | undefined;
     try {
