@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { env, isNextDevServer } from "@/lib/env";
+import { baseSecurityHeaders } from "@/lib/http/security-headers";
 import { ORGANIZATION_PATH, ORGANIZATION_SCOPE_HEADER, REQUEST_ID_HEADER, resolveRequestId } from "@/lib/api/request-id";
 
 /**
@@ -48,14 +49,8 @@ export function proxy(request: NextRequest) {
     : NextResponse.next({ request: { headers: requestHeaders } });
   if (!ownCsp) response.headers.set("Content-Security-Policy", csp);
   if (requestId) response.headers.set(REQUEST_ID_HEADER, requestId);
-  response.headers.set("X-Content-Type-Options", "nosniff");
-  response.headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
-  response.headers.set("X-Frame-Options", "DENY");
-  response.headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-  // HSTS whenever the public URL is https (TLS usually ends at the load balancer, so the request
-  // Next sees may be plain http).
-  if (request.nextUrl.protocol === "https:" || env().secureCookies) {
-    response.headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  for (const [name, value] of baseSecurityHeaders({ https: request.nextUrl.protocol === "https:" || env().secureCookies })) {
+    response.headers.set(name, value);
   }
   return response;
 }

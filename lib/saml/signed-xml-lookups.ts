@@ -27,7 +27,7 @@
 import { DOMParser, type Document, type Element, type Node } from "@xmldom/xmldom";
 import type { SignedXml } from "xml-crypto";
 // xml-crypto's own helpers (CommonJS, no exports map): the same functions its XPath path ends in.
-import * as xmlCryptoUtils from "xml-crypto/lib/utils";
+import * as xmlCryptoUtils from "xml-crypto/lib/utils.js";
 
 type Reference = {
   uri?: string;

@@ -1,66 +1,14 @@
 // POST /auth/sso/saml/{slug}/acs — the IdP's HTTP-POST of a SAMLResponse: validate, provision, hand off by login ticket.
-import { env } from "@/lib/env";
-import { databaseUnavailable, isDatabaseUnavailable } from "@/lib/db-unavailable";
-import { AppError, isAppError } from "@/lib/errors";
+// The Node server answers this path itself before Next (server/saml/acs-mount.ts), with the same function.
+import { acsGetPage, answerAcsPost } from "@/lib/http/saml-acs-post";
 import { getReadyDb } from "@/server/bootstrap";
-import { clientIp } from "@/lib/http/client-ip";
-import { logger } from "@/lib/logger";
-import { readSamlPostForm } from "@/lib/http/read-form";
-import { samlErrorResponse } from "@/lib/http/saml-pages";
-import { SSO_TICKET_COOKIE_MAX_AGE_SECONDS, ssoCookieHeader, ssoTicketCookieName } from "@/lib/http/sso-cookies";
-import { consumeSamlResponse, rejectAcsRequest, type AcsOutcome } from "@/lib/services/saml-acs";
-import { assertSsoRateLimit } from "@/lib/services/sso-rate-limits";
 
 export const dynamic = "force-dynamic";
 
-/** The use-case's outcome as HTTP: a 303 (with the ticket's browser cookie for a sign-in), or the error page. */
-function toResponse(outcome: AcsOutcome): Response {
-  if (outcome.kind === "page") return samlErrorResponse(outcome.error, { eventId: outcome.eventId, retryUrl: outcome.retryUrl });
-  const headers = new Headers({ Location: outcome.location, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" });
-  if (outcome.browserBinding) {
-    headers.append("Set-Cookie", ssoCookieHeader(ssoTicketCookieName(), outcome.browserBinding, SSO_TICKET_COOKIE_MAX_AGE_SECONDS));
-  }
-  return new Response(null, { status: 303, headers });
-}
-
 export async function POST(req: Request, ctx: { params: Promise<{ slug: string }> }) {
-  const { slug } = await ctx.params;
-  const ip = clientIp(req.headers);
-  try {
-    const db = await getReadyDb();
-    const found = await assertSsoRateLimit(db, { endpoint: "acs", slug, ip });
-    let form: Awaited<ReturnType<typeof readSamlPostForm>>;
-    try {
-      form = await readSamlPostForm(req);
-    } catch (e) {
-      return toResponse(await rejectAcsRequest(db, { slug, error: isAppError(e) ? e : new AppError("SAML_MALFORMED"), ip }));
-    }
-    return toResponse(
-      await consumeSamlResponse(db, {
-        slug,
-        samlResponse: form.samlResponse,
-        relayState: form.relayState,
-        ip,
-        appUrl: env().appUrl,
-        found,
-      }),
-    );
-  } catch (e) {
-    if (isAppError(e)) return samlErrorResponse(e);
-    if (isDatabaseUnavailable(e)) {
-      logger.warn("ACS: database unavailable", { err: e, slug });
-      return samlErrorResponse(databaseUnavailable(), { retryUrl: `/auth/sso/saml/${encodeURIComponent(slug)}/login` });
-    }
-    logger.error("ACS failed", { err: e, slug });
-    return samlErrorResponse(new AppError("INTERNAL"));
-  }
+  return answerAcsPost(req, (await ctx.params).slug, getReadyDb);
 }
 
-/** A browser that lands here by GET (bookmark, back button) gets a readable page, not a bare 405. */
 export async function GET() {
-  return samlErrorResponse(
-    new AppError("SAML_MALFORMED", {
-      hint: "The ACS URL only accepts the identity provider's HTTP-POST. Start the sign-in again from the login page.",
-    }),
-  );
+  return acsGetPage();
 }

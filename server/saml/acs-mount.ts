@@ -1,0 +1,86 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Db } from "@/db";
+import { answerAcsPost } from "@/lib/http/saml-acs-post";
+import { baseSecurityHeaders } from "@/lib/http/security-headers";
+
+/**
+ * The SAML ACS (POST /auth/sso/saml/{slug}/acs), answered by the Node server before Next (issue 16):
+ * the busiest endpoint of a sign-in rush skips Next's routing, proxy.ts and the app-router route
+ * machinery (≈ 15% of a sign-in's CPU in the profile). The answer is the route handler's own function
+ * (`answerAcsPost`), and the response carries what proxy.ts adds to every response, unless the answer
+ * set the header itself (the hand-off's `Referrer-Policy: no-referrer` stays). Anything else (a GET, a
+ * longer path, an undecodable slug) is left to Next, which answers it as before.
+ */
+export type AcsMountOptions = { getDb: () => Promise<Db>; appUrl: string; https: boolean };
+
+const ACS_PATH = /^\/auth\/sso\/saml\/([^/]+)\/acs$/;
+
+export function acsSlugOf(method: string | undefined, url: string | undefined): string | null {
+  if (method !== "POST" || !url) return null;
+  const q = url.indexOf("?");
+  const m = ACS_PATH.exec(q === -1 ? url : url.slice(0, q));
+  if (!m) return null;
+  try {
+    return decodeURIComponent(m[1]!);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The request body as a web stream that never destroys the request: a body abandoned at the size cap
+ * (reader.cancel()) is left unread, and the answer then closes the connection (see writeResponse)
+ * instead of resetting it under the client, which would break the next request on a kept-alive socket.
+ */
+function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> {
+  const chunks = req[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value, done } = await chunks.next();
+      if (done) controller.close();
+      else controller.enqueue(new Uint8Array(value as Buffer));
+    },
+  });
+}
+
+function toRequest(req: IncomingMessage, appUrl: string): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  return new Request(new URL(req.url ?? "/", appUrl), {
+    method: "POST",
+    headers,
+    body: bodyOf(req),
+    duplex: "half",
+  } as RequestInit);
+}
+
+async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response, defaults: [string, string][]) {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    if (name !== "set-cookie") headers[name] = value;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) headers["set-cookie"] = cookies;
+  for (const [name, value] of defaults) if (!response.headers.has(name)) headers[name.toLowerCase()] = value;
+  const body = Buffer.from(await response.arrayBuffer());
+  headers["content-length"] = String(body.length);
+  // A body the answer did not read to the end (over the cap, or refused before reading) is not
+  // drained: the connection closes after this response, and the client knows not to reuse it.
+  if (!req.complete) headers.connection = "close";
+  res.writeHead(response.status, headers);
+  res.end(body);
+}
+
+export function createAcsMount(opts: AcsMountOptions) {
+  const defaults = baseSecurityHeaders({ https: opts.https });
+  return async function handleAcs(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const slug = acsSlugOf(req.method, req.url);
+    if (slug === null) return false;
+    await writeResponse(req, res, await answerAcsPost(toRequest(req, opts.appUrl), slug, opts.getDb), defaults);
+    return true;
+  };
+}
