@@ -1,8 +1,8 @@
 /**
- * The ACS as the Node server answers it before Next (server/saml/acs-mount.ts), over real HTTP on
- * loopback: a signed response becomes the 303 hand-off with its browser cookie and the headers proxy.ts
- * gives every response; failures are the SAML error page; anything that is not exactly the ACS POST
- * is left to Next.
+ * The ACS and the ticket hand-off as the Node server answers them before Next
+ * (server/saml/acs-mount.ts), over real HTTP on loopback: a signed response becomes the 303 hand-off
+ * with its browser cookie and the headers proxy.ts gives every response, and the hand-off starts the
+ * session in that browser only; failures are the SAML error page; anything else is left to Next.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeSamlKit, TEST_APP_URL, type SamlKit } from "@/lib/testing/saml-kit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { ACS_MAX_BODY_BYTES } from "@/lib/http/read-form";
-import { acsSlugOf, createAcsMount } from "./acs-mount";
+import { acsSlugOf, createAcsMount, isSsoComplete } from "./acs-mount";
 
 let t: TestDb;
 let kit: SamlKit;
@@ -53,6 +53,28 @@ describe("ACS served before Next", () => {
     expect(res.headers.get("strict-transport-security")).toContain("max-age=");
   });
 
+  it("the hand-off: the ticket in its own browser starts the session (303 to the return path); in another browser it does not", async () => {
+    const acs = await post(`/auth/sso/saml/${kit.connection.slug}/acs`, new URLSearchParams({ SAMLResponse: kit.respond() }).toString());
+    const location = acs.headers.get("location")!;
+    const ticketCookie = acs.headers.getSetCookie()[0]!.split(";")[0]!;
+    const elsewhere = await fetch(`${base}${location}`, { redirect: "manual" });
+    expect(elsewhere.status).toBeGreaterThanOrEqual(400);
+    expect(await elsewhere.text()).toContain("SAML_BROWSER_MISMATCH");
+    const acs2 = await post(`/auth/sso/saml/${kit.connection.slug}/acs`, new URLSearchParams({ SAMLResponse: kit.respond() }).toString());
+    const done = await fetch(`${base}${acs2.headers.get("location")}`, {
+      headers: { cookie: acs2.headers.getSetCookie()[0]!.split(";")[0]! },
+      redirect: "manual",
+    });
+    expect(done.status).toBe(303);
+    expect(done.headers.get("location")).toBe(`${TEST_APP_URL}/`);
+    const cookies = done.headers.getSetCookie();
+    expect(cookies.some((c) => /next-auth\.session-token=[^;]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax/.test(c))).toBe(true);
+    expect(cookies.some((c) => c.startsWith(`${ticketCookie.split("=")[0]}=;`) && c.includes("Max-Age=0"))).toBe(true);
+    expect(done.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(done.headers.get("x-frame-options")).toBe("DENY");
+    expect(done.headers.get("connection")).not.toBe("close");
+  });
+
   it("the same response again is a replay: the SAML error page with its own CSP", async () => {
     const samlResponse = kit.respond();
     const body = new URLSearchParams({ SAMLResponse: samlResponse }).toString();
@@ -89,5 +111,11 @@ describe("ACS served before Next", () => {
     expect(acsSlugOf("POST", "/auth/sso/saml/%E0%A4%A/acs")).toBeNull();
     expect(acsSlugOf("GET", "/auth/sso/saml/acme/acs")).toBeNull();
     expect(acsSlugOf("POST", "/auth/sso/saml//acs")).toBeNull();
+    const get = (url: string, headers: Record<string, string> = {}) => isSsoComplete({ method: "GET", url, headers });
+    expect(get("/auth/sso/complete?ticket=x")).toBe(true);
+    expect(get("/auth/sso/complete/x")).toBe(false);
+    expect(get("/auth/sso/complete?ticket=x", { rsc: "1" })).toBe(false);
+    expect(get("/auth/sso/complete?ticket=x", { "next-router-prefetch": "1" })).toBe(false);
+    expect(isSsoComplete({ method: "POST", url: "/auth/sso/complete", headers: {} })).toBe(false);
   });
 });

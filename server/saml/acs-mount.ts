@@ -1,15 +1,18 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Db } from "@/db";
 import { answerAcsPost } from "@/lib/http/saml-acs-post";
+import { answerSsoComplete } from "@/lib/http/sso-complete";
 import { baseSecurityHeaders } from "@/lib/http/security-headers";
 
 /**
- * The SAML ACS (POST /auth/sso/saml/{slug}/acs), answered by the Node server before Next (issue 16):
- * the busiest endpoint of a sign-in rush skips Next's routing, proxy.ts and the app-router route
- * machinery (≈ 15% of a sign-in's CPU in the profile). The answer is the route handler's own function
- * (`answerAcsPost`), and the response carries what proxy.ts adds to every response, unless the answer
- * set the header itself (the hand-off's `Referrer-Policy: no-referrer` stays). Anything else (a GET, a
- * longer path, an undecodable slug) is left to Next, which answers it as before.
+ * The two requests of every SSO sign-in, answered by the Node server before Next (issue 16): the SAML
+ * ACS (POST /auth/sso/saml/{slug}/acs) and the ticket hand-off (GET /auth/sso/complete). A sign-in
+ * rush skips Next's routing, proxy.ts and the app-router route machinery (≈ 15% of a sign-in's CPU in
+ * the profile). The answers are the route handlers' own functions (`answerAcsPost`,
+ * `answerSsoComplete`), and the response carries what proxy.ts adds to every response, unless the
+ * answer set the header itself (the hand-offs' `Referrer-Policy: no-referrer` stays). Anything else
+ * (another method, a longer path, an undecodable slug, a Next client-side fetch) is left to Next, which
+ * answers it as before.
  */
 export type AcsMountOptions = { getDb: () => Promise<Db>; appUrl: string; https: boolean };
 
@@ -43,6 +46,14 @@ function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> {
   });
 }
 
+/** GET /auth/sso/complete (any query), as a real navigation: a Next client-side fetch is left to Next. */
+export function isSsoComplete(req: Pick<IncomingMessage, "method" | "url" | "headers">): boolean {
+  if (req.method !== "GET" || !req.url) return false;
+  if (req.headers.rsc !== undefined || req.headers["next-router-prefetch"] !== undefined) return false;
+  const q = req.url.indexOf("?");
+  return (q === -1 ? req.url : req.url.slice(0, q)) === "/auth/sso/complete";
+}
+
 function toRequest(req: IncomingMessage, appUrl: string): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -50,12 +61,9 @@ function toRequest(req: IncomingMessage, appUrl: string): Request {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else headers.set(name, value);
   }
-  return new Request(new URL(req.url ?? "/", appUrl), {
-    method: "POST",
-    headers,
-    body: bodyOf(req),
-    duplex: "half",
-  } as RequestInit);
+  const url = new URL(req.url ?? "/", appUrl);
+  if (req.method === "GET") return new Request(url, { method: "GET", headers });
+  return new Request(url, { method: "POST", headers, body: bodyOf(req), duplex: "half" } as RequestInit);
 }
 
 async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response, defaults: [string, string][]) {
@@ -77,10 +85,16 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
 
 export function createAcsMount(opts: AcsMountOptions) {
   const defaults = baseSecurityHeaders({ https: opts.https });
-  return async function handleAcs(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  return async function handleSignIn(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const slug = acsSlugOf(req.method, req.url);
-    if (slug === null) return false;
-    await writeResponse(req, res, await answerAcsPost(toRequest(req, opts.appUrl), slug, opts.getDb), defaults);
-    return true;
+    if (slug !== null) {
+      await writeResponse(req, res, await answerAcsPost(toRequest(req, opts.appUrl), slug, opts.getDb), defaults);
+      return true;
+    }
+    if (isSsoComplete(req)) {
+      await writeResponse(req, res, await answerSsoComplete(toRequest(req, opts.appUrl), opts.getDb), defaults);
+      return true;
+    }
+    return false;
   };
 }
