@@ -14,7 +14,7 @@ import { REMOTE_ADDR_HEADER } from "@/lib/http/client-ip";
 import { logger } from "@/lib/logger";
 import { getReadyDb } from "./bootstrap";
 import { createOidcMount } from "./oidc/mount";
-import { createAcsMount } from "./saml/acs-mount";
+import { createSsoMount } from "./sso/mount";
 import { oidcSettingsFromEnv } from "./oidc/provider";
 import { startScheduler } from "./scheduler";
 import { removeServerInfo, writeServerInfo } from "./server-info";
@@ -45,8 +45,8 @@ async function main() {
 
   // The OpenID Connect provider answers everything under /oidc before Next (server/oidc/mount.ts).
   const oidc = createOidcMount({ getDb: getReadyDb, settings: () => oidcSettingsFromEnv(e) });
-  // The SAML ACS too (server/saml/acs-mount.ts): the sign-in rush's hot path, without Next's routing.
-  const acs = createAcsMount({ getDb: getReadyDb, appUrl: e.appUrl, https: e.secureCookies });
+  // The two requests of every SSO sign-in too (server/sso/mount.ts): the ACS and the ticket hand-off, without Next.
+  const acs = createSsoMount({ getDb: getReadyDb, appUrl: e.appUrl, https: e.secureCookies });
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     req.headers[REMOTE_ADDR_HEADER] = req.socket.remoteAddress ?? "";
     // Set only by proxy.ts's /api/v1/organizations/{id}/… rewrite: a client's own copy never counts

@@ -1,7 +1,7 @@
 /**
  * POST /auth/sso/saml/{slug}/acs as a Web Request → Response: the rate limits, the form (size-capped,
  * single-valued), the ACS use-case, and its outcome as HTTP. One function for both places that serve
- * it: the Node server in front of Next (server/saml/acs-mount.ts, the hot path) and Next's route
+ * it: the Node server in front of Next (server/sso/mount.ts, the hot path) and Next's route
  * handler (the same answer if a request ever reaches Next, e.g. in `next dev` tooling or tests).
  */
 import type { Db } from "@/db";

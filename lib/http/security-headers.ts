@@ -1,6 +1,6 @@
 /**
  * The security headers every response carries: proxy.ts adds them to Next's answers, and the Node
- * server's own mounts (server/saml/acs-mount.ts) to theirs. HSTS whenever the public URL is https (TLS
+ * server's own mounts (server/sso/mount.ts) to theirs. HSTS whenever the public URL is https (TLS
  * usually ends at the load balancer, so the request seen here may be plain http).
  */
 export function baseSecurityHeaders(opts: { https: boolean }): [name: string, value: string][] {

@@ -1,7 +1,7 @@
 /**
  * GET /auth/sso/complete?ticket=… as a Web Request → Response: redeem the single-use login ticket in the
  * browser it is bound to, and start the session. One function for the Node server in front of Next
- * (server/saml/acs-mount.ts, the hot path of a sign-in rush) and Next's route handler.
+ * (server/sso/mount.ts, the hot path of a sign-in rush) and Next's route handler.
  */
 import type { Db } from "@/db";
 import { mintSessionCookie } from "@/lib/auth/session-cookie";

@@ -1,5 +1,5 @@
 // GET /auth/sso/complete?ticket=… — redeem the single-use login ticket in the browser it is bound to, and start the session.
-// The Node server answers this path itself before Next (server/saml/acs-mount.ts), with the same function.
+// The Node server answers this path itself before Next (server/sso/mount.ts), with the same function.
 import { answerSsoComplete } from "@/lib/http/sso-complete";
 import { getReadyDb } from "@/server/bootstrap";
 

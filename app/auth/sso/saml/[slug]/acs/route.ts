@@ -1,5 +1,5 @@
 // POST /auth/sso/saml/{slug}/acs — the IdP's HTTP-POST of a SAMLResponse: validate, provision, hand off by login ticket.
-// The Node server answers this path itself before Next (server/saml/acs-mount.ts), with the same function.
+// The Node server answers this path itself before Next (server/sso/mount.ts), with the same function.
 import { acsGetPage, answerAcsPost } from "@/lib/http/saml-acs-post";
 import { getReadyDb } from "@/server/bootstrap";
 

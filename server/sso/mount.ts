@@ -14,7 +14,7 @@ import { baseSecurityHeaders } from "@/lib/http/security-headers";
  * (another method, a longer path, an undecodable slug, a Next client-side fetch) is left to Next, which
  * answers it as before.
  */
-export type AcsMountOptions = { getDb: () => Promise<Db>; appUrl: string; https: boolean };
+export type SsoMountOptions = { getDb: () => Promise<Db>; appUrl: string; https: boolean };
 
 const ACS_PATH = /^\/auth\/sso\/saml\/([^/]+)\/acs$/;
 
@@ -83,7 +83,7 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
   res.end(body);
 }
 
-export function createAcsMount(opts: AcsMountOptions) {
+export function createSsoMount(opts: SsoMountOptions) {
   const defaults = baseSecurityHeaders({ https: opts.https });
   return async function handleSignIn(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const slug = acsSlugOf(req.method, req.url);

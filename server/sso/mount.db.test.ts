@@ -1,6 +1,6 @@
 /**
  * The ACS and the ticket hand-off as the Node server answers them before Next
- * (server/saml/acs-mount.ts), over real HTTP on loopback: a signed response becomes the 303 hand-off
+ * (server/sso/mount.ts), over real HTTP on loopback: a signed response becomes the 303 hand-off
  * with its browser cookie and the headers proxy.ts gives every response, and the hand-off starts the
  * session in that browser only; failures are the SAML error page; anything else is left to Next.
  */
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeSamlKit, TEST_APP_URL, type SamlKit } from "@/lib/testing/saml-kit";
 import { createTestDb, type TestDb } from "@/lib/testing/test-db";
 import { ACS_MAX_BODY_BYTES } from "@/lib/http/read-form";
-import { acsSlugOf, createAcsMount, isSsoComplete } from "./acs-mount";
+import { acsSlugOf, createSsoMount, isSsoComplete } from "./mount";
 
 let t: TestDb;
 let kit: SamlKit;
@@ -20,7 +20,7 @@ let base: string;
 beforeAll(async () => {
   t = await createTestDb();
   kit = await makeSamlKit(t.db, { allowIdpInitiated: true });
-  const acs = createAcsMount({ getDb: async () => t.db, appUrl: TEST_APP_URL, https: true });
+  const acs = createSsoMount({ getDb: async () => t.db, appUrl: TEST_APP_URL, https: true });
   server = http.createServer((req, res) => {
     void acs(req, res).then((handled) => {
       if (handled) return;
