@@ -46,14 +46,14 @@ async function main() {
   // The OpenID Connect provider answers everything under /oidc before Next (server/oidc/mount.ts).
   const oidc = createOidcMount({ getDb: getReadyDb, settings: () => oidcSettingsFromEnv(e) });
   // The two requests of every SSO sign-in too (server/sso/mount.ts): the ACS and the ticket hand-off, without Next.
-  const acs = createSsoMount({ getDb: getReadyDb, appUrl: e.appUrl, https: e.secureCookies });
+  const sso = createSsoMount({ getDb: getReadyDb, appUrl: e.appUrl, https: e.secureCookies });
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     req.headers[REMOTE_ADDR_HEADER] = req.socket.remoteAddress ?? "";
     // Set only by proxy.ts's /api/v1/organizations/{id}/… rewrite: a client's own copy never counts
     // (proxy.ts drops it too; this holds for any path the proxy does not match).
     delete req.headers[ORGANIZATION_SCOPE_HEADER];
     if (await oidc(req, res)) return;
-    if (await acs(req, res)) return;
+    if (await sso(req, res)) return;
     await nextHandler(req, res);
   };
   const server = createServer((req, res) => {
