@@ -53,6 +53,7 @@ type SignedXmlInternals = {
   loadSignature(signatureNode: Node | string): void;
   loadReference(refNode: Node): void;
   findLoadedSignature(node: Node): Node | null;
+  namespaceResolver: Parameters<typeof xmlCryptoUtils.findAncestorNs>[2];
   validateReference(ref: Reference, doc: Document): string | undefined;
   getCanonSignedInfoXml(doc: Document): string;
   getCanonReferenceXml(doc: Document, ref: Reference, node: Node): string;
@@ -173,10 +174,13 @@ export function withTargetedLookups<T extends SignedXml>(sig: T): T {
     return canonXml;
   };
 
-  s.getCanonReferenceXml = function (_doc, ref, node) {
+  s.getCanonReferenceXml = function (doc, ref, node) {
     if (Array.isArray(ref.transforms)) {
       const elem = referenced.get(ref);
-      ref.ancestorNamespaces = elem ? xmlCryptoUtils.findAncestorNsForElement(asDom(elem)) : [];
+      // A reference this instance did not resolve (xml-crypto's other callers) keeps xml-crypto's own lookup.
+      ref.ancestorNamespaces = elem
+        ? xmlCryptoUtils.findAncestorNsForElement(asDom(elem))
+        : xmlCryptoUtils.findAncestorNs(asDom(doc) as unknown as globalThis.Document, ref.xpath as string, s.namespaceResolver);
     }
     const c14nOptions = { inclusiveNamespacesPrefixList: ref.inclusiveNamespacesPrefixList, ancestorNamespaces: ref.ancestorNamespaces };
     const discardComments = ref.uri === "" || (ref.uri ?? "").startsWith("#");
