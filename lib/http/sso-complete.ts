@@ -4,7 +4,7 @@
  * (server/sso/mount.ts, the hot path of a sign-in rush) and Next's route handler.
  */
 import type { Db } from "@/db";
-import { mintSessionCookie } from "@/lib/auth/session-cookie";
+import { mintSessionCookie, sessionCookieHeader } from "@/lib/auth/session-cookie";
 import { env } from "@/lib/env";
 import { databaseUnavailable, isDatabaseUnavailable } from "@/lib/db-unavailable";
 import { AppError, isAppError } from "@/lib/errors";
@@ -34,7 +34,7 @@ export async function answerSsoComplete(req: Request, getDb: () => Promise<Db>):
       "Cache-Control": "no-store",
       "Referrer-Policy": "no-referrer",
     });
-    headers.append("Set-Cookie", ssoCookieHeader(cookie.name, cookie.value, cookie.options.maxAge));
+    headers.append("Set-Cookie", sessionCookieHeader(cookie));
     headers.append("Set-Cookie", clearTicketCookie);
     return new Response(null, { status: 303, headers });
   } catch (e) {
