@@ -115,8 +115,9 @@ export function verifyEnvelopedSignature(
     return fail("SAML_SIGNATURE_INVALID", { element: parent.localName, reason: "no usable IdP certificate is configured" });
 
   for (const key of keys) {
-    // SAML names its signed elements by the ID attribute only; one name is one lookup, not three.
+    // xml-crypto's reference processing, its document-wide XPath lookups done by DOM walks (same rules).
     const sig = withTargetedLookups(new SignedXml({ publicCert: key, getCertFromKeyInfo: () => null }));
+    // SAML names its signed elements by the ID attribute only; one name is one lookup, not three.
     sig.idAttributes = ["ID"];
     installAlgorithms(sig);
     let signedXml: string | undefined;
