@@ -45,8 +45,34 @@ function quantile(sorted: number[], p: number) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN;
 }
 
-/** POST every login to its ACS with `concurrency` keep-alive connections; a success is a 303 to the ticket hand-off. */
+/**
+ * The ticket hand-off of a login the ACS answered (`BENCH_HANDOFF=1`): GET its Location with the ticket's
+ * browser cookie; a success is a 303 that sets the session cookie. Null on success, else what failed.
+ */
+function handOff(url: URL, agent: http.Agent, res: http.IncomingMessage): Promise<string | null> {
+  const cookie = String(res.headers["set-cookie"]?.[0] ?? "").split(";")[0]!;
+  return new Promise((resolve) => {
+    const req = http.request(
+      { host: url.hostname, port: url.port, method: "GET", path: String(res.headers.location), agent, headers: { cookie } },
+      (done) => {
+        done.resume();
+        done.on("end", () => {
+          const session = (done.headers["set-cookie"] ?? []).some((c) => c.includes("session-token="));
+          resolve(done.statusCode === 303 && session ? null : `hand-off ${done.statusCode}`);
+        });
+      },
+    );
+    req.on("error", (e) => resolve(`network ${(e as NodeJS.ErrnoException).code ?? e.message}`));
+    req.end();
+  });
+}
+
+/**
+ * POST every login to its ACS with `concurrency` keep-alive connections; a success is a 303 to the ticket
+ * hand-off. With `BENCH_HANDOFF=1` a login is both requests of a sign-in: the ACS, then the hand-off.
+ */
 export async function driveAcs(baseUrl: string, logins: Login[], concurrency: number) {
+  const withHandOff = process.env.BENCH_HANDOFF === "1";
   const url = new URL(baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const samples: number[] = [];
@@ -73,6 +99,7 @@ export async function driveAcs(baseUrl: string, logins: Login[], concurrency: nu
           res.on("data", (c: string) => (body += c));
           res.on("end", () => {
             const ok = res.statusCode === 303 && String(res.headers.location ?? "").startsWith("/auth/sso/complete?ticket=");
+            if (ok && withHandOff) return void handOff(url, agent, res).then(resolve);
             resolve(
               ok
                 ? null

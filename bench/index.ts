@@ -13,6 +13,7 @@
  *   npm run bench -- --memory             only the memory run: 20,000 sign-ins over HTTP on Postgres (BENCH_MEMORY_N), RSS as it goes
  *   BENCH_CPU_PROF=/dir                   servers run with --cpu-prof, profiles written to /dir when they stop
  *   BENCH_HTTP_SIZES=1:100,4:200,16:400   logins per concurrency level (each runs with new users, then returning)
+ *   BENCH_HANDOFF=1                       a login is both requests of a sign-in: the ACS, then the ticket hand-off (/auth/sso/complete)
  *   BENCH_PORT=3990                       the port every server of the run listens on, one after the other
  */
 import { randomBytes } from "node:crypto";
