@@ -61,16 +61,3 @@ export async function mintSessionCookie(
     },
   };
 }
-
-/** The Set-Cookie header value of a minted session cookie, from its own options (for a plain Web Response). */
-export function sessionCookieHeader(cookie: Awaited<ReturnType<typeof mintSessionCookie>>): string {
-  const o = cookie.options;
-  return [
-    `${cookie.name}=${cookie.value}`,
-    `Path=${o.path}`,
-    `Max-Age=${o.maxAge}`,
-    ...(o.httpOnly ? ["HttpOnly"] : []),
-    `SameSite=${o.sameSite[0]!.toUpperCase()}${o.sameSite.slice(1)}`,
-    ...(o.secure ? ["Secure"] : []),
-  ].join("; ");
-}

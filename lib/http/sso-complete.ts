@@ -4,12 +4,13 @@
  * (server/sso/mount.ts, the hot path of a sign-in rush) and Next's route handler.
  */
 import type { Db } from "@/db";
-import { mintSessionCookie, sessionCookieHeader } from "@/lib/auth/session-cookie";
+import { mintSessionCookie } from "@/lib/auth/session-cookie";
 import { env } from "@/lib/env";
 import { databaseUnavailable, isDatabaseUnavailable } from "@/lib/db-unavailable";
 import { AppError, isAppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { samlErrorResponse } from "@/lib/http/saml-pages";
+import { setCookieHeader } from "@/lib/http/set-cookie";
 import { readSsoCookie, ssoCookieHeader, ssoNonceCookieName, ssoTicketCookieName } from "@/lib/http/sso-cookies";
 import { safeRelativePath } from "@/lib/schemas/connections";
 import { redeemLoginTicket } from "@/lib/services/login-tickets";
@@ -34,7 +35,7 @@ export async function answerSsoComplete(req: Request, getDb: () => Promise<Db>):
       "Cache-Control": "no-store",
       "Referrer-Policy": "no-referrer",
     });
-    headers.append("Set-Cookie", sessionCookieHeader(cookie));
+    headers.append("Set-Cookie", setCookieHeader(cookie.name, cookie.value, cookie.options));
     headers.append("Set-Cookie", clearTicketCookie);
     return new Response(null, { status: 303, headers });
   } catch (e) {

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { env } from "@/lib/env";
+import { setCookieHeader } from "./set-cookie";
 
 /**
  * The two cookies that bind an SSO sign-in to one browser (login CSRF and forwarded tickets):
@@ -30,14 +31,7 @@ export const ssoTicketCookieName = () => cookieName(TICKET_NAME);
 
 /** A Set-Cookie value for one of these cookies (maxAge 0 clears it). */
 export function ssoCookieHeader(name: string, value: string, maxAgeSeconds: number): string {
-  return [
-    `${name}=${value}`,
-    "Path=/",
-    `Max-Age=${maxAgeSeconds}`,
-    "HttpOnly",
-    "SameSite=Lax",
-    ...(env().secureCookies ? ["Secure"] : []),
-  ].join("; ");
+  return setCookieHeader(name, value, { path: "/", maxAge: maxAgeSeconds, httpOnly: true, sameSite: "lax", secure: env().secureCookies });
 }
 
 /** A cookie's value from the request's Cookie header, when it has the shape we issue (32 random bytes, base64url). */
