@@ -18,10 +18,12 @@ export type SsoMountOptions = { getDb: () => Promise<Db>; appUrl: string; https:
 
 const ACS_PATH = /^\/auth\/sso\/saml\/([^/]+)\/acs$/;
 
+/** The path of a request target, without its query. */
+const pathOf = (url: string) => url.split("?", 1)[0]!;
+
 export function acsSlugOf(method: string | undefined, url: string | undefined): string | null {
   if (method !== "POST" || !url) return null;
-  const q = url.indexOf("?");
-  const m = ACS_PATH.exec(q === -1 ? url : url.slice(0, q));
+  const m = ACS_PATH.exec(pathOf(url));
   if (!m) return null;
   try {
     return decodeURIComponent(m[1]!);
@@ -50,8 +52,7 @@ function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> {
 export function isSsoComplete(req: Pick<IncomingMessage, "method" | "url" | "headers">): boolean {
   if (req.method !== "GET" || !req.url) return false;
   if (req.headers.rsc !== undefined || req.headers["next-router-prefetch"] !== undefined) return false;
-  const q = req.url.indexOf("?");
-  return (q === -1 ? req.url : req.url.slice(0, q)) === "/auth/sso/complete";
+  return pathOf(req.url) === "/auth/sso/complete";
 }
 
 function toRequest(req: IncomingMessage, appUrl: string): Request {
