@@ -2,6 +2,7 @@
  * The attack table: one row per hostile response, each built from real signed XML (dev IdP) and
  * mutated after signing where the attack needs it. Every row asserts the stable code.
  */
+import type { Element } from "@xmldom/xmldom";
 import { beforeAll, describe, expect, test } from "vitest";
 import * as attacks from "@/lib/dev-idp/attacks";
 import { validateSamlResponse } from "./index";
@@ -25,6 +26,14 @@ type Row = {
   /** extra checks for accepted rows */
   check?: (a: Extract<ReturnType<typeof validateSamlResponse>, { ok: true }>["assertion"]) => void;
 };
+
+/** A signed response with an element appended after the assertion, given the assertion's ID by `mark`. */
+const trailerWithSignedId = (s: Scenario, mark: (trailer: Element, id: string) => void) =>
+  attacks.mutateDom(s.response(), (d, root) => {
+    const trailer = d.createElementNS("urn:x", "x:Trailer");
+    mark(trailer, root.getElementsByTagName("saml:Assertion")[0].getAttribute("ID")!);
+    root.appendChild(trailer);
+  });
 
 const rows: Row[] = [
   // ── signatures ────────────────────────────────────────────────────────────
@@ -124,24 +133,12 @@ const rows: Row[] = [
     // The referenced element must be the only one carrying its ID (the lookup is ours: signed-xml-lookups.ts).
     // The copy comes after the signed assertion, so a first-match lookup alone would still verify.
     name: "wrapping: an element after the signed assertion carries its ID",
-    build: (s) =>
-      attacks.mutateDom(s.response(), (d, root) => {
-        const assertion = root.getElementsByTagName("saml:Assertion")[0];
-        const trailer = d.createElementNS("urn:x", "x:Trailer");
-        trailer.setAttribute("ID", assertion.getAttribute("ID")!);
-        root.appendChild(trailer);
-      }),
+    build: (s) => trailerWithSignedId(s, (trailer, id) => trailer.setAttribute("ID", id)),
     code: "SAML_SIGNATURE_INVALID",
   },
   {
     name: "wrapping: a namespaced attribute named ID after the signed assertion carries its ID",
-    build: (s) =>
-      attacks.mutateDom(s.response(), (d, root) => {
-        const assertion = root.getElementsByTagName("saml:Assertion")[0];
-        const trailer = d.createElementNS("urn:x", "x:Trailer");
-        trailer.setAttributeNS("urn:x", "x:ID", assertion.getAttribute("ID")!);
-        root.appendChild(trailer);
-      }),
+    build: (s) => trailerWithSignedId(s, (trailer, id) => trailer.setAttributeNS("urn:x", "x:ID", id)),
     code: "SAML_SIGNATURE_INVALID",
   },
   {
