@@ -3,8 +3,10 @@ import net from "node:net";
 /**
  * A loopback TCP proxy in front of Postgres for tests. It can cut the database off (`down()`: every
  * open connection is reset and the port stops listening, so new connections are refused) and bring
- * it back (`up()`), and it counts the round trips clients make: every Sync (extended protocol) and
- * every simple Query the clients send is one request the client waits on (one ReadyForQuery back).
+ * it back (`up()`), and it counts the round trips clients make. Every Sync (extended protocol) and
+ * every simple Query ends one request, answered by one ReadyForQuery. Requests a client sends before
+ * it had the answers they could depend on (a pipeline) cost one round trip together: the count is the
+ * longest chain of requests each sent after an answer to the one before.
  */
 export type PgProxy = {
   port: number;
@@ -12,7 +14,7 @@ export type PgProxy = {
   via: (databaseUrl: string) => string;
   down: () => Promise<void>;
   up: () => Promise<void>;
-  /** Round trips (Sync + simple Query messages) sent through the proxy since the last reset. */
+  /** Round trips since the last reset: the longest chain of requests each sent after the previous one's answer. */
   roundTrips: () => number;
   /** Statements executed (Execute + simple Query messages) since the last reset. */
   statements: () => number;
@@ -24,9 +26,8 @@ export type PgProxy = {
 };
 
 /** Splits a client's stream into protocol messages (the first one, the startup packet, has no type byte). */
-function frontendCounter(onMessage: (type: string, body: Buffer) => void) {
+function frontendCounter(onMessage: (type: string, body: Buffer) => void, startup = true) {
   let buf: Buffer = Buffer.alloc(0);
-  let startup = true;
   return (chunk: Buffer) => {
     buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
     for (;;) {
@@ -49,8 +50,14 @@ function frontendCounter(onMessage: (type: string, body: Buffer) => void) {
   };
 }
 
-export async function startPgProxy(target: { host: string; port: number }, listenPort = 0): Promise<PgProxy> {
+export async function startPgProxy(
+  target: { host: string; port: number },
+  listenPort = 0,
+  /** How late answers are passed on (round-trip counting; 0 for tests that only cut the link). */
+  answerDelayMs = 0,
+): Promise<PgProxy> {
   const sockets = new Set<net.Socket>();
+  const connections = new Set<{ reset: () => void }>();
   let roundTrips = 0;
   let sent: string[] = [];
   const texts = new Map<string, string>();
@@ -62,8 +69,32 @@ export async function startPgProxy(target: { host: string; port: number }, liste
     const upstream = net.connect(target.port, target.host);
     sockets.add(client);
     sockets.add(upstream);
+    // Round trips as a critical path: a request's depth is one more than that of the last answer passed
+    // on to the client before it was sent (answers come in request order). Requests sent before any
+    // answer they could depend on share a depth, however the pipeline was split into writes.
+    const awaiting: number[] = []; // depths of the requests sent and not yet answered, in order
+    let answeredDepth = 0;
+    let requestDepth = 0; // of the request being sent (set at its first message)
+    const counter = { reset: () => (answeredDepth = 0) };
+    connections.add(counter);
+    // The server's messages have the same framing, without a startup packet (no SSL on loopback).
+    const answers = frontendCounter((t) => {
+      if (t === "Z") answeredDepth = awaiting.shift() ?? answeredDepth;
+    }, false);
+    let inRequest = false;
     const count = frontendCounter((t, body) => {
-      if (t === "S" || t === "Q") roundTrips++;
+      if (!inRequest && t !== "X") {
+        inRequest = true;
+        requestDepth = answeredDepth + 1;
+        if (requestDepth > roundTrips) {
+          roundTrips = requestDepth;
+          sent.push(`-- round trip ${roundTrips}`);
+        }
+      }
+      if (t === "S" || t === "Q") {
+        awaiting.push(requestDepth);
+        inRequest = false;
+      }
       if (t === "E" || t === "Q") statements++;
       if (t === "Q") sent.push(body.toString("utf8", 0, body.indexOf(0)));
       if (t === "P") {
@@ -81,8 +112,18 @@ export async function startPgProxy(target: { host: string; port: number }, liste
       count(chunk);
       upstream.write(chunk);
     });
-    upstream.on("data", (chunk: Buffer) => client.write(chunk));
+    // Answers are taken into account, and passed on, `answerDelayMs` late (FIFO). A client that sends
+    // a pipeline without waiting may write it in pieces (postgres.js writes at once past 1 KB, the
+    // rest a turn of the event loop later); held answers cannot make a later piece look like a new
+    // round trip. A request that waited for an answer can only come after that answer was passed on,
+    // so it is still counted.
+    const passOn = (chunk: Buffer) => {
+      answers(chunk);
+      if (!client.destroyed) client.write(chunk);
+    };
+    upstream.on("data", (chunk: Buffer) => (answerDelayMs > 0 ? setTimeout(passOn, answerDelayMs, chunk) : passOn(chunk)));
     const end = () => {
+      connections.delete(counter);
       client.destroy();
       upstream.destroy();
       sockets.delete(client);
@@ -131,6 +172,7 @@ export async function startPgProxy(target: { host: string; port: number }, liste
     statements: () => statements,
     sent: () => sent,
     resetCounts: () => {
+      for (const c of connections) c.reset();
       sent = [];
       roundTrips = 0;
       statements = 0;
@@ -144,12 +186,12 @@ export async function startPgProxy(target: { host: string; port: number }, liste
  * A fresh test database on the Postgres server (`t.db`, direct) and the app's own client to it through
  * a new proxy (`app.db`), as the proxy suites use them; `close()` ends all three.
  */
-export async function postgresBehindProxy(opts: { max: number }) {
+export async function postgresBehindProxy(opts: { max: number; answerDelayMs?: number }) {
   const { openPostgres } = await import("@/db");
   const { createTestDb } = await import("./test-db");
   const t = await createTestDb({ kind: "postgres" });
   const url = new URL(t.url!);
-  const proxy = await startPgProxy({ host: url.hostname, port: Number(url.port || 5432) });
+  const proxy = await startPgProxy({ host: url.hostname, port: Number(url.port || 5432) }, 0, opts.answerDelayMs);
   const app = await openPostgres(proxy.via(t.url!), { max: opts.max });
   return {
     t,
