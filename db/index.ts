@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -51,6 +52,7 @@ export async function openPostgres(url: string, opts: { max?: number; prepare?: 
   // Each client (the first, and any that replaces a damaged one) is set up by drizzle the same way.
   const make = () => {
     const raw = postgres(url, {
+      ...(oneHost(url) ? ({ socket: socketWithoutNagle } as object) : {}),
       max: opts.max ?? 10,
       onnotice: () => {},
       prepare,
@@ -96,6 +98,25 @@ export async function openPostgres(url: string, opts: { max?: number; prepare?: 
     },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/**
+ * The TCP connection to Postgres, with Nagle's algorithm off (TCP_NODELAY, as libpq and node-postgres
+ * set it; postgres.js leaves it on). postgres.js writes a pipeline at once when its buffer passes 1 KB
+ * and the rest a moment later: with Nagle on, the kernel held that rest until the server acknowledged
+ * the first part, so a pipelined transaction (db/pipelined-transaction.ts) paid a round trip anyway.
+ * postgres.js treats a socket given this way as connected and writes into it at once; Node queues the
+ * writes until the connection is up, and a failure to connect arrives as the socket's error, as before.
+ * Several hosts (failover lists) keep postgres.js's own socket and its rotation.
+ */
+function oneHost(url: string): boolean {
+  const authority = url.slice(url.indexOf("//") + 2).split("/")[0] ?? "";
+  return !authority.includes(",");
+}
+
+function socketWithoutNagle(o: { host: string[]; port: number[]; path?: string | false }): net.Socket {
+  if (o.path) return net.connect(o.path);
+  return net.connect({ host: o.host[0], port: o.port[0], noDelay: true });
 }
 
 /** What postgres.js learnt of the server's array types (parsers, serializers, element → array OIDs), for another client. */

@@ -1,4 +1,4 @@
-import type { Sql } from "postgres";
+import type { ReservedSql, Sql } from "postgres";
 
 /**
  * postgres.js (3.4.9) mishandles a connection that dies inside `sql.begin()` (porsager/postgres #1133,
@@ -27,11 +27,17 @@ export const LINK_CLOSE_WAIT_MS = 2_000;
 export const RETIRE_GRACE_S = 5;
 export const MIN_LIFETIME_MS = 1_000;
 
-type AnySql = Pick<Sql, "unsafe" | "begin" | "end" | "options">;
+type AnySql = Pick<Sql, "unsafe" | "begin" | "end" | "options"> & Partial<Pick<Sql, "reserve">>;
 
-export type SelfHealingClient = AnySql & {
+export type SelfHealingClient = Omit<AnySql, "reserve"> & {
   /** How many times the client was replaced (tests, logs). */
   readonly generation: number;
+  /**
+   * A connection of the current client for one caller (db/pipelined-transaction.ts), and how to report
+   * that its link broke: that retires the client, as a broken transaction does. A connection whose link
+   * broke is not released (postgres.js would put it back in the pool as if open).
+   */
+  reserve: () => Promise<{ reserved: ReservedSql; broken: (e: unknown) => boolean }>;
 };
 
 export function selfHealingClient(
@@ -88,6 +94,16 @@ export function selfHealingClient(
           over = true;
         });
     }) as Sql["begin"],
+    reserve: async () => {
+      const inst = current;
+      const reserved = await inst.reserve!();
+      const broken = (e: unknown) => {
+        if (!deps.brokenLink(e)) return false;
+        retire(inst, e);
+        return true;
+      };
+      return { reserved, broken };
+    },
     end: (async (opts?: { timeout?: number }) => {
       await Promise.all([current.end(opts), ...retiring]);
     }) as Sql["end"],
