@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
+import { rowsOf } from "@/db/rows";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents } from "@/db/schema";
 import { openSecret } from "@/lib/crypto/secret-box";
 import { webhookMessageId } from "./emit";
@@ -39,10 +40,6 @@ export type DeliverOptions = {
 export type DeliverSummary = { attempted: number; succeeded: number; retrying: number; failed: number };
 
 type Claimed = { id: string; event_id: string; endpoint_id: string; attempts: number };
-
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
-}
 
 /**
  * Claim the next delivery of up to `limit` queues. A queue is one (endpoint, workspace): only its

@@ -128,12 +128,6 @@ export function isWebhookEventType(t: string): t is WebhookEventType {
   return Object.prototype.hasOwnProperty.call(WEBHOOK_EVENTS, t);
 }
 
-/** Does an endpoint with this filter receive `type`? Empty filter: every type that is not opt-in. */
-export function endpointWantsEvent(eventTypes: readonly string[], type: WebhookEventType): boolean {
-  if (eventTypes.length === 0) return !OPT_IN_EVENT_TYPES.includes(type);
-  return eventTypes.includes(type);
-}
-
 /** The envelope every delivery carries (Standard Webhooks): `{ type, timestamp, data }`. */
 export function webhookPayloadSchema<T extends WebhookEventType>(type: T) {
   return z.object({
