@@ -1,5 +1,6 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { Db } from "@/db";
+import { sendWithCommit } from "@/db/pipelined-transaction";
 import { isDatabaseUnavailable } from "@/lib/db-unavailable";
 import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
 import type { ValidatedAssertion } from "@/lib/saml";
@@ -14,6 +15,7 @@ import { ssoSessionValues } from "./sso-sessions";
 import { recordSsoEvent, ssoEventValues } from "./sso-events";
 import { mayRecordUnsignedFailure } from "./unsigned-acs-requests";
 import { previewSsoProvisioning, provisionSsoUser, type SsoIdentity } from "./sso-provisioning";
+import type { ProvisionPlan } from "./sso-provisioning-plan";
 
 /**
  * The two ends of an ACS attempt, once the response is valid, and how any attempt fails:
@@ -163,18 +165,22 @@ export async function previewTestSignIn(ctx: ValidContext): Promise<AcsOutcome> 
  */
 export async function completeSignIn(
   ctx: ValidContext,
-  input: { request: AuthnRequestRow | null; relayState: string | null; assertion: ValidatedAssertion },
+  input: {
+    request: AuthnRequestRow | null;
+    relayState: string | null;
+    assertion: ValidatedAssertion;
+    /** The provisioning plan, when the caller already sent its reads (lockAndPlan). */
+    planned?: Promise<ProvisionPlan> | null;
+  },
 ): Promise<AcsOutcome> {
   const { scope, identity } = ctx;
   let provisioned: Awaited<ReturnType<typeof provisionSsoUser>>;
   try {
-    provisioned = await provisionSsoUser(ctx.db, {
-      workspace: scope.workspace,
-      connection: scope.connection,
-      identity,
-      now: ctx.now,
-      ip: ctx.ip,
-    });
+    provisioned = await provisionSsoUser(
+      ctx.db,
+      { workspace: scope.workspace, connection: scope.connection, identity, now: ctx.now, ip: ctx.ip },
+      input.planned ?? undefined,
+    );
   } catch (e) {
     if (isAppError(e)) return failAttempt(scope, ctx, e, ctx.seen);
     // No event can be written either: the route answers 503 (DB_UNAVAILABLE).
@@ -198,6 +204,7 @@ export async function completeSignIn(
     connectionId: scope.connection.id,
     now: ctx.now,
   });
+  const eventId = randomUUID();
   const event = ssoEventValues({
     workspaceId: scope.workspace.id,
     connectionId: scope.connection.id,
@@ -217,7 +224,8 @@ export async function completeSignIn(
     now: ctx.now,
   });
   // The ticket, the SSO session (single logout: this sign-in's NameID and SessionIndex) and the success
-  // event in one statement (a data-modifying WITH runs exactly once, read or not).
+  // event in one statement (a data-modifying WITH runs exactly once, read or not). Its ids are made
+  // here, so nothing waits for its answer: it goes with the commit, which fails if it fails.
   const issued = ctx.db
     .$with("issued_ticket")
     .as(ctx.db.insert(loginTickets).values(ticketRow).returning({ tokenHash: loginTickets.tokenHash }));
@@ -235,11 +243,11 @@ export async function completeSignIn(
       )
       .returning({ id: ssoSessions.id }),
   );
-  const [ev] = await ctx.db.with(issued, session).insert(ssoEvents).values(event).returning({ id: ssoEvents.id });
+  sendWithCommit(ctx.db, ctx.db.with(issued, session).insert(ssoEvents).values({ ...event, id: eventId }));
   return {
     kind: "redirect",
     location: `/auth/sso/complete?ticket=${encodeURIComponent(ticket)}`,
-    eventId: ev!.id,
+    eventId,
     mode: "sign_in",
     errorCode: null,
     browserBinding,

@@ -1,4 +1,5 @@
 import type { Db } from "@/db";
+import { pipelinedTransaction } from "@/db/pipelined-transaction";
 import { consumedAssertions } from "@/db/schema";
 import { env } from "@/lib/env";
 import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
@@ -19,6 +20,7 @@ import {
   type AcsSeen,
 } from "./saml-acs-outcomes";
 import { spValues } from "./sp-values";
+import { lockAndPlan } from "./sso-provisioning";
 import { finishSetupLinkTest } from "./setup-link-test";
 import { getDecryptionKeys } from "./sp-encryption-keys";
 
@@ -96,9 +98,10 @@ async function consumeOnceValidated(db: Db, input: AcsInput): Promise<AcsOutcome
   // A real sign-in commits as one transaction: the assertion's one-time use, the request's
   // consumption, provisioning, the login ticket and the event (a failure leaves nothing half-done;
   // a refusal keeps the assertion used, with its failure event). A test only reads, then records.
+  // The transaction is pipelined (issue 16): BEGIN goes with the first statements, COMMIT with the last.
   if (scope.mode === "test")
     return afterValidation(db, { base, scope, a, seen, clockSkewSeconds, relayRequest, relayState: input.relayState });
-  return db.transaction((tx) =>
+  return pipelinedTransaction(db, (tx) =>
     afterValidation(tx, { base: { ...base, db: tx }, scope, a, seen, clockSkewSeconds, relayRequest, relayState: input.relayState }),
   );
 }
@@ -117,14 +120,21 @@ async function afterValidation(
 ): Promise<AcsOutcome> {
   const { base, scope, a, seen } = o;
   const fail = (code: ErrorCode, detail?: Record<string, unknown>) => failAttempt(scope, base, new AppError(code, { detail }), seen);
+  const consumed = consumeOnce(db, {
+    connectionId: scope.connection.id,
+    assertion: a,
+    clockSkewSeconds: o.clockSkewSeconds,
+    now: base.now,
+  });
+  const identity = a.email ? { nameId: a.nameId, email: a.email, firstName: a.firstName, lastName: a.lastName, attributes: a.attributes } : null;
+  const provisionInput = identity && { workspace: scope.workspace, connection: scope.connection, identity, now: base.now, ip: base.ip };
+  // A sign-in's provisioning lock and facts go out behind the one-time use, without waiting for it
+  // (one round trip for both); they are used only if the assertion was not used before.
+  const planned = scope.mode === "sign_in" && provisionInput ? lockAndPlan(db, provisionInput) : null;
+  planned?.catch(() => {}); // a refused attempt never reads it
   let request: AuthnRequestRow | null;
   try {
-    request = await consumeOnce(db, {
-      connectionId: scope.connection.id,
-      assertion: a,
-      clockSkewSeconds: o.clockSkewSeconds,
-      now: base.now,
-    });
+    request = await consumed;
   } catch (e) {
     if (isAppError(e)) return failAttempt(scope, base, e, seen);
     throw e;
@@ -136,12 +146,11 @@ async function afterValidation(
   if (scope.mode === "sign_in" && request?.testMode) {
     return fail("SAML_IN_RESPONSE_TO_INVALID", { reason: "this answers a test sign-in, but its RelayState is missing" });
   }
-  if (!a.email) return fail("SAML_MISSING_EMAIL", { nameId: a.nameId, attributeNames: Object.keys(a.attributes).slice(0, 50) });
+  if (!identity) return fail("SAML_MISSING_EMAIL", { nameId: a.nameId, attributeNames: Object.keys(a.attributes).slice(0, 50) });
 
-  const identity = { nameId: a.nameId, email: a.email, firstName: a.firstName, lastName: a.lastName, attributes: a.attributes };
   const ctx = { ...base, scope, seen, identity };
   if (scope.mode === "test") return previewTestSignIn(ctx);
-  return completeSignIn(ctx, { request, relayState: o.relayState, assertion: a });
+  return completeSignIn(ctx, { request, relayState: o.relayState, assertion: a, planned });
 }
 
 /**
@@ -163,14 +172,15 @@ async function consumeOnce(
         createdAt: now,
       })
       .onConflictDoNothing()
-      .returning({ assertionId: consumedAssertions.assertionId });
+      .returning({ assertionId: consumedAssertions.assertionId })
+      .execute(); // sent now, ahead of whatever the caller sends next
     if (!inserted.length) throw new AppError("SAML_REPLAY", { detail: { assertionId: a.id } });
   };
   const inResponseTo = a.inResponseTo;
   if (!inResponseTo) return recordAssertion(db).then(() => null);
   return db.transaction(async (tx) => {
-    await recordAssertion(tx);
-    const req = await consumeAuthnRequest(tx, { id: inResponseTo, connectionId, now });
+    // Both sent at once; a replay's savepoint takes the request's consumption back with it.
+    const [, req] = await Promise.all([recordAssertion(tx), consumeAuthnRequest(tx, { id: inResponseTo, connectionId, now })]);
     if (req) return req;
     const reason = await explainAuthnRequest(tx, { id: inResponseTo, connectionId, now });
     throw new AppError("SAML_IN_RESPONSE_TO_INVALID", { detail: { inResponseTo, reason } });

@@ -1,5 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db";
+import { expectSql, pipelinedTransaction, sendWithCommit } from "@/db/pipelined-transaction";
 import { connections, invitations, linkedIdentities, memberships, users } from "@/db/schema";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import type { Role } from "@/lib/auth/roles";
@@ -16,7 +18,7 @@ import {
   type RoleSource,
 } from "./sso-provisioning-plan";
 import { groupsFromAttributes } from "./sso-groups";
-import { findOrCreateUser, type User } from "./users";
+import { sendNewUser, type User } from "./users";
 
 export type { ProvisionInput, SsoIdentity } from "./sso-provisioning-plan";
 export { extractNames } from "./sso-provisioning-plan";
@@ -59,36 +61,39 @@ export type ProvisionPreview = {
  * Concurrent first sign-ins of the same email are serialised by a transaction-scoped advisory lock,
  * so exactly one account, link and membership result.
  */
-export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<ProvisionResult> {
+export async function provisionSsoUser(db: Db, input: ProvisionInput, planned?: Promise<ProvisionPlan>): Promise<ProvisionResult> {
   const { workspace, connection, identity, now } = input;
   const actor = { userId: null, ip: input.ip ?? null };
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sso-provision:${identity.email.trim().toLowerCase()}`}))`);
-    const plan = await planProvisioning(tx, input);
+  // A plan read ahead (by the caller, under the lock) is waited for first, so the savepoint and the
+  // writes go out together.
+  const ahead = planned ? await planned : null;
+  return pipelinedTransaction(db, async (tx) => {
+    const plan = ahead ?? (await lockAndPlan(tx, input));
     if (plan.refusal) {
       const r = refusalMessage(plan.refusal);
       throw new AppError(r.code, { hint: r.hint, detail: plan.refusal.detail });
     }
 
-    let user = plan.user;
-    let userCreated = false;
+    // The writes go out as they are decided, and are waited for together at the end (`sent`; issue 16:
+    // a new member's account, link, membership, audit entry and event cost one round trip). A new
+    // account's id is made here, so the rows that name it go out behind its INSERT.
+    const sent: Promise<unknown>[] = [];
+    const send = <P extends Promise<unknown>>(p: P): P => (sent.push(p), p);
+    let user: User | null = plan.user;
+    let newUser: Promise<User | null> | null = null;
+    let who: Pick<User, "id" | "email" | "name">;
     if (!user) {
-      const created = await findOrCreateUser(tx, {
-        email: plan.email,
-        firstName: plan.names.firstName,
-        lastName: plan.names.lastName,
-        name: joinName(plan.names.firstName, plan.names.lastName),
-      });
-      // Under the lock the email was free a moment ago; anything else is an account made outside SSO.
-      if (!created.created) throw new AppError("SAML_ACCOUNT_NOT_LINKABLE", { detail: { email: plan.email } });
-      user = created.user;
-      userCreated = true;
+      const name = joinName(plan.names.firstName, plan.names.lastName);
+      const created = sendNewUser(tx, { email: plan.email, firstName: plan.names.firstName, lastName: plan.names.lastName, name });
+      newUser = created.created;
+      who = { id: created.id, email: plan.email, name };
     } else {
       user = await updateProfile(tx, user, plan, connection.syncProfileEveryLogin, now);
+      who = user;
     }
     const accountLinked = plan.account === "link_existing";
-    const foreignLinksRemoved = plan.takeover ? await removeForeignLinks(tx, { workspaceId: workspace.id, user, ip: actor.ip, now }) : 0;
-    if (accountLinked || foreignLinksRemoved > 0) {
+    const foreignLinksRemoved = plan.takeover && user ? await removeForeignLinks(tx, { workspaceId: workspace.id, user, ip: actor.ip, now }) : 0;
+    if (user && (accountLinked || foreignLinksRemoved > 0)) {
       // The account now answers to this IdP: sessions made before the link (by whoever held the
       // account until now, e.g. through another workspace's IdP or a password) end here.
       await tx
@@ -104,6 +109,7 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<P
       // Sessions and app tokens made before the link end here (the one place that decides it).
       await endAccess(tx, { userId: user.id, workspaceId: null, reason: "sessions_revoked" });
       [user] = (await tx.select().from(users).where(eq(users.id, user.id))) as [User];
+      who = user;
     }
     // The groups of this latest assertion: the OpenID Connect `groups` claim reads them.
     const groups = groupsFromAttributes(connection.idpType, identity.attributes);
@@ -114,40 +120,52 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<P
       .set({ lastLoginAt: now, groups })
       .where(and(eq(linkedIdentities.connectionId, connection.id), eq(linkedIdentities.nameId, identity.nameId)));
     if (plan.account !== "linked") {
-      await tx
-        .insert(linkedIdentities)
-        .values({ connectionId: connection.id, nameId: identity.nameId, userId: user.id, lastLoginAt: now, groups })
-        .onConflictDoNothing();
+      send(
+        tx
+          .insert(linkedIdentities)
+          .values({ connectionId: connection.id, nameId: identity.nameId, userId: who.id, lastLoginAt: now, groups })
+          .onConflictDoNothing()
+          .execute(),
+      );
     } else if (!returning) {
-      await touchLink;
+      send(touchLink.execute());
     }
 
-    let membership: Membership;
+    let membership: Membership | Promise<Membership>;
     let invitationConsumed = false;
     if (plan.membershipAction === "keep" && before) {
-      // A returning member: the link's and the membership's last sign-in in one statement.
-      const q = returning ? tx.with(tx.$with("touched_link").as(touchLink.returning({ id: linkedIdentities.id }))) : tx;
-      [membership] = (await q
-        .update(memberships)
-        .set({ role: plan.role, lastLoginAt: now, ...(plan.role !== before.role ? { updatedAt: now } : {}) })
-        .where(eq(memberships.id, before.id))
-        .returning()) as [Membership];
+      // A returning member: the link's and the membership's last sign-in in one statement, which
+      // nothing here waits for (it goes with the commit) and which checks that the membership is
+      // still there.
+      const set = { role: plan.role, lastLoginAt: now, ...(plan.role !== before.role ? { updatedAt: now } : {}) };
+      const touched = tx
+        .$with("touched_membership")
+        .as(tx.update(memberships).set(set).where(eq(memberships.id, before.id)).returning({ id: memberships.id }));
+      const link = returning ? [tx.$with("touched_link").as(touchLink.returning({ id: linkedIdentities.id }))] : [];
+      sendWithCommit(
+        tx,
+        tx
+          .with(...link, touched)
+          .select({ ok: expectSql(sql`count(*) = 1`, "the membership this sign-in keeps") })
+          .from(touched),
+      );
+      membership = { ...before, ...set };
       if (plan.role !== before.role) {
         await recordAudit(tx, workspace.id, actor, {
           action: "member.role_mapped",
           targetType: "membership",
           targetId: before.id,
-          targetName: user.email,
-          before: { role: before.role, email: user.email },
-          after: { role: plan.role, email: user.email, connectionId: connection.id, matchedRule: plan.matchedRule },
+          targetName: who.email,
+          before: { role: before.role, email: who.email },
+          after: { role: plan.role, email: who.email, connectionId: connection.id, matchedRule: plan.matchedRule },
         });
         await emitEvent(tx, {
           workspaceId: workspace.id,
           type: "membership.role_changed",
           data: {
             organization_id: workspace.id,
-            user_id: user.id,
-            email: user.email,
+            user_id: who.id,
+            email: who.email,
             previous_role: before.role,
             role: plan.role,
             source: "sso",
@@ -172,58 +190,86 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput): Promise<P
         lastLoginAt: now,
         updatedAt: now,
       };
-      if (before) {
-        [membership] = (await tx.update(memberships).set(values).where(eq(memberships.id, before.id)).returning()) as [Membership];
-      } else {
-        [membership] = (await tx
-          .insert(memberships)
-          .values({ workspaceId: workspace.id, userId: user.id, invitedBy: plan.invitation?.invitedBy ?? null, ...values })
-          .returning()) as [Membership];
-      }
-      await recordAudit(tx, workspace.id, actor, {
-        action: invitationConsumed ? "invitation.accepted" : "member.provisioned",
-        targetType: "membership",
-        targetId: membership.id,
-        targetName: user.email,
-        before: before ? { role: before.role, status: before.status } : null,
-        after: {
-          role: plan.role,
-          status: "active",
-          source: "sso",
-          email: user.email,
-          connectionId: connection.id,
-          matchedRule: plan.matchedRule,
-        },
-      });
-      await emitEvent(tx, {
-        workspaceId: workspace.id,
-        type: "user.created",
-        data: {
-          organization_id: workspace.id,
-          user_id: user.id,
-          email: user.email,
-          name: user.name,
-          role: plan.role,
-          source: "sso",
-          directory_id: null,
-          connection_id: connection.id,
-        },
-        at: now,
-      });
+      const membershipId = before?.id ?? randomUUID();
+      const written: Promise<Membership[]> = before
+        ? tx.update(memberships).set(values).where(eq(memberships.id, before.id)).returning().execute()
+        : tx
+            .insert(memberships)
+            .values({ id: membershipId, workspaceId: workspace.id, userId: who.id, invitedBy: plan.invitation?.invitedBy ?? null, ...values })
+            .returning()
+            .execute();
+      membership = written.then((rows) => rows[0]!);
+      send(membership);
+      send(
+        recordAudit(tx, workspace.id, actor, {
+          action: invitationConsumed ? "invitation.accepted" : "member.provisioned",
+          targetType: "membership",
+          targetId: membershipId,
+          targetName: who.email,
+          before: before ? { role: before.role, status: before.status } : null,
+          after: {
+            role: plan.role,
+            status: "active",
+            source: "sso",
+            email: who.email,
+            connectionId: connection.id,
+            matchedRule: plan.matchedRule,
+          },
+        }),
+      );
+      send(
+        emitEvent(tx, {
+          workspaceId: workspace.id,
+          type: "user.created",
+          data: {
+            organization_id: workspace.id,
+            user_id: who.id,
+            email: who.email,
+            name: who.name,
+            role: plan.role,
+            source: "sso",
+            directory_id: null,
+            connection_id: connection.id,
+          },
+          at: now,
+        }),
+      );
     }
+
+    const settled = await Promise.allSettled([newUser, ...sent]);
+    if (newUser) {
+      user = await newUser.catch(() => null);
+      // Under the lock the email was free a moment ago; anything else is an account made outside SSO
+      // (and the statements that named the new id failed: the savepoint takes them back).
+      if (!user) throw new AppError("SAML_ACCOUNT_NOT_LINKABLE", { detail: { email: plan.email } });
+    }
+    const failed = settled.find((r) => r.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const member = await membership;
     return {
-      user,
-      membership,
-      userCreated,
+      user: user!,
+      membership: member,
+      userCreated: !!newUser,
       accountLinked,
       foreignLinksRemoved,
       invitationConsumed,
-      role: membership.role,
+      role: member.role,
       roleSource: plan.roleSource,
       matchedRule: plan.matchedRule,
       mapping: plan.mapping,
     };
   });
+}
+
+/**
+ * The sign-in's provisioning lock, then its plan from facts read under that lock. Both statements go
+ * out at once (the lock first), so a caller in a pipelined transaction can send them beside its own.
+ * Concurrent first sign-ins of one email wait here for each other.
+ */
+export function lockAndPlan(db: Db, input: ProvisionInput): Promise<ProvisionPlan> {
+  const email = input.identity.email.trim().toLowerCase();
+  const locked = db.execute(sql`select pg_advisory_xact_lock(hashtext(${`sso-provision:${email}`}))`).execute();
+  return Promise.all([locked, planProvisioning(db, input)]).then(([, plan]) => plan);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { users, type User } from "@/db/schema";
@@ -24,25 +25,41 @@ export async function findUserById(db: Db, id: string): Promise<User | undefined
   return row;
 }
 
-/** Create the user, or return the existing one with that email (case-insensitive, race-safe). */
-export async function findOrCreateUser(
+/**
+ * Send the INSERT of a new account now, with its id made here, without waiting for the answer (so the
+ * statements that name the account can go out behind it): `created` is the new row, or null when an
+ * account with that email (case-insensitive) exists.
+ */
+export function sendNewUser(
   db: Db,
   input: { email: string; name?: string | null; firstName?: string | null; lastName?: string | null; passwordHash?: string | null },
-): Promise<{ user: User; created: boolean }> {
-  const email = normalizeEmail(input.email);
-  const [created] = await db
+): { id: string; created: Promise<User | null> } {
+  const id = randomUUID();
+  const created = db
     .insert(users)
     .values({
-      email,
+      id,
+      email: normalizeEmail(input.email),
       name: input.name ?? null,
       firstName: input.firstName ?? null,
       lastName: input.lastName ?? null,
       passwordHash: input.passwordHash ?? null,
     })
     .onConflictDoNothing()
-    .returning();
+    .returning()
+    .execute()
+    .then(([row]) => row ?? null);
+  return { id, created };
+}
+
+/** Create the user, or return the existing one with that email (case-insensitive, race-safe). */
+export async function findOrCreateUser(
+  db: Db,
+  input: { email: string; name?: string | null; firstName?: string | null; lastName?: string | null; passwordHash?: string | null },
+): Promise<{ user: User; created: boolean }> {
+  const created = await sendNewUser(db, input).created;
   if (created) return { user: created, created: true };
-  const existing = await findUserByEmail(db, email);
+  const existing = await findUserByEmail(db, input.email);
   if (!existing) throw new AppError("INTERNAL", { message: "user vanished during creation" });
   return { user: existing, created: false };
 }
