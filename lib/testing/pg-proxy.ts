@@ -25,8 +25,11 @@ export type PgProxy = {
   close: () => Promise<void>;
 };
 
-/** Splits a client's stream into protocol messages (the first one, the startup packet, has no type byte). */
-function frontendCounter(onMessage: (type: string, body: Buffer) => void, startup = true) {
+/**
+ * Splits one direction of a connection into protocol messages. A client's stream starts with the
+ * startup packet, which has no type byte (`startup`); the server's does not.
+ */
+function protocolMessages(onMessage: (type: string, body: Buffer) => void, startup = true) {
   let buf: Buffer = Buffer.alloc(0);
   return (chunk: Buffer) => {
     buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
@@ -78,11 +81,11 @@ export async function startPgProxy(
     const counter = { reset: () => (answeredDepth = 0) };
     connections.add(counter);
     // The server's messages have the same framing, without a startup packet (no SSL on loopback).
-    const answers = frontendCounter((t) => {
+    const answers = protocolMessages((t) => {
       if (t === "Z") answeredDepth = awaiting.shift() ?? answeredDepth;
     }, false);
     let inRequest = false;
-    const count = frontendCounter((t, body) => {
+    const count = protocolMessages((t, body) => {
       if (!inRequest && t !== "X") {
         inRequest = true;
         requestDepth = answeredDepth + 1;
