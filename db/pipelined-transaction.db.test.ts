@@ -126,6 +126,21 @@ describe.runIf((await bothTestDbKinds()).includes("postgres"))("pipelinedTransac
     expect(r.sent.map((s) => s.split(" ")[0])).toEqual(["begin", "select", "insert", "commit"]);
   });
 
+  it("a value postgres.js cannot send is refused before it reaches the connection: nothing commits, the connection stays in step", async () => {
+    // postgres.js 3.4.9 would fail the head of the pipeline instead of such a statement, after which the
+    // connection's answers no longer match its statements.
+    const p = prefix();
+    const failed = await pipelinedTransaction(db, async (tx) => {
+      sendWithCommit(tx, tx.insert(rateLimits).values(row(`${p}a`)));
+      sendWithCommit(tx, tx.execute(sql`select ${Symbol("not a value") as unknown as string} as x`));
+      sendWithCommit(tx, tx.insert(rateLimits).values(row(`${p}b`)));
+    }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(Error);
+    expect(await keysUnder(db, p)).toEqual([]);
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => db.execute(sql`select ${i}::int as i`)));
+    expect(answers.map((r) => Number((r as unknown as { i: number }[])[0]!.i))).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
   it("a link that breaks mid-transaction fails it as the database being unavailable; afterwards queries answer", async () => {
     const p = prefix();
     const failed = await pipelinedTransaction(db, async (tx) => {

@@ -32,8 +32,8 @@ export async function pipelinedTransaction<T>(db: Db, body: (tx: Db) => Promise<
   const session = (db as unknown as { session: unknown }).session;
   const client = is(session, PostgresJsSession) ? (session.client as unknown as Partial<Reservable>) : null;
   if (!client?.reserve) return inDrizzleTransaction(db, body);
-  const { reserved, broken } = await client.reserve();
-  const scope: Scope = { sent: [], savepoints: 0, broken, linkBroke: false };
+  const { reserved, broken, damaged } = await client.reserve();
+  const scope: Scope = { sent: [], savepoints: 0, broken, linkBroke: false, damage: null };
   const conn = scopedClient(reserved, scope);
   tracked(scope, conn.unsafe("begin"));
   const s = session as unknown as { schema: never; options: never };
@@ -45,10 +45,10 @@ export async function pipelinedTransaction<T>(db: Db, body: (tx: Db) => Promise<
     result = await body(new PostgresJsTransaction(dialect, txSession, s.schema) as unknown as Db);
   } catch (e) {
     if (broken(e)) scope.linkBroke = true;
-    await finish(reserved, "rollback", scope).catch(() => {});
+    await finish(reserved, "rollback", scope, damaged).catch(() => {});
     throw e;
   }
-  await finish(reserved, "commit", scope);
+  await finish(reserved, "commit", scope, damaged);
   return result;
 }
 
@@ -73,14 +73,23 @@ export function isExpectationFailure(e: unknown): boolean {
   return (cause as { code?: unknown })?.code === "GH001";
 }
 
-type Reservable = { reserve: () => Promise<{ reserved: ReservedSql; broken: (e: unknown) => boolean }> };
+type Reservable = {
+  reserve: () => Promise<{ reserved: ReservedSql; broken: (e: unknown) => boolean; damaged: (e: unknown) => void }>;
+};
+type Sent = { done: Promise<unknown>; failure?: { error: unknown } };
 type Scope = {
-  /** Every statement sent, in order: each must succeed for the COMMIT to stand. */
-  sent: Promise<unknown>[];
+  /** Every statement sent with the commit (and each savepoint's own), in order: each must succeed. */
+  sent: Sent[];
   savepoints: number;
   broken: (e: unknown) => boolean;
   /** A statement failed because the connection broke: nothing more is sent on it. */
   linkBroke: boolean;
+  /**
+   * A statement failed in the client, not in the database (e.g. a value postgres.js cannot serialize).
+   * postgres.js 3.4.9 then fails the statement at the head of the connection's pipeline instead, and the
+   * answers of the rest no longer match their statements: the connection must never serve anyone again.
+   */
+  damage: unknown;
 };
 type ScopedClient = {
   unsafe: (text: string, params?: unknown[], options?: Record<string, unknown>) => PendingQuery<Row[]>;
@@ -98,12 +107,26 @@ function clientOf(db: Db): object {
 }
 
 function tracked<P extends Promise<unknown>>(scope: Scope, p: P): P {
-  // Looked at when the transaction ends; a broken link is noted at once.
-  p.catch((e: unknown) => {
-    if (scope.broken(e)) scope.linkBroke = true;
-  });
-  scope.sent.push(p);
+  const entry: Sent = { done: p };
+  p.catch((e: unknown) => (entry.failure = { error: e })); // looked at when the transaction ends
+  scope.sent.push(entry);
   return p;
+}
+
+/**
+ * The values postgres.js can send, checked before a statement is handed to the connection. postgres.js
+ * 3.4.9 fails the statement at the head of a pipeline, not the one it could not encode (and the
+ * answers after it no longer match their statements): a value it cannot encode must never reach it.
+ * Dates go as ISO text, as drizzle sends them for its timestamp columns.
+ */
+function sendable(params: unknown[]): unknown[] {
+  return params.map((v, i) => {
+    if (v instanceof Date) return v.toISOString();
+    if (v === undefined || typeof v === "symbol" || typeof v === "function") {
+      throw new TypeError(`pipelinedTransaction: parameter $${i + 1} cannot be sent (${typeof v})`);
+    }
+    return v;
+  });
 }
 
 /**
@@ -114,8 +137,13 @@ function tracked<P extends Promise<unknown>>(scope: Scope, p: P): P {
 function scopedClient(reserved: ReservedSql, scope: Scope): ScopedClient {
   const client: ScopedClient = {
     unsafe: (text, params = [], options = {}) => {
-      if (scope.linkBroke) return refused();
-      return reserved.unsafe(text, params as never[], options).execute() as unknown as PendingQuery<Row[]>;
+      if (scope.linkBroke || scope.damage) return refused();
+      const q = reserved.unsafe(text, sendable(params) as never[], options).execute() as unknown as PendingQuery<Row[]>;
+      q.catch((e: unknown) => {
+        if (scope.broken(e)) scope.linkBroke = true;
+        else if (!isDatabaseAnswer(e)) scope.damage ??= e;
+      });
+      return q;
     },
     savepoint: async (fn) => {
       const name = `s${scope.savepoints++}`;
@@ -137,6 +165,12 @@ function scopedClient(reserved: ReservedSql, scope: Scope): ScopedClient {
   return client;
 }
 
+/** An error the database sent (it has a SQLSTATE): the connection is in step, whatever the statement did. */
+function isDatabaseAnswer(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && typeof (e as { severity?: unknown }).severity === "string";
+}
+
 /** A statement not sent because the connection broke: fails as postgres.js does for a closed connection. */
 function refused(): PendingQuery<Row[]> {
   const p = Promise.reject(Object.assign(new Error("the database connection broke during this transaction"), { code: "CONNECTION_CLOSED" }));
@@ -149,11 +183,19 @@ function refused(): PendingQuery<Row[]> {
  * goes, and postgres.js may keep a statement sent to a closed connection waiting), and such a
  * connection is not handed back: the client retires it (see self-healing-client).
  */
-async function finish(reserved: ReservedSql, end: "commit" | "rollback", scope: Scope) {
-  const last = scope.linkBroke ? null : reserved.unsafe(end).execute();
-  const settled = await Promise.allSettled(last ? [...scope.sent, last] : scope.sent);
-  const failure = (settled.find((s) => s.status === "rejected") as PromiseRejectedResult | undefined)?.reason;
-  if (!scope.linkBroke) reserved.release();
+async function finish(reserved: ReservedSql, end: "commit" | "rollback", scope: Scope, damaged: (e: unknown) => void) {
+  // The statements just issued reach the connection in microtasks, and a failure in the client is
+  // noted in more of them: the COMMIT is decided once they have all run (still before any answer can
+  // arrive, so it still travels in the same round trip).
+  await new Promise((r) => setImmediate(r));
+  // A statement that already failed (in the client: it never reached the database) means ROLLBACK.
+  const early = scope.sent.find((x) => x.failure)?.failure;
+  const say = early ? "rollback" : end;
+  const last = scope.linkBroke || scope.damage ? null : reserved.unsafe(say).execute();
+  const settled = await Promise.allSettled([...scope.sent.map((x) => x.done), ...(last ? [last] : [])]);
+  const failure = scope.damage ?? early?.error ?? (settled.find((x) => x.status === "rejected") as PromiseRejectedResult | undefined)?.reason;
+  if (scope.damage) damaged(scope.damage);
+  else if (!scope.linkBroke) reserved.release();
   if (end === "rollback") return;
   if (failure) throw failure;
   if (!last) throw new Error("pipelinedTransaction: the connection broke before COMMIT");
@@ -163,10 +205,10 @@ async function finish(reserved: ReservedSql, end: "commit" | "rollback", scope: 
 
 async function inDrizzleTransaction<T>(db: Db, body: (tx: Db) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    const scope: Scope = { sent: [], savepoints: 0, broken: () => false, linkBroke: false };
+    const scope: Scope = { sent: [], savepoints: 0, broken: () => false, linkBroke: false, damage: null };
     SCOPES.set(clientOf(tx), scope);
     const result = await body(tx);
-    for (const p of scope.sent) await p;
+    for (const x of scope.sent) await x.done;
     return result;
   });
 }

@@ -34,10 +34,11 @@ export type SelfHealingClient = Omit<AnySql, "reserve"> & {
   readonly generation: number;
   /**
    * A connection of the current client for one caller (db/pipelined-transaction.ts), and how to report
-   * that its link broke: that retires the client, as a broken transaction does. A connection whose link
-   * broke is not released (postgres.js would put it back in the pool as if open).
+   * that its link broke (`broken`: retires the client, as a broken transaction does) or that it is
+   * damaged (`damaged`: retires the client whatever its age). Such a connection is not released
+   * (postgres.js would put it back in the pool as if sound).
    */
-  reserve: () => Promise<{ reserved: ReservedSql; broken: (e: unknown) => boolean }>;
+  reserve: () => Promise<{ reserved: ReservedSql; broken: (e: unknown) => boolean; damaged: (e: unknown) => void }>;
 };
 
 export function selfHealingClient(
@@ -49,9 +50,10 @@ export function selfHealingClient(
   let generation = 0;
   const retiring = new Set<Promise<unknown>>();
 
-  const retire = (failed: AnySql, cause: unknown) => {
-    // Only the client the failure came from, and not one just made (an outage fails every request).
-    if (failed !== current || Date.now() - bornAt < MIN_LIFETIME_MS) return;
+  const retire = (failed: AnySql, cause: unknown, force = false) => {
+    // Only the client the failure came from, and not one just made (an outage fails every request),
+    // unless a connection of it is known to be damaged (`force`).
+    if (failed !== current || (!force && Date.now() - bornAt < MIN_LIFETIME_MS)) return;
     current = make();
     bornAt = Date.now();
     generation++;
@@ -102,7 +104,8 @@ export function selfHealingClient(
         retire(inst, e);
         return true;
       };
-      return { reserved, broken };
+      const damaged = (e: unknown) => retire(inst, e, true);
+      return { reserved, broken, damaged };
     },
     end: (async (opts?: { timeout?: number }) => {
       await Promise.all([current.end(opts), ...retiring]);
