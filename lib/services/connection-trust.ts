@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQLWrapper } from "drizzle-orm";
 import type { Db } from "@/db";
 import { connections, memberships, users } from "@/db/schema";
 import { AppError } from "@/lib/errors";
@@ -118,7 +118,7 @@ export function trustApprovedOf(
 }
 
 /** The approving member's membership, when they are an active, enabled owner of the workspace (a query to run or embed). */
-export function approverAsActiveOwner(db: Db, approverId: string, workspaceId: string) {
+export function approverAsActiveOwner(db: Db, approverId: string | SQLWrapper, workspaceId: string | SQLWrapper) {
   return db
     .select({ id: memberships.id })
     .from(memberships)

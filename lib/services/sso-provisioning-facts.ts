@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "@/db";
+import { cachedSelect } from "@/db/cached-statement";
 import { domains, invitations, linkedIdentities, memberships, roleMappings, users, workspaces, type connections } from "@/db/schema";
 import { emailDomain } from "@/lib/domains/normalize";
 import type { Role } from "@/lib/auth/roles";
@@ -50,6 +51,7 @@ const json = <T>(v: unknown): T => (typeof v === "string" ? JSON.parse(v) : v) a
  * linked account whose stored email differs from the asserted one (rare) is checked by its own read.
  * Every join is on a unique key (linked identity by connection + NameID, account by lower(email),
  * membership by workspace + account, the oldest pending invitation), so the statement returns one row.
+ * Its text is built once per shape (with or without a trust approver to check; `cachedSelect`).
  */
 export async function readProvisioningFacts(
   db: Db,
@@ -62,6 +64,40 @@ export async function readProvisioningFacts(
   },
 ): Promise<ProvisioningFacts> {
   const { workspaceId, connection, email, nameId, now } = input;
+  const read = connection.trustApprovedBy ? FACTS.withApprover : FACTS.withoutApprover;
+  const [row] = await read(db, {
+    workspaceId,
+    connectionId: connection.id,
+    connectionWorkspaceId: connection.workspaceId,
+    approverId: connection.trustApprovedBy,
+    email,
+    emailDomain: emailDomain(email) ?? "",
+    nameId,
+    // A placeholder is bound as given (no column encodes it): timestamps go as ISO text, as drizzle sends them.
+    now: now.toISOString(),
+  });
+  if (!row) throw new Error(`readProvisioningFacts: no workspace ${workspaceId}`);
+  return {
+    rules: json<{ id: string; attribute: string; value: string; role: Role }[]>(row.rules),
+    workspaceDomains: json<RuleDomain[]>(row.workspaceDomains),
+    assertedDomainOwnedElsewhere: !!row.assertedDomainOwnedElsewhere,
+    invitation: row.invitation,
+    linkedUser: row.linkedUser,
+    emailUser: row.emailUser,
+    emailUserLinked: !!row.emailUserLinked,
+    emailUserMemberElsewhere: !!row.emailUserMemberElsewhere,
+    membership: row.membership,
+    privilegedWorkspaceIds: json<string[]>(row.privilegedWorkspaceIds),
+    approverIsActiveOwner: !!row.approverIsActiveOwner,
+  };
+}
+
+/** The facts statement, every value a placeholder (bound per call). */
+function factsQuery(db: Db, checkApprover: boolean) {
+  const p = (name: string) => sql.placeholder(name);
+  const workspaceId = p("workspaceId");
+  const email = p("email");
+  const now = p("now");
   const reached = sql`coalesce(${linkUser.id}, ${emailUser.id})`;
   const statuses = sql.join(
     RULE_DOMAIN_STATUSES.map((s) => sql`${s}`),
@@ -69,24 +105,24 @@ export async function readProvisioningFacts(
   );
   const pending = (i: typeof invitations | typeof olderInvitation) =>
     and(eq(i.workspaceId, workspaceId), sql`lower(${i.email}) = ${email}`, isNull(i.acceptedAt), isNull(i.revokedAt), gt(i.expiresAt, now));
-  const [row] = await db
+  return db
     .select({
       linkedUser: linkUser,
       emailUser,
       membership: member,
       invitation: invitations,
-      rules: sql<unknown>`coalesce((select json_agg(json_build_object('id', ${roleMappings.id}, 'attribute', ${roleMappings.attribute}, 'value', ${roleMappings.value}, 'role', ${roleMappings.role}) order by ${roleMappings.position}) from ${roleMappings} where ${roleMappings.connectionId} = ${connection.id}), '[]')`,
+      rules: sql<unknown>`coalesce((select json_agg(json_build_object('id', ${roleMappings.id}, 'attribute', ${roleMappings.attribute}, 'value', ${roleMappings.value}, 'role', ${roleMappings.role}) order by ${roleMappings.position}) from ${roleMappings} where ${roleMappings.connectionId} = ${p("connectionId")}), '[]')`,
       workspaceDomains: sql<unknown>`coalesce((select json_agg(json_build_object('domain', ${domains.domain}, 'status', ${domains.status})) from ${domains} where ${domains.workspaceId} = ${workspaceId} and ${domains.status} in (${statuses})), '[]')`,
-      assertedDomainOwnedElsewhere: sql<boolean>`exists (select 1 from ${domains} where ${domains.domain} = ${emailDomain(email) ?? ""} and ${domains.workspaceId} <> ${workspaceId} and ${domains.status} in (${statuses}))`,
+      assertedDomainOwnedElsewhere: sql<boolean>`exists (select 1 from ${domains} where ${domains.domain} = ${p("emailDomain")} and ${domains.workspaceId} <> ${workspaceId} and ${domains.status} in (${statuses}))`,
       emailUserLinked: sql<boolean>`exists (select 1 from ${linkedIdentities} where ${linkedIdentities.userId} = ${emailUser.id})`,
       emailUserMemberElsewhere: sql<boolean>`exists (select 1 from ${memberships} where ${memberships.userId} = ${emailUser.id} and ${memberships.workspaceId} <> ${workspaceId})`,
       privilegedWorkspaceIds: sql<unknown>`coalesce((select json_agg(distinct ${memberships.workspaceId}) from ${memberships} where ${memberships.userId} = ${reached} and ${memberships.role} in ('owner', 'admin')), '[]')`,
-      approverIsActiveOwner: connection.trustApprovedBy
-        ? sql<boolean>`exists (${approverAsActiveOwner(db, connection.trustApprovedBy, connection.workspaceId)})`
+      approverIsActiveOwner: checkApprover
+        ? sql<boolean>`exists (${approverAsActiveOwner(db, p("approverId"), p("connectionWorkspaceId"))})`
         : sql<boolean>`false`,
     })
     .from(workspaces)
-    .leftJoin(linkedIdentities, and(eq(linkedIdentities.connectionId, connection.id), eq(linkedIdentities.nameId, nameId)))
+    .leftJoin(linkedIdentities, and(eq(linkedIdentities.connectionId, p("connectionId")), eq(linkedIdentities.nameId, p("nameId"))))
     .leftJoin(linkUser, eq(linkUser.id, linkedIdentities.userId))
     .leftJoin(emailUser, sql`lower(${emailUser.email}) = ${email}`)
     .leftJoin(member, and(eq(member.workspaceId, workspaceId), eq(member.userId, reached)))
@@ -104,18 +140,9 @@ export async function readProvisioningFacts(
       ),
     )
     .where(eq(workspaces.id, workspaceId));
-  if (!row) throw new Error(`readProvisioningFacts: no workspace ${workspaceId}`);
-  return {
-    rules: json<{ id: string; attribute: string; value: string; role: Role }[]>(row.rules),
-    workspaceDomains: json<RuleDomain[]>(row.workspaceDomains),
-    assertedDomainOwnedElsewhere: !!row.assertedDomainOwnedElsewhere,
-    invitation: row.invitation,
-    linkedUser: row.linkedUser,
-    emailUser: row.emailUser,
-    emailUserLinked: !!row.emailUserLinked,
-    emailUserMemberElsewhere: !!row.emailUserMemberElsewhere,
-    membership: row.membership,
-    privilegedWorkspaceIds: json<string[]>(row.privilegedWorkspaceIds),
-    approverIsActiveOwner: !!row.approverIsActiveOwner,
-  };
 }
+
+const FACTS = {
+  withApprover: cachedSelect((db) => factsQuery(db, true)),
+  withoutApprover: cachedSelect((db) => factsQuery(db, false)),
+};
