@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQLWrapper } from "drizzle-orm";
 import type { Db } from "@/db";
 import { rateLimits } from "@/db/schema";
 
@@ -17,14 +17,26 @@ export async function hitRateLimit(db: Db, key: string, rule: RateLimitRule, now
 
 /** The upsert's conflict clause: a new window when the stored one has ended, else one more hit (also for statements that embed the hit). */
 export function countHit(rule: RateLimitRule, now: Date) {
-  const windowStartCutoff = new Date(now.getTime() - rule.windowSeconds * 1000);
+  return countHitAt(windowCutoff(rule, now), now.toISOString());
+}
+
+/**
+ * countHit with its two instants as SQL values (ISO text, or placeholders for a cached statement):
+ * the window that started at or before `cutoff` has ended.
+ */
+export function countHitAt(cutoff: string | SQLWrapper, now: string | SQLWrapper) {
   return {
     target: rateLimits.key,
     set: {
-      windowStart: sql`case when ${rateLimits.windowStart} <= ${windowStartCutoff.toISOString()}::timestamptz then ${now.toISOString()}::timestamptz else ${rateLimits.windowStart} end`,
-      count: sql`case when ${rateLimits.windowStart} <= ${windowStartCutoff.toISOString()}::timestamptz then 1 else ${rateLimits.count} + 1 end`,
+      windowStart: sql`case when ${rateLimits.windowStart} <= ${cutoff}::timestamptz then ${now}::timestamptz else ${rateLimits.windowStart} end`,
+      count: sql`case when ${rateLimits.windowStart} <= ${cutoff}::timestamptz then 1 else ${rateLimits.count} + 1 end`,
     },
   };
+}
+
+/** The instant before which a rule's window has ended, as countHitAt takes it. */
+export function windowCutoff(rule: RateLimitRule, now: Date): string {
+  return new Date(now.getTime() - rule.windowSeconds * 1000).toISOString();
 }
 
 /** Read a counter without counting (e.g. "is this account locked?"). */

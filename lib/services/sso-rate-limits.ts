@@ -1,9 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db";
+import { cachedSelect } from "@/db/cached-statement";
 import { connections, rateLimits, workspaces } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { isConnectionSlug, type ConnectionWithWorkspace } from "./connections";
-import { countHit, ipRateLimitKey, toResult, type RateLimitRule } from "./rate-limit";
+import { countHitAt, ipRateLimitKey, toResult, windowCutoff, type RateLimitRule } from "./rate-limit";
 
 /**
  * Limits on the unauthenticated SAML endpoints, which cost storage (an event row, an AuthnRequest) and
@@ -34,7 +35,8 @@ function limited(retryAfterSeconds: number, scope: "ip" | "connection"): AppErro
  * cannot make rows, and a client over its own limit is not counted against the connection (one
  * flooding address cannot use up everyone's budget). Call before reading the body or signing
  * anything. Returns the connection the slug names (null: none), so the request need not look it up
- * again. One statement (issue 16: three round trips before): both counters and the lookup.
+ * again. One statement (issue 16: three round trips before): both counters and the lookup; its text is
+ * built once per shape (`cachedSelect`).
  */
 export async function assertSsoRateLimit(
   db: Db,
@@ -42,38 +44,60 @@ export async function assertSsoRateLimit(
 ): Promise<ConnectionWithWorkspace | null> {
   const rules = SSO_RATE_LIMITS[input.endpoint];
   const now = input.now ?? new Date();
-  const slug = isConnectionSlug(input.slug) ? input.slug : null;
+  const slug = isConnectionSlug(input.slug) ? input.slug : "";
+  const [row] = await (input.ip ? COUNT.withIp : COUNT.withoutIp)(db, {
+    ipKey: input.ip ? ipRateLimitKey(`sso:${input.endpoint}:ip`, input.ip) : null,
+    ipLimit: rules.perIp.limit,
+    ipCutoff: windowCutoff(rules.perIp, now),
+    connectionKeyPrefix: `sso:${input.endpoint}:connection:`,
+    connectionCutoff: windowCutoff(rules.perConnection, now),
+    now: now.toISOString(),
+    slug,
+  });
+  if (row?.ipWindowStart) {
+    const r = toResult({ count: row.ipCount, windowStart: row.ipWindowStart }, rules.perIp, now);
+    if (!r.allowed) throw limited(r.retryAfterSeconds, "ip");
+  }
+  if (!row?.connection || !row.workspace) return null;
+  const r = toResult({ count: row.connectionCount, windowStart: row.connectionWindowStart! }, rules.perConnection, now);
+  if (!r.allowed) throw limited(r.retryAfterSeconds, "connection");
+  return { connection: row.connection, workspace: row.workspace };
+}
+
+/** The statement, every value a placeholder; one shape with a client IP to count, one without. */
+function countQuery(db: Db, withIp: boolean) {
+  const p = (name: string) => sql.placeholder(name);
   const hitColumns = { count: rateLimits.count, windowStart: rateLimits.windowStart };
   const ipHit = db.$with("ip_hit").as(
-    input.ip
+    withIp
       ? db
           .insert(rateLimits)
-          .values({ key: ipRateLimitKey(`sso:${input.endpoint}:ip`, input.ip), windowStart: now, count: 1 })
-          .onConflictDoUpdate(countHit(rules.perIp, now))
+          .values({ key: p("ipKey"), windowStart: sql`${p("now")}::timestamptz`, count: 1 })
+          .onConflictDoUpdate(countHitAt(p("ipCutoff"), p("now")))
           .returning(hitColumns)
       : db
           .select(hitColumns)
           .from(rateLimits)
           .where(sql`false`),
   );
-  const ipAllowed = input.ip ? sql`(select ${ipHit.count} from ${ipHit}) <= ${rules.perIp.limit}` : sql`true`;
+  const ipAllowed = withIp ? sql`(select ${ipHit.count} from ${ipHit}) <= ${p("ipLimit")}` : sql`true`;
   const connectionHit = db.$with("connection_hit").as(
     db
       .insert(rateLimits)
       .select(
         db
           .select({
-            key: sql<string>`${`sso:${input.endpoint}:connection:`} || ${connections.id}`.as("key"),
-            windowStart: sql<Date>`${now.toISOString()}::timestamptz`.as("window_start"),
+            key: sql<string>`${p("connectionKeyPrefix")}::text || ${connections.id}`.as("key"),
+            windowStart: sql<Date>`${p("now")}::timestamptz`.as("window_start"),
             count: sql<number>`1`.as("count"),
           })
           .from(connections)
-          .where(and(eq(connections.slug, slug ?? ""), ipAllowed)),
+          .where(and(eq(connections.slug, p("slug")), ipAllowed)),
       )
-      .onConflictDoUpdate(countHit(rules.perConnection, now))
+      .onConflictDoUpdate(countHitAt(p("connectionCutoff"), p("now")))
       .returning(hitColumns),
   );
-  const [row] = await db
+  return db
     .with(ipHit, connectionHit)
     .select({
       connection: connections,
@@ -84,14 +108,11 @@ export async function assertSsoRateLimit(
       connectionWindowStart: sql`(select ${connectionHit.windowStart} from ${connectionHit})`.mapWith(rateLimits.windowStart),
     })
     .from(sql`(select 1) as one`)
-    .leftJoin(connections, eq(connections.slug, slug ?? ""))
+    .leftJoin(connections, eq(connections.slug, p("slug")))
     .leftJoin(workspaces, eq(workspaces.id, connections.workspaceId));
-  if (row?.ipWindowStart) {
-    const r = toResult({ count: row.ipCount, windowStart: row.ipWindowStart }, rules.perIp, now);
-    if (!r.allowed) throw limited(r.retryAfterSeconds, "ip");
-  }
-  if (!row?.connection || !row.workspace) return null;
-  const r = toResult({ count: row.connectionCount, windowStart: row.connectionWindowStart! }, rules.perConnection, now);
-  if (!r.allowed) throw limited(r.retryAfterSeconds, "connection");
-  return { connection: row.connection, workspace: row.workspace };
 }
+
+const COUNT = {
+  withIp: cachedSelect((db) => countQuery(db, true)),
+  withoutIp: cachedSelect((db) => countQuery(db, false)),
+};
