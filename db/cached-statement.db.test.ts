@@ -17,7 +17,9 @@ describe.each(await bothTestDbKinds())("cachedSelect on %s", (kind) => {
 
   it("builds the text once, binds each call's values as parameters, and runs on the caller's session", async () => {
     const p = `cs-${randomBytes(4).toString("hex")}:`;
-    await t.db.insert(rateLimits).values(["a", "b", "it's; drop table users; --"].map((k, i) => ({ key: `${p}${k}`, windowStart: new Date(), count: i + 1 })));
+    await t.db
+      .insert(rateLimits)
+      .values(["a", "b", "it's; drop table users; --"].map((k, i) => ({ key: `${p}${k}`, windowStart: new Date(), count: i + 1 })));
     let built = 0;
     const byKey = cachedSelect((db) => {
       built++;
@@ -33,16 +35,25 @@ describe.each(await bothTestDbKinds())("cachedSelect on %s", (kind) => {
     expect([a?.count, b?.count, odd?.count]).toEqual([1, 2, 3]);
     expect(a!.windowStart).toBeInstanceOf(Date); // rows are mapped as drizzle maps them
     // Inside a transaction and a pipelined one: the statement runs there (it sees uncommitted rows).
-    await t.db.transaction(async (tx) => {
-      await tx.insert(rateLimits).values({ key: `${p}tx`, windowStart: new Date(), count: 7 });
-      expect((await byKey(tx, { key: `${p}tx` }))[0]?.count).toBe(7);
-      tx.rollback();
-    }).catch(() => {});
+    await t.db
+      .transaction(async (tx) => {
+        await tx.insert(rateLimits).values({ key: `${p}tx`, windowStart: new Date(), count: 7 });
+        expect((await byKey(tx, { key: `${p}tx` }))[0]?.count).toBe(7);
+        tx.rollback();
+      })
+      .catch(() => {});
     await pipelinedTransaction(t.db, async (tx) => {
       await tx.insert(rateLimits).values({ key: `${p}ptx`, windowStart: new Date(), count: 8 });
       expect((await byKey(tx, { key: `${p}ptx` }))[0]?.count).toBe(8);
     });
     expect(built).toBe(1);
-    expect((await t.db.select().from(rateLimits).where(like(rateLimits.key, `${p}%`))).length).toBe(4);
+    expect(
+      (
+        await t.db
+          .select()
+          .from(rateLimits)
+          .where(like(rateLimits.key, `${p}%`))
+      ).length,
+    ).toBe(4);
   });
 });

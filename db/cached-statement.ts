@@ -33,7 +33,13 @@ type Prepared = {
   execute: (values?: Record<string, unknown>) => Promise<unknown>;
 };
 type Session = {
-  prepareQuery: (query: { sql: string; params: unknown[] }, fields: unknown, name: undefined, arrayMode: boolean, mapper: unknown) => Prepared;
+  prepareQuery: (
+    query: { sql: string; params: unknown[] },
+    fields: unknown,
+    name: undefined,
+    arrayMode: boolean,
+    mapper: unknown,
+  ) => Prepared;
 };
 type Shape = { sql: string; params: unknown[]; fields: unknown; joins: unknown; arrayMode: boolean; mapper: unknown };
 

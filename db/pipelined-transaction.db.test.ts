@@ -12,7 +12,14 @@ import { expectSql, isExpectationFailure, pipelinedTransaction, sendWithCommit }
 const prefix = () => `pt-${randomBytes(4).toString("hex")}:`;
 const row = (key: string) => ({ key, windowStart: new Date(), count: 1 });
 const keysUnder = async (db: Db, p: string) =>
-  (await db.select({ key: rateLimits.key }).from(rateLimits).where(like(rateLimits.key, `${p}%`))).map((r) => r.key).sort();
+  (
+    await db
+      .select({ key: rateLimits.key })
+      .from(rateLimits)
+      .where(like(rateLimits.key, `${p}%`))
+  )
+    .map((r) => r.key)
+    .sort();
 
 describe.each(await bothTestDbKinds())("pipelinedTransaction on %s", (kind) => {
   let t: TestDb;
@@ -28,13 +35,22 @@ describe.each(await bothTestDbKinds())("pipelinedTransaction on %s", (kind) => {
     const result = await pipelinedTransaction(t.db, async (tx) => {
       await tx.insert(rateLimits).values(row(`${p}a`));
       sendWithCommit(tx, tx.insert(rateLimits).values(row(`${p}b`)));
-      sendWithCommit(tx, tx.update(rateLimits).set({ count: 2 }).where(eq(rateLimits.key, `${p}b`)));
+      sendWithCommit(
+        tx,
+        tx
+          .update(rateLimits)
+          .set({ count: 2 })
+          .where(eq(rateLimits.key, `${p}b`)),
+      );
       return "done";
     });
     expect(result).toBe("done");
     expect(await keysUnder(t.db, p)).toEqual([`${p}a`, `${p}b`]);
     // Sent in order: the update found the row inserted just before it.
-    const [b] = await t.db.select().from(rateLimits).where(eq(rateLimits.key, `${p}b`));
+    const [b] = await t.db
+      .select()
+      .from(rateLimits)
+      .where(eq(rateLimits.key, `${p}b`));
     expect(b!.count).toBe(2);
   });
 
@@ -109,8 +125,20 @@ describe.runIf((await bothTestDbKinds()).includes("postgres"))("pipelinedTransac
   it("BEGIN, the statements sent with the commit and COMMIT cost one round trip, in the order sent", async () => {
     const p = prefix();
     const r = await trips(async (tx) => {
-      sendWithCommit(tx, tx.insert(rateLimits).values(row(`${p}a`)).onConflictDoNothing());
-      sendWithCommit(tx, tx.update(rateLimits).set({ count: 2 }).where(eq(rateLimits.key, `${p}a`)));
+      sendWithCommit(
+        tx,
+        tx
+          .insert(rateLimits)
+          .values(row(`${p}a`))
+          .onConflictDoNothing(),
+      );
+      sendWithCommit(
+        tx,
+        tx
+          .update(rateLimits)
+          .set({ count: 2 })
+          .where(eq(rateLimits.key, `${p}a`)),
+      );
     });
     expect(r.roundTrips).toBe(1);
     expect(r.sent.map((s) => s.split(" ")[0])).toEqual(["begin", "insert", "update", "commit"]);
@@ -119,8 +147,17 @@ describe.runIf((await bothTestDbKinds()).includes("postgres"))("pipelinedTransac
   it("a statement the body waits for costs one more, with BEGIN in front of it", async () => {
     const p = prefix();
     const r = await trips(async (tx) => {
-      await tx.select().from(rateLimits).where(eq(rateLimits.key, `${p}a`));
-      sendWithCommit(tx, tx.insert(rateLimits).values(row(`${p}a`)).onConflictDoNothing());
+      await tx
+        .select()
+        .from(rateLimits)
+        .where(eq(rateLimits.key, `${p}a`));
+      sendWithCommit(
+        tx,
+        tx
+          .insert(rateLimits)
+          .values(row(`${p}a`))
+          .onConflictDoNothing(),
+      );
     });
     expect(r.roundTrips).toBe(2);
     expect(r.sent.map((s) => s.split(" ")[0])).toEqual(["begin", "select", "insert", "commit"]);

@@ -173,7 +173,9 @@ function isDatabaseAnswer(e: unknown): boolean {
 
 /** A statement not sent because the connection broke: fails as postgres.js does for a closed connection. */
 function refused(): PendingQuery<Row[]> {
-  const p = Promise.reject(Object.assign(new Error("the database connection broke during this transaction"), { code: "CONNECTION_CLOSED" }));
+  const p = Promise.reject(
+    Object.assign(new Error("the database connection broke during this transaction"), { code: "CONNECTION_CLOSED" }),
+  );
   return Object.assign(p, { values: () => p, execute: () => p }) as unknown as PendingQuery<Row[]>;
 }
 
@@ -193,7 +195,8 @@ async function finish(reserved: ReservedSql, end: "commit" | "rollback", scope: 
   const say = early ? "rollback" : end;
   const last = scope.linkBroke || scope.damage ? null : reserved.unsafe(say).execute();
   const settled = await Promise.allSettled([...scope.sent.map((x) => x.done), ...(last ? [last] : [])]);
-  const failure = scope.damage ?? early?.error ?? (settled.find((x) => x.status === "rejected") as PromiseRejectedResult | undefined)?.reason;
+  const failure =
+    scope.damage ?? early?.error ?? (settled.find((x) => x.status === "rejected") as PromiseRejectedResult | undefined)?.reason;
   if (scope.damage) damaged(scope.damage);
   else if (!scope.linkBroke) reserved.release();
   if (end === "rollback") return;

@@ -243,7 +243,13 @@ export async function completeSignIn(
       )
       .returning({ id: ssoSessions.id }),
   );
-  sendWithCommit(ctx.db, ctx.db.with(issued, session).insert(ssoEvents).values({ ...event, id: eventId }));
+  sendWithCommit(
+    ctx.db,
+    ctx.db
+      .with(issued, session)
+      .insert(ssoEvents)
+      .values({ ...event, id: eventId }),
+  );
   return {
     kind: "redirect",
     location: `/auth/sso/complete?ticket=${encodeURIComponent(ticket)}`,

@@ -61,7 +61,10 @@ describe.skipIf(!onPostgres)("ACS database round trips (Postgres, counted by a p
       }
     }
     const idp = { created: await count(`idp@${kit.workspace.slug}.test`), returning: await count(`idp@${kit.workspace.slug}.test`) };
-    const sp = { created: await count(`sp@${kit.workspace.slug}.test`, true), returning: await count(`sp@${kit.workspace.slug}.test`, true) };
+    const sp = {
+      created: await count(`sp@${kit.workspace.slug}.test`, true),
+      returning: await count(`sp@${kit.workspace.slug}.test`, true),
+    };
     console.log(
       `round trips per sign-in: IdP-initiated new user ${idp.created}, returning ${idp.returning}; SP-initiated new user ${sp.created}, returning ${sp.returning}`,
     );

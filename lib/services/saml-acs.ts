@@ -126,7 +126,9 @@ async function afterValidation(
     clockSkewSeconds: o.clockSkewSeconds,
     now: base.now,
   });
-  const identity = a.email ? { nameId: a.nameId, email: a.email, firstName: a.firstName, lastName: a.lastName, attributes: a.attributes } : null;
+  const identity = a.email
+    ? { nameId: a.nameId, email: a.email, firstName: a.firstName, lastName: a.lastName, attributes: a.attributes }
+    : null;
   const provisionInput = identity && { workspace: scope.workspace, connection: scope.connection, identity, now: base.now, ip: base.ip };
   // A sign-in's provisioning lock and facts go out behind the one-time use, without waiting for it
   // (one round trip for both); they are used only if the assertion was not used before.

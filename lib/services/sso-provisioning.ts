@@ -92,7 +92,8 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput, planned?: 
       who = user;
     }
     const accountLinked = plan.account === "link_existing";
-    const foreignLinksRemoved = plan.takeover && user ? await removeForeignLinks(tx, { workspaceId: workspace.id, user, ip: actor.ip, now }) : 0;
+    const foreignLinksRemoved =
+      plan.takeover && user ? await removeForeignLinks(tx, { workspaceId: workspace.id, user, ip: actor.ip, now }) : 0;
     if (user && (accountLinked || foreignLinksRemoved > 0)) {
       // The account now answers to this IdP: sessions made before the link (by whoever held the
       // account until now, e.g. through another workspace's IdP or a password) end here.
@@ -195,7 +196,13 @@ export async function provisionSsoUser(db: Db, input: ProvisionInput, planned?: 
         ? tx.update(memberships).set(values).where(eq(memberships.id, before.id)).returning().execute()
         : tx
             .insert(memberships)
-            .values({ id: membershipId, workspaceId: workspace.id, userId: who.id, invitedBy: plan.invitation?.invitedBy ?? null, ...values })
+            .values({
+              id: membershipId,
+              workspaceId: workspace.id,
+              userId: who.id,
+              invitedBy: plan.invitation?.invitedBy ?? null,
+              ...values,
+            })
             .returning()
             .execute();
       membership = written.then((rows) => rows[0]!);
