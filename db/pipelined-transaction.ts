@@ -33,7 +33,7 @@ export async function pipelinedTransaction<T>(db: Db, body: (tx: Db) => Promise<
   const client = is(session, PostgresJsSession) ? (session.client as unknown as Partial<Reservable>) : null;
   if (!client?.reserve) return inDrizzleTransaction(db, body);
   const { reserved, broken, damaged } = await client.reserve();
-  const scope: Scope = { sent: [], savepoints: 0, broken, linkBroke: false, damage: null };
+  const scope: Scope = { sent: [], savepoints: 0, broken, linkBroke: false, refusal: null, damage: null };
   const conn = scopedClient(reserved, scope);
   tracked(scope, conn.unsafe("begin"));
   const s = session as unknown as { schema: never; options: never };
@@ -84,6 +84,8 @@ type Scope = {
   broken: (e: unknown) => boolean;
   /** A statement failed because the connection broke: nothing more is sent on it. */
   linkBroke: boolean;
+  /** A statement refused before it reached the connection (`sendable`): the transaction cannot commit. */
+  refusal: unknown;
   /**
    * A statement failed in the client, not in the database (e.g. a value postgres.js cannot serialize).
    * postgres.js 3.4.9 then fails the statement at the head of the connection's pipeline instead, and the
@@ -138,7 +140,14 @@ function scopedClient(reserved: ReservedSql, scope: Scope): ScopedClient {
   const client: ScopedClient = {
     unsafe: (text, params = [], options = {}) => {
       if (scope.linkBroke || scope.damage) return refused();
-      const q = reserved.unsafe(text, sendable(params) as never[], options).execute() as unknown as PendingQuery<Row[]>;
+      let values: unknown[];
+      try {
+        values = sendable(params);
+      } catch (e) {
+        scope.refusal ??= e; // known now, before COMMIT is decided
+        throw e;
+      }
+      const q = reserved.unsafe(text, values as never[], options).execute() as unknown as PendingQuery<Row[]>;
       q.catch((e: unknown) => {
         if (scope.broken(e)) scope.linkBroke = true;
         else if (!isDatabaseAnswer(e)) scope.damage ??= e;
@@ -148,7 +157,7 @@ function scopedClient(reserved: ReservedSql, scope: Scope): ScopedClient {
     savepoint: async (fn) => {
       const name = `s${scope.savepoints++}`;
       tracked(scope, client.unsafe(`savepoint ${name}`));
-      const mark = scope.sent.length;
+      const mark = { sent: scope.sent.length, refusal: scope.refusal };
       try {
         const r = await fn(client);
         tracked(scope, client.unsafe(`release savepoint ${name}`));
@@ -156,7 +165,8 @@ function scopedClient(reserved: ReservedSql, scope: Scope): ScopedClient {
       } catch (e) {
         // What the savepoint's statements did, or failed to do, is undone here: their failures are
         // not the transaction's.
-        scope.sent.splice(mark);
+        scope.sent.splice(mark.sent);
+        scope.refusal = mark.refusal;
         tracked(scope, client.unsafe(`rollback to savepoint ${name}`));
         throw e;
       }
@@ -186,12 +196,9 @@ function refused(): PendingQuery<Row[]> {
  * connection is not handed back: the client retires it (see self-healing-client).
  */
 async function finish(reserved: ReservedSql, end: "commit" | "rollback", scope: Scope, damaged: (e: unknown) => void) {
-  // The statements just issued reach the connection in microtasks, and a failure in the client is
-  // noted in more of them: the COMMIT is decided once they have all run (still before any answer can
-  // arrive, so it still travels in the same round trip).
-  await new Promise((r) => setImmediate(r));
-  // A statement that already failed (in the client: it never reached the database) means ROLLBACK.
-  const early = scope.sent.find((x) => x.failure)?.failure;
+  // A statement refused in the client (it never reached the database) means ROLLBACK, as does any
+  // statement already known to have failed.
+  const early = scope.refusal ? { error: scope.refusal } : scope.sent.find((x) => x.failure)?.failure;
   const say = early ? "rollback" : end;
   const last = scope.linkBroke || scope.damage ? null : reserved.unsafe(say).execute();
   const settled = await Promise.allSettled([...scope.sent.map((x) => x.done), ...(last ? [last] : [])]);
@@ -208,7 +215,7 @@ async function finish(reserved: ReservedSql, end: "commit" | "rollback", scope: 
 
 async function inDrizzleTransaction<T>(db: Db, body: (tx: Db) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    const scope: Scope = { sent: [], savepoints: 0, broken: () => false, linkBroke: false, damage: null };
+    const scope: Scope = { sent: [], savepoints: 0, broken: () => false, linkBroke: false, refusal: null, damage: null };
     SCOPES.set(clientOf(tx), scope);
     const result = await body(tx);
     for (const x of scope.sent) await x.done;
