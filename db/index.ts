@@ -100,6 +100,12 @@ export async function openPostgres(url: string, opts: { max?: number; prepare?: 
   };
 }
 
+/** The URL names one host (a failover list `host1,host2` keeps postgres.js's own socket and its rotation). */
+function oneHost(url: string): boolean {
+  const authority = url.slice(url.indexOf("//") + 2).split("/")[0] ?? "";
+  return !authority.includes(",");
+}
+
 /**
  * The TCP connection to Postgres, with Nagle's algorithm off (TCP_NODELAY, as libpq and node-postgres
  * set it; postgres.js leaves it on). postgres.js writes a pipeline at once when its buffer passes 1 KB
@@ -107,13 +113,7 @@ export async function openPostgres(url: string, opts: { max?: number; prepare?: 
  * the first part, so a pipelined transaction (db/pipelined-transaction.ts) paid a round trip anyway.
  * postgres.js treats a socket given this way as connected and writes into it at once; Node queues the
  * writes until the connection is up, and a failure to connect arrives as the socket's error, as before.
- * Several hosts (failover lists) keep postgres.js's own socket and its rotation.
  */
-function oneHost(url: string): boolean {
-  const authority = url.slice(url.indexOf("//") + 2).split("/")[0] ?? "";
-  return !authority.includes(",");
-}
-
 function socketWithoutNagle(o: { host: string[]; port: number[]; path?: string | false }): net.Socket {
   if (o.path) return net.connect(o.path);
   return net.connect({ host: o.host[0], port: o.port[0], noDelay: true });
