@@ -33,7 +33,7 @@ export async function pipelinedTransaction<T>(db: Db, body: (tx: Db) => Promise<
   const client = is(session, PostgresJsSession) ? (session.client as unknown as Partial<Reservable>) : null;
   if (!client?.reserve) return inDrizzleTransaction(db, body);
   const { reserved, broken, damaged } = await client.reserve();
-  const scope: Scope = { sent: [], savepoints: 0, broken, linkBroke: false, refusal: null, damage: null };
+  const scope: Scope = { sent: [], savepoints: 0, broken, linkBroke: false, pending: new Set(), refusal: null, damage: null };
   const conn = scopedClient(reserved, scope);
   tracked(scope, conn.unsafe("begin"));
   const s = session as unknown as { schema: never; options: never };
@@ -44,7 +44,7 @@ export async function pipelinedTransaction<T>(db: Db, body: (tx: Db) => Promise<
   try {
     result = await body(new PostgresJsTransaction(dialect, txSession, s.schema) as unknown as Db);
   } catch (e) {
-    if (broken(e)) scope.linkBroke = true;
+    if (broken(e)) breakLink(scope, e);
     await finish(reserved, "rollback", scope, damaged).catch(() => {});
     throw e;
   }
@@ -84,6 +84,8 @@ type Scope = {
   broken: (e: unknown) => boolean;
   /** A statement failed because the connection broke: nothing more is sent on it. */
   linkBroke: boolean;
+  /** Statements handed to the connection and not yet answered. */
+  pending: Set<{ reject: (e: unknown) => void }>;
   /** A statement refused before it reached the connection (`sendable`): the transaction cannot commit. */
   refusal: unknown;
   /**
@@ -148,10 +150,16 @@ function scopedClient(reserved: ReservedSql, scope: Scope): ScopedClient {
         throw e;
       }
       const q = reserved.unsafe(text, values as never[], options).execute() as unknown as PendingQuery<Row[]>;
-      q.catch((e: unknown) => {
-        if (scope.broken(e)) scope.linkBroke = true;
-        else if (!isDatabaseAnswer(e)) scope.damage ??= e;
-      });
+      const pending = q as unknown as { reject: (e: unknown) => void };
+      scope.pending.add(pending);
+      q.then(
+        () => scope.pending.delete(pending),
+        (e: unknown) => {
+          scope.pending.delete(pending);
+          if (scope.broken(e)) breakLink(scope, e);
+          else if (!isDatabaseAnswer(e)) scope.damage ??= e;
+        },
+      );
       return q;
     },
     savepoint: async (fn) => {
@@ -173,6 +181,17 @@ function scopedClient(reserved: ReservedSql, scope: Scope): ScopedClient {
     },
   };
   return client;
+}
+
+/**
+ * The link broke: nothing more is sent, and every statement still waiting fails now. postgres.js 3.4.9
+ * never settles a statement it had queued behind a busy reserved connection when that connection
+ * closes (the request would hang until its client gave up).
+ */
+function breakLink(scope: Scope, e: unknown) {
+  scope.linkBroke = true;
+  for (const q of scope.pending) q.reject(e);
+  scope.pending.clear();
 }
 
 /** An error the database sent (it has a SQLSTATE): the connection is in step, whatever the statement did. */
@@ -215,7 +234,15 @@ async function finish(reserved: ReservedSql, end: "commit" | "rollback", scope: 
 
 async function inDrizzleTransaction<T>(db: Db, body: (tx: Db) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    const scope: Scope = { sent: [], savepoints: 0, broken: () => false, linkBroke: false, refusal: null, damage: null };
+    const scope: Scope = {
+      sent: [],
+      savepoints: 0,
+      broken: () => false,
+      linkBroke: false,
+      pending: new Set(),
+      refusal: null,
+      damage: null,
+    };
     SCOPES.set(clientOf(tx), scope);
     const result = await body(tx);
     for (const x of scope.sent) await x.done;
